@@ -1,0 +1,135 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { Secret } from '../providers/secret.js';
+import { ConfigError, type ConfigProblem } from './config-error.js';
+import { defaultConfigDocument } from './default-config.js';
+import { type BreakwaterConfig, configSchema, type ProviderType } from './schema.js';
+
+export interface LoadedConfig {
+  config: BreakwaterConfig;
+  /** Provider keys by provider name, read from the environment; never part of `config`. */
+  secrets: ReadonlyMap<string, Secret>;
+  /** Where the config came from: a file path or `built-in default`. */
+  source: string;
+}
+
+export interface LoadConfigOptions {
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  readFile?: (path: string) => string;
+  fileExists?: (path: string) => boolean;
+}
+
+/** Conventional key variables, used when a provider names no `apiKeyEnv`. */
+const defaultKeyEnv: Partial<Record<ProviderType, string>> = {
+  openai: 'OPENAI_API_KEY',
+  anthropic: 'ANTHROPIC_API_KEY',
+  google: 'GOOGLE_GENERATIVE_AI_API_KEY',
+};
+
+/**
+ * Finds, parses and validates the configuration: `BREAKWATER_CONFIG`, else `./breakwater.yaml` if
+ * present, else the keyless built-in default. Throws ConfigError naming every bad key and its fix.
+ */
+export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const readFile = options.readFile ?? ((path: string) => readFileSync(path, 'utf8'));
+  const fileExists = options.fileExists ?? existsSync;
+
+  const explicit = env.BREAKWATER_CONFIG;
+  if (explicit) {
+    const path = resolve(cwd, explicit);
+    if (!fileExists(path)) {
+      throw new ConfigError(path, [
+        {
+          path: 'BREAKWATER_CONFIG',
+          message: `file ${path} does not exist; fix the path or unset the variable`,
+        },
+      ]);
+    }
+    return parseConfigText(readFile(path), path, env);
+  }
+  const local = resolve(cwd, 'breakwater.yaml');
+  if (fileExists(local)) return parseConfigText(readFile(local), local, env);
+  return validateConfig(defaultConfigDocument, 'built-in default', env);
+}
+
+export function parseConfigText(text: string, source: string, env: NodeJS.ProcessEnv): LoadedConfig {
+  let document: unknown;
+  try {
+    document = parseYaml(text);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new ConfigError(source, [{ path: '(file)', message: `not valid YAML: ${reason}` }]);
+  }
+  return validateConfig(document ?? {}, source, env);
+}
+
+export function validateConfig(document: unknown, source: string, env: NodeJS.ProcessEnv): LoadedConfig {
+  const parsed = configSchema.safeParse(document);
+  if (!parsed.success) throw new ConfigError(source, parsed.error.issues.map(toProblem));
+  const config = parsed.data;
+  const problems = [...crossReferenceProblems(config)];
+  const secrets = new Map<string, Secret>();
+  for (const [name, provider] of Object.entries(config.providers)) {
+    const keyEnv = provider.apiKeyEnv ?? defaultKeyEnv[provider.type];
+    if (provider.type === 'openai-compatible' && !provider.baseURL) {
+      problems.push({
+        path: `providers.${name}.baseURL`,
+        message: 'an openai-compatible provider needs its baseURL, e.g. http://127.0.0.1:8000/v1',
+      });
+    }
+    if (provider.type !== 'simulated' && (provider.wire || provider.latencyMs)) {
+      problems.push({
+        path: `providers.${name}.${provider.wire ? 'wire' : 'latencyMs'}`,
+        message: 'only simulated providers take this key; remove it',
+      });
+    }
+    if (provider.type === 'simulated' || keyEnv === undefined) continue;
+    const value = env[keyEnv];
+    if (!value) {
+      problems.push({
+        path: `providers.${name}.apiKeyEnv`,
+        message: `${keyEnv} is not set; export ${keyEnv}=<your key> or remove provider "${name}" from the config`,
+      });
+    } else {
+      secrets.set(name, new Secret(value));
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(source, problems);
+  return { config, secrets, source };
+}
+
+function* crossReferenceProblems(config: BreakwaterConfig): Generator<ConfigProblem> {
+  const known = Object.keys(config.providers);
+  for (const [route, chain] of Object.entries(config.routes)) {
+    for (const [index, entry] of chain.entries()) {
+      if (!config.providers[entry.provider]) {
+        yield {
+          path: `routes.${route}.${index}.provider`,
+          message: `unknown provider "${entry.provider}"; define it under providers (known: ${known.join(', ')})`,
+        };
+      }
+    }
+  }
+  if (!config.routes[config.defaultRoute]) {
+    yield {
+      path: 'defaultRoute',
+      message: `route "${config.defaultRoute}" is not defined under routes (known: ${Object.keys(config.routes).join(', ')})`,
+    };
+  }
+}
+
+function toProblem(issue: z.core.$ZodIssue): ConfigProblem {
+  const path = issue.path.length > 0 ? issue.path.map(String).join('.') : '(root)';
+  if (issue.code === 'unrecognized_keys') {
+    return {
+      path,
+      message: `unknown key(s) ${issue.keys.join(', ')}; check the spelling against the README`,
+    };
+  }
+  return { path, message: issue.message };
+}

@@ -1,0 +1,109 @@
+import { z } from 'zod';
+
+/** The config file's shape. JSON is valid YAML; every key is documented with its default. */
+
+export const providerTypes = ['openai', 'anthropic', 'google', 'openai-compatible', 'simulated'] as const;
+export type ProviderType = (typeof providerTypes)[number];
+
+export const wireFormats = ['openai', 'anthropic', 'google'] as const;
+export type WireFormat = (typeof wireFormats)[number];
+
+const positiveInt = (what: string) =>
+  z
+    .number({ error: `must be a number (${what})` })
+    .int('must be a whole number')
+    .positive('must be > 0');
+
+export const breakerSchema = z
+  .object({
+    /** Percentage of failed calls in the window that opens the breaker. @defaultValue 50 */
+    errorThresholdPercentage: z
+      .number({ error: 'must be a number between 1 and 100' })
+      .min(1, 'must be between 1 and 100')
+      .max(100, 'must be between 1 and 100')
+      .default(50),
+    /** Calls in the window before the breaker may open at all. @defaultValue 5 */
+    volumeThreshold: positiveInt('calls').default(5),
+    /** Length of the rolling statistics window. @defaultValue 60000 */
+    rollingWindowMs: positiveInt('milliseconds').default(60_000),
+    /** How long an open breaker waits before it lets one probe call through. @defaultValue 30000 */
+    resetTimeoutMs: positiveInt('milliseconds').default(30_000),
+  })
+  .strict();
+export type BreakerConfig = z.infer<typeof breakerSchema>;
+
+const latencySchema = z
+  .object({ min: z.number().min(0), max: z.number().min(0) })
+  .strict()
+  .refine((latency) => latency.max >= latency.min, 'max must be >= min');
+
+export const providerSchema = z
+  .object({
+    type: z.enum(providerTypes, {
+      error: (issue) =>
+        `unknown provider type ${JSON.stringify(issue.input)}; use one of ${providerTypes.join(', ')}`,
+    }),
+    /** AI SDK convention: the API root with its version path (https://api.openai.com/v1). */
+    baseURL: z.url('must be an absolute http(s) URL').optional(),
+    /** Name of the environment variable that holds the key. Keys never go in the file. */
+    apiKeyEnv: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name such as OPENAI_API_KEY')
+      .optional(),
+    /** A call is aborted after this long. @defaultValue 60000 */
+    timeoutMs: positiveInt('milliseconds').default(60_000),
+    breaker: breakerSchema.default(() => breakerSchema.parse({})),
+    /** `simulated` only: which provider's wire format the simulator speaks. @defaultValue openai */
+    wire: z.enum(wireFormats).optional(),
+    /** `simulated` only: the simulated provider's latency when healthy. */
+    latencyMs: latencySchema.optional(),
+  })
+  .strict();
+export type ProviderConfig = z.infer<typeof providerSchema>;
+
+export const chainEntrySchema = z
+  .object({
+    provider: z.string().min(1, 'must name a provider'),
+    model: z.string().min(1, 'must name a model'),
+    /** Overrides the provider's timeoutMs for this entry. */
+    timeoutMs: positiveInt('milliseconds').optional(),
+  })
+  .strict();
+export type ChainEntry = z.infer<typeof chainEntrySchema>;
+
+export const queueSchema = z
+  .object({
+    /** BullMQ queue name (and Redis key prefix part). @defaultValue breakwater */
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only')
+      .default('breakwater'),
+    /** Jobs one worker process runs at once. @defaultValue 50 */
+    concurrency: positiveInt('jobs').default(50),
+    /** Attempts a job may spend on failures while some provider is still up. @defaultValue 5 */
+    attempts: positiveInt('attempts').default(5),
+    /** First retry delay; doubles each attempt, with jitter. @defaultValue 1000 */
+    backoffMs: positiveInt('milliseconds').default(1_000),
+  })
+  .strict();
+export type QueueConfig = z.infer<typeof queueSchema>;
+
+export const priceSchema = z.object({ input: z.number().min(0), output: z.number().min(0) }).strict();
+
+export const configSchema = z
+  .object({
+    providers: z
+      .record(z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only'), providerSchema)
+      .refine((providers) => Object.keys(providers).length > 0, 'name at least one provider'),
+    routes: z
+      .record(z.string(), z.array(chainEntrySchema).min(1, 'a route needs at least one entry'))
+      .refine((routes) => Object.keys(routes).length > 0, 'name at least one route'),
+    /** The route a job uses when it names none. @defaultValue default */
+    defaultRoute: z.string().default('default'),
+    /** USD per million tokens, by model id; overrides the built-in table. */
+    pricing: z.record(z.string(), priceSchema).default({}),
+    queue: queueSchema.default(() => queueSchema.parse({})),
+  })
+  .strict();
+
+export type BreakwaterConfig = z.infer<typeof configSchema>;

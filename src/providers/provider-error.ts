@@ -1,0 +1,83 @@
+/**
+ * The one error a provider call can end in. It carries its own verdict, so the breaker, the
+ * fallback chain and the queue decide what to do from data, never from message text:
+ *
+ * - `retryable`: the provider could not serve now (network, timeout, 408, 429, 5xx, 529).
+ *   Counts against the provider's breaker; the job may try the next provider or later.
+ * - `auth`: the provider refused our credentials (401/403). The provider is misconfigured:
+ *   counts against its breaker and is logged as such.
+ * - `rejected`: this request cannot be served here (400/404/413/422: bad model, context too long,
+ *   content policy). Not the provider's fault: never counts against its breaker.
+ */
+export type ProviderVerdict = 'retryable' | 'auth' | 'rejected';
+
+export type ProviderErrorCode =
+  | 'network'
+  | 'timeout'
+  | 'rate-limited'
+  | 'overloaded'
+  | 'server-error'
+  | 'invalid-response'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'bad-request'
+  | 'not-found'
+  | 'too-large'
+  | 'unprocessable';
+
+export interface ProviderErrorDetails {
+  verdict: ProviderVerdict;
+  code: ProviderErrorCode;
+  provider: string;
+  model: string;
+  message: string;
+  /** HTTP status when the provider answered at all. */
+  status?: number;
+  /** How long the provider asked us to wait (Retry-After, retry-after-ms or Gemini RetryInfo). */
+  retryAfterMs?: number;
+}
+
+const brand = Symbol.for('breakwater.ProviderError');
+
+export class ProviderError extends Error {
+  readonly [brand] = true;
+  override readonly name = 'ProviderError';
+  readonly verdict: ProviderVerdict;
+  readonly code: ProviderErrorCode;
+  readonly provider: string;
+  readonly model: string;
+  readonly status: number | undefined;
+  readonly retryAfterMs: number | undefined;
+
+  constructor(details: ProviderErrorDetails) {
+    super(details.message);
+    this.verdict = details.verdict;
+    this.code = details.code;
+    this.provider = details.provider;
+    this.model = details.model;
+    this.status = details.status;
+    this.retryAfterMs = details.retryAfterMs;
+  }
+
+  /** Recognised by brand, so it survives duplicated package copies and realms. */
+  static is(error: unknown): error is ProviderError {
+    return typeof error === 'object' && error !== null && (error as { [brand]?: unknown })[brand] === true;
+  }
+
+  /** Whether this outcome counts as a failure of the provider (and so against its breaker). */
+  get countsAgainstProvider(): boolean {
+    return this.verdict !== 'rejected';
+  }
+
+  toJSON(): ProviderErrorDetails {
+    return {
+      verdict: this.verdict,
+      code: this.code,
+      provider: this.provider,
+      model: this.model,
+      message: this.message,
+      ...(this.status === undefined ? {} : { status: this.status }),
+      ...(this.retryAfterMs === undefined ? {} : { retryAfterMs: this.retryAfterMs }),
+    };
+  }
+}

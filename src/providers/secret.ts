@@ -1,0 +1,29 @@
+import { inspect } from 'node:util';
+
+/**
+ * A provider key or token. It prints, logs and serialises as `[redacted]`: the only way to the
+ * value is `reveal()`, called where the key goes into an HTTP header.
+ */
+export class Secret {
+  readonly #value: string;
+
+  constructor(value: string) {
+    this.#value = value;
+  }
+
+  reveal(): string {
+    return this.#value;
+  }
+
+  toString(): string {
+    return '[redacted]';
+  }
+
+  toJSON(): string {
+    return '[redacted]';
+  }
+
+  [inspect.custom](): string {
+    return '[redacted]';
+  }
+}

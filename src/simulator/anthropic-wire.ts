@@ -1,0 +1,82 @@
+import { contentText, type ErrorFacts, isRecord, retryAfterHeader, type Wire } from './wire.js';
+
+/** Anthropic messages: POST {base}/messages, `x-api-key`, `anthropic-version`. */
+export const anthropicWire: Wire = {
+  name: 'anthropic',
+  apiKey(headers) {
+    const value = headers['x-api-key'];
+    return typeof value === 'string' ? value : undefined;
+  },
+  parse(body) {
+    if (!isRecord(body)) return { invalid: 'messages: Input should be a valid dictionary' };
+    if (typeof body.model !== 'string') return { invalid: 'model: Field required' };
+    if (typeof body.max_tokens !== 'number') return { invalid: 'max_tokens: Field required' };
+    if (!Array.isArray(body.messages) || body.messages.length === 0) {
+      return { invalid: 'messages: at least one message is required' };
+    }
+    const system = contentText(body.system);
+    const messages = body.messages.map((message) => (isRecord(message) ? contentText(message.content) : ''));
+    return {
+      model: body.model,
+      promptText: [system, ...messages].filter(Boolean).join('\n'),
+      maxTokens: body.max_tokens,
+    };
+  },
+  success(facts) {
+    return {
+      status: 200,
+      headers: { 'request-id': `req_${facts.id}`, 'anthropic-organization-id': 'simulated' },
+      body: {
+        id: `msg_${facts.id}`,
+        type: 'message',
+        role: 'assistant',
+        model: facts.model,
+        content: [{ type: 'text', text: facts.text }],
+        stop_reason: facts.finishReason === 'length' ? 'max_tokens' : 'end_turn',
+        stop_sequence: null,
+        usage: {
+          input_tokens: facts.inputTokens,
+          output_tokens: facts.outputTokens,
+          cache_creation_input_tokens: 0,
+          cache_read_input_tokens: 0,
+        },
+      },
+    };
+  },
+  error(facts) {
+    const [type, message] = anthropicError(facts);
+    return {
+      status: facts.status,
+      headers: {
+        'request-id': `req_${facts.id}`,
+        ...(facts.status === 429 ? { 'anthropic-ratelimit-requests-remaining': '0' } : {}),
+        ...retryAfterHeader(facts),
+      },
+      body: { type: 'error', error: { type, message }, request_id: `req_${facts.id}` },
+    };
+  },
+};
+
+function anthropicError(facts: ErrorFacts): [string, string] {
+  if (facts.kind === 'invalid-request') return ['invalid_request_error', facts.detail ?? 'Invalid request'];
+  if (facts.kind === 'rejected')
+    return ['invalid_request_error', 'Output blocked by content filtering policy'];
+  switch (facts.status) {
+    case 401:
+      return ['authentication_error', 'invalid x-api-key'];
+    case 403:
+      return ['permission_error', 'Your API key does not have permission to use the specified resource.'];
+    case 404:
+      return ['not_found_error', `model: ${facts.model}`];
+    case 413:
+      return ['request_too_large', 'Request exceeds the maximum allowed number of bytes.'];
+    case 429:
+      return ['rate_limit_error', 'Number of request tokens has exceeded your per-minute rate limit.'];
+    case 529:
+      return ['overloaded_error', 'Overloaded'];
+    default:
+      return facts.status >= 500
+        ? ['api_error', 'Internal server error']
+        : ['invalid_request_error', 'Invalid request'];
+  }
+}

@@ -1,0 +1,104 @@
+import { z } from 'zod';
+
+/** What a simulated provider does with a call, before latency and error-rate modifiers. */
+export type SimulatedMode =
+  | { kind: 'healthy' }
+  /** Answers every call with this status (500, 503, 529…) in the provider's own error format. */
+  | { kind: 'down'; status: number }
+  /** Never answers; the call ends only when the client aborts it. */
+  | { kind: 'hang' }
+  /** 429 with a Retry-After of this many seconds (as an HTTP date when `httpDate`). */
+  | { kind: 'rate-limited'; retryAfterSeconds: number; httpDate?: boolean }
+  /** Refuses the key: 401 (Gemini: its real 400 API_KEY_INVALID). */
+  | { kind: 'unauthorized' };
+
+export interface OutageWindow {
+  /** Epoch milliseconds, inclusive. */
+  from: number;
+  /** Epoch milliseconds, exclusive. */
+  until: number;
+  status: number;
+}
+
+export interface SimulatedProfile {
+  mode: SimulatedMode;
+  latencyMs: { min: number; max: number };
+  /** Fraction (0..1) of otherwise healthy calls answered with `errorStatus`. */
+  errorRate: number;
+  errorStatus: number;
+  /** Prompts matching this regular expression get a 400 (content policy). */
+  rejectPattern?: string;
+  outages: OutageWindow[];
+  /** When set, calls must carry this key, else they get the provider's auth error. */
+  apiKey?: string;
+}
+
+export const defaultProfile = (): SimulatedProfile => ({
+  mode: { kind: 'healthy' },
+  latencyMs: { min: 0, max: 0 },
+  errorRate: 0,
+  errorStatus: 500,
+  outages: [],
+});
+
+const status = z.number().int().min(400).max(599);
+
+const modeSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('healthy') }),
+  z.object({ kind: z.literal('down'), status: status.default(503) }),
+  z.object({ kind: z.literal('hang') }),
+  z.object({
+    kind: z.literal('rate-limited'),
+    retryAfterSeconds: z.number().min(0).default(5),
+    httpDate: z.boolean().optional(),
+  }),
+  z.object({ kind: z.literal('unauthorized') }),
+]);
+
+/** A change to a profile, as accepted by `configure()` and the control endpoint. */
+export const profilePatchSchema = z
+  .object({
+    mode: modeSchema.optional(),
+    latencyMs: z.object({ min: z.number().min(0), max: z.number().min(0) }).optional(),
+    errorRate: z.number().min(0).max(1).optional(),
+    errorStatus: status.optional(),
+    rejectPattern: z.string().nullable().optional(),
+    apiKey: z.string().nullable().optional(),
+    /** Outage windows relative to now; they replace earlier windows. */
+    outages: z
+      .array(
+        z.object({
+          afterMs: z.number().min(0).default(0),
+          durationMs: z.number().positive(),
+          status: status.default(503),
+        }),
+      )
+      .optional(),
+  })
+  .strict();
+export type ProfilePatch = z.input<typeof profilePatchSchema>;
+
+export function applyPatch(profile: SimulatedProfile, input: ProfilePatch, now: number): SimulatedProfile {
+  const patch = profilePatchSchema.parse(input);
+  const next: SimulatedProfile = { ...profile };
+  if (patch.mode) next.mode = patch.mode;
+  if (patch.latencyMs) next.latencyMs = patch.latencyMs;
+  if (patch.errorRate !== undefined) next.errorRate = patch.errorRate;
+  if (patch.errorStatus !== undefined) next.errorStatus = patch.errorStatus;
+  if (patch.rejectPattern !== undefined) {
+    if (patch.rejectPattern === null) delete next.rejectPattern;
+    else next.rejectPattern = patch.rejectPattern;
+  }
+  if (patch.apiKey !== undefined) {
+    if (patch.apiKey === null) delete next.apiKey;
+    else next.apiKey = patch.apiKey;
+  }
+  if (patch.outages) {
+    next.outages = patch.outages.map((outage) => ({
+      from: now + outage.afterMs,
+      until: now + outage.afterMs + outage.durationMs,
+      status: outage.status,
+    }));
+  }
+  return next;
+}

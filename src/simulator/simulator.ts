@@ -1,0 +1,304 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { anthropicWire } from './anthropic-wire.js';
+import { CallLog, type ProviderStats, safeHeaders } from './call-log.js';
+import { type Decision, decide } from './decide.js';
+import { googleWire } from './google-wire.js';
+import { openaiWire } from './openai-wire.js';
+import { applyPatch, defaultProfile, type ProfilePatch, type SimulatedProfile } from './profile.js';
+import type { Wire, WireReply } from './wire.js';
+
+export interface SimulatorOptions {
+  now?: () => number;
+  random?: () => number;
+  /** Profile given to a provider name seen for the first time. */
+  initialProfile?: (provider: string) => SimulatedProfile;
+}
+
+interface Route {
+  provider: string;
+  wire: Wire;
+  model?: string;
+}
+
+/**
+ * A loopback HTTP server that speaks the OpenAI chat-completions, Anthropic messages and Gemini
+ * generateContent wire formats, with programmable faults per simulated provider name:
+ *
+ *   POST /{provider}/v1/chat/completions                      (OpenAI)
+ *   POST /{provider}/v1/messages                              (Anthropic)
+ *   POST /{provider}/v1beta/models/{model}:generateContent    (Gemini)
+ *
+ * Controlled from code (`configure`, `stats`, `reset`) or over HTTP under `/_control`.
+ */
+export class ProviderSimulator {
+  readonly #profiles = new Map<string, SimulatedProfile>();
+  readonly #log = new CallLog();
+  readonly #now: () => number;
+  readonly #random: () => number;
+  readonly #initialProfile: (provider: string) => SimulatedProfile;
+  #server: Server | undefined;
+  #closing: Promise<void> | undefined;
+
+  constructor(options: SimulatorOptions = {}) {
+    this.#now = options.now ?? Date.now;
+    this.#random = options.random ?? Math.random;
+    this.#initialProfile = options.initialProfile ?? defaultProfile;
+  }
+
+  /** Starts listening on 127.0.0.1 (port 0 picks a free one) and returns the base URL. */
+  async start(port = 0, host = '127.0.0.1'): Promise<string> {
+    const server = createServer((request, response) => {
+      this.#handle(request, response).catch((error: unknown) => {
+        if (!response.headersSent)
+          send(response, { status: 500, headers: {}, body: { error: String(error) } });
+      });
+    });
+    server.keepAliveTimeout = 60_000;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => resolve());
+    });
+    this.#server = server;
+    return this.url;
+  }
+
+  get url(): string {
+    const address = this.#server?.address() as AddressInfo | null | undefined;
+    if (!address) throw new Error('the simulator is not listening; call start() first');
+    return `http://127.0.0.1:${address.port}`;
+  }
+
+  /** The base URL an AI SDK provider of this wire format uses for a simulated provider. */
+  baseURL(provider: string, wire: Wire['name']): string {
+    return `${this.url}/${encodeURIComponent(provider)}/${wire === 'google' ? 'v1beta' : 'v1'}`;
+  }
+
+  profile(provider: string): SimulatedProfile {
+    let profile = this.#profiles.get(provider);
+    if (!profile) {
+      profile = this.#initialProfile(provider);
+      this.#profiles.set(provider, profile);
+    }
+    return profile;
+  }
+
+  configure(provider: string, patch: ProfilePatch): SimulatedProfile {
+    const next = applyPatch(this.profile(provider), patch, this.#now());
+    this.#profiles.set(provider, next);
+    return next;
+  }
+
+  stats(provider: string): ProviderStats {
+    return this.#log.stats(provider);
+  }
+
+  /** Calls a provider received at or after `since` (epoch ms). */
+  callsSince(provider: string, since: number): number {
+    return this.#log.stats(provider).times.filter((at) => at >= since).length;
+  }
+
+  reset(): void {
+    this.#profiles.clear();
+    this.#log.reset();
+  }
+
+  close(): Promise<void> {
+    if (this.#closing) return this.#closing;
+    const server = this.#server;
+    this.#closing = server
+      ? new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        })
+      : Promise.resolve();
+    return this.#closing;
+  }
+
+  async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://simulator');
+    if (url.pathname.startsWith('/_control')) return this.#control(request, response, url);
+    const route = matchRoute(request.method ?? 'GET', url.pathname);
+    if (!route)
+      return send(response, { status: 404, headers: {}, body: { error: `no route ${url.pathname}` } });
+    const body = await readJson(request);
+    const at = this.#now();
+    const id = randomUUID().replaceAll('-', '').slice(0, 24);
+    const parsed = route.wire.parse(body, route.model);
+    this.#log.started(route.provider, at);
+    const record = (outcome: 'ok' | 'aborted' | number, model: string) =>
+      this.#log.finished(route.provider, {
+        at,
+        wire: route.wire.name,
+        path: url.pathname,
+        model,
+        outcome,
+        hadKey: route.wire.apiKey(request.headers, url) !== undefined,
+        headers: safeHeaders(request.headers),
+        body,
+      });
+    if ('invalid' in parsed) {
+      const reply = route.wire.error({
+        id,
+        status: 400,
+        kind: 'invalid-request',
+        model: route.model ?? '',
+        detail: parsed.invalid,
+      });
+      record(400, route.model ?? '');
+      return send(response, reply);
+    }
+    const decision = decide(
+      this.profile(route.provider),
+      { promptText: parsed.promptText, apiKey: route.wire.apiKey(request.headers, url) },
+      at,
+      this.#random,
+    );
+    const aborted = await this.#wait(decision, request, response);
+    if (aborted) return record('aborted', parsed.model);
+    const reply = this.#reply(decision, route, parsed.model, parsed.promptText, parsed.maxTokens, id, at);
+    record(reply.status === 200 ? 'ok' : reply.status, parsed.model);
+    send(response, reply);
+  }
+
+  /** Waits out the latency (or forever, for a hang); true when the client went away first. */
+  #wait(decision: Decision, request: IncomingMessage, response: ServerResponse): Promise<boolean> {
+    const latency = decision.kind === 'hang' ? Number.POSITIVE_INFINITY : decision.latencyMs;
+    if (latency <= 0) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const timer = Number.isFinite(latency) ? setTimeout(() => done(false), latency) : undefined;
+      const onClose = () => done(true);
+      const done = (aborted: boolean) => {
+        clearTimeout(timer);
+        response.off('close', onClose);
+        resolve(aborted);
+      };
+      response.once('close', onClose);
+      if (response.destroyed || request.socket.destroyed) done(true);
+    });
+  }
+
+  #reply(
+    decision: Decision,
+    route: Route,
+    model: string,
+    promptText: string,
+    maxTokens: number | undefined,
+    id: string,
+    at: number,
+  ): WireReply {
+    if (decision.kind === 'error') {
+      const retryAfterDate =
+        decision.httpDate && decision.retryAfterSeconds !== undefined
+          ? new Date(at + decision.retryAfterSeconds * 1000).toUTCString()
+          : undefined;
+      return route.wire.error({
+        id,
+        status: decision.status,
+        kind: decision.error,
+        model,
+        ...(decision.retryAfterSeconds === undefined
+          ? {}
+          : { retryAfterSeconds: decision.retryAfterSeconds }),
+        ...(retryAfterDate ? { retryAfterDate } : {}),
+      });
+    }
+    const full = `Simulated reply from ${route.provider} (${model}): ${summarise(promptText)}`;
+    const fullTokens = estimateTokens(full);
+    const truncated = maxTokens !== undefined && fullTokens > maxTokens;
+    const text = truncated ? full.slice(0, Math.max(1, maxTokens * 4)) : full;
+    return route.wire.success({
+      id,
+      model,
+      text,
+      finishReason: truncated ? 'length' : 'stop',
+      inputTokens: estimateTokens(promptText),
+      outputTokens: truncated ? maxTokens : fullTokens,
+      createdAt: at,
+    });
+  }
+
+  async #control(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+    const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+    const method = request.method ?? 'GET';
+    if (method === 'POST' && parts[1] === 'reset') {
+      this.reset();
+      return send(response, { status: 200, headers: {}, body: { ok: true } });
+    }
+    if (parts[1] !== 'providers')
+      return send(response, { status: 404, headers: {}, body: { error: 'unknown control route' } });
+    const provider = parts[2];
+    if (method === 'GET' && !provider) {
+      const names = new Set([...this.#profiles.keys(), ...this.#log.providers()]);
+      const all = Object.fromEntries([...names].map((name) => [name, this.#describe(name)]));
+      return send(response, { status: 200, headers: {}, body: all });
+    }
+    if (!provider) return send(response, { status: 404, headers: {}, body: { error: 'name a provider' } });
+    if (method === 'GET') return send(response, { status: 200, headers: {}, body: this.#describe(provider) });
+    if (method === 'PUT' || method === 'PATCH' || method === 'POST') {
+      try {
+        this.configure(provider, (await readJson(request)) as ProfilePatch);
+      } catch (error) {
+        return send(response, {
+          status: 400,
+          headers: {},
+          body: { error: error instanceof Error ? error.message : String(error) },
+        });
+      }
+      return send(response, { status: 200, headers: {}, body: this.#describe(provider) });
+    }
+    return send(response, { status: 405, headers: {}, body: { error: `method ${method} not allowed` } });
+  }
+
+  #describe(provider: string) {
+    const stats = this.#log.stats(provider);
+    return {
+      profile: this.profile(provider),
+      calls: stats.calls,
+      inFlight: stats.inFlight,
+      outcomes: stats.outcomes,
+    };
+  }
+}
+
+function matchRoute(method: string, pathname: string): Route | undefined {
+  if (method !== 'POST') return undefined;
+  const parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  const [provider, version, ...rest] = parts;
+  if (!provider) return undefined;
+  if (version === 'v1' && rest.join('/') === 'chat/completions') return { provider, wire: openaiWire };
+  if (version === 'v1' && rest.join('/') === 'messages') return { provider, wire: anthropicWire };
+  if (version === 'v1beta' && rest[0] === 'models' && rest.length === 2) {
+    const [model, action] = (rest[1] ?? '').split(':');
+    if (action === 'generateContent' && model) return { provider, wire: googleWire, model };
+  }
+  return undefined;
+}
+
+async function readJson(request: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  if (chunks.length === 0) return undefined;
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+function send(response: ServerResponse, reply: WireReply): void {
+  if (response.destroyed) return;
+  const payload = JSON.stringify(reply.body);
+  response.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
+  response.end(payload);
+}
+
+function summarise(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > 80 ? `${line.slice(0, 77)}...` : line;
+}
+
+function estimateTokens(text: string): number {
+  return Math.max(1, Math.ceil(text.length / 4));
+}

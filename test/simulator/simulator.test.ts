@@ -1,0 +1,100 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ProviderSimulator } from '../../src/simulator/simulator.js';
+
+const openaiBody = (content: string) => ({ model: 'm', messages: [{ role: 'user', content }] });
+
+async function call(simulator: ProviderSimulator, provider: string, content = 'hello') {
+  const response = await fetch(`${simulator.baseURL(provider, 'openai')}/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: 'Bearer k' },
+    body: JSON.stringify(openaiBody(content)),
+  });
+  return {
+    status: response.status,
+    body: (await response.json()) as Record<string, unknown>,
+    headers: response.headers,
+  };
+}
+
+let simulator: ProviderSimulator;
+afterEach(() => simulator.close());
+
+describe('provider simulator', () => {
+  it('is controlled over HTTP: set a fault, read counters, reset', async () => {
+    simulator = new ProviderSimulator();
+    const url = await simulator.start();
+    const put = await fetch(`${url}/_control/providers/alpha`, {
+      method: 'PUT',
+      body: JSON.stringify({ mode: { kind: 'down', status: 503 } }),
+    });
+    expect(put.status).toBe(200);
+    expect((await call(simulator, 'alpha')).status).toBe(503);
+    expect((await call(simulator, 'beta')).status).toBe(200);
+
+    const all = (await (await fetch(`${url}/_control/providers`)).json()) as Record<
+      string,
+      { calls: number; outcomes: Record<string, number> }
+    >;
+    expect(all.alpha?.outcomes).toEqual({ '503': 1 });
+    expect(all.beta?.outcomes).toEqual({ ok: 1 });
+
+    const bad = await fetch(`${url}/_control/providers/alpha`, {
+      method: 'PUT',
+      body: JSON.stringify({ mode: { kind: 'sideways' } }),
+    });
+    expect(bad.status).toBe(400);
+
+    await fetch(`${url}/_control/reset`, { method: 'POST' });
+    expect((await call(simulator, 'alpha')).status).toBe(200);
+    expect(simulator.stats('alpha').calls).toBe(1);
+  });
+
+  it('timed outage windows start and end on the simulator clock', async () => {
+    let now = 1_000_000;
+    simulator = new ProviderSimulator({ now: () => now });
+    await simulator.start();
+    simulator.configure('alpha', { outages: [{ afterMs: 100, durationMs: 500, status: 502 }] });
+    expect((await call(simulator, 'alpha')).status).toBe(200);
+    now += 100;
+    expect((await call(simulator, 'alpha')).status).toBe(502);
+    now += 499;
+    expect((await call(simulator, 'alpha')).status).toBe(502);
+    now += 1;
+    expect((await call(simulator, 'alpha')).status).toBe(200);
+    expect(simulator.callsSince('alpha', 1_000_100)).toBe(3);
+  });
+
+  it('applies an error rate from its random source', async () => {
+    const draws = [0.1, 0.9, 0.3, 0.7];
+    let index = 0;
+    simulator = new ProviderSimulator({ random: () => draws[index++ % draws.length]! });
+    await simulator.start();
+    simulator.configure('alpha', { errorRate: 0.5, errorStatus: 500 });
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await call(simulator, 'alpha')).status);
+    expect(statuses).toEqual([500, 200, 500, 200]);
+  });
+
+  it('answers a malformed request with the provider’s own 400', async () => {
+    simulator = new ProviderSimulator();
+    await simulator.start();
+    const response = await fetch(`${simulator.baseURL('alpha', 'anthropic')}/messages`, {
+      method: 'POST',
+      body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({
+      type: 'error',
+      error: { type: 'invalid_request_error', message: 'max_tokens: Field required' },
+    });
+  });
+
+  it('latency comes from the profile', async () => {
+    simulator = new ProviderSimulator({ random: () => 0.5 });
+    await simulator.start();
+    simulator.configure('alpha', { latencyMs: { min: 100, max: 200 } });
+    const started = performance.now();
+    await call(simulator, 'alpha');
+    expect(performance.now() - started).toBeGreaterThanOrEqual(145);
+  });
+});
