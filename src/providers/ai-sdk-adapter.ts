@@ -1,4 +1,5 @@
 import { generateText, type LanguageModel, type ModelMessage } from 'ai';
+import { CallAbortedError } from './call-aborted-error.js';
 import { classifyError, timeoutError } from './classify-error.js';
 import type {
   CallOptions,
@@ -70,7 +71,7 @@ export function createAiSdkAdapter(options: AiSdkAdapterOptions): LanguageModelA
         };
       } catch (error) {
         if (timedOut) throw timeoutError(context(), call.timeoutMs);
-        if (call.signal?.aborted) throw call.signal.reason ?? error;
+        if (call.signal?.aborted) throw new CallAbortedError(call.signal.reason);
         throw classifyError(error, context());
       } finally {
         clearTimeout(timer);

@@ -185,7 +185,10 @@ describe.each(cases)('$type adapter against the simulator', (testCase) => {
       { timeoutMs: 10_000, signal: controller.signal },
     );
     setTimeout(() => controller.abort(new Error('worker closing')), 50);
-    await expect(call).rejects.toThrow('worker closing');
+    await expect(call).rejects.toMatchObject({
+      name: 'CallAbortedError',
+      message: 'call aborted by the caller: worker closing',
+    });
   });
 });
 

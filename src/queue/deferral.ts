@@ -1,0 +1,24 @@
+import type { AttemptRecord } from '../resilience/attempt.js';
+
+/** What Breakwater keeps on a job between runs, in BullMQ's `progress` field. */
+export interface JobProgress {
+  /** Times the job was deferred because every provider of its chain was open. */
+  deferrals: number;
+  /** While deferred: when the job runs again (epoch ms). */
+  deferredUntil?: number;
+  /** Why the job was last deferred, for people. */
+  reason?: string;
+  /** The attempts of the last run. */
+  lastAttempts?: AttemptRecord[];
+}
+
+export function readProgress(progress: unknown): JobProgress {
+  if (
+    typeof progress === 'object' &&
+    progress !== null &&
+    typeof (progress as JobProgress).deferrals === 'number'
+  ) {
+    return progress as JobProgress;
+  }
+  return { deferrals: 0 };
+}

@@ -1,0 +1,24 @@
+import { createHash } from 'node:crypto';
+import type { JobsOptions } from 'bullmq';
+import type { QueueConfig } from '../config/schema.js';
+import type { JobData } from './job-input.js';
+
+/** The backoff type Breakwater registers on its workers (exponential, jittered, Retry-After aware). */
+export const backoffType = 'breakwater';
+
+/** The job id for an idempotency key: the same key always names the same job. */
+export function idempotentJobId(key: string): string {
+  return `idem-${createHash('sha256').update(key).digest('hex').slice(0, 32)}`;
+}
+
+export function jobOptions(data: JobData, queue: QueueConfig): JobsOptions {
+  return {
+    attempts: queue.attempts,
+    backoff: { type: backoffType, delay: queue.backoffMs },
+    removeOnComplete: { age: 7 * 24 * 3600 },
+    removeOnFail: { age: 30 * 24 * 3600 },
+    ...(data.priority === undefined ? {} : { priority: data.priority }),
+    ...(data.delayMs ? { delay: data.delayMs } : {}),
+    ...(data.idempotencyKey === undefined ? {} : { jobId: idempotentJobId(data.idempotencyKey) }),
+  };
+}

@@ -1,0 +1,49 @@
+import type { Job, Queue } from 'bullmq';
+import type { BreakwaterConfig } from '../config/schema.js';
+import type { JobData } from './job-input.js';
+import { jobOptions } from './job-options.js';
+import { type FieldProblem, JobValidationError } from './job-validation-error.js';
+import { validateJob } from './validate-job.js';
+
+export interface EnqueuedJob {
+  id: string;
+}
+
+/** The job name in BullMQ; one kind of job per queue. */
+export const jobName = 'completion';
+
+/** Validates and enqueues one job. Throws JobValidationError (nothing written) when invalid. */
+export async function enqueueJob(
+  queue: Queue<JobData, unknown>,
+  config: BreakwaterConfig,
+  input: unknown,
+): Promise<Job<JobData, unknown>> {
+  const validation = validateJob(input, config);
+  if (validation.kind === 'invalid') throw new JobValidationError(validation.problems);
+  return queue.add(jobName, validation.data, jobOptions(validation.data, config.queue));
+}
+
+/**
+ * Validates every job first, then enqueues them all in one atomic addBulk; when any job is invalid,
+ * nothing is enqueued and every problem is reported by index (`3.prompt`).
+ */
+export async function enqueueJobs(
+  queue: Queue<JobData, unknown>,
+  config: BreakwaterConfig,
+  inputs: readonly unknown[],
+): Promise<Job<JobData, unknown>[]> {
+  const problems: FieldProblem[] = [];
+  const valid: JobData[] = [];
+  for (const [index, input] of inputs.entries()) {
+    const validation = validateJob(input, config);
+    if (validation.kind === 'invalid') {
+      problems.push(
+        ...validation.problems.map((problem) => ({ ...problem, path: `${index}.${problem.path}` })),
+      );
+    } else {
+      valid.push(validation.data);
+    }
+  }
+  if (problems.length > 0) throw new JobValidationError(problems);
+  return queue.addBulk(valid.map((data) => ({ name: jobName, data, opts: jobOptions(data, config.queue) })));
+}

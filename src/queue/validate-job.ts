@@ -1,0 +1,28 @@
+import type { BreakwaterConfig } from '../config/schema.js';
+import type { ResolvedEntry } from '../resilience/fallback-chain.js';
+import { type JobData, jobInputSchema } from './job-input.js';
+import type { FieldProblem } from './job-validation-error.js';
+import { resolveChain } from './resolve-chain.js';
+
+export type JobValidation =
+  | { kind: 'ok'; data: JobData; chain: ResolvedEntry[] }
+  | { kind: 'invalid'; problems: FieldProblem[] };
+
+/** Validates a job against its schema and the config (route and providers exist). */
+export function validateJob(input: unknown, config: BreakwaterConfig): JobValidation {
+  const parsed = jobInputSchema.safeParse(input);
+  if (!parsed.success) {
+    return {
+      kind: 'invalid',
+      problems: parsed.error.issues.map((issue) => ({
+        path: issue.path.length > 0 ? issue.path.map(String).join('.') : '(body)',
+        message:
+          issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.join(', ')}` : issue.message,
+      })),
+    };
+  }
+  const chain = resolveChain(parsed.data, config);
+  if (chain.kind === 'invalid')
+    return { kind: 'invalid', problems: [{ path: chain.path, message: chain.message }] };
+  return { kind: 'ok', data: parsed.data, chain: chain.chain };
+}

@@ -1,0 +1,154 @@
+import type { ChainEntry } from '../config/schema.js';
+import { CallAbortedError } from '../providers/call-aborted-error.js';
+import type { CompletionRequest, CompletionResult, LanguageModelAdapter } from '../providers/completion.js';
+import { ProviderError } from '../providers/provider-error.js';
+import type { AttemptRecord } from './attempt.js';
+import type { CircuitRegistry } from './circuit-registry.js';
+
+export interface ResolvedEntry extends ChainEntry {
+  /** The timeout for this entry: its own, else its provider's. */
+  timeoutMs: number;
+}
+
+/** How one walk of a fallback chain ended. */
+export type ChainOutcome =
+  | {
+      kind: 'completed';
+      result: CompletionResult;
+      entry: ResolvedEntry;
+      index: number;
+      attempts: AttemptRecord[];
+    }
+  /** Every entry was called and every one rejected the request: it cannot be served anywhere. */
+  | { kind: 'all-rejected'; attempts: AttemptRecord[] }
+  /** Every entry's provider is open now: `until` is the earliest a probe will be admitted. */
+  | { kind: 'all-open'; until: number; reasons: string[]; attempts: AttemptRecord[] }
+  /** Calls failed but some provider of the chain is still closed: an ordinary retry. */
+  | { kind: 'failed'; retryAfterMs?: number; attempts: AttemptRecord[] }
+  | { kind: 'aborted'; attempts: AttemptRecord[] };
+
+export interface WalkOptions {
+  chain: readonly ResolvedEntry[];
+  request: CompletionRequest;
+  circuits: CircuitRegistry;
+  adapter: (provider: string, model: string) => LanguageModelAdapter;
+  signal?: AbortSignal;
+  now?: () => number;
+  /** Called after each attempt, e.g. to log a misconfigured provider. */
+  onAttempt?: (attempt: AttemptRecord, error?: ProviderError) => void;
+}
+
+/**
+ * Walks a chain in order through each provider's circuit: open entries are skipped without a call,
+ * `rejected` moves on without blaming the provider, the first success wins. While another caller's
+ * half-open probe is in flight, waits for its outcome instead of calling.
+ */
+export async function walkChain(options: WalkOptions): Promise<ChainOutcome> {
+  const now = options.now ?? Date.now;
+  const attempts: AttemptRecord[] = [];
+  const record = (attempt: AttemptRecord, error?: ProviderError) => {
+    attempts.push(attempt);
+    options.onAttempt?.(attempt, error);
+  };
+
+  for (const [index, entry] of options.chain.entries()) {
+    if (options.signal?.aborted) return { kind: 'aborted', attempts };
+    const circuit = options.circuits.get(entry.provider);
+    let availability = circuit.availability();
+    while (availability.kind === 'probing' && !options.signal?.aborted) {
+      await circuit.probeSettled(entry.timeoutMs, options.signal);
+      availability = circuit.availability();
+    }
+    const at = now();
+    if (availability.kind === 'open') {
+      record({
+        provider: entry.provider,
+        model: entry.model,
+        outcome: 'skipped-open',
+        at,
+        ms: 0,
+        error: availability.reason,
+      });
+      continue;
+    }
+    const adapter = options.adapter(entry.provider, entry.model);
+    const call = await circuit.call(() =>
+      adapter.complete(options.request, {
+        timeoutMs: entry.timeoutMs,
+        ...(options.signal ? { signal: options.signal } : {}),
+      }),
+    );
+    const ms = now() - at;
+    switch (call.kind) {
+      case 'ok':
+        record({ provider: entry.provider, model: entry.model, outcome: 'ok', at, ms });
+        return { kind: 'completed', result: call.value, entry, index, attempts };
+      case 'refused':
+        record({
+          provider: entry.provider,
+          model: entry.model,
+          outcome: 'skipped-open',
+          at,
+          ms,
+          error: 'breaker open',
+        });
+        break;
+      case 'error': {
+        if (CallAbortedError.is(call.error)) return { kind: 'aborted', attempts };
+        const error = ProviderError.is(call.error) ? call.error : undefined;
+        record(
+          {
+            provider: entry.provider,
+            model: entry.model,
+            outcome: error?.verdict ?? 'retryable',
+            at,
+            ms,
+            error: error?.message ?? String(call.error),
+            ...(error ? { code: error.code } : {}),
+            ...(error?.status === undefined ? {} : { status: error.status }),
+            ...(error?.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
+          },
+          error,
+        );
+        break;
+      }
+      default:
+        throw new Error(`unknown circuit call ${JSON.stringify(call satisfies never)}`);
+    }
+  }
+  return settle(options, attempts);
+}
+
+function settle(options: WalkOptions, attempts: AttemptRecord[]): ChainOutcome {
+  if (options.signal?.aborted) return { kind: 'aborted', attempts };
+  if (
+    attempts.length === options.chain.length &&
+    attempts.every((attempt) => attempt.outcome === 'rejected')
+  ) {
+    return { kind: 'all-rejected', attempts };
+  }
+  const reasons: string[] = [];
+  let until = Number.POSITIVE_INFINITY;
+  for (const entry of options.chain) {
+    const availability = options.circuits.get(entry.provider).availability();
+    if (availability.kind !== 'open') {
+      const retryAfterMs = shortestRetryAfter(attempts);
+      return { kind: 'failed', attempts, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
+    }
+    if (availability.until < until) until = availability.until;
+    reasons.push(
+      `${entry.provider} open until ${new Date(availability.until).toISOString()} (${availability.reason})`,
+    );
+  }
+  return { kind: 'all-open', until, reasons: [...new Set(reasons)], attempts };
+}
+
+/**
+ * When every failed call came with a Retry-After, retrying before the shortest of them is pointless:
+ * that is the least the next attempt waits. Otherwise the ordinary backoff decides.
+ */
+function shortestRetryAfter(attempts: AttemptRecord[]): number | undefined {
+  const failed = attempts.filter((attempt) => attempt.outcome === 'retryable' || attempt.outcome === 'auth');
+  if (failed.length === 0 || failed.some((attempt) => attempt.retryAfterMs === undefined)) return undefined;
+  return Math.min(...failed.map((attempt) => attempt.retryAfterMs ?? 0));
+}

@@ -1,0 +1,88 @@
+import { type ConnectionOptions, Worker } from 'bullmq';
+import type { BreakwaterConfig } from '../config/schema.js';
+import type { Logger } from '../logging/logger.js';
+import type { LanguageModelAdapter } from '../providers/completion.js';
+import { createBackoffStrategy } from '../queue/backoff.js';
+import type { JobData } from '../queue/job-input.js';
+import type { CircuitRegistry } from '../resilience/circuit-registry.js';
+import type { JobResult } from './job-result.js';
+import { createProcessor } from './processor.js';
+
+export interface BreakwaterWorkerOptions {
+  config: BreakwaterConfig;
+  connection: ConnectionOptions;
+  circuits: CircuitRegistry;
+  adapter: (provider: string, model: string) => LanguageModelAdapter;
+  logger: Logger;
+  now?: () => number;
+  random?: () => number;
+  deferralJitterMs?: number;
+  /** In-flight jobs get this long to finish on close before their calls are aborted. @defaultValue 30000 */
+  closeGraceMs?: number;
+  prefix?: string;
+}
+
+export interface BreakwaterWorker {
+  readonly worker: Worker<JobData, JobResult>;
+  /** Stops taking jobs, lets in-flight calls finish within the grace period, aborts and returns the rest. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * A manual rate limit is how a worker pauses the whole queue (every provider open). BullMQ only
+ * honours it when the worker has a limiter, so this one is set so high it never limits by itself.
+ */
+const pauseOnlyLimiter = { max: 2 ** 52, duration: 60_000 };
+
+export function createBreakwaterWorker(options: BreakwaterWorkerOptions): BreakwaterWorker {
+  let worker: Worker<JobData, JobResult> | undefined;
+  const processor = createProcessor({
+    config: options.config,
+    circuits: options.circuits,
+    adapter: options.adapter,
+    logger: options.logger,
+    pauseQueue: async (durationMs) => {
+      options.logger.warn(
+        { pauseMs: durationMs },
+        'every provider is open: queue paused until one admits a probe',
+      );
+      await worker?.rateLimit(Math.max(1, Math.round(durationMs)));
+    },
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.random ? { random: options.random } : {}),
+    ...(options.deferralJitterMs === undefined ? {} : { deferralJitterMs: options.deferralJitterMs }),
+  });
+  worker = new Worker<JobData, JobResult>(
+    options.config.queue.name,
+    (job, token, signal) => processor(job, token, signal),
+    {
+      connection: options.connection,
+      concurrency: options.config.queue.concurrency,
+      limiter: pauseOnlyLimiter,
+      settings: { backoffStrategy: createBackoffStrategy(options.random ? { random: options.random } : {}) },
+      ...(options.prefix ? { prefix: options.prefix } : {}),
+    },
+  );
+  worker.on('error', (error) => options.logger.error({ err: error }, 'worker error'));
+  const running = worker;
+
+  let closing: Promise<void> | undefined;
+  return {
+    worker: running,
+    close() {
+      if (closing) return closing;
+      closing = (async () => {
+        const grace = setTimeout(
+          () => running.cancelAllJobs('worker shutting down'),
+          options.closeGraceMs ?? 30_000,
+        );
+        try {
+          await running.close();
+        } finally {
+          clearTimeout(grace);
+        }
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,182 @@
+import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
+import type { BreakwaterConfig } from '../config/schema.js';
+import type { Logger } from '../logging/logger.js';
+import { costUsd } from '../pricing/cost.js';
+import type { CompletionRequest, LanguageModelAdapter } from '../providers/completion.js';
+import { readProgress } from '../queue/deferral.js';
+import type { JobData } from '../queue/job-input.js';
+import { RetryableJobError } from '../queue/retryable-job-error.js';
+import { validateJob } from '../queue/validate-job.js';
+import type { AttemptRecord } from '../resilience/attempt.js';
+import type { CircuitRegistry } from '../resilience/circuit-registry.js';
+import { type ChainOutcome, walkChain } from '../resilience/fallback-chain.js';
+import type { JobResult } from './job-result.js';
+
+export interface ProcessorDeps {
+  config: BreakwaterConfig;
+  circuits: CircuitRegistry;
+  adapter: (provider: string, model: string) => LanguageModelAdapter;
+  logger: Logger;
+  /** Stops the whole queue from handing out jobs for this long (every provider is open). */
+  pauseQueue: (durationMs: number) => Promise<void>;
+  now?: () => number;
+  random?: () => number;
+  /** Spread of deferred jobs' wake-up times, so a recovering provider is not hit all at once. @defaultValue 1000 */
+  deferralJitterMs?: number;
+}
+
+export type Processor = (job: Job<JobData>, token?: string, signal?: AbortSignal) => Promise<JobResult>;
+
+/**
+ * Serves one job: walks its fallback chain and turns the outcome into a BullMQ verdict — complete,
+ * fail for good (every provider rejected it, deadline, onAllOpen: fail), defer without spending an
+ * attempt (every provider open), or an ordinary retry.
+ */
+export function createProcessor(deps: ProcessorDeps): Processor {
+  const now = deps.now ?? Date.now;
+  const random = deps.random ?? Math.random;
+  const jitterMs = deps.deferralJitterMs ?? 1_000;
+  let pausedUntil = 0;
+
+  return async (job, token, signal) => {
+    const log = deps.logger.child({ jobId: job.id });
+    const validation = validateJob(job.data, deps.config);
+    if (validation.kind === 'invalid') {
+      throw new UnrecoverableError(
+        `invalid job: ${validation.problems.map((problem) => `${problem.path}: ${problem.message}`).join('; ')}`,
+      );
+    }
+    const { data, chain } = validation;
+    const deadline = data.deadline === undefined ? undefined : Date.parse(data.deadline);
+    if (deadline !== undefined && now() >= deadline) {
+      throw new UnrecoverableError(`deadline exceeded (${data.deadline}) before the job could run`);
+    }
+
+    const outcome = await walkChain({
+      chain,
+      request: requestOf(data, job.id),
+      circuits: deps.circuits,
+      adapter: deps.adapter,
+      now,
+      ...(signal ? { signal } : {}),
+      onAttempt: (attempt) => logAttempt(log, attempt),
+    });
+
+    switch (outcome.kind) {
+      case 'completed':
+        return resultOf(outcome, deps.config);
+      case 'all-rejected':
+        throw new UnrecoverableError(`every provider rejected the request: ${summarise(outcome.attempts)}`);
+      case 'failed':
+        throw new RetryableJobError(
+          `every call failed: ${summarise(outcome.attempts)}`,
+          outcome.retryAfterMs,
+        );
+      case 'aborted':
+        // The worker is shutting down or the job was cancelled: hand the job back, no attempt spent.
+        await job.moveToDelayed(now(), token);
+        throw new DelayedError('aborted; returned to the queue');
+      case 'all-open':
+        return defer(job, token, data, outcome, deadline);
+      default:
+        throw new Error(`unknown chain outcome ${JSON.stringify(outcome satisfies never)}`);
+    }
+  };
+
+  async function defer(
+    job: Job<JobData>,
+    token: string | undefined,
+    data: JobData,
+    outcome: Extract<ChainOutcome, { kind: 'all-open' }>,
+    deadline: number | undefined,
+  ): Promise<never> {
+    const reason = outcome.reasons.join(', ');
+    if (data.onAllOpen === 'fail') throw new UnrecoverableError(`every provider is unavailable: ${reason}`);
+    const until = outcome.until + Math.floor(random() * jitterMs);
+    if (deadline !== undefined && until > deadline) {
+      throw new UnrecoverableError(`deadline exceeded while every provider was unavailable: ${reason}`);
+    }
+    const progress = readProgress(job.progress);
+    const deferrals = progress.deferrals + 1;
+    deps.logger.info(
+      { jobId: job.id, deferrals, until: new Date(until).toISOString() },
+      'job deferred: every provider open',
+    );
+    await job.log(`deferred #${deferrals} until ${new Date(until).toISOString()}: ${reason}`);
+    await job.updateProgress({ deferrals, deferredUntil: until, reason, lastAttempts: outcome.attempts });
+    await job.moveToDelayed(until, token);
+    await pauseIfEveryProviderOpen();
+    throw new DelayedError(`deferred until ${new Date(until).toISOString()}`);
+  }
+
+  /**
+   * When every configured provider is open no job of any route can run, so the queue stops handing
+   * out jobs until the first one admits a probe: the backlog stays untouched in Redis instead of
+   * being churned through the workers.
+   */
+  async function pauseIfEveryProviderOpen(): Promise<void> {
+    const until = deps.circuits.everyProviderOpenUntil();
+    if (until === undefined || until <= pausedUntil) return;
+    pausedUntil = until;
+    await deps.pauseQueue(until - now());
+  }
+}
+
+function requestOf(data: JobData, jobId: string | undefined): CompletionRequest {
+  return {
+    ...(data.messages === undefined ? {} : { messages: data.messages }),
+    ...(data.prompt === undefined ? {} : { prompt: data.prompt }),
+    ...(data.system === undefined ? {} : { system: data.system }),
+    ...(data.maxTokens === undefined ? {} : { maxTokens: data.maxTokens }),
+    ...(data.temperature === undefined ? {} : { temperature: data.temperature }),
+    ...(jobId === undefined ? {} : { headers: { 'x-breakwater-job-id': jobId } }),
+  };
+}
+
+function resultOf(
+  outcome: Extract<ChainOutcome, { kind: 'completed' }>,
+  config: BreakwaterConfig,
+): JobResult {
+  const { result, entry } = outcome;
+  return {
+    text: result.text,
+    finishReason: result.finishReason,
+    provider: entry.provider,
+    model: entry.model,
+    usage: result.usage,
+    latencyMs: result.latencyMs,
+    costUsd: costUsd(entry.model, result.usage, config.pricing),
+    fallbackUsed: outcome.index > 0,
+    attempts: outcome.attempts,
+  };
+}
+
+function summarise(attempts: AttemptRecord[]): string {
+  return attempts
+    .map(
+      (attempt) =>
+        `${attempt.provider}/${attempt.model}: ${attempt.outcome}${attempt.error ? ` (${attempt.error})` : ''}`,
+    )
+    .join('; ');
+}
+
+function logAttempt(log: Logger, attempt: AttemptRecord): void {
+  const fields = {
+    provider: attempt.provider,
+    model: attempt.model,
+    outcome: attempt.outcome,
+    ms: attempt.ms,
+    code: attempt.code,
+    status: attempt.status,
+  };
+  if (attempt.outcome === 'auth') {
+    log.error(
+      { ...fields, error: attempt.error },
+      `provider ${attempt.provider} is misconfigured: its credentials were refused`,
+    );
+  } else if (attempt.outcome === 'retryable' || attempt.outcome === 'rejected') {
+    log.warn({ ...fields, error: attempt.error }, 'provider call failed');
+  } else {
+    log.debug(fields, 'provider attempt');
+  }
+}

@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { type Job, Queue, QueueEvents } from 'bullmq';
+import { validateConfig } from '../../src/config/load-config.js';
+import type { BreakwaterConfig } from '../../src/config/schema.js';
+import { createLogger } from '../../src/logging/logger.js';
+import { AdapterFactory } from '../../src/providers/create-adapter.js';
+import type { JobData } from '../../src/queue/job-input.js';
+import { enqueueJob } from '../../src/queue/producer.js';
+import { CircuitRegistry } from '../../src/resilience/circuit-registry.js';
+import { ProviderSimulator } from '../../src/simulator/simulator.js';
+import { type BreakwaterWorker, createBreakwaterWorker } from '../../src/worker/create-worker.js';
+import type { JobResult } from '../../src/worker/job-result.js';
+
+export const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export function connectionOf(url: string) {
+  const parsed = new URL(url);
+  return { host: parsed.hostname, port: Number(parsed.port || 6379), maxRetriesPerRequest: null };
+}
+
+export interface HarnessOptions {
+  /** Extra config merged over the test default (three simulated providers, fast breakers). */
+  config?: (base: Record<string, unknown>) => Record<string, unknown>;
+  now?: () => number;
+  deferralJitterMs?: number;
+  url?: string;
+}
+
+/** A real simulator, a real queue in Redis (its own random name) and a real Breakwater worker. */
+export class WorkerHarness {
+  readonly simulator = new ProviderSimulator();
+  readonly logLines: Record<string, unknown>[] = [];
+  config!: BreakwaterConfig;
+  queue!: Queue<JobData, JobResult>;
+  events!: QueueEvents;
+  circuits!: CircuitRegistry;
+  breakwater: BreakwaterWorker | undefined;
+  readonly queueName = `test-${randomUUID()}`;
+
+  constructor(private readonly options: HarnessOptions = {}) {}
+
+  async start(startWorker = true): Promise<this> {
+    const root = await this.simulator.start();
+    const simulated = (extra: Record<string, unknown> = {}) => ({
+      type: 'simulated',
+      baseURL: root,
+      timeoutMs: 500,
+      breaker: {
+        volumeThreshold: 2,
+        errorThresholdPercentage: 50,
+        rollingWindowMs: 10_000,
+        resetTimeoutMs: 600,
+      },
+      ...extra,
+    });
+    const base: Record<string, unknown> = {
+      providers: {
+        primary: simulated({ wire: 'openai' }),
+        secondary: simulated({ wire: 'anthropic' }),
+        tertiary: simulated({ wire: 'google' }),
+      },
+      routes: {
+        default: [
+          { provider: 'primary', model: 'gpt-4.1-mini' },
+          { provider: 'secondary', model: 'claude-haiku-4-5' },
+        ],
+        solo: [{ provider: 'tertiary', model: 'gemini-2.5-flash' }],
+      },
+      queue: { name: this.queueName, concurrency: 10, attempts: 3, backoffMs: 100 },
+    };
+    this.config = validateConfig(this.options.config ? this.options.config(base) : base, 'test', {}).config;
+    const connection = connectionOf(this.options.url ?? redisUrl);
+    this.queue = new Queue(this.queueName, { connection });
+    this.events = new QueueEvents(this.queueName, { connection });
+    await this.events.waitUntilReady();
+    if (startWorker) this.startWorker();
+    return this;
+  }
+
+  startWorker(): BreakwaterWorker {
+    const sink = new Writable({
+      write: (chunk, _encoding, callback) => {
+        for (const line of String(chunk).split('\n').filter(Boolean)) this.logLines.push(JSON.parse(line));
+        callback();
+      },
+    });
+    this.circuits = new CircuitRegistry({
+      providers: this.config.providers,
+      ...(this.options.now ? { now: this.options.now } : {}),
+    });
+    const adapters = new AdapterFactory({ providers: this.config.providers, secrets: new Map() });
+    this.breakwater = createBreakwaterWorker({
+      config: this.config,
+      connection: connectionOf(this.options.url ?? redisUrl),
+      circuits: this.circuits,
+      adapter: (provider, model) => adapters.get(provider, model),
+      logger: createLogger({ level: 'debug', destination: sink }),
+      deferralJitterMs: this.options.deferralJitterMs ?? 50,
+      closeGraceMs: 2_000,
+      ...(this.options.now ? { now: this.options.now } : {}),
+    });
+    return this.breakwater;
+  }
+
+  /** Enqueues through the real producer (validation, options, idempotency). */
+  add(input: Record<string, unknown>): Promise<Job<JobData, JobResult>> {
+    return enqueueJob(this.queue, this.config, input) as Promise<Job<JobData, JobResult>>;
+  }
+
+  async job(id: string): Promise<Job<JobData, JobResult>> {
+    const job = await this.queue.getJob(id);
+    if (!job) throw new Error(`job ${id} not found`);
+    return job;
+  }
+
+  async states(ids: string[]): Promise<string[]> {
+    return Promise.all(ids.map(async (id) => (await this.job(id)).getState()));
+  }
+
+  async stop(): Promise<void> {
+    await this.breakwater?.close();
+    this.circuits?.shutdown();
+    await this.events?.close();
+    await this.queue?.obliterate({ force: true });
+    await this.queue?.close();
+    await this.simulator.close();
+  }
+}
