@@ -44,6 +44,7 @@ export class ProviderCircuit {
   readonly #maxHoldMs: number;
   readonly #now: () => number;
   readonly #listeners = new Set<(transition: CircuitTransition) => void>();
+  readonly #probeWaiters = new Set<() => void>();
   #openedAt = 0;
   #lastFailure = '';
   #heldUntil = 0;
@@ -71,10 +72,14 @@ export class ProviderCircuit {
     });
     this.#breaker.on('open', () => {
       this.#openedAt = this.#now();
+      this.#wakeProbeWaiters();
       this.#emit({ state: 'open', until: this.#openedAt + this.#resetTimeoutMs, reason: this.#lastFailure });
     });
     this.#breaker.on('halfOpen', () => this.#emit({ state: 'half-open' }));
-    this.#breaker.on('close', () => this.#emit({ state: 'closed' }));
+    this.#breaker.on('close', () => {
+      this.#wakeProbeWaiters();
+      this.#emit({ state: 'closed' });
+    });
   }
 
   availability(): Availability {
@@ -109,14 +114,12 @@ export class ProviderCircuit {
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
-        this.#breaker.off('close', done);
-        this.#breaker.off('open', done);
+        this.#probeWaiters.delete(done);
         signal?.removeEventListener('abort', done);
         resolve();
       };
       const timer = setTimeout(done, maxWaitMs);
-      this.#breaker.once('close', done);
-      this.#breaker.once('open', done);
+      this.#probeWaiters.add(done);
       signal?.addEventListener('abort', done, { once: true });
     });
   }
@@ -152,6 +155,10 @@ export class ProviderCircuit {
       error.retryAfterMs,
       `${this.provider} asked to retry after ${Math.ceil(error.retryAfterMs / 1000)} s (${error.status ?? error.code})`,
     );
+  }
+
+  #wakeProbeWaiters(): void {
+    for (const wake of [...this.#probeWaiters]) wake();
   }
 
   #emit(transition: Omit<CircuitTransition, 'provider'>): void {

@@ -1,0 +1,95 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+/** A redis-server of the test's own, on a free port, for settings or counters the shared one must not get. */
+export class DedicatedRedis {
+  #process: ChildProcess | undefined;
+  port = 0;
+  readonly dir = mkdtempSync(join(tmpdir(), 'breakwater-redis-'));
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  async start(extraArgs: string[] = []): Promise<this> {
+    if (!this.port) this.port = await freePort();
+    this.#process = spawn(
+      'redis-server',
+      [
+        '--port',
+        String(this.port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        this.dir,
+        ...extraArgs,
+      ],
+      { stdio: 'ignore' },
+    );
+    const client = new Redis(this.port, '127.0.0.1', {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => 50,
+    });
+    client.on('error', () => undefined);
+    for (let i = 0; i < 100; i++) {
+      try {
+        await client.connect().catch(() => undefined);
+        if ((await client.ping()) === 'PONG') break;
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
+    client.disconnect();
+    return this;
+  }
+
+  client(): Redis {
+    return new Redis(this.port, '127.0.0.1');
+  }
+
+  async stop(): Promise<void> {
+    const child = this.#process;
+    if (!child || child.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGKILL');
+    });
+  }
+}
+
+/** Total commands Redis executed since the last CONFIG RESETSTAT (scripts' inner commands included). */
+export async function commandCount(
+  client: Redis,
+): Promise<{ total: number; byCommand: Record<string, number> }> {
+  const info = await client.info('commandstats');
+  const byCommand: Record<string, number> = {};
+  let total = 0;
+  for (const match of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) {
+    const calls = Number(match[2]);
+    byCommand[match[1]!] = calls;
+    total += calls;
+  }
+  return { total, byCommand };
+}

@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { enqueueJobs } from '../../src/queue/producer.js';
+import { commandCount, DedicatedRedis } from '../support/redis-server.js';
+import { WorkerHarness } from '../support/worker-harness.js';
+
+const resetMs = 1_000;
+const backlog = 5_000;
+const redis = new DedicatedRedis();
+let harness: WorkerHarness;
+
+beforeAll(async () => {
+  await redis.start();
+});
+afterAll(async () => {
+  await harness?.stop();
+  await redis.stop();
+});
+
+describe('total outage with a large backlog', () => {
+  it(`keeps ${backlog} waiting jobs still: Redis work per reset period is bounded by workers, not jobs`, async () => {
+    harness = await new WorkerHarness({
+      url: redis.url,
+      deferralJitterMs: 100,
+      config: (base) => {
+        const providers = base.providers as Record<string, Record<string, unknown>>;
+        const fast = {
+          volumeThreshold: 2,
+          errorThresholdPercentage: 50,
+          rollingWindowMs: 10_000,
+          resetTimeoutMs: resetMs,
+        };
+        return {
+          ...base,
+          providers: Object.fromEntries(
+            Object.entries(providers).map(([name, provider]) => [name, { ...provider, breaker: fast }]),
+          ),
+        };
+      },
+    }).start();
+    for (const name of ['primary', 'secondary', 'tertiary'])
+      harness.simulator.configure(name, { mode: { kind: 'down', status: 503 } });
+    let processed = 0;
+    harness.breakwater!.worker.on('active', () => {
+      processed += 1;
+    });
+
+    for (let i = 0; i < backlog; i += 1_000) {
+      const chunk = Array.from({ length: 1_000 }, (_, j) => ({
+        prompt: `backlog ${i + j}`,
+        route: (i + j) % 5 === 0 ? 'solo' : 'default',
+      }));
+      await enqueueJobs(harness.queue, harness.config, chunk);
+    }
+    await expect
+      .poll(() => harness.circuits.everyProviderOpenUntil() !== undefined, { timeout: 10_000 })
+      .toBe(true);
+    // Let the first deferrals and the queue-wide pause land, then count one full reset period.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const client = redis.client();
+    await client.config('RESETSTAT');
+    const processedBefore = processed;
+    const callsBefore = ['primary', 'secondary', 'tertiary'].map(
+      (name) => harness.simulator.stats(name).calls,
+    );
+    await new Promise((resolve) => setTimeout(resolve, resetMs * 2));
+    const { total, byCommand } = await commandCount(client);
+    const perPeriod = total / 2;
+    const invocationsPerPeriod = (processed - processedBefore) / 2;
+    const calls = ['primary', 'secondary', 'tertiary'].map(
+      (name, i) => harness.simulator.stats(name).calls - callsBefore[i]!,
+    );
+    const waiting = await harness.queue.getWaitingCount();
+    console.log(
+      `total outage, ${backlog} jobs, 1 worker × concurrency ${harness.config.queue.concurrency}: ` +
+        `${perPeriod} Redis commands and ${invocationsPerPeriod} processor runs per ${resetMs} ms reset period; ` +
+        `provider calls in 2 periods ${JSON.stringify(calls)}; still waiting ${waiting}; top commands ${JSON.stringify(
+          Object.entries(byCommand)
+            .sort((a, b) => b[1] - a[1])
+            .slice(0, 6),
+        )}`,
+    );
+    // Spinning would be ≥ one fetch + one defer per job per period: tens of thousands of commands.
+    expect(invocationsPerPeriod).toBeLessThanOrEqual(harness.config.queue.concurrency * 3);
+    expect(perPeriod).toBeLessThan(2_500);
+    expect(waiting).toBeGreaterThan(backlog - 200);
+    // Probes only: at most one per provider per reset period.
+    for (const count of calls) expect(count).toBeLessThanOrEqual(3);
+    expect(await harness.queue.getFailedCount()).toBe(0);
+
+    for (const name of ['primary', 'secondary', 'tertiary'])
+      harness.simulator.configure(name, { mode: { kind: 'healthy' } });
+    await expect
+      .poll(async () => harness.queue.getCompletedCount(), { timeout: 60_000, interval: 250 })
+      .toBeGreaterThanOrEqual(backlog);
+    expect(await harness.queue.getFailedCount()).toBe(0);
+  }, 120_000);
+});

@@ -1,0 +1,115 @@
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Queue } from 'bullmq';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load-config.js';
+import { enqueueJob } from '../../src/queue/producer.js';
+import { connectionOf, redisUrl, WorkerHarness } from '../support/worker-harness.js';
+
+function runWorker(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'workers/worker.ts'], {
+    env: { ...process.env, ...env, REDIS_URL: redisUrl },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk) => {
+    output += String(chunk);
+  });
+  child.stderr.on('data', (chunk) => {
+    output += String(chunk);
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, exited, output: () => output };
+}
+
+let cleanup: (() => Promise<void>) | undefined;
+afterEach(async () => {
+  await cleanup?.();
+  cleanup = undefined;
+});
+
+describe('the worker process', () => {
+  it('serves jobs on the keyless simulated default and exits 0 on SIGTERM', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'breakwater-worker-'));
+    const name = `test-${randomUUID()}`;
+    const builtIn = loadConfig({ env: {}, cwd: dir }).config;
+    writeFileSync(
+      join(dir, 'breakwater.yaml'),
+      JSON.stringify({ providers: builtIn.providers, routes: builtIn.routes, queue: { name } }),
+    );
+    const queue = new Queue(name, { connection: connectionOf(redisUrl) });
+    const worker = runWorker({ BREAKWATER_CONFIG: join(dir, 'breakwater.yaml') });
+    cleanup = async () => {
+      worker.child.kill('SIGKILL');
+      await queue.obliterate({ force: true });
+      await queue.close();
+    };
+    const job = await enqueueJob(
+      queue,
+      loadConfig({ env: { BREAKWATER_CONFIG: join(dir, 'breakwater.yaml') } }).config,
+      {
+        prompt: 'summarise the harbour report',
+      },
+    );
+    await expect
+      .poll(async () => (await queue.getJob(job.id!))?.getState(), { timeout: 20_000, interval: 100 })
+      .toBe('completed');
+    const done = await queue.getJob(job.id!);
+    expect(done?.returnvalue).toMatchObject({
+      provider: 'sim-openai',
+      model: 'gpt-4.1-mini',
+      fallbackUsed: false,
+    });
+    worker.child.kill('SIGTERM');
+    expect(await worker.exited).toBe(0);
+    expect(worker.output()).toContain('"msg":"worker stopped"');
+  });
+
+  it('refuses a bad config with the key path and exit code 2, no stack trace', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'breakwater-worker-'));
+    writeFileSync(
+      join(dir, 'bad.yaml'),
+      'providers: { o: { type: openai } }\nroutes: { default: [{ provider: o, model: m }] }\n',
+    );
+    const worker = runWorker({ BREAKWATER_CONFIG: join(dir, 'bad.yaml'), OPENAI_API_KEY: '' });
+    expect(await worker.exited).toBe(2);
+    expect(worker.output()).toContain('providers.o.apiKeyEnv: OPENAI_API_KEY is not set');
+    expect(worker.output()).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('closing a worker', () => {
+  it('is idempotent, and returns a job whose call outlives the grace period to the queue, attempt unspent', async () => {
+    const harness = await new WorkerHarness({
+      config: (base) => ({
+        ...base,
+        routes: {
+          ...(base.routes as object),
+          default: [{ provider: 'primary', model: 'm', timeoutMs: 20_000 }],
+        },
+      }),
+    }).start();
+    cleanup = () => harness.stop();
+    harness.simulator.configure('primary', { mode: { kind: 'hang' } });
+    const job = await harness.add({ prompt: 'slow' });
+    await expect.poll(async () => (await harness.job(job.id!)).getState(), { timeout: 5_000 }).toBe('active');
+    await expect.poll(() => harness.simulator.stats('primary').inFlight).toBe(1);
+    const first = harness.breakwater!.close();
+    const second = harness.breakwater!.close();
+    expect(second).toBe(first);
+    await first;
+    const returned = await harness.job(job.id!);
+    expect(['delayed', 'waiting']).toContain(await returned.getState());
+    expect(returned.attemptsMade).toBe(0);
+    await expect.poll(() => harness.simulator.stats('primary').outcomes.aborted).toBe(1);
+
+    harness.simulator.configure('primary', { mode: { kind: 'healthy' } });
+    harness.startWorker();
+    await expect
+      .poll(async () => (await harness.job(job.id!)).getState(), { timeout: 10_000 })
+      .toBe('completed');
+  });
+});
