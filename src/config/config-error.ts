@@ -1,3 +1,4 @@
+import { hasBrand } from '../errors/brand.js';
 export interface ConfigProblem {
   /** Dotted key path in the config file, e.g. `providers.openai.apiKeyEnv`. */
   path: string;
@@ -22,6 +23,6 @@ export class ConfigError extends Error {
   }
 
   static is(error: unknown): error is ConfigError {
-    return typeof error === 'object' && error !== null && (error as { [brand]?: unknown })[brand] === true;
+    return hasBrand(error, brand);
   }
 }

@@ -1,3 +1,5 @@
+import { hasBrand } from '../errors/brand.js';
+
 const brand = Symbol.for('breakwater.CallAbortedError');
 
 /** The caller aborted the call (job cancelled, worker closing). Not the provider's fault. */
@@ -10,6 +12,6 @@ export class CallAbortedError extends Error {
   }
 
   static is(error: unknown): error is CallAbortedError {
-    return typeof error === 'object' && error !== null && (error as { [brand]?: unknown })[brand] === true;
+    return hasBrand(error, brand);
   }
 }

@@ -1,3 +1,4 @@
+import { hasBrand } from '../errors/brand.js';
 /**
  * The one error a provider call can end in. It carries its own verdict, so the breaker, the
  * fallback chain and the queue decide what to do from data, never from message text:
@@ -61,7 +62,7 @@ export class ProviderError extends Error {
 
   /** Recognised by brand, so it survives duplicated package copies and realms. */
   static is(error: unknown): error is ProviderError {
-    return typeof error === 'object' && error !== null && (error as { [brand]?: unknown })[brand] === true;
+    return hasBrand(error, brand);
   }
 
   /** Whether this outcome counts as a failure of the provider (and so against its breaker). */

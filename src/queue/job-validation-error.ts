@@ -1,3 +1,4 @@
+import { hasBrand } from '../errors/brand.js';
 export interface FieldProblem {
   /** Dotted path of the offending field, e.g. `messages.0.content` or `jobs.3.prompt`. */
   path: string;
@@ -16,6 +17,6 @@ export class JobValidationError extends Error {
   }
 
   static is(error: unknown): error is JobValidationError {
-    return typeof error === 'object' && error !== null && (error as { [brand]?: unknown })[brand] === true;
+    return hasBrand(error, brand);
   }
 }

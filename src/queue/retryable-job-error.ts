@@ -1,3 +1,5 @@
+import { hasBrand } from '../errors/brand.js';
+
 const brand = Symbol.for('breakwater.RetryableJobError');
 
 /** Every call of this run failed while some provider of the chain is still closed: retry later. */
@@ -13,6 +15,6 @@ export class RetryableJobError extends Error {
   }
 
   static is(error: unknown): error is RetryableJobError {
-    return typeof error === 'object' && error !== null && (error as { [brand]?: unknown })[brand] === true;
+    return hasBrand(error, brand);
   }
 }
