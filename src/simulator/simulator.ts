@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { anthropicWire } from './anthropic-wire.js';
 import { CallLog, type ProviderStats, safeHeaders } from './call-log.js';
 import { type Decision, decide } from './decide.js';
-import { googleWire } from './google-wire.js';
-import { openaiWire } from './openai-wire.js';
 import { applyPatch, defaultProfile, type ProfilePatch, type SimulatedProfile } from './profile.js';
+import { matchRoute, type Route, readJson, send } from './routing.js';
 import type { Wire, WireReply } from './wire.js';
 
 export interface SimulatorOptions {
@@ -14,12 +12,6 @@ export interface SimulatorOptions {
   random?: () => number;
   /** Profile given to a provider name seen for the first time. */
   initialProfile?: (provider: string) => SimulatedProfile;
-}
-
-interface Route {
-  provider: string;
-  wire: Wire;
-  model?: string;
 }
 
 /**
@@ -260,38 +252,6 @@ export class ProviderSimulator {
       outcomes: stats.outcomes,
     };
   }
-}
-
-function matchRoute(method: string, pathname: string): Route | undefined {
-  if (method !== 'POST') return undefined;
-  const parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);
-  const [provider, version, ...rest] = parts;
-  if (!provider) return undefined;
-  if (version === 'v1' && rest.join('/') === 'chat/completions') return { provider, wire: openaiWire };
-  if (version === 'v1' && rest.join('/') === 'messages') return { provider, wire: anthropicWire };
-  if (version === 'v1beta' && rest[0] === 'models' && rest.length === 2) {
-    const [model, action] = (rest[1] ?? '').split(':');
-    if (action === 'generateContent' && model) return { provider, wire: googleWire, model };
-  }
-  return undefined;
-}
-
-async function readJson(request: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  if (chunks.length === 0) return undefined;
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  } catch {
-    return undefined;
-  }
-}
-
-function send(response: ServerResponse, reply: WireReply): void {
-  if (response.destroyed) return;
-  const payload = JSON.stringify(reply.body);
-  response.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
-  response.end(payload);
 }
 
 function summarise(text: string): string {
