@@ -4,6 +4,7 @@ import { createOpenAI } from '@ai-sdk/openai';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { LanguageModel } from 'ai';
 import type { ProviderConfig, WireFormat } from '../config/schema.js';
+import { simulatedBaseURL } from '../simulator/routing.js';
 import { createAiSdkAdapter } from './ai-sdk-adapter.js';
 import type { LanguageModelAdapter } from './completion.js';
 import type { Secret } from './secret.js';
@@ -45,14 +46,15 @@ export class AdapterFactory {
     const config = this.source.providers[provider];
     if (!config) throw new Error(`unknown provider "${provider}"`);
     const fetch = this.source.fetch ? { fetch: this.source.fetch } : {};
-    const baseURL = config.baseURL ? { baseURL: config.baseURL } : {};
     switch (config.type) {
       case 'openai':
-        return createOpenAI({ apiKey, ...baseURL, ...fetch }).chat(modelId);
       case 'anthropic':
-        return createAnthropic({ apiKey, ...baseURL, ...fetch })(modelId);
       case 'google':
-        return createGoogleGenerativeAI({ apiKey, ...baseURL, ...fetch })(modelId);
+        return wireModel(config.type, modelId, {
+          apiKey,
+          ...(config.baseURL ? { baseURL: config.baseURL } : {}),
+          ...fetch,
+        });
       case 'openai-compatible':
         return createOpenAICompatible({
           name: provider,
@@ -61,14 +63,12 @@ export class AdapterFactory {
           includeUsage: true,
           ...fetch,
         }).chatModel(modelId);
-      case 'simulated':
-        return simulatedModel(
-          provider,
-          modelId,
-          config.wire ?? 'openai',
-          this.#simulatorRoot(provider, config),
-          fetch,
-        );
+      case 'simulated': {
+        // The same adapters as the real providers, pointed at the simulator.
+        const wire = config.wire ?? 'openai';
+        const baseURL = simulatedBaseURL(this.#simulatorRoot(provider, config), provider, wire);
+        return wireModel(wire, modelId, { apiKey: simulatedKey, baseURL, ...fetch });
+      }
       default:
         throw new Error(`unknown provider type ${JSON.stringify(config.type satisfies never)}`);
     }
@@ -78,25 +78,24 @@ export class AdapterFactory {
     const root = config.baseURL ?? this.source.simulatorUrl;
     if (!root)
       throw new Error(`simulated provider "${provider}" has no simulator: set its baseURL or start one`);
-    return root.replace(/\/+$/, '');
+    return root;
   }
 }
 
-function simulatedModel(
-  provider: string,
-  modelId: string,
-  wire: WireFormat,
-  root: string,
-  fetch: { fetch?: typeof globalThis.fetch },
-): LanguageModel {
-  const base = `${root}/${encodeURIComponent(provider)}`;
+interface WireSettings {
+  apiKey: string | undefined;
+  baseURL?: string;
+  fetch?: typeof globalThis.fetch;
+}
+
+function wireModel(wire: WireFormat, modelId: string, settings: WireSettings): LanguageModel {
   switch (wire) {
     case 'openai':
-      return createOpenAI({ apiKey: simulatedKey, baseURL: `${base}/v1`, ...fetch }).chat(modelId);
+      return createOpenAI(settings).chat(modelId);
     case 'anthropic':
-      return createAnthropic({ apiKey: simulatedKey, baseURL: `${base}/v1`, ...fetch })(modelId);
+      return createAnthropic(settings)(modelId);
     case 'google':
-      return createGoogleGenerativeAI({ apiKey: simulatedKey, baseURL: `${base}/v1beta`, ...fetch })(modelId);
+      return createGoogleGenerativeAI(settings)(modelId);
     default:
       throw new Error(`unknown wire format ${JSON.stringify(wire satisfies never)}`);
   }

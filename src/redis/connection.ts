@@ -1,4 +1,4 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import type { RedisOptions } from 'ioredis';
 
 /** REDIS_URL, else the local default. */
 export function redisUrl(env: NodeJS.ProcessEnv = process.env): string {
@@ -6,9 +6,18 @@ export function redisUrl(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /**
- * A connection for BullMQ workers: commands wait for a reconnect instead of failing
- * (`maxRetriesPerRequest: null`, as BullMQ requires for blocking connections).
+ * BullMQ connection options for a `redis://` or `rediss://` URL. Commands wait for a reconnect
+ * instead of failing (`maxRetriesPerRequest: null`, as BullMQ requires for workers).
  */
-export function createWorkerConnection(url: string, options: RedisOptions = {}): Redis {
-  return new Redis(url, { maxRetriesPerRequest: null, ...options });
+export function connectionOptions(url: string): RedisOptions {
+  const parsed = new URL(url);
+  return {
+    host: parsed.hostname,
+    port: Number(parsed.port || 6379),
+    ...(parsed.username ? { username: decodeURIComponent(parsed.username) } : {}),
+    ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
+    ...(parsed.pathname.length > 1 ? { db: Number(parsed.pathname.slice(1)) } : {}),
+    ...(parsed.protocol === 'rediss:' ? { tls: {} } : {}),
+    maxRetriesPerRequest: null,
+  };
 }

@@ -1,5 +1,4 @@
 import type { ProviderConfig } from '../config/schema.js';
-import type { Availability } from './availability.js';
 import { type CircuitTransition, ProviderCircuit } from './provider-circuit.js';
 
 export interface CircuitRegistryOptions {
@@ -43,7 +42,7 @@ export class CircuitRegistry {
   everyProviderOpenUntil(): number | undefined {
     let earliest = Number.POSITIVE_INFINITY;
     for (const circuit of this.#circuits.values()) {
-      const availability: Availability = circuit.availability();
+      const availability = circuit.availability();
       if (availability.kind !== 'open') return undefined;
       earliest = Math.min(earliest, availability.until);
     }

@@ -35,7 +35,7 @@ export interface WalkOptions {
   signal?: AbortSignal;
   now?: () => number;
   /** Called after each attempt, e.g. to log a misconfigured provider. */
-  onAttempt?: (attempt: AttemptRecord, error?: ProviderError) => void;
+  onAttempt?: (attempt: AttemptRecord) => void;
 }
 
 /**
@@ -46,9 +46,9 @@ export interface WalkOptions {
 export async function walkChain(options: WalkOptions): Promise<ChainOutcome> {
   const now = options.now ?? Date.now;
   const attempts: AttemptRecord[] = [];
-  const record = (attempt: AttemptRecord, error?: ProviderError) => {
+  const record = (attempt: AttemptRecord) => {
     attempts.push(attempt);
-    options.onAttempt?.(attempt, error);
+    options.onAttempt?.(attempt);
   };
 
   for (const [index, entry] of options.chain.entries()) {
@@ -96,20 +96,17 @@ export async function walkChain(options: WalkOptions): Promise<ChainOutcome> {
       case 'error': {
         if (CallAbortedError.is(call.error)) return { kind: 'aborted', attempts };
         const error = ProviderError.is(call.error) ? call.error : undefined;
-        record(
-          {
-            provider: entry.provider,
-            model: entry.model,
-            outcome: error?.verdict ?? 'retryable',
-            at,
-            ms,
-            error: error?.message ?? String(call.error),
-            ...(error ? { code: error.code } : {}),
-            ...(error?.status === undefined ? {} : { status: error.status }),
-            ...(error?.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
-          },
-          error,
-        );
+        record({
+          provider: entry.provider,
+          model: entry.model,
+          outcome: error?.verdict ?? 'retryable',
+          at,
+          ms,
+          error: error?.message ?? String(call.error),
+          ...(error ? { code: error.code } : {}),
+          ...(error?.status === undefined ? {} : { status: error.status }),
+          ...(error?.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
+        });
         break;
       }
       default:

@@ -1,6 +1,7 @@
 import type { LoadedConfig } from '../config/load-config.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 import { AdapterFactory } from '../providers/create-adapter.js';
+import { connectionOptions } from '../redis/connection.js';
 import { CircuitRegistry } from '../resilience/circuit-registry.js';
 import type { ProviderSimulator } from '../simulator/simulator.js';
 import { type BreakwaterWorker, createBreakwaterWorker } from '../worker/create-worker.js';
@@ -11,6 +12,10 @@ export interface WorkerRuntimeOptions {
   redisUrl: string;
   logger?: Logger;
   closeGraceMs?: number;
+  /** The clock for breakers and deferrals. @defaultValue Date.now */
+  now?: () => number;
+  /** Spread of deferred jobs' wake-up times. @defaultValue 1000 */
+  deferralJitterMs?: number;
 }
 
 export interface WorkerRuntime {
@@ -26,7 +31,10 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
   const { config, secrets } = options.loaded;
   const logger = options.logger ?? createLogger();
   const simulator = await startEmbeddedSimulator(config);
-  const circuits = new CircuitRegistry({ providers: config.providers });
+  const circuits = new CircuitRegistry({
+    providers: config.providers,
+    ...(options.now ? { now: options.now } : {}),
+  });
   circuits.onTransition((transition) => {
     const fields = {
       provider: transition.provider,
@@ -42,22 +50,15 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     secrets,
     ...(simulator ? { simulatorUrl: simulator.url } : {}),
   });
-  const url = new URL(options.redisUrl);
   const breakwater = createBreakwaterWorker({
     config,
-    connection: {
-      host: url.hostname,
-      port: Number(url.port || 6379),
-      ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
-      ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
-      ...(url.pathname.length > 1 ? { db: Number(url.pathname.slice(1)) } : {}),
-      ...(url.protocol === 'rediss:' ? { tls: {} } : {}),
-      maxRetriesPerRequest: null,
-    },
+    connection: connectionOptions(options.redisUrl),
     circuits,
     adapter: (provider, model) => adapters.get(provider, model),
     logger,
     ...(options.closeGraceMs === undefined ? {} : { closeGraceMs: options.closeGraceMs }),
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.deferralJitterMs === undefined ? {} : { deferralJitterMs: options.deferralJitterMs }),
   });
   logger.info(
     {

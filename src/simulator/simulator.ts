@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { CallLog, type ProviderStats, safeHeaders } from './call-log.js';
 import { type Decision, decide } from './decide.js';
 import { applyPatch, defaultProfile, type ProfilePatch, type SimulatedProfile } from './profile.js';
-import { matchRoute, type Route, readJson, send } from './routing.js';
+import { matchRoute, type Route, readJson, send, simulatedBaseURL } from './routing.js';
 import type { Wire, WireReply } from './wire.js';
 
 export interface SimulatorOptions {
@@ -64,7 +64,7 @@ export class ProviderSimulator {
 
   /** The base URL an AI SDK provider of this wire format uses for a simulated provider. */
   baseURL(provider: string, wire: Wire['name']): string {
-    return `${this.url}/${encodeURIComponent(provider)}/${wire === 'google' ? 'v1beta' : 'v1'}`;
+    return simulatedBaseURL(this.url, provider, wire);
   }
 
   profile(provider: string): SimulatedProfile {

@@ -5,6 +5,7 @@ import { costUsd } from '../pricing/cost.js';
 import type { CompletionRequest, LanguageModelAdapter } from '../providers/completion.js';
 import { readProgress } from '../queue/deferral.js';
 import type { JobData } from '../queue/job-input.js';
+import { JobValidationError } from '../queue/job-validation-error.js';
 import { RetryableJobError } from '../queue/retryable-job-error.js';
 import { validateJob } from '../queue/validate-job.js';
 import type { AttemptRecord } from '../resilience/attempt.js';
@@ -42,9 +43,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     const log = deps.logger.child({ jobId: job.id });
     const validation = validateJob(job.data, deps.config);
     if (validation.kind === 'invalid') {
-      throw new UnrecoverableError(
-        `invalid job: ${validation.problems.map((problem) => `${problem.path}: ${problem.message}`).join('; ')}`,
-      );
+      throw new UnrecoverableError(new JobValidationError(validation.problems).message);
     }
     const { data, chain } = validation;
     const deadline = data.deadline === undefined ? undefined : Date.parse(data.deadline);
@@ -77,7 +76,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
         await job.moveToDelayed(now(), token);
         throw new DelayedError('aborted; returned to the queue');
       case 'all-open':
-        return defer(job, token, data, outcome, deadline);
+        return defer(job, token, data, outcome, deadline, log);
       default:
         throw new Error(`unknown chain outcome ${JSON.stringify(outcome satisfies never)}`);
     }
@@ -89,6 +88,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     data: JobData,
     outcome: Extract<ChainOutcome, { kind: 'all-open' }>,
     deadline: number | undefined,
+    log: Logger,
   ): Promise<never> {
     const reason = outcome.reasons.join(', ');
     if (data.onAllOpen === 'fail') throw new UnrecoverableError(`every provider is unavailable: ${reason}`);
@@ -98,13 +98,13 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     }
     const progress = readProgress(job.progress);
     const deferrals = progress.deferrals + 1;
-    deps.logger.info(
-      { jobId: job.id, deferrals, until: new Date(until).toISOString() },
-      'job deferred: every provider open',
-    );
-    await job.log(`deferred #${deferrals} until ${new Date(until).toISOString()}: ${reason}`);
-    await job.updateProgress({ deferrals, deferredUntil: until, reason, lastAttempts: outcome.attempts });
-    await job.moveToDelayed(until, token);
+    log.info({ deferrals, until: new Date(until).toISOString() }, 'job deferred: every provider open');
+    // Issued together: one round trip on the shared connection instead of three.
+    await Promise.all([
+      job.log(`deferred #${deferrals} until ${new Date(until).toISOString()}: ${reason}`),
+      job.updateProgress({ deferrals, deferredUntil: until, reason, lastAttempts: outcome.attempts }),
+      job.moveToDelayed(until, token),
+    ]);
     await pauseIfEveryProviderOpen();
     throw new DelayedError(`deferred until ${new Date(until).toISOString()}`);
   }

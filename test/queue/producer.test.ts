@@ -5,10 +5,13 @@ import { loadConfig } from '../../src/config/load-config.js';
 import type { JobData } from '../../src/queue/job-input.js';
 import { JobValidationError } from '../../src/queue/job-validation-error.js';
 import { enqueueJob, enqueueJobs } from '../../src/queue/producer.js';
-import { connectionOf, redisUrl } from '../support/worker-harness.js';
+import { connectionOptions } from '../../src/redis/connection.js';
+import { redisUrl } from '../support/worker-harness.js';
 
 const config = loadConfig({ env: {}, cwd: '/nonexistent' }).config;
-const queue = new Queue<JobData, unknown>(`test-${randomUUID()}`, { connection: connectionOf(redisUrl) });
+const queue = new Queue<JobData, unknown>(`test-${randomUUID()}`, {
+  connection: connectionOptions(redisUrl),
+});
 afterAll(async () => {
   await queue.obliterate({ force: true });
   await queue.close();

@@ -1,23 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
-import { type Job, Queue, QueueEvents } from 'bullmq';
+import { type Job, Queue } from 'bullmq';
 import { validateConfig } from '../../src/config/load-config.js';
 import type { BreakwaterConfig } from '../../src/config/schema.js';
 import { createLogger } from '../../src/logging/logger.js';
-import { AdapterFactory } from '../../src/providers/create-adapter.js';
 import type { JobData } from '../../src/queue/job-input.js';
 import { enqueueJob } from '../../src/queue/producer.js';
-import { CircuitRegistry } from '../../src/resilience/circuit-registry.js';
+import { connectionOptions, redisUrl as defaultRedisUrl } from '../../src/redis/connection.js';
+import type { CircuitRegistry } from '../../src/resilience/circuit-registry.js';
+import { startWorkerRuntime, type WorkerRuntime } from '../../src/runtime/worker-runtime.js';
 import { ProviderSimulator } from '../../src/simulator/simulator.js';
-import { type BreakwaterWorker, createBreakwaterWorker } from '../../src/worker/create-worker.js';
+import type { BreakwaterWorker } from '../../src/worker/create-worker.js';
 import type { JobResult } from '../../src/worker/job-result.js';
 
-export const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-export function connectionOf(url: string) {
-  const parsed = new URL(url);
-  return { host: parsed.hostname, port: Number(parsed.port || 6379), maxRetriesPerRequest: null };
-}
+export const redisUrl = defaultRedisUrl();
 
 export interface HarnessOptions {
   /** Extra config merged over the test default (three simulated providers, fast breakers). */
@@ -33,9 +29,7 @@ export class WorkerHarness {
   readonly logLines: Record<string, unknown>[] = [];
   config!: BreakwaterConfig;
   queue!: Queue<JobData, JobResult>;
-  events!: QueueEvents;
-  circuits!: CircuitRegistry;
-  breakwater: BreakwaterWorker | undefined;
+  readonly #runtimes: WorkerRuntime[] = [];
   readonly queueName = `test-${randomUUID()}`;
 
   constructor(private readonly options: HarnessOptions = {}) {}
@@ -70,37 +64,44 @@ export class WorkerHarness {
       queue: { name: this.queueName, concurrency: 10, attempts: 3, backoffMs: 100 },
     };
     this.config = validateConfig(this.options.config ? this.options.config(base) : base, 'test', {}).config;
-    const connection = connectionOf(this.options.url ?? redisUrl);
-    this.queue = new Queue(this.queueName, { connection });
-    this.events = new QueueEvents(this.queueName, { connection });
-    await this.events.waitUntilReady();
-    if (startWorker) this.startWorker();
+    this.queue = new Queue(this.queueName, { connection: connectionOptions(this.options.url ?? redisUrl) });
+    if (startWorker) await this.startWorker();
     return this;
   }
 
-  startWorker(): BreakwaterWorker {
+  /** Starts a worker through the same wiring a worker process uses, logging into `logLines`. */
+  async startWorker(): Promise<WorkerRuntime> {
     const sink = new Writable({
       write: (chunk, _encoding, callback) => {
         for (const line of String(chunk).split('\n').filter(Boolean)) this.logLines.push(JSON.parse(line));
         callback();
       },
     });
-    this.circuits = new CircuitRegistry({
-      providers: this.config.providers,
-      ...(this.options.now ? { now: this.options.now } : {}),
-    });
-    const adapters = new AdapterFactory({ providers: this.config.providers, secrets: new Map() });
-    this.breakwater = createBreakwaterWorker({
-      config: this.config,
-      connection: connectionOf(this.options.url ?? redisUrl),
-      circuits: this.circuits,
-      adapter: (provider, model) => adapters.get(provider, model),
+    const runtime = await startWorkerRuntime({
+      loaded: { config: this.config, secrets: new Map(), source: 'test' },
+      redisUrl: this.options.url ?? redisUrl,
       logger: createLogger({ level: 'debug', destination: sink }),
       deferralJitterMs: this.options.deferralJitterMs ?? 50,
       closeGraceMs: 2_000,
       ...(this.options.now ? { now: this.options.now } : {}),
     });
-    return this.breakwater;
+    this.#runtimes.push(runtime);
+    return runtime;
+  }
+
+  /** The most recently started worker. */
+  get runtime(): WorkerRuntime {
+    const runtime = this.#runtimes.at(-1);
+    if (!runtime) throw new Error('no worker started');
+    return runtime;
+  }
+
+  get breakwater(): BreakwaterWorker {
+    return this.runtime.breakwater;
+  }
+
+  get circuits(): CircuitRegistry {
+    return this.runtime.circuits;
   }
 
   /** Enqueues through the real producer (validation, options, idempotency). */
@@ -119,9 +120,7 @@ export class WorkerHarness {
   }
 
   async stop(): Promise<void> {
-    await this.breakwater?.close();
-    this.circuits?.shutdown();
-    await this.events?.close();
+    for (const runtime of this.#runtimes) await runtime.close();
     await this.queue?.obliterate({ force: true });
     await this.queue?.close();
     await this.simulator.close();

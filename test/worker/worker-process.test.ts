@@ -7,7 +7,8 @@ import { Queue } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
 import { enqueueJob } from '../../src/queue/producer.js';
-import { connectionOf, redisUrl, WorkerHarness } from '../support/worker-harness.js';
+import { connectionOptions } from '../../src/redis/connection.js';
+import { redisUrl, WorkerHarness } from '../support/worker-harness.js';
 
 function runWorker(env: Record<string, string>) {
   const child = spawn(process.execPath, ['--import', 'tsx', 'workers/worker.ts'], {
@@ -40,7 +41,7 @@ describe('the worker process', () => {
       join(dir, 'breakwater.yaml'),
       JSON.stringify({ providers: builtIn.providers, routes: builtIn.routes, queue: { name } }),
     );
-    const queue = new Queue(name, { connection: connectionOf(redisUrl) });
+    const queue = new Queue(name, { connection: connectionOptions(redisUrl) });
     const worker = runWorker({ BREAKWATER_CONFIG: join(dir, 'breakwater.yaml') });
     cleanup = async () => {
       worker.child.kill('SIGKILL');
@@ -107,7 +108,7 @@ describe('closing a worker', () => {
     await expect.poll(() => harness.simulator.stats('primary').outcomes.aborted).toBe(1);
 
     harness.simulator.configure('primary', { mode: { kind: 'healthy' } });
-    harness.startWorker();
+    await harness.startWorker();
     await expect
       .poll(async () => (await harness.job(job.id!)).getState(), { timeout: 10_000 })
       .toBe('completed');
