@@ -3,37 +3,22 @@
  * breakers and each job's fallback chain. Run as many as you like, on as many machines, against
  * one Redis:  REDIS_URL=redis://host:6379 BREAKWATER_CONFIG=breakwater.yaml npm run worker
  */
-import { ConfigError } from '../src/config/config-error.js';
 import { loadConfig } from '../src/config/load-config.js';
 import { createLogger } from '../src/logging/logger.js';
-import { redisUrl } from '../src/redis/connection.js';
+import { assertRedisReachable } from '../src/redis/check-redis.js';
+import { readProcessSettings } from '../src/runtime/process-settings.js';
+import { runProcess } from '../src/runtime/run-process.js';
 import { startWorkerRuntime } from '../src/runtime/worker-runtime.js';
 
 const logger = createLogger();
-try {
+await runProcess(logger, async () => {
   const loaded = loadConfig();
-  const runtime = await startWorkerRuntime({
+  const settings = readProcessSettings();
+  await assertRedisReachable(settings.redisUrl);
+  return startWorkerRuntime({
     loaded,
-    redisUrl: redisUrl(),
+    redisUrl: settings.redisUrl,
     logger,
-    closeGraceMs: Number(process.env.BREAKWATER_SHUTDOWN_GRACE_MS ?? 30_000),
+    closeGraceMs: settings.shutdownGraceMs,
   });
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => {
-      logger.info({ signal }, 'shutting down: no new jobs; in-flight calls get the grace period');
-      runtime.close().then(
-        () => process.exit(0),
-        (error: unknown) => {
-          logger.error({ err: error }, 'shutdown failed');
-          process.exit(1);
-        },
-      );
-    });
-  }
-} catch (error) {
-  if (ConfigError.is(error)) {
-    process.stderr.write(`breakwater: ${error.message}\n`);
-    process.exit(2);
-  }
-  throw error;
-}
+});

@@ -88,6 +88,16 @@ export const queueSchema = z
   .strict();
 export type QueueConfig = z.infer<typeof queueSchema>;
 
+export const boardSchema = z
+  .object({
+    /** Mount Bull Board at /admin/queues. @defaultValue true */
+    enabled: z.boolean().default(true),
+    /** Show queues and jobs but hide retry, promote, clean and remove. @defaultValue false */
+    readOnly: z.boolean().default(false),
+  })
+  .strict();
+export type BoardConfig = z.infer<typeof boardSchema>;
+
 export const priceSchema = z.object({ input: z.number().min(0), output: z.number().min(0) }).strict();
 
 export const configSchema = z
@@ -103,6 +113,7 @@ export const configSchema = z
     /** USD per million tokens, by model id; overrides the built-in table. */
     pricing: z.record(z.string(), priceSchema).default({}),
     queue: queueSchema.default(() => queueSchema.parse({})),
+    board: boardSchema.default(() => boardSchema.parse({})),
   })
   .strict();
 

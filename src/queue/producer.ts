@@ -13,11 +13,11 @@ export interface EnqueuedJob {
 export const jobName = 'completion';
 
 /** Validates and enqueues one job. Throws JobValidationError (nothing written) when invalid. */
-export async function enqueueJob(
-  queue: Queue<JobData, unknown>,
+export async function enqueueJob<Result>(
+  queue: Queue<JobData, Result>,
   config: BreakwaterConfig,
   input: unknown,
-): Promise<Job<JobData, unknown>> {
+): Promise<Job<JobData, Result>> {
   const validation = validateJob(input, config);
   if (validation.kind === 'invalid') throw new JobValidationError(validation.problems);
   return queue.add(jobName, validation.data, jobOptions(validation.data, config.queue));
@@ -27,11 +27,11 @@ export async function enqueueJob(
  * Validates every job first, then enqueues them all in one atomic addBulk; when any job is invalid,
  * nothing is enqueued and every problem is reported by index (`3.prompt`).
  */
-export async function enqueueJobs(
-  queue: Queue<JobData, unknown>,
+export async function enqueueJobs<Result>(
+  queue: Queue<JobData, Result>,
   config: BreakwaterConfig,
   inputs: readonly unknown[],
-): Promise<Job<JobData, unknown>[]> {
+): Promise<Job<JobData, Result>[]> {
   const problems: FieldProblem[] = [];
   const valid: JobData[] = [];
   for (const [index, input] of inputs.entries()) {

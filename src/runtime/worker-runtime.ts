@@ -3,6 +3,7 @@ import { createLogger, type Logger } from '../logging/logger.js';
 import { AdapterFactory } from '../providers/create-adapter.js';
 import { connectionOptions } from '../redis/connection.js';
 import { CircuitRegistry } from '../resilience/circuit-registry.js';
+import { ProviderStatusStore } from '../resilience/provider-status-store.js';
 import type { ProviderSimulator } from '../simulator/simulator.js';
 import { type BreakwaterWorker, createBreakwaterWorker } from '../worker/create-worker.js';
 import { startEmbeddedSimulator } from './embedded-simulator.js';
@@ -59,6 +60,16 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     ...(options.closeGraceMs === undefined ? {} : { closeGraceMs: options.closeGraceMs }),
     ...(options.now ? { now: options.now } : {}),
     ...(options.deferralJitterMs === undefined ? {} : { deferralJitterMs: options.deferralJitterMs }),
+  });
+  const statusStore = new ProviderStatusStore(
+    await breakwater.worker.client,
+    breakwater.worker.qualifiedName,
+    options.now,
+  );
+  circuits.onTransition((transition) => {
+    statusStore.record(transition).catch((error: unknown) => {
+      logger.warn({ err: error, provider: transition.provider }, 'could not report breaker state to Redis');
+    });
   });
   logger.info(
     {

@@ -77,7 +77,7 @@ describe('enqueueing jobs', () => {
     expect(await problems({ prompt: 'x', temperature: 3, deadline: 'tomorrow', colour: 'blue' })).toEqual([
       'temperature: must be between 0 and 2',
       'deadline: must be an ISO 8601 date-time, e.g. 2026-11-22T12:00:00Z',
-      '(body): unknown field(s) colour',
+      'colour: unknown field',
     ]);
     expect(await queue.count()).toBe(before);
   });

@@ -1,0 +1,62 @@
+import type { Queue } from 'bullmq';
+import express, { type Express } from 'express';
+import type { BreakwaterConfig } from '../config/schema.js';
+import type { Logger } from '../logging/logger.js';
+import type { JobData } from '../queue/job-input.js';
+import type { ProviderStatusStore } from '../resilience/provider-status-store.js';
+import type { JobResult } from '../worker/job-result.js';
+import { requireToken } from './auth.js';
+import { boardPath, boardRouter } from './board.js';
+import { docsPage } from './docs-page.js';
+import { errorHandler, notFound } from './error-handler.js';
+import { openApiDocument } from './openapi.js';
+import { healthRoutes } from './routes/health.js';
+import { jobRoutes } from './routes/jobs.js';
+import { providerRoutes } from './routes/providers.js';
+
+export interface AppOptions {
+  config: BreakwaterConfig;
+  queue: Queue<JobData, JobResult>;
+  statuses: ProviderStatusStore;
+  logger: Logger;
+  /** Resolves when Redis answers (for /readyz). */
+  pingRedis: () => Promise<unknown>;
+  /** BREAKWATER_API_TOKEN; when set, /v1/* and /admin/* need it. */
+  token?: string | undefined;
+  /** Largest accepted JSON body. @defaultValue '10mb' (a full bulk request of long prompts) */
+  bodyLimit?: string;
+  version?: string;
+}
+
+/** The HTTP API, its docs and Bull Board, as one Express app (no listening: the caller decides). */
+export function createApp(options: AppOptions): Express {
+  const { config, queue, logger, token } = options;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+
+  app.use(healthRoutes({ pingRedis: options.pingRedis }));
+  const spec = openApiDocument(options.version ?? '0.0.0');
+  app.get('/openapi.json', (_request, response) => {
+    response.json(spec);
+  });
+  app.get('/docs', (_request, response) => {
+    response.type('html').send(docsPage);
+  });
+
+  const v1 = express.Router();
+  v1.use(requireToken({ token }));
+  v1.use(express.json({ limit: options.bodyLimit ?? '10mb' }));
+  v1.use(jobRoutes({ queue, config }));
+  v1.use(providerRoutes({ config, statuses: options.statuses }));
+  app.use('/v1', v1);
+
+  if (config.board.enabled) {
+    app.use('/admin', requireToken({ token, basic: true }));
+    app.use(boardPath, boardRouter(queue, config.board));
+  }
+
+  app.use(notFound);
+  app.use(errorHandler(logger));
+  return app;
+}

@@ -1,0 +1,48 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { RequestHandler } from 'express';
+import { HttpError } from './http-error.js';
+
+export interface AuthOptions {
+  /** The shared token (BREAKWATER_API_TOKEN). Undefined turns auth off. */
+  token: string | undefined;
+  /**
+   * Also accept HTTP basic auth with the token as the password (any user name), and challenge with
+   * Basic so a browser shows its login dialog. For Bull Board. @defaultValue false
+   */
+  basic?: boolean;
+}
+
+/** Requires `Authorization: Bearer <token>` (or basic auth, when enabled) on every request it guards. */
+export function requireToken({ token, basic = false }: AuthOptions): RequestHandler {
+  if (token === undefined) return (_request, _response, next) => next();
+  const expected = digest(token);
+  return (request, response, next) => {
+    const presented = presentedToken(request.headers.authorization, basic);
+    if (presented !== undefined && timingSafeEqual(digest(presented), expected)) return next();
+    response.setHeader('www-authenticate', basic ? 'Basic realm="Breakwater"' : 'Bearer realm="Breakwater"');
+    throw new HttpError(
+      401,
+      'unauthorized',
+      presented === undefined
+        ? 'missing credentials: send Authorization: Bearer <BREAKWATER_API_TOKEN>'
+        : 'the token is not valid',
+    );
+  };
+}
+
+function presentedToken(header: string | undefined, basic: boolean): string | undefined {
+  if (!header) return undefined;
+  const [scheme = '', value = ''] = header.split(' ', 2);
+  if (scheme.toLowerCase() === 'bearer') return value.trim();
+  if (basic && scheme.toLowerCase() === 'basic') {
+    const decoded = Buffer.from(value.trim(), 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    return colon === -1 ? undefined : decoded.slice(colon + 1);
+  }
+  return undefined;
+}
+
+/** Equal-length digests, so comparing them takes the same time whatever the token's length. */
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
+}

@@ -1,0 +1,20 @@
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { ExpressAdapter } from '@bull-board/express';
+import type { Queue } from 'bullmq';
+import type { Router } from 'express';
+import type { BoardConfig } from '../config/schema.js';
+
+export const boardPath = '/admin/queues';
+
+/** Bull Board for the queue, mounted at /admin/queues; deferrals show in each job's log. */
+export function boardRouter(queue: Queue, config: BoardConfig): Router {
+  const serverAdapter = new ExpressAdapter();
+  serverAdapter.setBasePath(boardPath);
+  createBullBoard({
+    queues: [new BullMQAdapter(queue, { readOnlyMode: config.readOnly, description: 'Breakwater AI jobs' })],
+    serverAdapter,
+    options: { uiConfig: { boardTitle: 'Breakwater' } },
+  });
+  return serverAdapter.getRouter() as Router;
+}

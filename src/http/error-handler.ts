@@ -1,0 +1,72 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from '../logging/logger.js';
+import { JobValidationError } from '../queue/job-validation-error.js';
+import { HttpError } from './http-error.js';
+import type { ErrorBody } from './schemas.js';
+
+/** Express's body parser marks its errors with a `type` and a `status`. */
+interface BodyParserError {
+  type: string;
+  status: number;
+}
+
+function isBodyParserError(error: unknown): error is BodyParserError {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    typeof (error as BodyParserError).type === 'string' &&
+    typeof (error as BodyParserError).status === 'number'
+  );
+}
+
+/** Turns anything thrown into the one error shape the API speaks. */
+export function toHttpError(error: unknown): HttpError {
+  if (HttpError.is(error)) return error;
+  if (JobValidationError.is(error)) {
+    return new HttpError(400, 'invalid-request', error.message, { fields: error.problems });
+  }
+  if (isBodyParserError(error)) {
+    if (error.type === 'entity.parse.failed') {
+      return new HttpError(400, 'invalid-json', 'the request body is not valid JSON');
+    }
+    if (error.type === 'entity.too.large') {
+      return new HttpError(413, 'payload-too-large', 'the request body is too large');
+    }
+    if (error.status >= 400 && error.status < 500) {
+      return new HttpError(
+        error.status,
+        'invalid-request',
+        `the request body cannot be read (${error.type})`,
+      );
+    }
+  }
+  return new HttpError(500, 'internal', 'internal error; see the server log', { cause: error });
+}
+
+export function errorBody(error: HttpError): ErrorBody {
+  return {
+    error: {
+      code: error.code,
+      message: error.message,
+      ...(error.fields ? { fields: error.fields.map((field) => ({ ...field })) } : {}),
+    },
+  };
+}
+
+/** The one error handler: JSON with a code and the offending fields, never a stack trace. */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, request, response, _next) => {
+    const httpError = toHttpError(error);
+    if (httpError.status >= 500) {
+      logger.error(
+        { err: httpError.cause ?? httpError, method: request.method, path: request.path },
+        'request failed',
+      );
+    }
+    response.status(httpError.status).json(errorBody(httpError));
+  };
+}
+
+export const notFound: RequestHandler = (request) => {
+  throw new HttpError(404, 'not-found', `no route ${request.method} ${request.path}`);
+};

@@ -1,0 +1,61 @@
+import type { Job, Queue } from 'bullmq';
+import { readProgress } from '../queue/deferral.js';
+import type { JobData } from '../queue/job-input.js';
+import type { JobResult } from '../worker/job-result.js';
+import type { JobState, JobView } from './schemas.js';
+
+type BreakwaterQueue = Queue<JobData, JobResult>;
+
+/** BullMQ keeps a delayed job's due time in the score, shifted left 12 bits for ordering. */
+const delayedScoreShift = 0x1000;
+
+/** Where a job is, as users see it; undefined when the id is unknown (or the job was removed). */
+export async function jobStatus(queue: BreakwaterQueue, id: string): Promise<JobView | undefined> {
+  const job = await queue.getJob(id);
+  if (!job) return undefined;
+  const bullState = await job.getState();
+  if (bullState === 'unknown') return undefined;
+  const dueAt = bullState === 'delayed' ? await delayedUntil(queue, id) : undefined;
+  return viewOf(job, bullState, dueAt);
+}
+
+async function delayedUntil(queue: BreakwaterQueue, id: string): Promise<number | undefined> {
+  const client = await queue.client;
+  const score = await client.zscore(queue.keys.delayed as string, id);
+  return score === null ? undefined : Math.floor(Number(score) / delayedScoreShift);
+}
+
+function viewOf(job: Job<JobData, JobResult>, bullState: string, dueAt: number | undefined): JobView {
+  const progress = readProgress(job.progress);
+  // A deferral moves the job to delayed at exactly `deferredUntil`; any later delay (a retry's
+  // backoff) has another due time, so a matching due time is what tells deferred from delayed.
+  const deferred = bullState === 'delayed' && dueAt !== undefined && dueAt === progress.deferredUntil;
+  const state = deferred ? 'deferred' : publicState(bullState);
+  const error = state === 'completed' ? undefined : job.failedReason || undefined;
+  return {
+    id: String(job.id),
+    state,
+    ...(state === 'completed' ? { result: job.returnvalue } : {}),
+    ...(error ? { error } : {}),
+    attempts: job.attemptsMade,
+    maxAttempts: job.opts.attempts ?? 1,
+    deferrals: progress.deferrals,
+    ...(deferred && progress.reason ? { reason: progress.reason } : {}),
+    ...(dueAt === undefined ? {} : { nextAttemptAt: new Date(dueAt).toISOString() }),
+    createdAt: new Date(job.timestamp).toISOString(),
+    ...(job.finishedOn ? { finishedAt: new Date(job.finishedOn).toISOString() } : {}),
+  };
+}
+
+function publicState(bullState: string): JobState {
+  switch (bullState) {
+    case 'active':
+    case 'delayed':
+    case 'completed':
+    case 'failed':
+      return bullState;
+    default:
+      // waiting, prioritized and waiting-children all mean "queued, not started yet"
+      return 'waiting';
+  }
+}

@@ -1,0 +1,115 @@
+import { type ZodType, z } from 'zod';
+import { jobInputSchema } from '../queue/job-input.js';
+import {
+  acceptedJobSchema,
+  bulkAcceptedSchema,
+  bulkRequestDocSchema,
+  errorBodySchema,
+  healthSchema,
+  jobViewSchema,
+  maxBulkJobs,
+  providersResponseSchema,
+} from './schemas.js';
+
+type JsonObject = Record<string, unknown>;
+
+function schemaOf(schema: ZodType, io: 'input' | 'output'): JsonObject {
+  const { $schema: _dialect, ...json } = z.toJSONSchema(schema, {
+    target: 'openapi-3.0',
+    io,
+    unrepresentable: 'any',
+  });
+  return json;
+}
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (name: string) => ({ content: { 'application/json': { schema: ref(name) } } });
+const error = (description: string) => ({ description, ...json('Error') });
+const idParameter = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
+
+/** The OpenAPI 3.0 document, generated from the zod schemas that validate requests. */
+export function openApiDocument(version: string): JsonObject {
+  return {
+    openapi: '3.0.3',
+    info: {
+      title: 'Breakwater',
+      version,
+      description:
+        'Submit non-urgent AI jobs; workers run them through per-provider circuit breakers and each ' +
+        "job's fallback chain, and defer them (no attempt spent) while every provider is down.",
+    },
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'BREAKWATER_API_TOKEN' } },
+      schemas: {
+        JobInput: schemaOf(jobInputSchema, 'input'),
+        BulkRequest: schemaOf(bulkRequestDocSchema, 'input'),
+        AcceptedJob: schemaOf(acceptedJobSchema, 'output'),
+        BulkAccepted: schemaOf(bulkAcceptedSchema, 'output'),
+        JobView: schemaOf(jobViewSchema, 'output'),
+        Providers: schemaOf(providersResponseSchema, 'output'),
+        Health: schemaOf(healthSchema, 'output'),
+        Error: schemaOf(errorBodySchema, 'output'),
+      },
+    },
+    security: [{ bearer: [] }],
+    paths: {
+      '/v1/jobs': {
+        post: {
+          summary: 'Submit one job',
+          description:
+            'The same idempotencyKey always names the same job: a repeat returns it, not a new one.',
+          requestBody: { required: true, ...json('JobInput') },
+          responses: {
+            202: { description: 'Enqueued', ...json('AcceptedJob') },
+            400: error('Invalid job; `fields` names each offending field'),
+            401: error('Missing or wrong token'),
+          },
+        },
+      },
+      '/v1/jobs/bulk': {
+        post: {
+          summary: `Submit up to ${maxBulkJobs} jobs atomically`,
+          description: 'Every job is validated first; if any is invalid, nothing is enqueued.',
+          requestBody: { required: true, ...json('BulkRequest') },
+          responses: {
+            202: { description: 'All enqueued', ...json('BulkAccepted') },
+            400: error('Invalid jobs, reported by index (`jobs.3.prompt`); nothing enqueued'),
+            401: error('Missing or wrong token'),
+          },
+        },
+      },
+      '/v1/jobs/{id}': {
+        get: {
+          summary: "A job's state, result or error",
+          parameters: [idParameter],
+          responses: { 200: { description: 'The job', ...json('JobView') }, 404: error('Unknown job') },
+        },
+        delete: {
+          summary: 'Cancel a job that has not started',
+          parameters: [idParameter],
+          responses: {
+            200: { description: 'Cancelled' },
+            404: error('Unknown job'),
+            409: error('The job is running or finished'),
+          },
+        },
+      },
+      '/v1/providers': {
+        get: {
+          summary: "Each provider's breaker state and when it next admits a probe",
+          responses: { 200: { description: 'Providers', ...json('Providers') } },
+        },
+      },
+      '/healthz': {
+        get: { summary: 'The process is alive', security: [], responses: { 200: json('Health') } },
+      },
+      '/readyz': {
+        get: {
+          summary: 'Redis answers',
+          security: [],
+          responses: { 200: { description: 'Ready', ...json('Health') }, 503: json('Health') },
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,88 @@
+import type { Job, Queue } from 'bullmq';
+import { Router } from 'express';
+import type { BreakwaterConfig } from '../../config/schema.js';
+import { cancelJob } from '../../queue/cancel-job.js';
+import type { JobData } from '../../queue/job-input.js';
+import { JobValidationError } from '../../queue/job-validation-error.js';
+import { enqueueJob, enqueueJobs } from '../../queue/producer.js';
+import type { JobResult } from '../../worker/job-result.js';
+import { HttpError } from '../http-error.js';
+import { jobStatus } from '../job-status.js';
+import { type AcceptedJob, bulkRequestSchema } from '../schemas.js';
+
+export interface JobRoutesOptions {
+  queue: Queue<JobData, JobResult>;
+  config: BreakwaterConfig;
+}
+
+/** POST /v1/jobs, POST /v1/jobs/bulk, GET and DELETE /v1/jobs/:id. */
+export function jobRoutes({ queue, config }: JobRoutesOptions): Router {
+  const router = Router();
+
+  router.post('/jobs', async (request, response) => {
+    const job = await enqueueJob(queue, config, request.body);
+    response.status(202).json(await accepted(queue, job));
+  });
+
+  router.post('/jobs/bulk', async (request, response) => {
+    const parsed = bulkRequestSchema.safeParse(request.body);
+    if (!parsed.success) {
+      throw new JobValidationError(
+        parsed.error.issues.map((issue) => ({
+          path: issue.path.join('.') || '(body)',
+          message: issue.message,
+        })),
+      );
+    }
+    try {
+      const jobs = await enqueueJobs(queue, config, parsed.data.jobs);
+      const states = await Promise.all(jobs.map((job) => accepted(queue, job)));
+      response.status(202).json({ jobs: states });
+    } catch (error) {
+      if (!JobValidationError.is(error)) throw error;
+      throw new JobValidationError(
+        error.problems.map((problem) => ({ ...problem, path: `jobs.${problem.path}` })),
+      );
+    }
+  });
+
+  router.get('/jobs/:id', async (request, response) => {
+    const view = await jobStatus(queue, request.params.id);
+    if (!view) throw new HttpError(404, 'not-found', `no job ${request.params.id}`);
+    response.json(view);
+  });
+
+  router.delete('/jobs/:id', async (request, response) => {
+    const outcome = await cancelJob(queue, request.params.id);
+    switch (outcome.kind) {
+      case 'cancelled':
+        response.json({ id: request.params.id, cancelled: true });
+        return;
+      case 'not-found':
+        throw new HttpError(404, 'not-found', `no job ${request.params.id}`);
+      case 'started':
+        throw new HttpError(
+          409,
+          'conflict',
+          `job ${request.params.id} has already started (${outcome.state})`,
+        );
+      default:
+        throw new Error(`unknown cancel outcome ${JSON.stringify(outcome satisfies never)}`);
+    }
+  });
+
+  return router;
+}
+
+/**
+ * The id and state right after enqueueing. A new job is waiting (or delayed, with a delayMs); a job
+ * with an idempotency key may be an earlier one, so its state is read back.
+ */
+async function accepted(
+  queue: Queue<JobData, JobResult>,
+  job: Job<JobData, JobResult>,
+): Promise<AcceptedJob> {
+  const id = String(job.id);
+  if (job.data.idempotencyKey === undefined) return { id, state: job.opts.delay ? 'delayed' : 'waiting' };
+  return { id, state: (await jobStatus(queue, id))?.state ?? 'waiting' };
+}

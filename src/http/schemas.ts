@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import { jobInputSchema } from '../queue/job-input.js';
+
+/**
+ * The API's request and response shapes. Requests are validated with these, responses are typed by
+ * them, and /openapi.json is generated from them: one source for all three.
+ */
+
+export const maxBulkJobs = 1_000;
+
+export const bulkRequestSchema = z
+  .object({
+    jobs: z
+      .array(z.unknown())
+      .min(1, 'needs at least one job')
+      .max(maxBulkJobs, `at most ${maxBulkJobs} jobs per request; split the batch`),
+  })
+  .strict();
+
+/** The bulk body as documented: each item is a job (validated one by one, reported by index). */
+export const bulkRequestDocSchema = z.object({ jobs: z.array(jobInputSchema).min(1).max(maxBulkJobs) });
+
+export const jobStates = ['waiting', 'active', 'deferred', 'delayed', 'completed', 'failed'] as const;
+export const jobStateSchema = z.enum(jobStates).meta({
+  description:
+    'deferred: every provider of the chain is open, the job waits for one (no attempt spent); ' +
+    'delayed: the job waits for its own delayMs or a retry backoff',
+});
+export type JobState = z.infer<typeof jobStateSchema>;
+
+export const acceptedJobSchema = z.object({ id: z.string(), state: jobStateSchema });
+export type AcceptedJob = z.infer<typeof acceptedJobSchema>;
+
+export const bulkAcceptedSchema = z.object({ jobs: z.array(acceptedJobSchema) });
+
+const usageSchema = z.object({ inputTokens: z.number().nullable(), outputTokens: z.number().nullable() });
+
+export const attemptSchema = z.object({
+  provider: z.string(),
+  model: z.string(),
+  outcome: z.enum(['ok', 'retryable', 'auth', 'rejected', 'skipped-open']),
+  at: z.number().meta({ description: 'epoch ms' }),
+  ms: z.number(),
+  error: z.string().optional(),
+  code: z.string().optional(),
+  status: z.number().optional(),
+  retryAfterMs: z.number().optional(),
+});
+
+export const jobResultSchema = z.object({
+  text: z.string(),
+  finishReason: z.string(),
+  provider: z.string(),
+  model: z.string(),
+  usage: usageSchema,
+  latencyMs: z.number(),
+  costUsd: z.number().nullable(),
+  fallbackUsed: z.boolean(),
+  attempts: z.array(attemptSchema),
+});
+
+export const jobViewSchema = z.object({
+  id: z.string(),
+  state: jobStateSchema,
+  result: jobResultSchema.optional(),
+  /** The last error: why the job failed, or why it is waiting for a retry. */
+  error: z.string().optional(),
+  /** Attempts spent on failures; deferrals spend none. */
+  attempts: z.number().int(),
+  maxAttempts: z.number().int(),
+  deferrals: z.number().int(),
+  /** While deferred: which providers were open and why. */
+  reason: z.string().optional(),
+  /** While deferred or delayed: when the job runs again. */
+  nextAttemptAt: z.iso.datetime().optional(),
+  createdAt: z.iso.datetime(),
+  finishedAt: z.iso.datetime().optional(),
+});
+export type JobView = z.infer<typeof jobViewSchema>;
+
+export const breakerStateSchema = z.enum(['closed', 'open', 'half-open']);
+
+export const providerStatusSchema = z.object({
+  name: z.string(),
+  type: z.string(),
+  state: breakerStateSchema,
+  /** While open: when the breaker admits its next probe call. */
+  nextProbeAt: z.iso.datetime().optional(),
+  /** While open: why (the last failure, or a Retry-After hold). */
+  reason: z.string().optional(),
+  /** When a worker last reported this provider's state. */
+  updatedAt: z.iso.datetime().optional(),
+});
+export type ProviderStatus = z.infer<typeof providerStatusSchema>;
+
+export const providersResponseSchema = z.object({ providers: z.array(providerStatusSchema) });
+
+export const errorBodySchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    fields: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  }),
+});
+export type ErrorBody = z.infer<typeof errorBodySchema>;
+
+export const healthSchema = z.object({ status: z.enum(['ok', 'unavailable']) });

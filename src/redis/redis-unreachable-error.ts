@@ -1,0 +1,31 @@
+import { hasBrand } from '../errors/brand.js';
+
+const brand = Symbol.for('breakwater.RedisUnreachableError');
+
+/** Redis did not answer at startup; the message names the URL (password hidden) and how to get one. */
+export class RedisUnreachableError extends Error {
+  readonly [brand] = true;
+  override readonly name = 'RedisUnreachableError';
+
+  constructor(url: string, reason: string) {
+    super(
+      `cannot reach Redis at ${displayUrl(url)} (${reason}); start one with "sudo apt-get install redis-server" ` +
+        'or "docker compose up -d redis", or set REDIS_URL to yours',
+    );
+  }
+
+  static is(error: unknown): error is RedisUnreachableError {
+    return hasBrand(error, brand);
+  }
+}
+
+/** The URL without its password, for messages and logs. */
+export function displayUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString().replace(/\/$/, '');
+  } catch {
+    return 'an invalid REDIS_URL';
+  }
+}

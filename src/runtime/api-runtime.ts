@@ -1,0 +1,83 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { LoadedConfig } from '../config/load-config.js';
+import { createApp } from '../http/app.js';
+import { createLogger, type Logger } from '../logging/logger.js';
+import type { JobData } from '../queue/job-input.js';
+import { connectionOptions } from '../redis/connection.js';
+import { ProviderStatusStore } from '../resilience/provider-status-store.js';
+import type { JobResult } from '../worker/job-result.js';
+import { packageVersion } from './package-version.js';
+
+export interface ApiRuntimeOptions {
+  loaded: LoadedConfig;
+  redisUrl: string;
+  logger?: Logger;
+  /** @defaultValue 127.0.0.1 */
+  host?: string;
+  /** 0 picks a free port. @defaultValue 3000 */
+  port?: number;
+  /** BREAKWATER_API_TOKEN; undefined leaves the API open (bind to loopback then). */
+  token?: string | undefined;
+}
+
+export interface ApiRuntime {
+  readonly queue: Queue<JobData, JobResult>;
+  /** Where the API listens, e.g. http://127.0.0.1:3000 */
+  readonly url: string;
+  /** Stops accepting connections, then closes Redis connections. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** The HTTP API process: Express app, queue producer, provider status reader. */
+export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRuntime> {
+  const { config } = options.loaded;
+  const logger = options.logger ?? createLogger();
+  const connection = connectionOptions(options.redisUrl);
+  const queue = new Queue<JobData, JobResult>(config.queue.name, { connection });
+  const redis = new Redis(connection);
+  redis.on('error', (error: Error) => logger.warn({ err: error }, 'redis connection error'));
+  queue.on('error', (error: Error) => logger.warn({ err: error }, 'queue connection error'));
+  const app = createApp({
+    config,
+    queue,
+    statuses: new ProviderStatusStore(redis, queue.qualifiedName),
+    logger,
+    pingRedis: () => redis.ping(),
+    token: options.token,
+    version: packageVersion(),
+  });
+  const server = await listen(app, options.port ?? 3000, options.host ?? '127.0.0.1');
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+  logger.info({ url, queue: config.queue.name, auth: options.token !== undefined }, 'api listening');
+
+  let closing: Promise<void> | undefined;
+  return {
+    queue,
+    url,
+    close() {
+      closing ??= (async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        });
+        await queue.close();
+        redis.disconnect();
+        logger.info('api stopped');
+      })();
+      return closing;
+    },
+  };
+}
+
+function listen(app: ReturnType<typeof createApp>, port: number, host: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host);
+    server.once('listening', () => resolve(server));
+    server.once('error', reject);
+  });
+}

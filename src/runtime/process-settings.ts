@@ -1,0 +1,40 @@
+import { ConfigError } from '../config/config-error.js';
+import { redisUrl } from '../redis/connection.js';
+
+/** What a Breakwater process reads from its environment, besides the config file and provider keys. */
+export interface ProcessSettings {
+  redisUrl: string;
+  host: string;
+  port: number;
+  /** BREAKWATER_API_TOKEN; undefined when unset or empty. */
+  token: string | undefined;
+  /** How long in-flight calls get on SIGTERM before they are aborted and their jobs returned. */
+  shutdownGraceMs: number;
+}
+
+/** Reads PORT, HOST, REDIS_URL, BREAKWATER_API_TOKEN, BREAKWATER_SHUTDOWN_GRACE_MS; throws ConfigError. */
+export function readProcessSettings(env: NodeJS.ProcessEnv = process.env): ProcessSettings {
+  const problems = [];
+  const port = Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    problems.push({
+      path: 'PORT',
+      message: `"${env.PORT}" is not a port; set PORT to a number from 0 to 65535`,
+    });
+  }
+  const grace = Number(env.BREAKWATER_SHUTDOWN_GRACE_MS ?? 30_000);
+  if (!Number.isFinite(grace) || grace < 0) {
+    problems.push({
+      path: 'BREAKWATER_SHUTDOWN_GRACE_MS',
+      message: `"${env.BREAKWATER_SHUTDOWN_GRACE_MS}" is not a duration; set it in milliseconds, e.g. 30000`,
+    });
+  }
+  if (problems.length > 0) throw new ConfigError('environment', problems);
+  return {
+    redisUrl: redisUrl(env),
+    host: env.HOST || '127.0.0.1',
+    port,
+    token: env.BREAKWATER_API_TOKEN || undefined,
+    shutdownGraceMs: grace,
+  };
+}
