@@ -65,7 +65,7 @@ export const jobViewSchema = z.object({
   result: jobResultSchema.optional(),
   /** The last error: why the job failed, or why it is waiting for a retry. */
   error: z.string().optional(),
-  /** Attempts spent on failures; deferrals spend none. */
+  /** Attempts made: each failed run and the run that finished. Deferrals spend none. */
   attempts: z.number().int(),
   maxAttempts: z.number().int(),
   deferrals: z.number().int(),

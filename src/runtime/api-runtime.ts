@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { LoadedConfig } from '../config/load-config.js';
@@ -65,7 +66,9 @@ export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRu
           server.close(() => resolve());
           server.closeIdleConnections();
         });
-        await queue.close();
+        // The API holds no locks: when Redis is gone, do not wait for a graceful QUIT it cannot answer.
+        const closed = await Promise.race([queue.close().then(() => true), delay(closeTimeoutMs, false)]);
+        if (!closed) await queue.disconnect();
         redis.disconnect();
         logger.info('api stopped');
       })();
@@ -73,6 +76,8 @@ export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRu
     },
   };
 }
+
+const closeTimeoutMs = 2_000;
 
 function listen(app: ReturnType<typeof createApp>, port: number, host: string): Promise<Server> {
   return new Promise((resolve, reject) => {

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,23 +7,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
 import { enqueueJob } from '../../src/queue/producer.js';
 import { connectionOptions } from '../../src/redis/connection.js';
+import { startEntry } from '../support/child-process.js';
 import { redisUrl, WorkerHarness } from '../support/worker-harness.js';
 
-function runWorker(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'workers/worker.ts'], {
-    env: { ...process.env, ...env, REDIS_URL: redisUrl },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk) => {
-    output += String(chunk);
-  });
-  child.stderr.on('data', (chunk) => {
-    output += String(chunk);
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, exited, output: () => output };
-}
+const runWorker = (env: Record<string, string>) =>
+  startEntry('workers/worker.ts', { ...env, REDIS_URL: redisUrl });
 
 let cleanup: (() => Promise<void>) | undefined;
 afterEach(async () => {
@@ -44,7 +31,7 @@ describe('the worker process', () => {
     const queue = new Queue(name, { connection: connectionOptions(redisUrl) });
     const worker = runWorker({ BREAKWATER_CONFIG: join(dir, 'breakwater.yaml') });
     cleanup = async () => {
-      worker.child.kill('SIGKILL');
+      worker.signalGroup('SIGKILL');
       await queue.obliterate({ force: true });
       await queue.close();
     };

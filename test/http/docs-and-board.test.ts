@@ -1,0 +1,125 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/logging/logger.js';
+import { startApiRuntime } from '../../src/runtime/api-runtime.js';
+import { ApiHarness } from '../support/api-harness.js';
+import { DedicatedRedis } from '../support/redis-server.js';
+
+let harness: ApiHarness;
+afterEach(() => harness?.stop());
+
+type Spec = {
+  paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+  components: { schemas: Record<string, { properties?: Record<string, unknown>; required?: string[] }> };
+};
+
+describe('/openapi.json and /docs', () => {
+  it('documents every route, with the job schema generated from the validator', async () => {
+    harness = await new ApiHarness().start();
+    const { status, body } = await harness.request<Spec>('GET', '/openapi.json');
+    expect(status).toBe(200);
+    const operations = Object.entries(body.paths).flatMap(([path, methods]) =>
+      Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(operations.sort()).toEqual(
+      [
+        'DELETE /v1/jobs/{id}',
+        'GET /healthz',
+        'GET /readyz',
+        'GET /v1/jobs/{id}',
+        'GET /v1/providers',
+        'POST /v1/jobs',
+        'POST /v1/jobs/bulk',
+      ].sort(),
+    );
+    const jobInput = body.components.schemas.JobInput;
+    expect(Object.keys(jobInput?.properties ?? {})).toEqual(
+      expect.arrayContaining([
+        'route',
+        'chain',
+        'messages',
+        'prompt',
+        'idempotencyKey',
+        'onAllOpen',
+        'deadline',
+      ]),
+    );
+    expect(body.components.schemas.JobView?.properties?.state).toMatchObject({
+      enum: ['waiting', 'active', 'deferred', 'delayed', 'completed', 'failed'],
+    });
+    // Every documented route is served: none answers with the catch-all 404.
+    for (const operation of operations) {
+      const [method = 'GET', path = '/'] = operation.split(' ');
+      const response = await harness.request(
+        method,
+        path.replace('{id}', 'x'),
+        method === 'POST' ? {} : undefined,
+      );
+      expect((response.body as { error?: { message?: string } }).error?.message ?? '').not.toMatch(
+        /^no route/,
+      );
+    }
+  });
+
+  it('serves an interactive docs page that reads the spec', async () => {
+    harness = await new ApiHarness().start();
+    const page = await harness.request<string>('GET', '/docs');
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/text\/html/);
+    expect(page.body).toContain("fetch('openapi.json')");
+    expect(page.body).toContain('Send');
+  });
+});
+
+describe('Bull Board at /admin/queues', () => {
+  it('serves the board page and lists the queue, with actions allowed by default', async () => {
+    harness = await new ApiHarness().start();
+    await harness.request('POST', '/v1/jobs', { prompt: 'visible on the board' });
+    const page = await harness.request<string>('GET', '/admin/queues');
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('<div id="root">');
+    const api = await harness.request<{ queues: { name: string; readOnlyMode: boolean }[] }>(
+      'GET',
+      '/admin/queues/api/queues?activeQueue=&status=latest&page=1',
+    );
+    const queue = api.body.queues.find((entry) => entry.name === harness.queueName);
+    expect(queue?.readOnlyMode).toBe(false);
+  });
+
+  it('board.readOnly turns the board read-only; board.enabled: false removes it', async () => {
+    harness = await new ApiHarness({ config: (base) => ({ ...base, board: { readOnly: true } }) }).start();
+    const api = await harness.request<{ queues: { name: string; readOnlyMode: boolean }[] }>(
+      'GET',
+      '/admin/queues/api/queues',
+    );
+    expect(api.body.queues.find((entry) => entry.name === harness.queueName)?.readOnlyMode).toBe(true);
+    await harness.stop();
+
+    harness = await new ApiHarness({ config: (base) => ({ ...base, board: { enabled: false } }) }).start();
+    expect((await harness.request('GET', '/admin/queues')).status).toBe(404);
+  });
+});
+
+describe('/healthz and /readyz', () => {
+  it('readyz answers 503 when Redis stops answering, healthz stays 200', async () => {
+    const redis = await new DedicatedRedis().start();
+    const harnessConfig = await new ApiHarness().start();
+    const api = await startApiRuntime({
+      loaded: { config: harnessConfig.config, secrets: new Map(), source: 'test' },
+      redisUrl: redis.url,
+      logger: createLogger({ level: 'silent' }),
+      port: 0,
+    });
+    harness = harnessConfig;
+    try {
+      expect((await fetch(`${api.url}/readyz`)).status).toBe(200);
+      await redis.stop();
+      const ready = await fetch(`${api.url}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toEqual({ status: 'unavailable' });
+      expect((await fetch(`${api.url}/healthz`)).status).toBe(200);
+    } finally {
+      await api.close();
+      await redis.stop();
+    }
+  });
+});

@@ -1,0 +1,63 @@
+import { createLogger } from '../../src/logging/logger.js';
+import { type ApiRuntime, startApiRuntime } from '../../src/runtime/api-runtime.js';
+import { type HarnessOptions, redisUrl, WorkerHarness } from './worker-harness.js';
+
+export interface ApiHarnessOptions extends HarnessOptions {
+  token?: string;
+  /** Start a worker as well (jobs run); without one, jobs stay where the API put them. */
+  worker?: boolean;
+}
+
+export interface ApiResponse<T = Record<string, unknown>> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+/** The real API on a free loopback port, over a WorkerHarness's queue, simulator and config. */
+export class ApiHarness extends WorkerHarness {
+  api!: ApiRuntime;
+
+  constructor(private readonly apiOptions: ApiHarnessOptions = {}) {
+    super(apiOptions);
+  }
+
+  override async start(): Promise<this> {
+    await super.start(this.apiOptions.worker ?? false);
+    this.api = await startApiRuntime({
+      loaded: { config: this.config, secrets: new Map(), source: 'test' },
+      redisUrl: this.apiOptions.url ?? redisUrl,
+      logger: createLogger({ level: 'silent' }),
+      port: 0,
+      token: this.apiOptions.token,
+    });
+    return this;
+  }
+
+  /** A JSON request; `body` is sent as JSON unless it is a string (sent as is). */
+  async request<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<ApiResponse<T>> {
+    const response = await fetch(`${this.api.url}${path}`, {
+      method,
+      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // not JSON (a page); keep the text
+    }
+    return { status: response.status, headers: response.headers, body: parsed as T };
+  }
+
+  override async stop(): Promise<void> {
+    await this.api?.close();
+    await super.stop();
+  }
+}

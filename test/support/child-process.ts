@@ -1,0 +1,45 @@
+import { spawn } from 'node:child_process';
+
+export interface RunningProcess {
+  child: ReturnType<typeof spawn>;
+  /** The exit code, or the signal's name when a signal ended it. */
+  exited: Promise<number | string | null>;
+  /** Resolves when every process holding its stdout and stderr (children included) has exited. */
+  closed: Promise<void>;
+  /** Sends a signal to the process and every process it started (its own process group). */
+  signalGroup(signal: NodeJS.Signals): void;
+  /** stdout and stderr so far, interleaved. */
+  output(): string;
+}
+
+/** Spawns a command in the project root with extra environment, collecting its output. */
+export function startProcess(command: string, args: string[], env: Record<string, string>): RunningProcess {
+  const child = spawn(command, args, {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let output = '';
+  const collect = (chunk: Buffer) => {
+    output += String(chunk);
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  const exited = new Promise<number | string | null>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? signal)),
+  );
+  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, signal);
+    } catch {
+      // the group is already gone
+    }
+  };
+  return { child, exited, closed, signalGroup, output: () => output };
+}
+
+/** A TypeScript entry point run the way package.json runs it (tsx). */
+export function startEntry(entry: string, env: Record<string, string>): RunningProcess {
+  return startProcess(process.execPath, ['--import', 'tsx', entry], env);
+}
