@@ -13,12 +13,18 @@ export interface RunningProcess {
 }
 
 /** Spawns a command in the project root with extra environment, collecting its output. */
-export function startProcess(command: string, args: string[], env: Record<string, string>): RunningProcess {
+export function startProcess(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+  input?: string,
+): RunningProcess {
   const child = spawn(command, args, {
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     detached: true,
   });
+  child.stdin?.end(input);
   let output = '';
   const collect = (chunk: Buffer) => {
     output += String(chunk);

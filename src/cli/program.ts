@@ -1,0 +1,105 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { Command, InvalidArgumentError } from 'commander';
+import { BreakwaterApiError } from '../client/breakwater-api-error.js';
+import { BreakwaterClient } from '../client/breakwater-client.js';
+import { maxBulkJobs } from '../http/schemas.js';
+import { type CliOutput, enqueueCommand } from './enqueue-command.js';
+import { providersTable } from './providers-table.js';
+
+export interface CliContext extends CliOutput {
+  env: NodeJS.ProcessEnv;
+  readStdin(): Promise<string>;
+  exit(code: number): void;
+}
+
+const wholeNumber = (max: number) => (value: string) => {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1 || number > max) {
+    throw new InvalidArgumentError(`must be a whole number from 1 to ${max}`);
+  }
+  return number;
+};
+
+/** The `breakwater` command line: talks to the API at BREAKWATER_URL with BREAKWATER_API_TOKEN. */
+export function buildProgram(context: CliContext): Command {
+  const client = () =>
+    new BreakwaterClient({
+      url: context.env.BREAKWATER_URL || 'http://127.0.0.1:3000',
+      token: context.env.BREAKWATER_API_TOKEN || undefined,
+    });
+  const program = new Command('breakwater')
+    .description(
+      'Submit and inspect Breakwater AI jobs (API at $BREAKWATER_URL, token $BREAKWATER_API_TOKEN)',
+    )
+    .showHelpAfterError();
+
+  program
+    .command('enqueue')
+    .description('enqueue one job per JSONL line (a file, or - for stdin); bad lines are reported by number')
+    .argument('<file>', 'a .jsonl file, or - to read stdin')
+    .option('--wait', 'wait for every job and print each result as it finishes', false)
+    .option('--batch-size <n>', `jobs per bulk request (max ${maxBulkJobs})`, wholeNumber(maxBulkJobs), 500)
+    .option('--poll <ms>', 'time between status checks while waiting', wholeNumber(60_000), 500)
+    .option('--rejects <file>', 'write bad lines here, verbatim, to fix and resubmit')
+    .action(
+      async (file: string, options: { wait: boolean; batchSize: number; poll: number; rejects?: string }) => {
+        const text = file === '-' ? await context.readStdin() : await readFile(file, 'utf8');
+        const rejects = options.rejects;
+        const code = await enqueueCommand(
+          client(),
+          text,
+          {
+            wait: options.wait,
+            batchSize: options.batchSize,
+            pollMs: options.poll,
+            writeRejects: rejects
+              ? (lines) => writeFile(rejects, lines.map((line) => `${line.text}\n`).join(''))
+              : undefined,
+          },
+          context,
+        );
+        context.exit(code);
+      },
+    );
+
+  program
+    .command('status')
+    .description("print a job's state, result or error as JSON")
+    .argument('<id>', 'the job id')
+    .action(async (id: string) => {
+      context.stdout.write(`${JSON.stringify(await client().get(id), null, 2)}\n`);
+    });
+
+  program
+    .command('providers')
+    .description("show each provider's breaker state")
+    .option('--json', 'print JSON instead of a table', false)
+    .action(async (options: { json: boolean }) => {
+      const providers = await client().providers();
+      context.stdout.write(
+        options.json ? `${JSON.stringify(providers, null, 2)}\n` : providersTable(providers),
+      );
+    });
+
+  return program;
+}
+
+/** Runs the CLI; API and file errors become one readable message and exit code 1. */
+export async function runCli(argv: string[], context: CliContext): Promise<void> {
+  try {
+    await buildProgram(context).parseAsync(argv);
+  } catch (error) {
+    context.stderr.write(`breakwater: ${describeError(error)}\n`);
+    context.exit(1);
+  }
+}
+
+function describeError(error: unknown): string {
+  if (BreakwaterApiError.is(error)) {
+    const fields = error.fields.map((field) => `\n  ${field.path}: ${field.message}`).join('');
+    return `${error.message}${fields}`;
+  }
+  const code = (error as { code?: unknown }).code;
+  if (code === 'ENOENT') return `no such file: ${(error as { path?: string }).path}`;
+  return error instanceof Error ? error.message : String(error);
+}

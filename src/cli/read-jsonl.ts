@@ -1,0 +1,53 @@
+import type { z } from 'zod';
+import { type JobInput, jobInputSchema } from '../queue/job-input.js';
+
+export interface JobLine {
+  /** 1-based line number in the input. */
+  line: number;
+  /** The line as it was. */
+  text: string;
+  job: JobInput;
+}
+
+export interface BadLine {
+  line: number;
+  /** The line as it was, so it can be fixed and resubmitted. */
+  text: string;
+  problems: string[];
+}
+
+export interface ParsedJobs {
+  jobs: JobLine[];
+  bad: BadLine[];
+}
+
+/**
+ * Parses and validates every line of a JSONL input before anything is sent: each line is one job
+ * (blank lines are skipped). Routes and providers are checked by the server, which knows the config.
+ */
+export function parseJobLines(text: string): ParsedJobs {
+  const jobs: JobLine[] = [];
+  const bad: BadLine[] = [];
+  for (const [index, raw] of text.split(/\r?\n/).entries()) {
+    const line = index + 1;
+    if (raw.trim() === '') continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      bad.push({ line, text: raw, problems: ['not valid JSON'] });
+      continue;
+    }
+    const parsed = jobInputSchema.safeParse(value);
+    if (parsed.success) jobs.push({ line, text: raw, job: value as JobInput });
+    else bad.push({ line, text: raw, problems: parsed.error.issues.flatMap(describe) });
+  }
+  return { jobs, bad };
+}
+
+function describe(issue: z.core.$ZodIssue): string[] {
+  const path = issue.path.map(String);
+  if (issue.code === 'unrecognized_keys')
+    return issue.keys.map((key) => `${[...path, key].join('.')}: unknown field`);
+  return [`${path.length > 0 ? path.join('.') : '(line)'}: ${issue.message}`];
+}

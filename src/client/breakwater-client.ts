@@ -1,0 +1,115 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import type { AcceptedJob, ErrorBody, JobView, ProviderStatus } from '../http/schemas.js';
+import type { JobInput } from '../queue/job-input.js';
+import { BreakwaterApiError } from './breakwater-api-error.js';
+
+export interface BreakwaterClientOptions {
+  /** The API root, e.g. http://127.0.0.1:3000 */
+  url: string;
+  /** BREAKWATER_API_TOKEN, when the API requires one. */
+  token?: string | undefined;
+  /** @defaultValue globalThis.fetch */
+  fetch?: typeof fetch;
+}
+
+export interface WaitOptions {
+  /** Time between polls. @defaultValue 500 */
+  intervalMs?: number;
+  /** Give up (BreakwaterApiError code `timeout`) after this long. @defaultValue no limit */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+const finished = new Set(['completed', 'failed']);
+
+/** A small client for Node services: enqueue jobs, read them, wait for them. */
+export class BreakwaterClient {
+  readonly #url: string;
+  readonly #token: string | undefined;
+  readonly #fetch: typeof fetch;
+
+  constructor(options: BreakwaterClientOptions) {
+    this.#url = options.url.replace(/\/+$/, '');
+    this.#token = options.token;
+    this.#fetch = options.fetch ?? globalThis.fetch;
+  }
+
+  /** Submits one job; the same idempotencyKey returns the same job. */
+  enqueue(job: JobInput): Promise<AcceptedJob> {
+    return this.#request('POST', '/v1/jobs', job);
+  }
+
+  /** Submits up to 1,000 jobs atomically: all are enqueued, or none (errors name `jobs.<index>.<field>`). */
+  async enqueueMany(jobs: readonly JobInput[]): Promise<AcceptedJob[]> {
+    return (await this.#request<{ jobs: AcceptedJob[] }>('POST', '/v1/jobs/bulk', { jobs })).jobs;
+  }
+
+  get(id: string): Promise<JobView> {
+    return this.#request('GET', `/v1/jobs/${encodeURIComponent(id)}`);
+  }
+
+  /** Cancels a job that has not started (409 `conflict` once it has). */
+  async cancel(id: string): Promise<void> {
+    await this.#request('DELETE', `/v1/jobs/${encodeURIComponent(id)}`);
+  }
+
+  async providers(): Promise<ProviderStatus[]> {
+    return (await this.#request<{ providers: ProviderStatus[] }>('GET', '/v1/providers')).providers;
+  }
+
+  /** Polls until the job is completed or failed, and returns it. Deferred jobs are simply waited for. */
+  async wait(id: string, options: WaitOptions = {}): Promise<JobView> {
+    const interval = options.intervalMs ?? 500;
+    const deadline =
+      options.timeoutMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + options.timeoutMs;
+    for (;;) {
+      const job = await this.get(id);
+      if (finished.has(job.state)) return job;
+      if (Date.now() + interval > deadline) {
+        throw new BreakwaterApiError(
+          0,
+          'timeout',
+          `job ${id} is still ${job.state} after ${options.timeoutMs} ms`,
+        );
+      }
+      await delay(interval, undefined, options.signal ? { signal: options.signal } : {});
+    }
+  }
+
+  async #request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    let response: Response;
+    try {
+      response = await this.#fetch(`${this.#url}${path}`, {
+        method,
+        headers: {
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(this.#token ? { authorization: `Bearer ${this.#token}` } : {}),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    } catch (error) {
+      const reason =
+        error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : '';
+      throw new BreakwaterApiError(0, 'unreachable', `cannot reach Breakwater at ${this.#url} (${reason})`);
+    }
+    const text = await response.text();
+    const parsed = parseJson(text);
+    if (response.ok) return parsed as T;
+    const error = (parsed as ErrorBody | undefined)?.error;
+    throw new BreakwaterApiError(
+      response.status,
+      error?.code ?? 'http-error',
+      error?.message ?? `HTTP ${response.status} from ${method} ${path}`,
+      error?.fields ?? [],
+    );
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

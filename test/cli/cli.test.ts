@@ -1,0 +1,126 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ApiHarness } from '../support/api-harness.js';
+import { startProcess } from '../support/child-process.js';
+
+let harness: ApiHarness;
+afterEach(() => harness.stop());
+
+const token = 'cli-token-51';
+
+async function breakwater(args: string[], env: Record<string, string>, input?: string) {
+  const running = startProcess(process.execPath, ['scripts/breakwater.js', ...args], env, input);
+  const code = await running.exited;
+  return { code, output: running.output() };
+}
+
+function writeTemp(name: string, content: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'breakwater-cli-')), name);
+  writeFileSync(file, content);
+  return file;
+}
+
+const lines = [
+  JSON.stringify({ prompt: 'summarise ticket 1' }),
+  JSON.stringify({ prompt: 'summarise ticket 2', route: 'solo' }),
+  '{"prompt": "summarise ticket 3"',
+  '',
+  JSON.stringify({ messages: [{ role: 'user', content: 'summarise ticket 4' }] }),
+  JSON.stringify({ prompt: 'summarise ticket 5', route: 'no-such-route' }),
+  JSON.stringify({ prompt: 'summarise ticket 6', colour: 'red' }),
+  JSON.stringify({ prompt: 'summarise ticket 7' }),
+];
+
+describe('breakwater enqueue', () => {
+  it('reports bad lines by number, enqueues every good line, and --wait prints each result', async () => {
+    harness = await new ApiHarness({ worker: true, token }).start();
+    const file = writeTemp('jobs.jsonl', lines.join('\n'));
+    const rejects = join(tmpdir(), `rejects-${harness.queueName}.jsonl`);
+    const { code, output } = await breakwater(
+      ['enqueue', file, '--wait', '--poll', '50', '--batch-size', '2', '--rejects', rejects],
+      { BREAKWATER_URL: harness.api.url, BREAKWATER_API_TOKEN: token },
+    );
+    expect(code).toBe(1);
+    expect(output).toContain('line 3: not valid JSON');
+    expect(output).toContain('line 7: colour: unknown field');
+    // Refused by the server (it knows the routes); the rest of that batch was resent and enqueued.
+    expect(output).toMatch(/line 6: route: unknown route "no-such-route"/);
+    expect(output).toContain('4 enqueued, 3 bad line(s) not enqueued');
+    expect(output).toContain('4 completed, 0 failed');
+
+    const results = output
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map(
+        (line) => JSON.parse(line) as { line: number; id: string; state: string; result?: { text: string } },
+      );
+    expect(results.map((result) => result.line).sort()).toEqual([1, 2, 5, 8]);
+    const ticketOnLine: Record<number, number> = { 1: 1, 2: 2, 5: 4, 8: 7 };
+    for (const result of results) {
+      expect(result.state).toBe('completed');
+      expect(result.result?.text).toContain(`summarise ticket ${ticketOnLine[result.line]}`);
+    }
+    expect(await harness.queue.getJobCountByTypes('completed')).toBe(4);
+    expect(readFileSync(rejects, 'utf8')).toBe(`${[lines[2], lines[5], lines[6]].join('\n')}\n`);
+  });
+
+  it('reads stdin with -, prints ids without --wait, and exits 0 when every line is good', async () => {
+    harness = await new ApiHarness().start();
+    const input = `${JSON.stringify({ prompt: 'a' })}\n${JSON.stringify({ prompt: 'b', delayMs: 60_000 })}\n`;
+    const { code, output } = await breakwater(['enqueue', '-'], { BREAKWATER_URL: harness.api.url }, input);
+    expect(code).toBe(0);
+    const ids = output
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { line: number; id: string });
+    expect(ids.map((entry) => entry.line)).toEqual([1, 2]);
+    expect(await harness.states(ids.map((entry) => entry.id))).toEqual(['waiting', 'delayed']);
+  });
+
+  it('a wrong token is one readable error, exit 1, nothing enqueued', async () => {
+    harness = await new ApiHarness({ token }).start();
+    const file = writeTemp('jobs.jsonl', `${JSON.stringify({ prompt: 'a' })}\n`);
+    const { code, output } = await breakwater(['enqueue', file], {
+      BREAKWATER_URL: harness.api.url,
+      BREAKWATER_API_TOKEN: 'wrong',
+    });
+    expect(code).toBe(1);
+    expect(output.trim()).toBe('breakwater: the token is not valid');
+    expect(await harness.queue.count()).toBe(0);
+  });
+});
+
+describe('breakwater status and providers', () => {
+  it('prints a job as JSON and the providers as a table', async () => {
+    harness = await new ApiHarness({ worker: true }).start();
+    const job = await harness.add({ prompt: 'status check' });
+    await expect
+      .poll(async () => (await harness.job(job.id!)).getState(), { timeout: 10_000 })
+      .toBe('completed');
+    const env = { BREAKWATER_URL: harness.api.url };
+
+    const status = await breakwater(['status', job.id!], env);
+    expect(status.code).toBe(0);
+    expect(JSON.parse(status.output)).toMatchObject({
+      id: job.id,
+      state: 'completed',
+      result: { provider: 'primary' },
+    });
+
+    const missing = await breakwater(['status', 'no-such-job'], env);
+    expect(missing.code).toBe(1);
+    expect(missing.output.trim()).toBe('breakwater: no job no-such-job');
+
+    const providers = await breakwater(['providers'], env);
+    expect(providers.code).toBe(0);
+    const rows = providers.output.trim().split('\n');
+    expect(rows[0]).toMatch(/^PROVIDER\s+TYPE\s+STATE/);
+    expect(rows.slice(1).map((row) => row.split(/\s+/).slice(0, 3))).toEqual([
+      ['primary', 'simulated', 'closed'],
+      ['secondary', 'simulated', 'closed'],
+      ['tertiary', 'simulated', 'closed'],
+    ]);
+  });
+});

@@ -1,0 +1,65 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { BreakwaterApiError, BreakwaterClient } from '../../src/client/index.js';
+import { ApiHarness } from '../support/api-harness.js';
+import { freePort } from '../support/redis-server.js';
+
+let harness: ApiHarness | undefined;
+afterEach(async () => {
+  await harness?.stop();
+  harness = undefined;
+});
+
+async function rejection(promise: Promise<unknown>): Promise<BreakwaterApiError> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  if (!BreakwaterApiError.is(error)) throw new Error(`expected a BreakwaterApiError, got ${String(error)}`);
+  return error;
+}
+
+describe('BreakwaterClient', () => {
+  it('enqueues, waits for the result, and reads it back', async () => {
+    harness = await new ApiHarness({ worker: true, token: 'client-token' }).start();
+    const client = new BreakwaterClient({ url: `${harness.api.url}/`, token: 'client-token' });
+    const accepted = await client.enqueue({ prompt: 'enrich: ACME Corp', idempotencyKey: 'acme' });
+    expect(['waiting', 'active', 'completed']).toContain(accepted.state);
+    const done = await client.wait(accepted.id, { intervalMs: 20, timeoutMs: 10_000 });
+    expect(done).toMatchObject({ id: accepted.id, state: 'completed', result: { provider: 'primary' } });
+    expect(await client.get(accepted.id)).toEqual(done);
+    expect((await client.enqueue({ prompt: 'enrich: ACME Corp', idempotencyKey: 'acme' })).id).toBe(
+      accepted.id,
+    );
+    expect((await client.providers()).map((provider) => provider.name)).toEqual([
+      'primary',
+      'secondary',
+      'tertiary',
+    ]);
+  });
+
+  it('enqueueMany is all or nothing; errors carry status, code and fields', async () => {
+    harness = await new ApiHarness().start();
+    const client = new BreakwaterClient({ url: harness.api.url });
+    const error = await rejection(client.enqueueMany([{ prompt: 'ok' }, { prompt: 'x', route: 'nowhere' }]));
+    expect(error).toMatchObject({ status: 400, code: 'invalid-request' });
+    expect(error.fields.map((field) => field.path)).toEqual(['jobs.1.route']);
+    expect(await harness.queue.count()).toBe(0);
+    const jobs = await client.enqueueMany([{ prompt: 'a' }, { prompt: 'b' }]);
+    expect(jobs).toHaveLength(2);
+
+    await client.cancel(jobs[0]!.id);
+    expect(await rejection(client.get(jobs[0]!.id))).toMatchObject({ status: 404, code: 'not-found' });
+    const timeout = await rejection(client.wait(jobs[1]!.id, { intervalMs: 20, timeoutMs: 100 }));
+    expect(timeout).toMatchObject({
+      code: 'timeout',
+      message: `job ${jobs[1]!.id} is still waiting after 100 ms`,
+    });
+  });
+
+  it('an API that is not there is a clear error, not a crash', async () => {
+    const url = `http://127.0.0.1:${await freePort()}`;
+    const error = await rejection(new BreakwaterClient({ url }).get('1'));
+    expect(error.code).toBe('unreachable');
+    expect(error.message).toContain(`cannot reach Breakwater at ${url}`);
+  });
+});
