@@ -8,4 +8,5 @@ COPY src ./src
 COPY workers ./workers
 COPY scripts ./scripts
 USER node
-CMD ["npm", "run", "worker"]
+# node itself is PID 1 (not npm), so SIGTERM reaches Breakwater and in-flight calls get their grace period.
+CMD ["node", "--import", "tsx", "workers/worker.ts"]

@@ -55,6 +55,9 @@ export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRu
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
   logger.info({ url, queue: config.queue.name, auth: options.token !== undefined }, 'api listening');
+  if (options.token === undefined && !isLoopback(address.address)) {
+    logger.warn({ url }, 'the API is reachable from the network without auth; set BREAKWATER_API_TOKEN');
+  }
 
   let closing: Promise<void> | undefined;
   return {
@@ -78,6 +81,10 @@ export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRu
 }
 
 const closeTimeoutMs = 2_000;
+
+function isLoopback(address: string): boolean {
+  return address === '::1' || address.startsWith('127.') || address === '::ffff:127.0.0.1';
+}
 
 function listen(app: ReturnType<typeof createApp>, port: number, host: string): Promise<Server> {
   return new Promise((resolve, reject) => {
