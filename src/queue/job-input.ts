@@ -14,32 +14,54 @@ const messageSchema = z
  */
 export const jobInputSchema = z
   .object({
-    /** A route from the config; the config's defaultRoute when neither route nor chain is given. */
-    route: z.string().min(1).optional(),
-    /** The job's own fallback chain, instead of a route. */
+    route: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("A route from the config; the config's defaultRoute when neither route nor chain is given."),
     chain: z
       .array(chainEntrySchema)
       .min(1, 'needs at least one entry')
       .max(10, 'at most 10 entries')
-      .optional(),
-    messages: z.array(messageSchema).min(1, 'needs at least one message').optional(),
-    prompt: z.string().min(1, 'must not be empty').optional(),
-    system: z.string().optional(),
-    maxTokens: z.number().int('must be a whole number').positive('must be > 0').optional(),
+      .optional()
+      .describe("The job's own fallback chain, instead of a route."),
+    messages: z
+      .array(messageSchema)
+      .min(1, 'needs at least one message')
+      .optional()
+      .describe('The conversation to complete; give exactly one of messages or prompt.'),
+    prompt: z.string().min(1, 'must not be empty').optional().describe('A single user message.'),
+    system: z.string().optional().describe('System instructions.'),
+    maxTokens: z
+      .number()
+      .int('must be a whole number')
+      .positive('must be > 0')
+      .optional()
+      .describe('Upper bound on generated tokens.'),
     temperature: z.number().min(0, 'must be between 0 and 2').max(2, 'must be between 0 and 2').optional(),
-    /** BullMQ priority: 1 is the highest. */
-    priority: z.number().int().min(1).max(2_097_152).optional(),
-    /** Run no earlier than this many milliseconds from now (the user's own delay). */
-    delayMs: z.number().int().min(0).optional(),
-    /** ISO time after which the job fails rather than wait any longer for a provider. */
+    priority: z
+      .number()
+      .int()
+      .min(1)
+      .max(2_097_152)
+      .optional()
+      .describe('BullMQ priority: 1 is the highest.'),
+    delayMs: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe("Run no earlier than this many milliseconds from now (the user's own delay)."),
     deadline: z.iso
       .datetime({ offset: true, error: 'must be an ISO 8601 date-time, e.g. 2026-11-22T12:00:00Z' })
-      .optional(),
-    /** The same key always names the same job. */
-    idempotencyKey: z.string().min(1).max(200).optional(),
-    /** When every provider of the chain is open: wait for one (defer) or fail at once. */
-    onAllOpen: z.enum(['defer', 'fail']).default('defer'),
-    metadata: z.record(z.string(), z.unknown()).optional(),
+      .optional()
+      .describe('ISO time after which the job fails rather than wait any longer for a provider.'),
+    idempotencyKey: z.string().min(1).max(200).optional().describe('The same key always names the same job.'),
+    onAllOpen: z
+      .enum(['defer', 'fail'])
+      .default('defer')
+      .describe('When every provider of the chain is open: wait for one (defer) or fail at once.'),
+    metadata: z.record(z.string(), z.unknown()).optional().describe('Free data kept with the job.'),
   })
   .strict()
   .superRefine((job, context) => {
