@@ -5,6 +5,7 @@ import { loadConfig } from '../../src/config/load-config.js';
 import type { JobData } from '../../src/queue/job-input.js';
 import { JobValidationError } from '../../src/queue/job-validation-error.js';
 import { enqueueJob, enqueueJobs } from '../../src/queue/producer.js';
+import { removeQueue } from '../../src/queue/remove-queue.js';
 import { connectionOptions } from '../../src/redis/connection.js';
 import { redisUrl } from '../support/worker-harness.js';
 
@@ -13,8 +14,7 @@ const queue = new Queue<JobData, unknown>(`test-${randomUUID()}`, {
   connection: connectionOptions(redisUrl),
 });
 afterAll(async () => {
-  await queue.obliterate({ force: true });
-  await queue.close();
+  await removeQueue(queue);
 });
 
 async function problems(input: unknown): Promise<string[]> {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultConfigDocument } from '../../src/config/default-config.js';
+import { removeQueue } from '../../src/queue/remove-queue.js';
 import { connectionOptions } from '../../src/redis/connection.js';
 import { type RunningProcess, startEntry, startProcess } from '../support/child-process.js';
 import { freePort } from '../support/redis-server.js';
@@ -15,8 +16,7 @@ let queue: Queue | undefined;
 afterEach(async () => {
   running?.signalGroup('SIGKILL');
   running = undefined;
-  await queue?.obliterate({ force: true });
-  await queue?.close();
+  if (queue) await removeQueue(queue);
   queue = undefined;
 });
 

@@ -6,6 +6,7 @@ import type { BreakwaterConfig } from '../../src/config/schema.js';
 import { createLogger } from '../../src/logging/logger.js';
 import type { JobData } from '../../src/queue/job-input.js';
 import { enqueueJob } from '../../src/queue/producer.js';
+import { removeQueue } from '../../src/queue/remove-queue.js';
 import { connectionOptions, redisUrl as defaultRedisUrl } from '../../src/redis/connection.js';
 import type { CircuitRegistry } from '../../src/resilience/circuit-registry.js';
 import { startWorkerRuntime, type WorkerRuntime } from '../../src/runtime/worker-runtime.js';
@@ -121,8 +122,7 @@ export class WorkerHarness {
 
   async stop(): Promise<void> {
     for (const runtime of this.#runtimes) await runtime.close();
-    await this.queue?.obliterate({ force: true });
-    await this.queue?.close();
+    if (this.queue) await removeQueue(this.queue);
     await this.simulator.close();
   }
 }

@@ -6,6 +6,7 @@ import { Queue } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
 import { enqueueJob } from '../../src/queue/producer.js';
+import { removeQueue } from '../../src/queue/remove-queue.js';
 import { connectionOptions } from '../../src/redis/connection.js';
 import { startEntry } from '../support/child-process.js';
 import { redisUrl, WorkerHarness } from '../support/worker-harness.js';
@@ -32,8 +33,7 @@ describe('the worker process', () => {
     const worker = runWorker({ BREAKWATER_CONFIG: join(dir, 'breakwater.yaml') });
     cleanup = async () => {
       worker.signalGroup('SIGKILL');
-      await queue.obliterate({ force: true });
-      await queue.close();
+      await removeQueue(queue);
     };
     const job = await enqueueJob(
       queue,
