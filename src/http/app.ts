@@ -21,6 +21,8 @@ export interface AppOptions {
   logger: Logger;
   /** Resolves when Redis answers (for /readyz). */
   pingRedis: () => Promise<unknown>;
+  /** Whether the Redis connection is up; an unexpected error while it is down is a 503. */
+  redisAvailable: () => boolean;
   /** BREAKWATER_API_TOKEN; when set, /v1/* and /admin/* need it. */
   token?: string | undefined;
   /** Largest accepted JSON body. @defaultValue '10mb' (a full bulk request of long prompts) */
@@ -57,6 +59,6 @@ export function createApp(options: AppOptions): Express {
   }
 
   app.use(notFound);
-  app.use(errorHandler(logger));
+  app.use(errorHandler(logger, options.redisAvailable));
   return app;
 }

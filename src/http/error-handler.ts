@@ -20,7 +20,7 @@ function isBodyParserError(error: unknown): error is BodyParserError {
 }
 
 /** Turns anything thrown into the one error shape the API speaks. */
-export function toHttpError(error: unknown): HttpError {
+export function toHttpError(error: unknown, redisAvailable: () => boolean = () => true): HttpError {
   if (HttpError.is(error)) return error;
   if (JobValidationError.is(error)) {
     return new HttpError(400, 'invalid-request', error.message, { fields: error.problems });
@@ -40,6 +40,16 @@ export function toHttpError(error: unknown): HttpError {
       );
     }
   }
+  if (!redisAvailable()) {
+    return new HttpError(
+      503,
+      'redis-unavailable',
+      'Redis is unreachable; retry later (an idempotencyKey makes the retry safe)',
+      {
+        cause: error,
+      },
+    );
+  }
   return new HttpError(500, 'internal', 'internal error; see the server log', { cause: error });
 }
 
@@ -54,15 +64,16 @@ export function errorBody(error: HttpError): ErrorBody {
 }
 
 /** The one error handler: JSON with a code and the offending fields, never a stack trace. */
-export function errorHandler(logger: Logger): ErrorRequestHandler {
+export function errorHandler(logger: Logger, redisAvailable: () => boolean): ErrorRequestHandler {
   return (error: unknown, request, response, _next) => {
-    const httpError = toHttpError(error);
+    const httpError = toHttpError(error, redisAvailable);
     if (httpError.status >= 500) {
       logger.error(
         { err: httpError.cause ?? httpError, method: request.method, path: request.path },
         'request failed',
       );
     }
+    if (httpError.status === 503) response.setHeader('retry-after', '5');
     response.status(httpError.status).json(errorBody(httpError));
   };
 }

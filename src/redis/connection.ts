@@ -21,3 +21,17 @@ export function connectionOptions(url: string): RedisOptions {
     maxRetriesPerRequest: null,
   };
 }
+
+/**
+ * For request handlers (the API): a command fails instead of waiting while Redis is unreachable
+ * (no offline queue, one retry) or stalled (`commandTimeoutMs`), so a request gets a 503 rather
+ * than hanging. Workers keep waiting (`connectionOptions`).
+ */
+export function failFastConnectionOptions(url: string, commandTimeoutMs = 5_000): RedisOptions {
+  return {
+    ...connectionOptions(url),
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    commandTimeout: commandTimeoutMs,
+  };
+}

@@ -7,7 +7,7 @@ import type { LoadedConfig } from '../config/load-config.js';
 import { createApp } from '../http/app.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 import type { JobData } from '../queue/job-input.js';
-import { connectionOptions } from '../redis/connection.js';
+import { failFastConnectionOptions } from '../redis/connection.js';
 import { ProviderStatusStore } from '../resilience/provider-status-store.js';
 import type { JobResult } from '../worker/job-result.js';
 import { packageVersion } from './package-version.js';
@@ -36,17 +36,21 @@ export interface ApiRuntime {
 export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRuntime> {
   const { config } = options.loaded;
   const logger = options.logger ?? createLogger();
-  const connection = connectionOptions(options.redisUrl);
+  const connection = failFastConnectionOptions(options.redisUrl);
   const queue = new Queue<JobData, JobResult>(config.queue.name, { connection });
   const redis = new Redis(connection);
   redis.on('error', (error: Error) => logger.warn({ err: error }, 'redis connection error'));
   queue.on('error', (error: Error) => logger.warn({ err: error }, 'queue connection error'));
+  // Serve only once the queue's connection is ready; closing a BullMQ queue that is still connecting
+  // also leaves an unhandled rejection behind.
+  await queue.waitUntilReady();
   const app = createApp({
     config,
     queue,
     statuses: new ProviderStatusStore(redis, queue.qualifiedName),
     logger,
     pingRedis: () => redis.ping(),
+    redisAvailable: () => redis.status === 'ready',
     token: options.token,
     version: packageVersion(),
   });
@@ -70,8 +74,13 @@ export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRu
           server.closeIdleConnections();
         });
         // The API holds no locks: when Redis is gone, do not wait for a graceful QUIT it cannot answer.
-        const closed = await Promise.race([queue.close().then(() => true), delay(closeTimeoutMs, false)]);
-        if (!closed) await queue.disconnect();
+        const client = await queue.client;
+        const closing = queue.close().catch(() => undefined);
+        const closed = await Promise.race([closing.then(() => true), delay(closeTimeoutMs, false)]);
+        if (!closed) {
+          client.disconnect();
+          await closing;
+        }
         redis.disconnect();
         logger.info('api stopped');
       })();

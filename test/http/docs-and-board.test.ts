@@ -99,8 +99,8 @@ describe('Bull Board at /admin/queues', () => {
   });
 });
 
-describe('/healthz and /readyz', () => {
-  it('readyz answers 503 when Redis stops answering, healthz stays 200', async () => {
+describe('when Redis stops answering', () => {
+  it('readyz and every Redis-backed route answer 503 at once, healthz stays 200', async () => {
     const redis = await new DedicatedRedis().start();
     const harnessConfig = await new ApiHarness().start();
     const api = await startApiRuntime({
@@ -117,6 +117,17 @@ describe('/healthz and /readyz', () => {
       expect(ready.status).toBe(503);
       expect(await ready.json()).toEqual({ status: 'unavailable' });
       expect((await fetch(`${api.url}/healthz`)).status).toBe(200);
+      const started = Date.now();
+      const submitted = await fetch(`${api.url}/v1/jobs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ prompt: 'while Redis is down' }),
+      });
+      expect(submitted.status).toBe(503);
+      expect(submitted.headers.get('retry-after')).toBe('5');
+      expect(((await submitted.json()) as { error: { code: string } }).error.code).toBe('redis-unavailable');
+      expect((await fetch(`${api.url}/v1/jobs/1`)).status).toBe(503);
+      expect(Date.now() - started).toBeLessThan(3_000);
     } finally {
       await api.close();
       await redis.stop();

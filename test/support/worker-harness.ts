@@ -66,6 +66,7 @@ export class WorkerHarness {
     };
     this.config = validateConfig(this.options.config ? this.options.config(base) : base, 'test', {}).config;
     this.queue = new Queue(this.queueName, { connection: connectionOptions(this.options.url ?? redisUrl) });
+    await this.queue.waitUntilReady();
     if (startWorker) await this.startWorker();
     return this;
   }
