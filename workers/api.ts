@@ -7,13 +7,11 @@ import { loadConfig } from '../src/config/load-config.js';
 import { createLogger } from '../src/logging/logger.js';
 import { assertRedisReachable } from '../src/redis/check-redis.js';
 import { startApiRuntime } from '../src/runtime/api-runtime.js';
-import { readProcessSettings } from '../src/runtime/process-settings.js';
 import { runProcess } from '../src/runtime/run-process.js';
 
 const logger = createLogger();
-await runProcess(logger, async () => {
+await runProcess(logger, async (settings) => {
   const loaded = loadConfig();
-  const settings = readProcessSettings();
   await assertRedisReachable(settings.redisUrl);
   return startApiRuntime({ loaded, logger, ...settings });
 });

@@ -7,14 +7,12 @@ import { loadConfig } from '../src/config/load-config.js';
 import { createLogger } from '../src/logging/logger.js';
 import { assertRedisReachable } from '../src/redis/check-redis.js';
 import { startApiRuntime } from '../src/runtime/api-runtime.js';
-import { readProcessSettings } from '../src/runtime/process-settings.js';
 import { runProcess } from '../src/runtime/run-process.js';
 import { startWorkerRuntime } from '../src/runtime/worker-runtime.js';
 
 const logger = createLogger();
-await runProcess(logger, async () => {
+await runProcess(logger, async (settings) => {
   const loaded = loadConfig();
-  const settings = readProcessSettings();
   await assertRedisReachable(settings.redisUrl);
   const worker = await startWorkerRuntime({
     loaded,

@@ -69,9 +69,11 @@ export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRu
     url,
     close() {
       closing ??= (async () => {
+        // Requests in flight get closeTimeoutMs to finish; then their connections are cut.
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();
+          setTimeout(() => server.closeAllConnections(), closeTimeoutMs).unref();
         });
         // The API holds no locks: when Redis is gone, do not wait for a graceful QUIT it cannot answer.
         const client = await queue.client;

@@ -15,14 +15,14 @@ export interface ProcessSettings {
 /** Reads PORT, HOST, REDIS_URL, BREAKWATER_API_TOKEN, BREAKWATER_SHUTDOWN_GRACE_MS; throws ConfigError. */
 export function readProcessSettings(env: NodeJS.ProcessEnv = process.env): ProcessSettings {
   const problems = [];
-  const port = Number(env.PORT ?? 3000);
+  const port = Number(env.PORT || 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
     problems.push({
       path: 'PORT',
       message: `"${env.PORT}" is not a port; set PORT to a number from 0 to 65535`,
     });
   }
-  const grace = Number(env.BREAKWATER_SHUTDOWN_GRACE_MS ?? 30_000);
+  const grace = Number(env.BREAKWATER_SHUTDOWN_GRACE_MS || 30_000);
   if (!Number.isFinite(grace) || grace < 0) {
     problems.push({
       path: 'BREAKWATER_SHUTDOWN_GRACE_MS',

@@ -1,6 +1,7 @@
 import { ConfigError } from '../config/config-error.js';
 import type { Logger } from '../logging/logger.js';
 import { RedisUnreachableError } from '../redis/redis-unreachable-error.js';
+import { type ProcessSettings, readProcessSettings } from './process-settings.js';
 
 export interface Closable {
   close(): Promise<void>;
@@ -9,30 +10,48 @@ export interface Closable {
 /**
  * Runs a process's main: a startup problem the user can fix (config, Redis, a busy port) is one line
  * on stderr and a non-zero exit, never a stack trace; SIGTERM and SIGINT close everything in order
- * and exit 0.
+ * and exit 0 (1 past the deadline, or at once on a second signal).
  */
-export async function runProcess(logger: Logger, start: () => Promise<Closable>): Promise<void> {
+export async function runProcess(
+  logger: Logger,
+  start: (settings: ProcessSettings) => Promise<Closable>,
+): Promise<void> {
   let running: Closable;
+  let settings: ProcessSettings;
   try {
-    running = await start();
+    settings = readProcessSettings();
+    running = await start(settings);
   } catch (error) {
     const message = startupProblem(error);
     if (message === undefined) throw error;
     process.stderr.write(`breakwater: ${message}\n`);
     process.exit(ConfigError.is(error) ? 2 : 1);
   }
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => {
-      logger.info({ signal }, 'shutting down: no new jobs; in-flight calls get the grace period');
-      running.close().then(
-        () => process.exit(0),
-        (error: unknown) => {
-          logger.error({ err: error }, 'shutdown failed');
-          process.exit(1);
-        },
-      );
-    });
-  }
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals += 1;
+    if (signals > 1) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    logger.info({ signal }, 'shutting down: no new jobs; in-flight calls get the grace period');
+    // Past the grace period plus time to return jobs and close connections: Redis is gone, or a
+    // call ignores its abort. Exit rather than hang.
+    const deadlineMs = settings.shutdownGraceMs + 15_000;
+    setTimeout(() => {
+      logger.error({ deadlineMs }, 'shutdown did not finish in time; exiting');
+      process.exit(1);
+    }, deadlineMs).unref();
+    running.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
 }
 
 function startupProblem(error: unknown): string | undefined {
