@@ -10,6 +10,7 @@ import { boardPath, boardRouter } from './board.js';
 import { docsPage } from './docs-page.js';
 import { errorHandler, notFound } from './error-handler.js';
 import { openApiDocument } from './openapi.js';
+import { requireJson } from './require-json.js';
 import { healthRoutes } from './routes/health.js';
 import { jobRoutes } from './routes/jobs.js';
 import { providerRoutes } from './routes/providers.js';
@@ -48,6 +49,7 @@ export function createApp(options: AppOptions): Express {
 
   const v1 = express.Router();
   v1.use(requireToken({ token }));
+  v1.post('/{*path}', requireJson);
   v1.use(express.json({ limit: options.bodyLimit ?? '10mb' }));
   v1.use(jobRoutes({ queue, config }));
   v1.use(providerRoutes({ config, statuses: options.statuses }));

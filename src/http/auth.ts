@@ -31,11 +31,12 @@ export function requireToken({ token, basic = false }: AuthOptions): RequestHand
 }
 
 function presentedToken(header: string | undefined, basic: boolean): string | undefined {
-  if (!header) return undefined;
-  const [scheme = '', value = ''] = header.split(' ', 2);
-  if (scheme.toLowerCase() === 'bearer') return value.trim();
+  const match = /^(\S+) +(\S+)$/.exec(header?.trim() ?? '');
+  if (!match) return undefined;
+  const [, scheme = '', value = ''] = match;
+  if (scheme.toLowerCase() === 'bearer') return value;
   if (basic && scheme.toLowerCase() === 'basic') {
-    const decoded = Buffer.from(value.trim(), 'base64').toString('utf8');
+    const decoded = Buffer.from(value, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     return colon === -1 ? undefined : decoded.slice(colon + 1);
   }

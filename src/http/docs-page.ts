@@ -16,7 +16,7 @@ const token = document.getElementById('token');
 token.value = localStorage.getItem('breakwater-token') || '';
 token.addEventListener('change', () => localStorage.setItem('breakwater-token', token.value));
 const el = (tag, props = {}, ...children) => { const node = Object.assign(document.createElement(tag), props); node.append(...children); return node; };
-fetch('openapi.json').then((response) => response.json()).then((spec) => {
+fetch('/openapi.json').then((response) => response.json()).then((spec) => {
   const root = document.getElementById('operations');
   document.getElementById('title').textContent = spec.info.title + ' API ' + spec.info.version;
   document.getElementById('about').textContent = spec.info.description;
@@ -72,7 +72,7 @@ export const docsPage = `<!doctype html>
 <body>
 <h1 id="title">Breakwater API</h1>
 <p id="about"></p>
-<p><a href="openapi.json">openapi.json</a> · <a href="admin/queues">Bull Board</a></p>
+<p><a href="/openapi.json">openapi.json</a> · <a href="/admin/queues">Bull Board</a></p>
 <label>Token (BREAKWATER_API_TOKEN, if set) <input id="token" type="password" autocomplete="off"></label>
 <main id="operations"></main>
 <script>${script}</script>

@@ -8,6 +8,7 @@ export type HttpErrorCode =
   | 'invalid-request'
   | 'invalid-json'
   | 'payload-too-large'
+  | 'unsupported-media-type'
   | 'unauthorized'
   | 'not-found'
   | 'conflict'

@@ -18,6 +18,8 @@ export async function cancelJob(queue: Queue, id: string): Promise<CancelOutcome
   const state = await job.getState();
   if (state === 'unknown') return { kind: 'not-found' };
   if (!notStarted.has(state)) return { kind: 'started', state };
-  const removed = await queue.remove(id);
-  return removed === 1 ? { kind: 'cancelled' } : { kind: 'started', state: 'active' };
+  if ((await queue.remove(id)) === 1) return { kind: 'cancelled' };
+  // Locked by a worker that took it meanwhile, or removed by a concurrent cancel.
+  const now = await queue.getJobState(id);
+  return now === 'unknown' ? { kind: 'not-found' } : { kind: 'started', state: now };
 }

@@ -17,6 +17,10 @@ describe('auth with BREAKWATER_API_TOKEN set', () => {
     expect(missing.headers.get('www-authenticate')).toMatch(/^Bearer/);
     const wrong = await harness.request('GET', '/v1/providers', undefined, { authorization: 'Bearer nope' });
     expect(wrong.status).toBe(401);
+    const trailing = await harness.request('GET', '/v1/providers', undefined, {
+      authorization: `Bearer ${token} junk`,
+    });
+    expect(trailing.status).toBe(401);
     const basicOnApi = await harness.request('GET', '/v1/providers', undefined, {
       authorization: basic('x', token),
     });

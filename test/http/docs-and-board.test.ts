@@ -65,7 +65,7 @@ describe('/openapi.json and /docs', () => {
     const page = await harness.request<string>('GET', '/docs');
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/text\/html/);
-    expect(page.body).toContain("fetch('openapi.json')");
+    expect(page.body).toContain("fetch('/openapi.json')");
     expect(page.body).toContain('Send');
   });
 });

@@ -52,14 +52,18 @@ describe('POST /v1/jobs', () => {
     expect(await harness.queue.count()).toBe(0);
   });
 
-  it('rejects malformed JSON with 400 invalid-json and a body sent as text with 400', async () => {
+  it('rejects malformed JSON with 400 invalid-json, and a body not sent as JSON with 415', async () => {
     harness = await new ApiHarness().start();
     const malformed = await harness.request('POST', '/v1/jobs', '{"prompt": ');
     expect(malformed.status).toBe(400);
     expect((malformed.body as unknown as ErrorBody).error.code).toBe('invalid-json');
-    const text = await harness.request('POST', '/v1/jobs', undefined, { 'content-type': 'text/plain' });
-    expect(text.status).toBe(400);
-    expect(fieldsOf(text.body)).toEqual(['(body)']);
+    const text = await harness.request('POST', '/v1/jobs', JSON.stringify({ prompt: 'a' }), {
+      'content-type': 'text/plain',
+    });
+    expect(text.status).toBe(415);
+    expect((text.body as unknown as ErrorBody).error.message).toContain('Content-Type: application/json');
+    const empty = await harness.request('POST', '/v1/jobs/bulk');
+    expect(empty.status).toBe(415);
     expect(await harness.queue.count()).toBe(0);
   });
 
@@ -133,13 +137,17 @@ describe('POST /v1/jobs/bulk', () => {
 });
 
 describe('GET and DELETE /v1/jobs/:id', () => {
-  it('404s an unknown id on GET and DELETE', async () => {
+  it("404s an unknown id on GET and DELETE, including names of the queue's own keys", async () => {
     harness = await new ApiHarness().start();
+    await harness.request('POST', '/v1/jobs', { prompt: 'makes the queue keys exist' });
     for (const method of ['GET', 'DELETE']) {
-      const response = await harness.request(method, '/v1/jobs/no-such-job');
-      expect(response.status).toBe(404);
-      expect((response.body as unknown as ErrorBody).error.code).toBe('not-found');
+      for (const id of ['no-such-job', '999999', 'events', 'meta', 'wait', 'id']) {
+        const response = await harness.request(method, `/v1/jobs/${id}`);
+        expect(response.status, `${method} ${id}`).toBe(404);
+        expect((response.body as unknown as ErrorBody).error.code).toBe('not-found');
+      }
     }
+    expect(await harness.queue.count()).toBe(1);
   });
 
   it('cancels a waiting or delayed job; the job is gone', async () => {

@@ -15,6 +15,17 @@ export interface JobRoutesOptions {
   config: BreakwaterConfig;
 }
 
+/**
+ * Job ids are BullMQ's counters or idempotent ids. Anything else is not a job, whatever Redis holds
+ * under that name (`events`, `meta` are the queue's own keys).
+ */
+const jobIdPattern = /^(\d+|idem-[0-9a-f]{32})$/;
+
+function jobId(id: string): string {
+  if (!jobIdPattern.test(id)) throw new HttpError(404, 'not-found', `no job ${id}`);
+  return id;
+}
+
 /** POST /v1/jobs, POST /v1/jobs/bulk, GET and DELETE /v1/jobs/:id. */
 export function jobRoutes({ queue, config }: JobRoutesOptions): Router {
   const router = Router();
@@ -47,13 +58,13 @@ export function jobRoutes({ queue, config }: JobRoutesOptions): Router {
   });
 
   router.get('/jobs/:id', async (request, response) => {
-    const view = await jobStatus(queue, request.params.id);
+    const view = await jobStatus(queue, jobId(request.params.id));
     if (!view) throw new HttpError(404, 'not-found', `no job ${request.params.id}`);
     response.json(view);
   });
 
   router.delete('/jobs/:id', async (request, response) => {
-    const outcome = await cancelJob(queue, request.params.id);
+    const outcome = await cancelJob(queue, jobId(request.params.id));
     switch (outcome.kind) {
       case 'cancelled':
         response.json({ id: request.params.id, cancelled: true });
