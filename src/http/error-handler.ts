@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from '../logging/logger.js';
+import { IdempotencyConflictError } from '../queue/idempotency.js';
 import { JobValidationError } from '../queue/job-validation-error.js';
 import { HttpError } from './http-error.js';
 import type { ErrorBody } from './schemas.js';
@@ -24,6 +25,9 @@ export function toHttpError(error: unknown, redisAvailable: () => boolean = () =
   if (HttpError.is(error)) return error;
   if (JobValidationError.is(error)) {
     return new HttpError(400, 'invalid-request', error.message, { fields: error.problems });
+  }
+  if (IdempotencyConflictError.is(error)) {
+    return new HttpError(409, 'conflict', error.message, { fields: error.problems });
   }
   if (isBodyParserError(error)) {
     if (error.type === 'entity.parse.failed') {

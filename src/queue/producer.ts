@@ -1,5 +1,6 @@
 import type { Job, Queue } from 'bullmq';
 import type { BreakwaterConfig } from '../config/schema.js';
+import { assertNoConflict, duplicateKeys, type KeyedJob } from './idempotency.js';
 import type { JobData } from './job-input.js';
 import { jobOptions } from './job-options.js';
 import { type FieldProblem, JobValidationError } from './job-validation-error.js';
@@ -12,7 +13,10 @@ export interface EnqueuedJob {
 /** The job name in BullMQ; one kind of job per queue. */
 export const jobName = 'completion';
 
-/** Validates and enqueues one job. Throws JobValidationError (nothing written) when invalid. */
+/**
+ * Validates and enqueues one job. Throws JobValidationError (nothing written) when invalid, and
+ * IdempotencyConflictError when its key already names a job with other content.
+ */
 export async function enqueueJob<Result>(
   queue: Queue<JobData, Result>,
   config: BreakwaterConfig,
@@ -20,12 +24,15 @@ export async function enqueueJob<Result>(
 ): Promise<Job<JobData, Result>> {
   const validation = validateJob(input, config);
   if (validation.kind === 'invalid') throw new JobValidationError(validation.problems);
+  await assertNoConflict(queue, [{ prefix: '', data: validation.data }]);
   return queue.add(jobName, validation.data, jobOptions(validation.data, config.queue));
 }
 
 /**
  * Validates every job first, then enqueues them all in one atomic addBulk; when any job is invalid,
- * nothing is enqueued and every problem is reported by index (`3.prompt`).
+ * nothing is enqueued and every problem is reported by index (`3.prompt`). Two jobs of the batch
+ * with one idempotencyKey are invalid; a key that names an existing job with other content is an
+ * IdempotencyConflictError.
  */
 export async function enqueueJobs<Result>(
   queue: Queue<JobData, Result>,
@@ -33,7 +40,7 @@ export async function enqueueJobs<Result>(
   inputs: readonly unknown[],
 ): Promise<Job<JobData, Result>[]> {
   const problems: FieldProblem[] = [];
-  const valid: JobData[] = [];
+  const valid: KeyedJob[] = [];
   for (const [index, input] of inputs.entries()) {
     const validation = validateJob(input, config);
     if (validation.kind === 'invalid') {
@@ -41,9 +48,13 @@ export async function enqueueJobs<Result>(
         ...validation.problems.map((problem) => ({ ...problem, path: `${index}.${problem.path}` })),
       );
     } else {
-      valid.push(validation.data);
+      valid.push({ prefix: `${index}.`, data: validation.data });
     }
   }
+  problems.push(...duplicateKeys(valid));
   if (problems.length > 0) throw new JobValidationError(problems);
-  return queue.addBulk(valid.map((data) => ({ name: jobName, data, opts: jobOptions(data, config.queue) })));
+  await assertNoConflict(queue, valid);
+  return queue.addBulk(
+    valid.map(({ data }) => ({ name: jobName, data, opts: jobOptions(data, config.queue) })),
+  );
 }

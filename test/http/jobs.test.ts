@@ -87,6 +87,30 @@ describe('POST /v1/jobs', () => {
     expect(await harness.queue.count()).toBe(2);
   });
 
+  it('the same idempotencyKey with different content is a 409 naming the key, nothing enqueued', async () => {
+    harness = await new ApiHarness().start();
+    const first = await harness.request<Accepted>('POST', '/v1/jobs', { prompt: 'a', idempotencyKey: 'k' });
+    const changed = await harness.request('POST', '/v1/jobs', { prompt: 'b', idempotencyKey: 'k' });
+    expect(changed.status).toBe(409);
+    expect(fieldsOf(changed.body)).toEqual(['idempotencyKey']);
+    expect((changed.body as unknown as ErrorBody).error.message).toContain(
+      `already names job ${first.body.id}`,
+    );
+    // Key order does not make equal jobs differ.
+    const reordered = await harness.request<Accepted>('POST', '/v1/jobs', {
+      idempotencyKey: 'k',
+      prompt: 'a',
+    });
+    expect(reordered.body.id).toBe(first.body.id);
+
+    const bulk = await harness.request('POST', '/v1/jobs/bulk', {
+      jobs: [{ prompt: 'new' }, { prompt: 'c', idempotencyKey: 'k' }],
+    });
+    expect(bulk.status).toBe(409);
+    expect(fieldsOf(bulk.body)).toEqual(['jobs.1.idempotencyKey']);
+    expect(await harness.queue.count()).toBe(1);
+  });
+
   it('a job with delayMs is delayed (not deferred) with nextAttemptAt', async () => {
     harness = await new ApiHarness().start();
     const before = Date.now();
@@ -117,6 +141,19 @@ describe('POST /v1/jobs/bulk', () => {
     const response = await harness.request('POST', '/v1/jobs/bulk', { jobs });
     expect(response.status).toBe(400);
     expect(fieldsOf(response.body)).toEqual(['jobs.1.prompt', 'jobs.3.route']);
+    expect(await harness.queue.count()).toBe(0);
+  });
+
+  it('refuses two jobs of one batch with the same idempotencyKey', async () => {
+    harness = await new ApiHarness().start();
+    const jobs = [
+      { prompt: 'a', idempotencyKey: 'd' },
+      { prompt: 'b' },
+      { prompt: 'b', idempotencyKey: 'd' },
+    ];
+    const response = await harness.request('POST', '/v1/jobs/bulk', { jobs });
+    expect(response.status).toBe(400);
+    expect(fieldsOf(response.body)).toEqual(['jobs.2.idempotencyKey']);
     expect(await harness.queue.count()).toBe(0);
   });
 

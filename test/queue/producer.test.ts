@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
+import { IdempotencyConflictError } from '../../src/queue/idempotency.js';
 import type { JobData } from '../../src/queue/job-input.js';
 import { JobValidationError } from '../../src/queue/job-validation-error.js';
 import { enqueueJob, enqueueJobs } from '../../src/queue/producer.js';
@@ -52,10 +53,18 @@ describe('enqueueing jobs', () => {
     expect(await job.getState()).toBe('delayed');
   });
 
-  it('the same idempotency key gives the same job, not a new one', async () => {
+  it('the same idempotency key gives the same job, not a new one; other content under it is refused', async () => {
     const first = await enqueueJob(queue, config, { prompt: 'once', idempotencyKey: 'order-17' });
-    const second = await enqueueJob(queue, config, { prompt: 'once again', idempotencyKey: 'order-17' });
+    const second = await enqueueJob(queue, config, { prompt: 'once', idempotencyKey: 'order-17' });
     expect(second.id).toBe(first.id);
+    const conflict = await enqueueJob(queue, config, {
+      prompt: 'once again',
+      idempotencyKey: 'order-17',
+    }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(IdempotencyConflictError.is(conflict)).toBe(true);
     expect((await queue.getJob(first.id!))?.data.prompt).toBe('once');
   });
 

@@ -2,8 +2,9 @@ import type { Job, Queue } from 'bullmq';
 import { Router } from 'express';
 import type { BreakwaterConfig } from '../../config/schema.js';
 import { cancelJob } from '../../queue/cancel-job.js';
+import { IdempotencyConflictError } from '../../queue/idempotency.js';
 import type { JobData } from '../../queue/job-input.js';
-import { JobValidationError } from '../../queue/job-validation-error.js';
+import { type FieldProblem, JobValidationError } from '../../queue/job-validation-error.js';
 import { enqueueJob, enqueueJobs } from '../../queue/producer.js';
 import type { JobResult } from '../../worker/job-result.js';
 import { HttpError } from '../http-error.js';
@@ -50,10 +51,11 @@ export function jobRoutes({ queue, config }: JobRoutesOptions): Router {
       const states = await Promise.all(jobs.map((job) => accepted(queue, job)));
       response.status(202).json({ jobs: states });
     } catch (error) {
-      if (!JobValidationError.is(error)) throw error;
-      throw new JobValidationError(
-        error.problems.map((problem) => ({ ...problem, path: `jobs.${problem.path}` })),
-      );
+      const inBody = (problems: readonly FieldProblem[]) =>
+        problems.map((problem) => ({ ...problem, path: `jobs.${problem.path}` }));
+      if (JobValidationError.is(error)) throw new JobValidationError(inBody(error.problems));
+      if (IdempotencyConflictError.is(error)) throw new IdempotencyConflictError(inBody(error.problems));
+      throw error;
     }
   });
 
