@@ -38,16 +38,27 @@ export async function enqueueCommand(
   output: CliOutput,
 ): Promise<number> {
   const { jobs, bad } = parseJobLines(text);
-  const report = (line: BadLine) => output.stderr.write(`line ${line.line}: ${line.problems.join('; ')}\n`);
+  const progress = new ProgressBar(output.stderr, jobs.length, 'enqueued');
+  const report = (line: BadLine) => progress.message(`line ${line.line}: ${line.problems.join('; ')}\n`);
   for (const line of bad) report(line);
   const refuse = (line: BadLine) => {
     bad.push(line);
     report(line);
   };
   const submitted: Submitted[] = [];
-  const progress = new ProgressBar(output.stderr, jobs.length, 'enqueued');
   for (let start = 0; start < jobs.length; start += options.batchSize) {
-    submitted.push(...(await submitBatch(client, jobs.slice(start, start + options.batchSize), refuse)));
+    const accepted = await submitBatch(client, jobs.slice(start, start + options.batchSize), refuse).catch(
+      (error: unknown) => {
+        // Earlier batches are in the queue: say which, so a rerun can skip them.
+        if (submitted.length > 0) {
+          output.stderr.write(`${submitted.length} job(s) were enqueued before this error (ids on stdout)\n`);
+          printIds(submitted, output);
+        }
+        throw error;
+      },
+    );
+    submitted.push(...accepted);
+    if (!options.wait) printIds(accepted, output);
     progress.update(Math.min(start + options.batchSize, jobs.length));
   }
   bad.sort((a, b) => a.line - b.line);
@@ -55,13 +66,14 @@ export async function enqueueCommand(
   output.stderr.write(
     `${submitted.length} enqueued${bad.length > 0 ? `, ${bad.length} bad line(s) not enqueued` : ''}\n`,
   );
-  if (!options.wait) {
-    for (const job of submitted) output.stdout.write(`${JSON.stringify({ line: job.line, id: job.id })}\n`);
-    return bad.length > 0 ? 1 : 0;
-  }
+  if (!options.wait) return bad.length > 0 ? 1 : 0;
   const failed = await waitForAll(client, submitted, options.pollMs, output);
-  output.stderr.write(`${submitted.length - failed} completed, ${failed} failed\n`);
+  output.stderr.write(`${submitted.length - failed} completed, ${failed} failed or gone\n`);
   return bad.length > 0 || failed > 0 ? 1 : 0;
+}
+
+function printIds(jobs: readonly Submitted[], output: CliOutput): void {
+  for (const job of jobs) output.stdout.write(`${JSON.stringify({ line: job.line, id: job.id })}\n`);
 }
 
 /** Sends one batch; lines the server refuses (named `jobs.<index>.…`) are refused and the rest resent. */
@@ -76,6 +88,12 @@ async function submitBatch(
       const accepted = await client.enqueueMany(remaining.map((entry) => entry.job));
       return accepted.map((job, index) => ({ line: remaining[index]?.line ?? 0, id: job.id }));
     } catch (error) {
+      if (BreakwaterApiError.is(error) && error.status === 413 && remaining.length > 1) {
+        // Too large for one request: send it in halves.
+        const half = Math.ceil(remaining.length / 2);
+        const first = await submitBatch(client, remaining.slice(0, half), refuse);
+        return [...first, ...(await submitBatch(client, remaining.slice(half), refuse))];
+      }
       const refused = refusedIndexes(error);
       if (refused.size === 0) throw error;
       for (const [index, problems] of refused) {
@@ -111,10 +129,10 @@ async function waitForAll(
   const progress = new ProgressBar(output.stderr, submitted.length, 'finished');
   let failed = 0;
   while (pending.size > 0) {
-    const views = await mapLimited([...pending.keys()], 16, (id) => client.get(id));
+    const views = await mapLimited([...pending.keys()], 16, (id) => lookUp(client, id));
     for (const view of views) {
-      if (view.state !== 'completed' && view.state !== 'failed') continue;
-      if (view.state === 'failed') failed += 1;
+      if (view.state !== 'completed' && view.state !== 'failed' && view.state !== 'gone') continue;
+      if (view.state !== 'completed') failed += 1;
       output.stdout.write(`${JSON.stringify(finishedLine(pending.get(view.id) ?? 0, view))}\n`);
       pending.delete(view.id);
       progress.update(submitted.length - pending.size);
@@ -124,13 +142,26 @@ async function waitForAll(
   return failed;
 }
 
-function finishedLine(line: number, view: JobView) {
+/** A job that was cancelled or removed meanwhile is `gone`, not a reason to stop waiting for the rest. */
+async function lookUp(
+  client: BreakwaterClient,
+  id: string,
+): Promise<JobView | { id: string; state: 'gone' }> {
+  try {
+    return await client.get(id);
+  } catch (error) {
+    if (BreakwaterApiError.is(error) && error.status === 404) return { id, state: 'gone' };
+    throw error;
+  }
+}
+
+function finishedLine(line: number, view: JobView | { id: string; state: 'gone' }) {
   return {
     line,
     id: view.id,
     state: view.state,
-    ...(view.result ? { result: view.result } : {}),
-    ...(view.error ? { error: view.error } : {}),
+    ...('result' in view && view.result ? { result: view.result } : {}),
+    ...('error' in view && view.error ? { error: view.error } : {}),
   };
 }
 

@@ -28,7 +28,11 @@ export interface ParsedJobs {
 export function parseJobLines(text: string): ParsedJobs {
   const jobs: JobLine[] = [];
   const bad: BadLine[] = [];
-  for (const [index, raw] of text.split(/\r?\n/).entries()) {
+  // A byte-order mark (Windows editors, PowerShell) is not part of the first line's JSON.
+  for (const [index, raw] of text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .entries()) {
     const line = index + 1;
     if (raw.trim() === '') continue;
     let value: unknown;

@@ -22,6 +22,8 @@ export interface ApiRuntimeOptions {
   port?: number;
   /** BREAKWATER_API_TOKEN; undefined leaves the API open (bind to loopback then). */
   token?: string | undefined;
+  /** Largest accepted JSON body. @defaultValue '10mb' */
+  bodyLimit?: string;
 }
 
 export interface ApiRuntime {
@@ -53,6 +55,7 @@ export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRu
     redisAvailable: () => redis.status === 'ready',
     token: options.token,
     version: packageVersion(),
+    ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
   });
   const server = await listen(app, options.port ?? 3000, options.host ?? '127.0.0.1');
   const address = server.address() as AddressInfo;

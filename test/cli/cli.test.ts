@@ -48,7 +48,7 @@ describe('breakwater enqueue', () => {
     // Refused by the server (it knows the routes); the rest of that batch was resent and enqueued.
     expect(output).toMatch(/line 6: route: unknown route "no-such-route"/);
     expect(output).toContain('4 enqueued, 3 bad line(s) not enqueued');
-    expect(output).toContain('4 completed, 0 failed');
+    expect(output).toContain('4 completed, 0 failed or gone');
 
     const results = output
       .split('\n')
@@ -89,6 +89,68 @@ describe('breakwater enqueue', () => {
     expect(code).toBe(1);
     expect(output.trim()).toBe('breakwater: the token is not valid');
     expect(await harness.queue.count()).toBe(0);
+  });
+});
+
+describe('breakwater enqueue, edge cases', () => {
+  it('reads a file with a byte-order mark and CRLF line ends', async () => {
+    harness = await new ApiHarness().start();
+    const file = writeTemp(
+      'windows.jsonl',
+      `\uFEFF${JSON.stringify({ prompt: 'a' })}\r\n${JSON.stringify({ prompt: 'b' })}\r\n`,
+    );
+    const { code, output } = await breakwater(['enqueue', file], { BREAKWATER_URL: harness.api.url });
+    expect(code).toBe(0);
+    expect(output).toContain('2 enqueued');
+    expect(await harness.queue.count()).toBe(2);
+  });
+
+  it('splits a batch the API finds too large (413) and enqueues every job once', async () => {
+    harness = await new ApiHarness({ bodyLimit: '2kb' }).start();
+    const prompt = 'x'.repeat(150);
+    const file = writeTemp(
+      'big.jsonl',
+      Array.from({ length: 30 }, (_, i) => JSON.stringify({ prompt: `${i} ${prompt}` })).join('\n'),
+    );
+    const { code, output } = await breakwater(['enqueue', file, '--batch-size', '30'], {
+      BREAKWATER_URL: harness.api.url,
+    });
+    expect(code).toBe(0);
+    const lines = output
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { line: number });
+    expect(lines.map((entry) => entry.line)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    expect(await harness.queue.count()).toBe(30);
+  });
+
+  it('--wait reports a job cancelled meanwhile as gone and still waits for the rest', async () => {
+    harness = await new ApiHarness({ worker: true }).start();
+    const file = writeTemp(
+      'jobs.jsonl',
+      `${JSON.stringify({ prompt: 'now' })}\n${JSON.stringify({ prompt: 'later', delayMs: 60_000 })}\n`,
+    );
+    const running = startProcess(
+      process.execPath,
+      ['scripts/breakwater.js', 'enqueue', file, '--wait', '--poll', '50'],
+      {
+        BREAKWATER_URL: harness.api.url,
+      },
+    );
+    await expect.poll(async () => (await harness.queue.getDelayed()).length, { timeout: 10_000 }).toBe(1);
+    const [delayed] = await harness.queue.getDelayed();
+    expect((await harness.request('DELETE', `/v1/jobs/${delayed?.id}`)).status).toBe(200);
+    expect(await running.exited).toBe(1);
+    const results = running
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { line: number; state: string });
+    expect(results.sort((a, b) => a.line - b.line).map((result) => [result.line, result.state])).toEqual([
+      [1, 'completed'],
+      [2, 'gone'],
+    ]);
+    expect(running.output()).toContain('1 completed, 1 failed or gone');
   });
 });
 

@@ -6,6 +6,7 @@ export interface ApiHarnessOptions extends HarnessOptions {
   token?: string;
   /** Start a worker as well (jobs run); without one, jobs stay where the API put them. */
   worker?: boolean;
+  bodyLimit?: string;
 }
 
 export interface ApiResponse<T = Record<string, unknown>> {
@@ -30,6 +31,7 @@ export class ApiHarness extends WorkerHarness {
       logger: createLogger({ level: 'silent' }),
       port: 0,
       token: this.apiOptions.token,
+      ...(this.apiOptions.bodyLimit ? { bodyLimit: this.apiOptions.bodyLimit } : {}),
     });
     return this;
   }
