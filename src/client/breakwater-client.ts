@@ -10,6 +10,8 @@ export interface BreakwaterClientOptions {
   token?: string | undefined;
   /** @defaultValue globalThis.fetch */
   fetch?: typeof fetch;
+  /** A request that takes longer fails with code `timeout`. @defaultValue 30000 */
+  requestTimeoutMs?: number;
 }
 
 export interface WaitOptions {
@@ -27,11 +29,13 @@ export class BreakwaterClient {
   readonly #url: string;
   readonly #token: string | undefined;
   readonly #fetch: typeof fetch;
+  readonly #requestTimeoutMs: number;
 
   constructor(options: BreakwaterClientOptions) {
     this.#url = options.url.replace(/\/+$/, '');
     this.#token = options.token;
     this.#fetch = options.fetch ?? globalThis.fetch;
+    this.#requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
   }
 
   /** Submits one job; the same idempotencyKey returns the same job. */
@@ -44,8 +48,8 @@ export class BreakwaterClient {
     return (await this.#request<{ jobs: AcceptedJob[] }>('POST', '/v1/jobs/bulk', { jobs })).jobs;
   }
 
-  get(id: string): Promise<JobView> {
-    return this.#request('GET', `/v1/jobs/${encodeURIComponent(id)}`);
+  get(id: string, signal?: AbortSignal): Promise<JobView> {
+    return this.#request('GET', `/v1/jobs/${encodeURIComponent(id)}`, undefined, signal);
   }
 
   /** Cancels a job that has not started (409 `conflict` once it has). */
@@ -63,7 +67,7 @@ export class BreakwaterClient {
     const deadline =
       options.timeoutMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + options.timeoutMs;
     for (;;) {
-      const job = await this.get(id);
+      const job = await this.get(id, options.signal);
       if (finished.has(job.state)) return job;
       if (Date.now() + interval > deadline) {
         throw new BreakwaterApiError(
@@ -76,11 +80,13 @@ export class BreakwaterClient {
     }
   }
 
-  async #request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  async #request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+    const timeout = AbortSignal.timeout(this.#requestTimeoutMs);
     let response: Response;
     try {
       response = await this.#fetch(`${this.#url}${path}`, {
         method,
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
         headers: {
           accept: 'application/json',
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
@@ -89,6 +95,14 @@ export class BreakwaterClient {
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
     } catch (error) {
+      if (signal?.aborted) throw error;
+      if (timeout.aborted) {
+        throw new BreakwaterApiError(
+          0,
+          'timeout',
+          `${method} ${path} took longer than ${this.#requestTimeoutMs} ms`,
+        );
+      }
       const reason =
         error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : '';
       throw new BreakwaterApiError(0, 'unreachable', `cannot reach Breakwater at ${this.#url} (${reason})`);

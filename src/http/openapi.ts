@@ -26,6 +26,12 @@ const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (name: string) => ({ content: { 'application/json': { schema: ref(name) } } });
 const error = (description: string) => ({ description, ...json('Error') });
 const idParameter = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
+/** Responses every /v1 route can give. */
+const v1Errors = { 401: error('Missing or wrong token'), 503: error('Redis is unreachable; retry later') };
+const bodyErrors = {
+  413: error('The body is too large'),
+  415: error('The body is not sent as application/json'),
+};
 
 /** The OpenAPI 3.0 document, generated from the zod schemas that validate requests. */
 export function openApiDocument(version: string): JsonObject {
@@ -62,7 +68,9 @@ export function openApiDocument(version: string): JsonObject {
           responses: {
             202: { description: 'Enqueued', ...json('AcceptedJob') },
             400: error('Invalid job; `fields` names each offending field'),
-            401: error('Missing or wrong token'),
+            409: error('The idempotencyKey already names a job with different content'),
+            ...bodyErrors,
+            ...v1Errors,
           },
         },
       },
@@ -74,7 +82,9 @@ export function openApiDocument(version: string): JsonObject {
           responses: {
             202: { description: 'All enqueued', ...json('BulkAccepted') },
             400: error('Invalid jobs, reported by index (`jobs.3.prompt`); nothing enqueued'),
-            401: error('Missing or wrong token'),
+            409: error('An idempotencyKey already names a job with different content; nothing enqueued'),
+            ...bodyErrors,
+            ...v1Errors,
           },
         },
       },
@@ -82,32 +92,47 @@ export function openApiDocument(version: string): JsonObject {
         get: {
           summary: "A job's state, result or error",
           parameters: [idParameter],
-          responses: { 200: { description: 'The job', ...json('JobView') }, 404: error('Unknown job') },
+          responses: {
+            200: { description: 'The job', ...json('JobView') },
+            404: error('Unknown job'),
+            ...v1Errors,
+          },
         },
         delete: {
           summary: 'Cancel a job that has not started',
           parameters: [idParameter],
           responses: {
-            200: { description: 'Cancelled' },
+            200: {
+              description: 'Cancelled',
+              content: { 'application/json': { schema: { type: 'object' } } },
+            },
             404: error('Unknown job'),
             409: error('The job is running or finished'),
+            ...v1Errors,
           },
         },
       },
       '/v1/providers': {
         get: {
           summary: "Each provider's breaker state and when it next admits a probe",
-          responses: { 200: { description: 'Providers', ...json('Providers') } },
+          responses: { 200: { description: 'Providers', ...json('Providers') }, ...v1Errors },
         },
       },
       '/healthz': {
-        get: { summary: 'The process is alive', security: [], responses: { 200: json('Health') } },
+        get: {
+          summary: 'The process is alive',
+          security: [],
+          responses: { 200: { description: 'Alive', ...json('Health') } },
+        },
       },
       '/readyz': {
         get: {
           summary: 'Redis answers',
           security: [],
-          responses: { 200: { description: 'Ready', ...json('Health') }, 503: json('Health') },
+          responses: {
+            200: { description: 'Ready', ...json('Health') },
+            503: { description: 'Redis does not answer', ...json('Health') },
+          },
         },
       },
     },

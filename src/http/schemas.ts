@@ -63,16 +63,18 @@ export const jobViewSchema = z.object({
   id: z.string(),
   state: jobStateSchema,
   result: jobResultSchema.optional(),
-  /** The last error: why the job failed, or why it is waiting for a retry. */
-  error: z.string().optional(),
-  /** Attempts made: each failed run and the run that finished. Deferrals spend none. */
-  attempts: z.number().int(),
+  error: z
+    .string()
+    .optional()
+    .describe('The last error: why the job failed, or why it is waiting for a retry.'),
+  attempts: z
+    .number()
+    .int()
+    .describe('Attempts made: each failed run and the run that finished. Deferrals spend none.'),
   maxAttempts: z.number().int(),
   deferrals: z.number().int(),
-  /** While deferred: which providers were open and why. */
-  reason: z.string().optional(),
-  /** While deferred or delayed: when the job runs again. */
-  nextAttemptAt: z.iso.datetime().optional(),
+  reason: z.string().optional().describe('While deferred: which providers were open and why.'),
+  nextAttemptAt: z.iso.datetime().optional().describe('While deferred or delayed: when the job runs again.'),
   createdAt: z.iso.datetime(),
   finishedAt: z.iso.datetime().optional(),
 });
@@ -84,12 +86,12 @@ export const providerStatusSchema = z.object({
   name: z.string(),
   type: z.string(),
   state: breakerStateSchema,
-  /** While open: when the breaker admits its next probe call. */
-  nextProbeAt: z.iso.datetime().optional(),
-  /** While open: why (the last failure, or a Retry-After hold). */
-  reason: z.string().optional(),
-  /** When a worker last reported this provider's state. */
-  updatedAt: z.iso.datetime().optional(),
+  nextProbeAt: z.iso
+    .datetime()
+    .optional()
+    .describe('While open: when the breaker admits its next probe call.'),
+  reason: z.string().optional().describe('While open: why (the last failure, or a Retry-After hold).'),
+  updatedAt: z.iso.datetime().optional().describe("When a worker last reported this provider's state."),
 });
 export type ProviderStatus = z.infer<typeof providerStatusSchema>;
 

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BreakwaterApiError, BreakwaterClient } from '../../src/client/index.js';
 import { ApiHarness } from '../support/api-harness.js';
@@ -54,6 +56,22 @@ describe('BreakwaterClient', () => {
       code: 'timeout',
       message: `job ${jobs[1]!.id} is still waiting after 100 ms`,
     });
+  });
+
+  it('a request the API never answers fails with code timeout after requestTimeoutMs', async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = silent.address() as AddressInfo;
+      const client = new BreakwaterClient({ url: `http://127.0.0.1:${port}`, requestTimeoutMs: 200 });
+      const started = Date.now();
+      const error = await rejection(client.providers());
+      expect(error).toMatchObject({ code: 'timeout', message: 'GET /v1/providers took longer than 200 ms' });
+      expect(Date.now() - started).toBeLessThan(2_000);
+    } finally {
+      silent.closeAllConnections();
+      silent.close();
+    }
   });
 
   it('an API that is not there is a clear error, not a crash', async () => {

@@ -1,3 +1,4 @@
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logging/logger.js';
 import { startApiRuntime } from '../../src/runtime/api-runtime.js';
@@ -58,6 +59,18 @@ describe('/openapi.json and /docs', () => {
         /^no route/,
       );
     }
+  });
+
+  it('is a valid OpenAPI 3.0 document', async () => {
+    harness = await new ApiHarness().start();
+    const { body } = await harness.request<Spec>('GET', '/openapi.json');
+    expect(await new Validator().validate(body as unknown as Record<string, unknown>)).toEqual({
+      valid: true,
+    });
+    // The validator does catch what the spec requires, e.g. a response without a description.
+    const broken = structuredClone(body);
+    delete (broken.paths['/healthz']?.get?.responses['200'] as { description?: string }).description;
+    expect((await new Validator().validate(broken as unknown as Record<string, unknown>)).valid).toBe(false);
   });
 
   it('serves an interactive docs page that reads the spec', async () => {
