@@ -11,10 +11,12 @@ const delayedScoreShift = 0x1000;
 
 /** Where a job is, as users see it; undefined when the id is unknown (or the job was removed). */
 export async function jobStatus(queue: BreakwaterQueue, id: string): Promise<JobView | undefined> {
+  // State first, then the job: a job that finishes in between is read with its result, never as
+  // `completed` without one.
+  const bullState = await queue.getJobState(id);
+  if (bullState === 'unknown') return undefined;
   const job = await queue.getJob(id);
   if (!job) return undefined;
-  const bullState = await job.getState();
-  if (bullState === 'unknown') return undefined;
   const dueAt = bullState === 'delayed' ? await delayedUntil(queue, id) : undefined;
   return viewOf(job, bullState, dueAt);
 }

@@ -75,8 +75,11 @@ describe('a job seen through the API while workers run it', () => {
     expect(view).toMatchObject({ state: 'deferred', attempts: 0 });
     expect(view.deferrals).toBeGreaterThanOrEqual(1);
     expect(view.reason).toMatch(/^primary open until .*secondary open until/);
+    // Deferred until a breaker admits a probe: after the job was created, within the reset period
+    // (600 ms) plus jitter (50 ms) of now.
     const nextAttemptAt = Date.parse(view.nextAttemptAt as string);
-    expect(nextAttemptAt).toBeGreaterThan(Date.now() - 1_000);
+    expect(nextAttemptAt).toBeGreaterThan(Date.parse(view.createdAt as string));
+    expect(nextAttemptAt).toBeLessThan(Date.now() + 700);
 
     const providers = await harness.request<{ providers: Record<string, unknown>[] }>('GET', '/v1/providers');
     expect(providers.status).toBe(200);
@@ -97,7 +100,7 @@ describe('a job seen through the API while workers run it', () => {
     expect(done).not.toHaveProperty('nextAttemptAt');
   });
 
-  it('a job delayed by a retry backoff after a deferral reads delayed, not deferred', async () => {
+  it('a job waiting for a retry backoff reads delayed, with the error and when it runs again', async () => {
     harness = await new ApiHarness({
       worker: true,
       config: (base) => ({ ...base, queue: { ...(base.queue as object), backoffMs: 30_000 } }),
@@ -109,5 +112,16 @@ describe('a job seen through the API while workers run it', () => {
     expect(view.attempts).toBe(1);
     expect(view.error).toMatch(/every call failed/);
     expect(Date.parse(view.nextAttemptAt as string)).toBeGreaterThan(Date.now());
+  });
+
+  it('an earlier deferral does not make a later delay read as deferred', async () => {
+    harness = await new ApiHarness().start();
+    const { body } = await harness.request<Accepted>('POST', '/v1/jobs', { prompt: 'x', delayMs: 60_000 });
+    // As a job deferred once, then run, then delayed for another reason would look.
+    const job = await harness.job(body.id);
+    await job.updateProgress({ deferrals: 1, deferredUntil: Date.now() - 5_000, reason: 'primary open' });
+    const view = (await harness.request<View>('GET', `/v1/jobs/${body.id}`)).body;
+    expect(view).toMatchObject({ state: 'delayed', deferrals: 1 });
+    expect(view).not.toHaveProperty('reason');
   });
 });

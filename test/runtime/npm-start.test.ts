@@ -120,6 +120,9 @@ describe('npm start', () => {
         `breakwater: port ${port} is already in use; set PORT to a free port`,
       );
       expect(running.output()).not.toMatch(/\n\s+at /);
+      first.child.kill('SIGTERM');
+      expect(await first.exited).toBe(0);
+      expect(first.output()).toContain('"msg":"api stopped"');
     } finally {
       first.signalGroup('SIGKILL');
     }
