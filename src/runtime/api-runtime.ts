@@ -80,12 +80,12 @@ export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRu
         });
         // The API holds no locks: when Redis is gone, do not wait for a graceful QUIT it cannot answer.
         const client = await queue.client;
+        if (redis.status !== 'ready') client.disconnect();
         const closing = queue.close().catch(() => undefined);
         const closed = await Promise.race([closing.then(() => true), delay(closeTimeoutMs, false)]);
-        if (!closed) {
-          client.disconnect();
-          await closing;
-        }
+        // Stop any reconnect loop left behind, whose errors would have no listener any more.
+        client.disconnect();
+        if (!closed) await closing;
         redis.disconnect();
         logger.info('api stopped');
       })();
