@@ -97,12 +97,15 @@ describe('npm start', () => {
   });
 
   it('a bad PORT or a busy port is a one-line error naming it', async () => {
-    running = startEntry('workers/api.ts', { PORT: 'eighty', REDIS_URL: redisUrl });
+    const name = `test-${randomUUID()}`;
+    queue = new Queue(name, { connection: connectionOptions(redisUrl) });
+    const env = { REDIS_URL: redisUrl, BREAKWATER_CONFIG: configFile(name) };
+    running = startEntry('workers/api.ts', { ...env, PORT: 'eighty' });
     expect(await running.exited).toBe(2);
     expect(running.output()).toContain('PORT: "eighty" is not a port; set PORT to a number from 0 to 65535');
 
     const port = await freePort();
-    const first = startEntry('workers/api.ts', { PORT: String(port), REDIS_URL: redisUrl });
+    const first = startEntry('workers/api.ts', { ...env, PORT: String(port) });
     try {
       await expect
         .poll(
@@ -114,7 +117,7 @@ describe('npm start', () => {
           { timeout: 20_000 },
         )
         .toBe(200);
-      running = startEntry('workers/api.ts', { PORT: String(port), REDIS_URL: redisUrl });
+      running = startEntry('workers/api.ts', { ...env, PORT: String(port) });
       expect(await running.exited).toBe(1);
       expect(running.output()).toContain(
         `breakwater: port ${port} is already in use; set PORT to a free port`,
