@@ -28,6 +28,8 @@ export const breakerSchema = z
     rollingWindowMs: positiveInt('milliseconds').default(60_000),
     /** How long an open breaker waits before it lets one probe call through. @defaultValue 30000 */
     resetTimeoutMs: positiveInt('milliseconds').default(30_000),
+    /** Distinct workers whose breakers must trip before the provider opens fleet-wide. @defaultValue 1 */
+    quorum: positiveInt('workers').default(1),
   })
   .strict();
 export type BreakerConfig = z.infer<typeof breakerSchema>;

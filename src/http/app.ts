@@ -1,9 +1,9 @@
 import type { Queue } from 'bullmq';
 import express, { type Express } from 'express';
 import type { BreakwaterConfig } from '../config/schema.js';
+import type { FleetStore } from '../fleet/fleet-store.js';
 import type { Logger } from '../logging/logger.js';
 import type { JobData } from '../queue/job-input.js';
-import type { ProviderStatusStore } from '../resilience/provider-status-store.js';
 import type { JobResult } from '../worker/job-result.js';
 import { requireToken } from './auth.js';
 import { boardPath, boardRouter } from './board.js';
@@ -18,7 +18,7 @@ import { providerRoutes } from './routes/providers.js';
 export interface AppOptions {
   config: BreakwaterConfig;
   queue: Queue<JobData, JobResult>;
-  statuses: ProviderStatusStore;
+  fleet: FleetStore;
   logger: Logger;
   /** Resolves when Redis answers (for /readyz). */
   pingRedis: () => Promise<unknown>;
@@ -52,7 +52,7 @@ export function createApp(options: AppOptions): Express {
   v1.post('/{*path}', requireJson);
   v1.use(express.json({ limit: options.bodyLimit ?? '10mb' }));
   v1.use(jobRoutes({ queue, config }));
-  v1.use(providerRoutes({ config, statuses: options.statuses }));
+  v1.use(providerRoutes({ config, fleet: options.fleet, logger }));
   app.use('/v1', v1);
 
   if (config.board.enabled) {

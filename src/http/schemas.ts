@@ -91,9 +91,28 @@ export const providerStatusSchema = z.object({
     .optional()
     .describe('While open: when the breaker admits its next probe call.'),
   reason: z.string().optional().describe('While open: why (the last failure, or a Retry-After hold).'),
-  updatedAt: z.iso.datetime().optional().describe("When a worker last reported this provider's state."),
+  updatedAt: z.iso.datetime().optional().describe('When the provider entered this state.'),
+  manual: z
+    .object({ by: z.string(), reason: z.string() })
+    .optional()
+    .describe('Set when a person opened or closed it by hand.'),
 });
 export type ProviderStatus = z.infer<typeof providerStatusSchema>;
+
+export const openRequestSchema = z
+  .object({
+    reason: z.string().min(1, 'say why (it is logged and shown in /v1/providers)'),
+    by: z.string().min(1).max(100).optional().describe('Who, for the log; default "api".'),
+    durationMs: z
+      .number()
+      .int('must be a whole number')
+      .positive('must be > 0')
+      .optional()
+      .describe('Open this long, then probe as usual; without it, open until closed by hand.'),
+  })
+  .strict();
+
+export const closeRequestSchema = openRequestSchema.omit({ durationMs: true });
 
 export const providersResponseSchema = z.object({ providers: z.array(providerStatusSchema) });
 

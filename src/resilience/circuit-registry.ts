@@ -1,37 +1,38 @@
 import type { ProviderConfig } from '../config/schema.js';
+import type { Circuit } from './circuit.js';
 import { type CircuitTransition, ProviderCircuit } from './provider-circuit.js';
 
 export interface CircuitRegistryOptions {
   providers: Readonly<Record<string, ProviderConfig>>;
   now?: () => number;
   maxHoldMs?: number;
+  /** Wraps each process-local circuit, e.g. to share its state with the fleet. */
+  wrap?: (local: ProviderCircuit, config: ProviderConfig) => Circuit;
 }
 
 /** One circuit per provider name, shared by every route and job in the process. */
 export class CircuitRegistry {
-  readonly #circuits = new Map<string, ProviderCircuit>();
+  readonly #circuits = new Map<string, Circuit>();
 
   constructor(options: CircuitRegistryOptions) {
     for (const [provider, config] of Object.entries(options.providers)) {
-      this.#circuits.set(
+      const local = new ProviderCircuit({
         provider,
-        new ProviderCircuit({
-          provider,
-          breaker: { ...config.breaker },
-          ...(options.now ? { now: options.now } : {}),
-          ...(options.maxHoldMs === undefined ? {} : { maxHoldMs: options.maxHoldMs }),
-        }),
-      );
+        breaker: { ...config.breaker },
+        ...(options.now ? { now: options.now } : {}),
+        ...(options.maxHoldMs === undefined ? {} : { maxHoldMs: options.maxHoldMs }),
+      });
+      this.#circuits.set(provider, options.wrap ? options.wrap(local, config) : local);
     }
   }
 
-  get(provider: string): ProviderCircuit {
+  get(provider: string): Circuit {
     const circuit = this.#circuits.get(provider);
     if (!circuit) throw new Error(`no circuit for unknown provider "${provider}"`);
     return circuit;
   }
 
-  all(): ProviderCircuit[] {
+  all(): Circuit[] {
     return [...this.#circuits.values()];
   }
 

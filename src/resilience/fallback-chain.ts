@@ -54,10 +54,10 @@ export async function walkChain(options: WalkOptions): Promise<ChainOutcome> {
   for (const [index, entry] of options.chain.entries()) {
     if (options.signal?.aborted) return { kind: 'aborted', attempts };
     const circuit = options.circuits.get(entry.provider);
-    let availability = circuit.availability();
+    let availability = await circuit.admit();
     while (availability.kind === 'probing' && !options.signal?.aborted) {
       await circuit.probeSettled(entry.timeoutMs, options.signal);
-      availability = circuit.availability();
+      availability = await circuit.admit();
     }
     const at = now();
     if (availability.kind === 'open') {

@@ -22,6 +22,8 @@ export type CircuitCall<T> =
 export interface CircuitTransition {
   provider: string;
   state: BreakerState;
+  /** `local`: this process's own calls caused it; `fleet`: applied from the fleet's shared state. */
+  source: 'local' | 'fleet';
   /** When an open circuit will admit a probe (epoch ms). */
   until?: number;
   reason?: string;
@@ -49,6 +51,8 @@ export class ProviderCircuit {
   #lastFailure = '';
   #heldUntil = 0;
   #holdReason = '';
+  /** Set while the fleet's state is applied, so opossum's own events are not reported as local. */
+  #applying = false;
 
   constructor(options: ProviderCircuitOptions) {
     this.provider = options.provider;
@@ -73,12 +77,20 @@ export class ProviderCircuit {
     this.#breaker.on('open', () => {
       this.#openedAt = this.#now();
       this.#wakeProbeWaiters();
-      this.#emit({ state: 'open', until: this.#openedAt + this.#resetTimeoutMs, reason: this.#lastFailure });
+      if (this.#applying) return;
+      this.#emit({
+        state: 'open',
+        source: 'local',
+        until: this.#openedAt + this.#resetTimeoutMs,
+        reason: this.#lastFailure,
+      });
     });
-    this.#breaker.on('halfOpen', () => this.#emit({ state: 'half-open' }));
+    this.#breaker.on('halfOpen', () => {
+      if (!this.#applying) this.#emit({ state: 'half-open', source: 'local' });
+    });
     this.#breaker.on('close', () => {
       this.#wakeProbeWaiters();
-      this.#emit({ state: 'closed' });
+      if (!this.#applying) this.#emit({ state: 'closed', source: 'local' });
     });
   }
 
@@ -95,6 +107,41 @@ export class ProviderCircuit {
     if (this.#breaker.halfOpen)
       return this.#breaker.pendingClose ? { kind: 'half-open' } : { kind: 'probing' };
     return { kind: 'closed' };
+  }
+
+  /** Whether a call may go now. Async so a fleet-wide circuit can take the probe lease here. */
+  async admit(): Promise<Availability> {
+    return this.availability();
+  }
+
+  /**
+   * Applies the fleet's shared state: open until `until` (no Retry-After cap: the fleet decided it),
+   * whatever this process's own calls say.
+   */
+  applyOpen(until: number, reason: string): void {
+    this.#applying = true;
+    try {
+      this.#heldUntil = until;
+      this.#holdReason = reason;
+      this.#breaker.open();
+    } finally {
+      this.#applying = false;
+    }
+    this.#emit({ state: 'open', source: 'fleet', until, reason });
+  }
+
+  /** Applies the fleet's shared state: closed, any hold lifted. */
+  applyClosed(): void {
+    const wasShut = this.#heldUntil > this.#now() || !this.#breaker.closed;
+    this.#applying = true;
+    try {
+      this.#heldUntil = 0;
+      this.#breaker.close();
+    } finally {
+      this.#applying = false;
+    }
+    this.#wakeProbeWaiters();
+    if (wasShut) this.#emit({ state: 'closed', source: 'fleet' });
   }
 
   /** Runs a task through the breaker. Never throws: the outcome is data. */
@@ -130,7 +177,7 @@ export class ProviderCircuit {
     if (until <= this.#heldUntil) return;
     this.#heldUntil = until;
     this.#holdReason = reason;
-    this.#emit({ state: 'open', until, reason });
+    this.#emit({ state: 'open', source: 'local', until, reason });
   }
 
   onTransition(listener: (transition: CircuitTransition) => void): () => void {
@@ -167,7 +214,7 @@ export class ProviderCircuit {
 }
 
 /** Provider failures count; a `rejected` request and the caller's own abort do not. */
-function countsAgainstProvider(error: unknown): boolean {
+export function countsAgainstProvider(error: unknown): boolean {
   if (ProviderError.is(error)) return error.countsAgainstProvider;
   return !CallAbortedError.is(error);
 }

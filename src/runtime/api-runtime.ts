@@ -4,11 +4,12 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { LoadedConfig } from '../config/load-config.js';
+import { FleetStore } from '../fleet/fleet-store.js';
+import { workerId } from '../fleet/worker-id.js';
 import { createApp } from '../http/app.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 import type { JobData } from '../queue/job-input.js';
 import { failFastConnectionOptions } from '../redis/connection.js';
-import { ProviderStatusStore } from '../resilience/provider-status-store.js';
 import type { JobResult } from '../worker/job-result.js';
 import { packageVersion } from './package-version.js';
 
@@ -49,7 +50,7 @@ export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRu
   const app = createApp({
     config,
     queue,
-    statuses: new ProviderStatusStore(redis, queue.qualifiedName),
+    fleet: new FleetStore({ redis, keyPrefix: queue.qualifiedName, worker: `api:${workerId()}` }),
     logger,
     pingRedis: () => redis.ping(),
     redisAvailable: () => redis.status === 'ready',

@@ -1,9 +1,13 @@
+import { Redis } from 'ioredis';
 import type { LoadedConfig } from '../config/load-config.js';
+import { FleetCircuit } from '../fleet/fleet-circuit.js';
+import { FleetStore } from '../fleet/fleet-store.js';
+import { joinFleet } from '../fleet/join-fleet.js';
+import { workerId } from '../fleet/worker-id.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 import { AdapterFactory } from '../providers/create-adapter.js';
-import { connectionOptions } from '../redis/connection.js';
+import { connectionOptions, failFastConnectionOptions } from '../redis/connection.js';
 import { CircuitRegistry } from '../resilience/circuit-registry.js';
-import { ProviderStatusStore } from '../resilience/provider-status-store.js';
 import type { ProviderSimulator } from '../simulator/simulator.js';
 import { type BreakwaterWorker, createBreakwaterWorker } from '../worker/create-worker.js';
 import { startEmbeddedSimulator } from './embedded-simulator.js';
@@ -17,6 +21,8 @@ export interface WorkerRuntimeOptions {
   now?: () => number;
   /** Spread of deferred jobs' wake-up times. @defaultValue 1000 */
   deferralJitterMs?: number;
+  /** This process in the fleet's records. @defaultValue host:pid:random */
+  workerId?: string;
 }
 
 export interface WorkerRuntime {
@@ -32,10 +38,38 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
   const { config, secrets } = options.loaded;
   const logger = options.logger ?? createLogger();
   const simulator = await startEmbeddedSimulator(config);
+  // Fleet commands fail fast while Redis is away: the local breakers decide meanwhile.
+  const redis = new Redis({ ...failFastConnectionOptions(options.redisUrl), lazyConnect: true });
+  redis.on('error', () => undefined);
+  await redis
+    .connect()
+    .catch((error: unknown) => logger.warn({ err: error }, 'fleet state unreachable at startup'));
+  const store = new FleetStore({
+    redis,
+    keyPrefix: `bull:${config.queue.name}`,
+    worker: options.workerId ?? workerId(),
+    ...(options.now ? { now: options.now } : {}),
+  });
+  const fleetCircuits = new Map<string, FleetCircuit>();
   const circuits = new CircuitRegistry({
     providers: config.providers,
     ...(options.now ? { now: options.now } : {}),
+    wrap: (local, provider) => {
+      const circuit = new FleetCircuit({
+        local,
+        store,
+        quorum: provider.breaker.quorum,
+        windowMs: provider.breaker.rollingWindowMs,
+        resetTimeoutMs: provider.breaker.resetTimeoutMs,
+        probeLeaseMs: provider.timeoutMs + 1_000,
+        logger,
+        ...(options.now ? { now: options.now } : {}),
+      });
+      fleetCircuits.set(local.provider, circuit);
+      return circuit;
+    },
   });
+  const fleet = await joinFleet(fleetCircuits, store, logger);
   circuits.onTransition((transition) => {
     const fields = {
       provider: transition.provider,
@@ -61,16 +95,6 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     ...(options.now ? { now: options.now } : {}),
     ...(options.deferralJitterMs === undefined ? {} : { deferralJitterMs: options.deferralJitterMs }),
   });
-  const statusStore = new ProviderStatusStore(
-    await breakwater.worker.client,
-    breakwater.worker.qualifiedName,
-    options.now,
-  );
-  circuits.onTransition((transition) => {
-    statusStore.record(transition).catch((error: unknown) => {
-      logger.warn({ err: error, provider: transition.provider }, 'could not report breaker state to Redis');
-    });
-  });
   logger.info(
     {
       queue: config.queue.name,
@@ -89,6 +113,8 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     close() {
       closing ??= (async () => {
         await breakwater.close();
+        fleet.leave();
+        redis.disconnect();
         circuits.shutdown();
         await simulator?.close();
         logger.info('worker stopped');

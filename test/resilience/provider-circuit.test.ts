@@ -7,6 +7,7 @@ const breaker = {
   volumeThreshold: 2,
   rollingWindowMs: 10_000,
   resetTimeoutMs: 200,
+  quorum: 1,
 };
 const error = (verdict: 'retryable' | 'auth' | 'rejected', retryAfterMs?: number) =>
   new ProviderError({

@@ -1,0 +1,173 @@
+import type { Logger } from '../logging/logger.js';
+import { CallAbortedError } from '../providers/call-aborted-error.js';
+import { ProviderError } from '../providers/provider-error.js';
+import type { Availability } from '../resilience/availability.js';
+import type { Circuit } from '../resilience/circuit.js';
+import {
+  type CircuitCall,
+  type CircuitTransition,
+  countsAgainstProvider,
+  type ProviderCircuit,
+} from '../resilience/provider-circuit.js';
+import type { FleetRecord } from './fleet-record.js';
+import type { FleetStore } from './fleet-store.js';
+
+export interface FleetCircuitOptions {
+  local: ProviderCircuit;
+  store: Pick<FleetStore, 'open' | 'close' | 'acquireProbe' | 'releaseProbe'>;
+  /** Distinct workers that must trip before the fleet opens. @defaultValue 1 */
+  quorum: number;
+  /** How long a trip counts towards the quorum (the breaker's rolling window). */
+  windowMs: number;
+  resetTimeoutMs: number;
+  /** How long the probe lease lasts: longer than the probe call may take. */
+  probeLeaseMs: number;
+  logger: Logger;
+  now?: () => number;
+}
+
+/**
+ * A provider's circuit shared by the fleet. This process's own breaker still counts its calls; when
+ * it trips, the fleet opens everywhere (once `quorum` workers agree). When the open period ends, only
+ * the worker holding the probe lease calls the provider; its outcome closes or reopens the breaker
+ * in every process. If Redis cannot be reached, the local breaker alone decides.
+ */
+export class FleetCircuit implements Circuit {
+  readonly provider: string;
+  readonly #local: ProviderCircuit;
+  readonly #options: FleetCircuitOptions;
+  readonly #now: () => number;
+  /** The fleet's record while it says open. */
+  #open: FleetRecord | undefined;
+  /** This process holds the probe lease; the next call is the probe. */
+  #probe: 'none' | 'won' | 'in-flight' = 'none';
+
+  constructor(options: FleetCircuitOptions) {
+    this.#local = options.local;
+    this.#options = options;
+    this.provider = options.local.provider;
+    this.#now = options.now ?? Date.now;
+    this.#local.onTransition((transition) => this.#share(transition));
+  }
+
+  /** Applies a record of the fleet's state (from Redis at startup, or a broadcast). */
+  apply(record: FleetRecord): void {
+    if (record.state === 'open') {
+      this.#open = record;
+      this.#local.applyOpen(record.until ?? Number.MAX_SAFE_INTEGER, describe(record));
+    } else {
+      this.#open = undefined;
+      this.#local.applyClosed();
+    }
+  }
+
+  availability(): Availability {
+    const open = this.#open;
+    if (!open) return this.#local.availability();
+    const until = open.until ?? Number.MAX_SAFE_INTEGER;
+    if (this.#now() < until) return { kind: 'open', until, reason: describe(open) };
+    return this.#probe === 'none' ? { kind: 'half-open' } : { kind: 'probing' };
+  }
+
+  async admit(): Promise<Availability> {
+    const availability = this.availability();
+    if (availability.kind !== 'half-open' || !this.#open) return availability;
+    this.#probe = 'won';
+    const won = await this.#options.store
+      .acquireProbe(this.provider, this.#options.probeLeaseMs)
+      .catch((error: unknown) => {
+        this.#options.logger.warn(
+          { err: error, provider: this.provider },
+          'fleet unreachable: local breaker decides',
+        );
+        return undefined;
+      });
+    if (won === true) return { kind: 'half-open' };
+    this.#probe = 'none';
+    if (won === undefined) return this.#local.availability();
+    return {
+      kind: 'open',
+      until: this.#now() + this.#options.probeLeaseMs,
+      reason: `another worker is probing ${this.provider}`,
+    };
+  }
+
+  async call<T>(task: () => Promise<T>): Promise<CircuitCall<T>> {
+    if (this.#probe !== 'won') return this.#local.call(task);
+    this.#probe = 'in-flight';
+    try {
+      return await this.#sendProbe(task);
+    } finally {
+      this.#probe = 'none';
+    }
+  }
+
+  probeSettled(maxWaitMs: number, signal?: AbortSignal): Promise<void> {
+    return this.#local.probeSettled(maxWaitMs, signal);
+  }
+
+  hold(durationMs: number, reason: string): void {
+    this.#local.hold(durationMs, reason);
+  }
+
+  onTransition(listener: (transition: CircuitTransition) => void): () => void {
+    return this.#local.onTransition(listener);
+  }
+
+  stats() {
+    return this.#local.stats();
+  }
+
+  shutdown(): void {
+    this.#local.shutdown();
+  }
+
+  /** The probe goes straight to the provider; its outcome is the fleet's, not one process's. */
+  async #sendProbe<T>(task: () => Promise<T>): Promise<CircuitCall<T>> {
+    const store = this.#options.store;
+    try {
+      const value = await task();
+      await store.close(this.provider, { probe: true }).catch(() => undefined);
+      this.apply({ state: 'closed', since: this.#now(), worker: 'probe' });
+      return { kind: 'ok', value };
+    } catch (error) {
+      if (CallAbortedError.is(error)) {
+        await store.releaseProbe(this.provider).catch(() => undefined);
+      } else if (countsAgainstProvider(error)) {
+        const retryAfterMs = ProviderError.is(error) ? (error.retryAfterMs ?? 0) : 0;
+        const until = this.#now() + Math.max(this.#options.resetTimeoutMs, retryAfterMs);
+        const reason = `probe failed: ${ProviderError.is(error) ? `${error.code} ${error.status ?? ''}`.trim() : 'error'}`;
+        await store.open(this.provider, { until, reason, force: true, probe: true }).catch(() => undefined);
+        this.apply({ state: 'open', since: this.#now(), until, reason, worker: 'probe' });
+      } else {
+        // The request was refused, but the provider answered: it is up.
+        await store.close(this.provider, { probe: true }).catch(() => undefined);
+        this.apply({ state: 'closed', since: this.#now(), worker: 'probe' });
+      }
+      return { kind: 'error', error };
+    }
+  }
+
+  /** This process's breaker tripped (or a Retry-After holds it): open the fleet, quorum permitting. */
+  #share(transition: CircuitTransition): void {
+    if (transition.source !== 'local' || transition.state !== 'open' || transition.until === undefined)
+      return;
+    // The local circuit's own wording: "breaker open: overloaded 503", or a Retry-After hold.
+    const local = this.#local.availability();
+    this.#options.store
+      .open(this.provider, {
+        until: transition.until,
+        reason: local.kind === 'open' ? local.reason : (transition.reason ?? 'breaker open'),
+        quorum: this.#options.quorum,
+        windowMs: this.#options.windowMs,
+      })
+      .catch((error: unknown) => {
+        this.#options.logger.warn({ err: error, provider: this.provider }, 'could not share breaker state');
+      });
+  }
+}
+
+function describe(record: FleetRecord): string {
+  const reason = record.reason ?? 'breaker open';
+  return record.manual ? `opened by ${record.manual.by}: ${record.manual.reason}` : reason;
+}

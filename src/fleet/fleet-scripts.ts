@@ -1,0 +1,72 @@
+/**
+ * The fleet's transitions as Lua, so each is one atomic step in Redis: a check, the new record, and
+ * the broadcast. Numbers travel as strings; the record is JSON (cjson).
+ */
+
+/**
+ * KEYS: fleet hash, trips set, probe lease.
+ * ARGV: provider, worker, now, until ('' = until closed by hand), reason, quorum, windowMs,
+ *       manual JSON (''), force ('1': skip quorum and keep-later checks), channel,
+ *       probe ('1': only if this worker holds the probe lease).
+ * Returns 'pending' (quorum not reached), 'already' (open at least as long), 'lost' or 'opened'.
+ */
+export const openScript = `
+local provider, worker, now = ARGV[1], ARGV[2], tonumber(ARGV[3])
+local untilArg, reason, quorum, windowMs = ARGV[4], ARGV[5], tonumber(ARGV[6]), tonumber(ARGV[7])
+local manual, force, channel, probe = ARGV[8], ARGV[9], ARGV[10], ARGV[11]
+if probe == '1' and redis.call('GET', KEYS[3]) ~= worker then return 'lost' end
+if force ~= '1' then
+  redis.call('SADD', KEYS[2], worker)
+  redis.call('PEXPIRE', KEYS[2], windowMs)
+  if redis.call('SCARD', KEYS[2]) < quorum then return 'pending' end
+  local current = redis.call('HGET', KEYS[1], provider)
+  if current then
+    local record = cjson.decode(current)
+    if record.state == 'open' and (record['until'] == nil or record['until'] >= tonumber(untilArg)) then
+      return 'already'
+    end
+  end
+end
+local record = { state = 'open', since = now, reason = reason, worker = worker }
+if untilArg ~= '' then record['until'] = tonumber(untilArg) end
+if manual ~= '' then record.manual = cjson.decode(manual) end
+redis.call('HSET', KEYS[1], provider, cjson.encode(record))
+redis.call('DEL', KEYS[3])
+redis.call('PUBLISH', channel, cjson.encode({ provider = provider, record = record }))
+return 'opened'
+`;
+
+/**
+ * KEYS: fleet hash, trips set, probe lease.
+ * ARGV: provider, worker, now, manual JSON (''), probe ('1': only if this worker holds the lease), channel.
+ * Returns 1 when closed, 0 when the probe lease was lost (someone changed the state meanwhile).
+ */
+export const closeScript = `
+if ARGV[5] == '1' and redis.call('GET', KEYS[3]) ~= ARGV[2] then return 0 end
+local record = { state = 'closed', since = tonumber(ARGV[3]), worker = ARGV[2] }
+if ARGV[4] ~= '' then record.manual = cjson.decode(ARGV[4]) end
+redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(record))
+redis.call('DEL', KEYS[2], KEYS[3])
+redis.call('PUBLISH', ARGV[6], cjson.encode({ provider = ARGV[1], record = record }))
+return 1
+`;
+
+/**
+ * KEYS: fleet hash, probe lease. ARGV: provider, worker, now, lease ttl ms.
+ * Returns 1 when this worker may send the probe: the provider is open, its open period is over,
+ * and nobody else holds the lease.
+ */
+export const acquireProbeScript = `
+local current = redis.call('HGET', KEYS[1], ARGV[1])
+if not current then return 0 end
+local record = cjson.decode(current)
+if record.state ~= 'open' or record['until'] == nil or record['until'] > tonumber(ARGV[3]) then return 0 end
+if redis.call('SET', KEYS[2], ARGV[2], 'NX', 'PX', ARGV[4]) then return 1 end
+return 0
+`;
+
+/** KEYS: probe lease. ARGV: worker. Releases the lease if this worker holds it. */
+export const releaseProbeScript = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`;

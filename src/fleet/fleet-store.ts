@@ -1,0 +1,153 @@
+import type { Redis } from 'ioredis';
+import { type FleetRecord, parseFleetRecord } from './fleet-record.js';
+import { acquireProbeScript, closeScript, openScript, releaseProbeScript } from './fleet-scripts.js';
+
+export type OpenOutcome = 'opened' | 'pending' | 'already' | 'lost';
+
+export interface OpenRequest {
+  /** When one probe is admitted; undefined: until closed by hand. */
+  until: number | undefined;
+  reason: string;
+  /** Distinct workers whose breakers must have tripped in the window. @defaultValue 1 */
+  quorum?: number;
+  /** How long a worker's trip counts towards the quorum. @defaultValue 60000 */
+  windowMs?: number;
+  /** Skip the quorum and replace any open record (a failed probe, a manual open). */
+  force?: boolean;
+  /** Only while this worker holds the probe lease (a failed probe). */
+  probe?: boolean;
+  manual?: { by: string; reason: string };
+}
+
+export interface FleetStoreOptions {
+  redis: Redis;
+  /** The queue's key prefix (`bull:<queue>`): the fleet's keys live under it. */
+  keyPrefix: string;
+  /** This process, as it appears in records and leases. */
+  worker: string;
+  now?: () => number;
+}
+
+/** The fleet's shared breaker state in Redis: one record per provider, changed atomically, broadcast. */
+export class FleetStore {
+  readonly worker: string;
+  readonly channel: string;
+  readonly #redis: Redis;
+  readonly #prefix: string;
+  readonly #hash: string;
+  readonly #now: () => number;
+
+  constructor(options: FleetStoreOptions) {
+    this.#redis = options.redis;
+    this.#prefix = `${options.keyPrefix}:breakwater`;
+    this.#hash = `${this.#prefix}:fleet`;
+    this.channel = `${this.#prefix}:fleet-events`;
+    this.worker = options.worker;
+    this.#now = options.now ?? Date.now;
+  }
+
+  async open(provider: string, request: OpenRequest): Promise<OpenOutcome> {
+    const outcome = await this.#redis.eval(
+      openScript,
+      3,
+      ...this.#keys(provider),
+      provider,
+      this.worker,
+      this.#now(),
+      request.until === undefined ? '' : Math.round(request.until),
+      request.reason,
+      request.quorum ?? 1,
+      request.windowMs ?? 60_000,
+      request.manual ? JSON.stringify(request.manual) : '',
+      request.force ? '1' : '0',
+      this.channel,
+      request.probe ? '1' : '0',
+    );
+    return outcome as OpenOutcome;
+  }
+
+  /** Closes fleet-wide; with `probe`, only while this worker still holds the probe lease. */
+  async close(provider: string, options: { probe?: boolean; manual?: { by: string; reason: string } } = {}) {
+    const closed = await this.#redis.eval(
+      closeScript,
+      3,
+      ...this.#keys(provider),
+      provider,
+      this.worker,
+      this.#now(),
+      options.manual ? JSON.stringify(options.manual) : '',
+      options.probe ? '1' : '0',
+      this.channel,
+    );
+    return closed === 1;
+  }
+
+  /** True when this worker won the right to send the provider's one half-open probe. */
+  async acquireProbe(provider: string, ttlMs: number): Promise<boolean> {
+    const [hash, , lease] = this.#keys(provider);
+    const won = await this.#redis.eval(
+      acquireProbeScript,
+      2,
+      hash,
+      lease,
+      provider,
+      this.worker,
+      this.#now(),
+      ttlMs,
+    );
+    return won === 1;
+  }
+
+  async releaseProbe(provider: string): Promise<void> {
+    await this.#redis.eval(releaseProbeScript, 1, this.#keys(provider)[2], this.worker);
+  }
+
+  async read(): Promise<Map<string, FleetRecord>> {
+    const records = new Map<string, FleetRecord>();
+    for (const [provider, json] of Object.entries(await this.#redis.hgetall(this.#hash))) {
+      const record = parseFleetRecord(json);
+      if (record) records.set(provider, record);
+    }
+    return records;
+  }
+
+  /**
+   * Calls `apply` for every change any process makes, on a connection of its own; after a
+   * reconnect, `resync` runs so changes missed meanwhile are read back. Returns the unsubscriber.
+   */
+  async subscribe(
+    apply: (provider: string, record: FleetRecord) => void,
+    resync: () => void,
+  ): Promise<() => void> {
+    // A subscription waits out a lost connection (and resubscribes) rather than failing.
+    const subscriber = this.#redis.duplicate({
+      enableOfflineQueue: true,
+      maxRetriesPerRequest: null,
+      lazyConnect: false,
+    });
+    subscriber.on('error', () => undefined);
+    subscriber.on('message', (_channel: string, message: string) => {
+      try {
+        const { provider, record } = JSON.parse(message) as { provider: string; record: unknown };
+        const parsed = parseFleetRecord(JSON.stringify(record));
+        if (parsed) apply(provider, parsed);
+      } catch {
+        // not one of ours
+      }
+    });
+    await subscriber.subscribe(this.channel);
+    let ready = true;
+    subscriber.on('close', () => {
+      ready = false;
+    });
+    subscriber.on('ready', () => {
+      if (!ready) resync();
+      ready = true;
+    });
+    return () => subscriber.disconnect();
+  }
+
+  #keys(provider: string): [string, string, string] {
+    return [this.#hash, `${this.#prefix}:trips:${provider}`, `${this.#prefix}:probe:${provider}`];
+  }
+}

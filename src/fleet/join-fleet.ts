@@ -1,0 +1,35 @@
+import type { Logger } from '../logging/logger.js';
+import type { FleetCircuit } from './fleet-circuit.js';
+import type { FleetStore } from './fleet-store.js';
+
+export interface Fleet {
+  /** Stops listening to the fleet's broadcasts. */
+  leave(): void;
+}
+
+/**
+ * Reads the fleet's state into this process's circuits before it takes any job (a restarted worker
+ * must not call a provider the fleet knows is down), then applies every broadcast change. After a
+ * lost connection, the state is read again.
+ */
+export async function joinFleet(
+  circuits: ReadonlyMap<string, FleetCircuit>,
+  store: FleetStore,
+  logger: Logger,
+): Promise<Fleet> {
+  const readAll = async () => {
+    for (const [provider, record] of await store.read()) circuits.get(provider)?.apply(record);
+  };
+  await readAll().catch((error: unknown) =>
+    logger.warn({ err: error }, 'could not read fleet breaker state'),
+  );
+  const unsubscribe = await store.subscribe(
+    (provider, record) => circuits.get(provider)?.apply(record),
+    () => {
+      readAll().catch((error: unknown) =>
+        logger.warn({ err: error }, 'could not resync fleet breaker state'),
+      );
+    },
+  );
+  return { leave: unsubscribe };
+}
