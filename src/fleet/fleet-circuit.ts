@@ -14,12 +14,15 @@ import type { FleetStore } from './fleet-store.js';
 
 export interface FleetCircuitOptions {
   local: ProviderCircuit;
-  store: Pick<FleetStore, 'open' | 'close' | 'acquireProbe' | 'releaseProbe'>;
+  store: Pick<FleetStore, 'open' | 'close' | 'acquireProbe' | 'releaseProbe' | 'recordFailure'>;
   /** Distinct workers that must trip before the fleet opens. @defaultValue 1 */
   quorum: number;
   /** How long a trip counts towards the quorum (the breaker's rolling window). */
   windowMs: number;
   resetTimeoutMs: number;
+  /** Failures fleet-wide in the window before the provider opens (the breaker's volume threshold). */
+  volumeThreshold: number;
+  errorThresholdPercentage: number;
   /** How long the probe lease lasts: longer than the probe call may take. */
   probeLeaseMs: number;
   logger: Logger;
@@ -93,7 +96,11 @@ export class FleetCircuit implements Circuit {
   }
 
   async call<T>(task: () => Promise<T>): Promise<CircuitCall<T>> {
-    if (this.#probe !== 'won') return this.#local.call(task);
+    if (this.#probe !== 'won') {
+      const call = await this.#local.call(task);
+      if (call.kind === 'error' && countsAgainstProvider(call.error)) this.#countFailure(call.error);
+      return call;
+    }
     this.#probe = 'in-flight';
     try {
       return await this.#sendProbe(task);
@@ -146,6 +153,27 @@ export class FleetCircuit implements Circuit {
       }
       return { kind: 'error', error };
     }
+  }
+
+  /** Each failure counts fleet-wide, so N workers trip after as many failures as one worker would. */
+  #countFailure(error: unknown): void {
+    const stats = this.#local.stats();
+    const rate = stats.fires === 0 ? 100 : (stats.failures / stats.fires) * 100;
+    this.#options.store
+      .recordFailure(this.provider, {
+        until: this.#now() + this.#options.resetTimeoutMs,
+        reason: `breaker open: ${ProviderError.is(error) ? `${error.code} ${error.status ?? ''}`.trim() : 'error'}`,
+        quorum: this.#options.quorum,
+        windowMs: this.#options.windowMs,
+        volume: this.#options.volumeThreshold,
+        eligible: rate >= this.#options.errorThresholdPercentage,
+      })
+      .catch((failure: unknown) => {
+        this.#options.logger.warn(
+          { err: failure, provider: this.provider },
+          'could not count failure fleet-wide',
+        );
+      });
   }
 
   /** This process's breaker tripped (or a Retry-After holds it): open the fleet, quorum permitting. */

@@ -4,7 +4,7 @@
  */
 
 /**
- * KEYS: fleet hash, trips set, probe lease.
+ * KEYS: fleet hash, trips set, probe lease, failure counter.
  * ARGV: provider, worker, now, until ('' = until closed by hand), reason, quorum, windowMs,
  *       manual JSON (''), force ('1': skip quorum and keep-later checks), channel,
  *       probe ('1': only if this worker holds the probe lease).
@@ -31,13 +31,39 @@ local record = { state = 'open', since = now, reason = reason, worker = worker }
 if untilArg ~= '' then record['until'] = tonumber(untilArg) end
 if manual ~= '' then record.manual = cjson.decode(manual) end
 redis.call('HSET', KEYS[1], provider, cjson.encode(record))
-redis.call('DEL', KEYS[3])
+redis.call('DEL', KEYS[3], KEYS[4])
 redis.call('PUBLISH', channel, cjson.encode({ provider = provider, record = record }))
 return 'opened'
 `;
 
 /**
- * KEYS: fleet hash, trips set, probe lease.
+ * One failed call, counted fleet-wide, so the fleet trips after `volume` failures in all, as one
+ * process would, instead of `volume` in each.
+ * KEYS: fleet hash, trips set, probe lease, failure counter.
+ * ARGV: provider, worker, now, until, reason, quorum, windowMs, volume, eligible ('1': this
+ *       worker's own failure rate is over the threshold), channel.
+ * Returns 'counted', 'already' or 'opened'.
+ */
+export const failureScript = `
+local provider, worker, now, untilMs, reason = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
+local quorum, windowMs, volume, eligible, channel = tonumber(ARGV[6]), ARGV[7], tonumber(ARGV[8]), ARGV[9], ARGV[10]
+local count = redis.call('INCR', KEYS[4])
+if count == 1 then redis.call('PEXPIRE', KEYS[4], windowMs) end
+redis.call('SADD', KEYS[2], worker)
+redis.call('PEXPIRE', KEYS[2], windowMs)
+if eligible ~= '1' or count < volume or redis.call('SCARD', KEYS[2]) < quorum then return 'counted' end
+local current = redis.call('HGET', KEYS[1], provider)
+if current and cjson.decode(current).state == 'open' then return 'already' end
+local record = { state = 'open', since = now, reason = reason, worker = worker }
+record['until'] = untilMs
+redis.call('HSET', KEYS[1], provider, cjson.encode(record))
+redis.call('DEL', KEYS[3], KEYS[4])
+redis.call('PUBLISH', channel, cjson.encode({ provider = provider, record = record }))
+return 'opened'
+`;
+
+/**
+ * KEYS: fleet hash, trips set, probe lease, failure counter.
  * ARGV: provider, worker, now, manual JSON (''), probe ('1': only if this worker holds the lease), channel.
  * Returns 1 when closed, 0 when the probe lease was lost (someone changed the state meanwhile).
  */
@@ -46,7 +72,7 @@ if ARGV[5] == '1' and redis.call('GET', KEYS[3]) ~= ARGV[2] then return 0 end
 local record = { state = 'closed', since = tonumber(ARGV[3]), worker = ARGV[2] }
 if ARGV[4] ~= '' then record.manual = cjson.decode(ARGV[4]) end
 redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(record))
-redis.call('DEL', KEYS[2], KEYS[3])
+redis.call('DEL', KEYS[2], KEYS[3], KEYS[4])
 redis.call('PUBLISH', ARGV[6], cjson.encode({ provider = ARGV[1], record = record }))
 return 1
 `;

@@ -1,6 +1,12 @@
 import type { Redis } from 'ioredis';
 import { type FleetRecord, parseFleetRecord } from './fleet-record.js';
-import { acquireProbeScript, closeScript, openScript, releaseProbeScript } from './fleet-scripts.js';
+import {
+  acquireProbeScript,
+  closeScript,
+  failureScript,
+  openScript,
+  releaseProbeScript,
+} from './fleet-scripts.js';
 
 export type OpenOutcome = 'opened' | 'pending' | 'already' | 'lost';
 
@@ -17,6 +23,18 @@ export interface OpenRequest {
   /** Only while this worker holds the probe lease (a failed probe). */
   probe?: boolean;
   manual?: { by: string; reason: string };
+}
+
+export interface FailureReport {
+  /** When the fleet would admit a probe if this failure opens it. */
+  until: number;
+  reason: string;
+  quorum: number;
+  windowMs: number;
+  /** Failures in the window, fleet-wide, before the provider opens. */
+  volume: number;
+  /** This worker's own failure rate is over the breaker's threshold. */
+  eligible: boolean;
 }
 
 export interface FleetStoreOptions {
@@ -49,7 +67,7 @@ export class FleetStore {
   async open(provider: string, request: OpenRequest): Promise<OpenOutcome> {
     const outcome = await this.#redis.eval(
       openScript,
-      3,
+      4,
       ...this.#keys(provider),
       provider,
       this.worker,
@@ -66,11 +84,31 @@ export class FleetStore {
     return outcome as OpenOutcome;
   }
 
+  /** Counts one failed call fleet-wide; opens the provider everywhere once the fleet has seen enough. */
+  async recordFailure(provider: string, failure: FailureReport): Promise<OpenOutcome | 'counted'> {
+    const outcome = await this.#redis.eval(
+      failureScript,
+      4,
+      ...this.#keys(provider),
+      provider,
+      this.worker,
+      this.#now(),
+      Math.round(failure.until),
+      failure.reason,
+      failure.quorum,
+      failure.windowMs,
+      failure.volume,
+      failure.eligible ? '1' : '0',
+      this.channel,
+    );
+    return outcome as OpenOutcome | 'counted';
+  }
+
   /** Closes fleet-wide; with `probe`, only while this worker still holds the probe lease. */
   async close(provider: string, options: { probe?: boolean; manual?: { by: string; reason: string } } = {}) {
     const closed = await this.#redis.eval(
       closeScript,
-      3,
+      4,
       ...this.#keys(provider),
       provider,
       this.worker,
@@ -147,7 +185,12 @@ export class FleetStore {
     return () => subscriber.disconnect();
   }
 
-  #keys(provider: string): [string, string, string] {
-    return [this.#hash, `${this.#prefix}:trips:${provider}`, `${this.#prefix}:probe:${provider}`];
+  #keys(provider: string): [string, string, string, string] {
+    return [
+      this.#hash,
+      `${this.#prefix}:trips:${provider}`,
+      `${this.#prefix}:probe:${provider}`,
+      `${this.#prefix}:failures:${provider}`,
+    ];
   }
 }

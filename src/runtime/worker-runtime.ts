@@ -61,6 +61,8 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
         quorum: provider.breaker.quorum,
         windowMs: provider.breaker.rollingWindowMs,
         resetTimeoutMs: provider.breaker.resetTimeoutMs,
+        volumeThreshold: provider.breaker.volumeThreshold,
+        errorThresholdPercentage: provider.breaker.errorThresholdPercentage,
         probeLeaseMs: provider.timeoutMs + 1_000,
         logger,
         ...(options.now ? { now: options.now } : {}),

@@ -1,0 +1,90 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FleetHarness } from '../support/fleet-harness.js';
+
+let harness: FleetHarness | undefined;
+afterEach(async () => {
+  await harness?.stop();
+  harness = undefined;
+});
+
+interface OutageFigures {
+  processes: number;
+  primaryCalls: number;
+  /** Calls to the primary after its breaker first opened anywhere: the probes. */
+  callsAfterTrip: number;
+  resetPeriods: number;
+  closedWithinMs: number[];
+}
+
+/** Primary down for ~3 reset periods under a steady stream of jobs, then healed. */
+async function outage(processes: number): Promise<OutageFigures> {
+  harness = await new FleetHarness({ resetTimeoutMs: 1_000, volumeThreshold: 3 }).start();
+  const h = harness;
+  const workers = await Promise.all(Array.from({ length: processes }, () => h.startWorker()));
+  h.simulator.configure('primary', { mode: { kind: 'down', status: 503 } });
+
+  const started = Date.now();
+  let sent = 0;
+  const trickle = async (untilMs: number) => {
+    while (Date.now() < untilMs) {
+      await h.add(3, `job ${sent}`);
+      sent += 3;
+      await delay(100);
+    }
+  };
+  await trickle(started + 3_500);
+  const opened = firstLog(h, 'open');
+  const callsAfterTrip = h.simulator.callsSince('primary', (opened ?? started) + 50);
+  const primaryCalls = h.simulator.stats('primary').calls;
+
+  const healed = Date.now();
+  h.simulator.configure('primary', { mode: { kind: 'healthy' } });
+  await trickle(healed + 1_500);
+  await expect.poll(async () => (await h.counts()).completed, { timeout: 15_000 }).toBe(sent);
+  const probeAt = h.simulator.stats('primary').times.find((at) => at >= healed) ?? Number.NaN;
+  const closedWithinMs = workers.map((worker) => {
+    const closed = h
+      .logs(worker)
+      .find(
+        (line) => line.provider === 'primary' && line.state === 'closed' && (line.time as number) >= healed,
+      );
+    return closed ? (closed.time as number) - probeAt : Number.POSITIVE_INFINITY;
+  });
+  return {
+    processes,
+    primaryCalls,
+    callsAfterTrip,
+    resetPeriods: Math.ceil((healed - (opened ?? started)) / 1_000),
+    closedWithinMs,
+  };
+}
+
+/** When the primary's breaker first opened in any worker (its log line). */
+function firstLog(h: FleetHarness, state: string): number | undefined {
+  const times = h.workers.flatMap((worker) =>
+    h
+      .logs(worker)
+      .filter((line) => line.provider === 'primary' && line.state === state)
+      .map((line) => line.time as number),
+  );
+  return times.length > 0 ? Math.min(...times) : undefined;
+}
+
+describe('one breaker for the fleet (real worker processes)', () => {
+  it('3 processes send the dead primary no more calls than 1 does, and all close within 1 s of the probe', async () => {
+    const one = await outage(1);
+    await harness?.stop();
+    harness = undefined;
+    const three = await outage(3);
+    console.log('fleet outage figures', JSON.stringify({ one, three }));
+
+    for (const figures of [one, three]) {
+      // After the trip: at most one probe per reset period, fleet-wide.
+      expect(figures.callsAfterTrip).toBeLessThanOrEqual(figures.resetPeriods);
+      for (const ms of figures.closedWithinMs) expect(ms).toBeLessThan(1_000);
+    }
+    expect(three.closedWithinMs).toHaveLength(3);
+    expect(three.primaryCalls).toBeLessThanOrEqual(one.primaryCalls + 2);
+  });
+});

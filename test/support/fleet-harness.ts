@@ -1,0 +1,115 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Queue } from 'bullmq';
+import { validateConfig } from '../../src/config/load-config.js';
+import type { BreakwaterConfig } from '../../src/config/schema.js';
+import type { JobData } from '../../src/queue/job-input.js';
+import { enqueueJobs } from '../../src/queue/producer.js';
+import { removeQueue } from '../../src/queue/remove-queue.js';
+import { connectionOptions } from '../../src/redis/connection.js';
+import { ProviderSimulator } from '../../src/simulator/simulator.js';
+import { type RunningProcess, startEntry } from './child-process.js';
+import { redisUrl } from './worker-harness.js';
+
+export interface FleetHarnessOptions {
+  resetTimeoutMs?: number;
+  volumeThreshold?: number;
+  quorum?: number;
+  concurrency?: number;
+}
+
+/** Real worker processes (workers/worker.ts) sharing one Redis queue and one simulator in the test. */
+export class FleetHarness {
+  readonly simulator = new ProviderSimulator();
+  readonly queueName = `test-${randomUUID()}`;
+  readonly workers: RunningProcess[] = [];
+  config!: BreakwaterConfig;
+  queue!: Queue<JobData>;
+  #file = '';
+
+  constructor(private readonly options: FleetHarnessOptions = {}) {}
+
+  async start(): Promise<this> {
+    const root = await this.simulator.start();
+    const breaker = {
+      volumeThreshold: this.options.volumeThreshold ?? 3,
+      errorThresholdPercentage: 50,
+      rollingWindowMs: 10_000,
+      resetTimeoutMs: this.options.resetTimeoutMs ?? 1_000,
+      quorum: this.options.quorum ?? 1,
+    };
+    const document = {
+      providers: {
+        primary: { type: 'simulated', wire: 'openai', baseURL: root, timeoutMs: 2_000, breaker },
+        secondary: { type: 'simulated', wire: 'anthropic', baseURL: root, timeoutMs: 2_000, breaker },
+      },
+      routes: {
+        default: [
+          { provider: 'primary', model: 'gpt-4.1-mini' },
+          { provider: 'secondary', model: 'claude-haiku-4-5' },
+        ],
+      },
+      queue: {
+        name: this.queueName,
+        concurrency: this.options.concurrency ?? 2,
+        attempts: 5,
+        backoffMs: 100,
+      },
+    };
+    this.config = validateConfig(document, 'test', {}).config;
+    this.#file = join(mkdtempSync(join(tmpdir(), 'breakwater-fleet-')), 'breakwater.json');
+    writeFileSync(this.#file, JSON.stringify(document));
+    this.queue = new Queue(this.queueName, { connection: connectionOptions(redisUrl) });
+    await this.queue.waitUntilReady();
+    return this;
+  }
+
+  /** Starts a worker process and resolves once it takes jobs. */
+  async startWorker(): Promise<RunningProcess> {
+    const worker = startEntry('workers/worker.ts', {
+      REDIS_URL: redisUrl,
+      BREAKWATER_CONFIG: this.#file,
+      LOG_LEVEL: 'info',
+      BREAKWATER_SHUTDOWN_GRACE_MS: '1000',
+    });
+    this.workers.push(worker);
+    const deadline = Date.now() + 20_000;
+    while (!worker.output().includes('"msg":"worker started"')) {
+      if (Date.now() > deadline || worker.child.exitCode !== null) {
+        throw new Error(`worker did not start:\n${worker.output()}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return worker;
+  }
+
+  add(count: number, label: string) {
+    return enqueueJobs(
+      this.queue,
+      this.config,
+      Array.from({ length: count }, (_, i) => ({ prompt: `${label} ${i}` })),
+    );
+  }
+
+  async counts() {
+    return this.queue.getJobCounts('completed', 'failed', 'waiting', 'active', 'delayed', 'prioritized');
+  }
+
+  /** A worker's JSON log lines. */
+  logs(worker: RunningProcess): Record<string, unknown>[] {
+    return worker
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  }
+
+  async stop(): Promise<void> {
+    for (const worker of this.workers) worker.signalGroup('SIGKILL');
+    await Promise.all(this.workers.map((worker) => worker.exited));
+    await removeQueue(this.queue);
+    await this.simulator.close();
+  }
+}
