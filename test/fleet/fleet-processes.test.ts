@@ -88,3 +88,32 @@ describe('one breaker for the fleet (real worker processes)', () => {
     expect(three.primaryCalls).toBeLessThanOrEqual(one.primaryCalls + 2);
   });
 });
+
+describe('a worker restarted during an outage', () => {
+  it('reads the fleet state first and sends no call to the down provider before its open period ends', async () => {
+    harness = await new FleetHarness({ resetTimeoutMs: 4_000, volumeThreshold: 2 }).start();
+    const h = harness;
+    const first = await h.startWorker();
+    h.simulator.configure('primary', { mode: { kind: 'down', status: 503 } });
+    await h.add(6, 'trip');
+    await expect
+      .poll(async () => (await h.queue.getJobCounts('completed')).completed, { timeout: 10_000 })
+      .toBe(6);
+    const opened = h.logs(first).find((line) => line.provider === 'primary' && line.state === 'open');
+    expect(opened).toBeDefined();
+    const until = opened?.until as number;
+
+    first.signalGroup('SIGKILL');
+    await first.exited;
+    const restartedAt = Date.now();
+    expect(until - restartedAt).toBeGreaterThan(1_500);
+    await h.startWorker();
+    await h.add(10, 'after restart');
+    await expect
+      .poll(async () => (await h.queue.getJobCounts('completed')).completed, { timeout: 10_000 })
+      .toBe(16);
+    // All ten served by the secondary; the primary heard nothing from the new worker.
+    expect(h.simulator.callsSince('primary', restartedAt)).toBe(0);
+    expect(Date.now()).toBeLessThan(until);
+  });
+});

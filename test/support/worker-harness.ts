@@ -72,7 +72,7 @@ export class WorkerHarness {
   }
 
   /** Starts a worker through the same wiring a worker process uses, logging into `logLines`. */
-  async startWorker(): Promise<WorkerRuntime> {
+  async startWorker(config: BreakwaterConfig = this.config): Promise<WorkerRuntime> {
     const sink = new Writable({
       write: (chunk, _encoding, callback) => {
         for (const line of String(chunk).split('\n').filter(Boolean)) this.logLines.push(JSON.parse(line));
@@ -80,7 +80,7 @@ export class WorkerHarness {
       },
     });
     const runtime = await startWorkerRuntime({
-      loaded: { config: this.config, secrets: new Map(), source: 'test' },
+      loaded: { config, secrets: new Map(), source: 'test' },
       redisUrl: this.options.url ?? redisUrl,
       logger: createLogger({ level: 'debug', destination: sink }),
       deferralJitterMs: this.options.deferralJitterMs ?? 50,
