@@ -76,6 +76,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     const fields = {
       provider: transition.provider,
       state: transition.state,
+      source: transition.source,
       until: transition.until,
       reason: transition.reason,
     };
