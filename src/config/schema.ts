@@ -86,6 +86,13 @@ export const queueSchema = z
     attempts: positiveInt('attempts').default(5),
     /** First retry delay; doubles each attempt, with jitter. @defaultValue 1000 */
     backoffMs: positiveInt('milliseconds').default(1_000),
+    /**
+     * A deferred job's own timer fires this long after its providers admit a probe. Normally it is
+     * woken before: when the probe succeeds, deferred jobs are released in a ramp. @defaultValue 60000
+     */
+    deferralSafetyMs: positiveInt('milliseconds').default(60_000),
+    /** Time between the ramp's batches of woken jobs (1, 2, 4, 8… jobs). @defaultValue 250 */
+    wakeRampIntervalMs: positiveInt('milliseconds').default(250),
   })
   .strict();
 export type QueueConfig = z.infer<typeof queueSchema>;

@@ -64,6 +64,11 @@ export class FleetCircuit implements Circuit {
     }
   }
 
+  /** The fleet says this provider is open: a recovery will be broadcast. */
+  fleetOpen(): boolean {
+    return this.#open !== undefined;
+  }
+
   availability(): Availability {
     const open = this.#open;
     if (!open) return this.#local.availability();

@@ -96,3 +96,18 @@ export const releaseProbeScript = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
 `;
+
+/**
+ * KEYS: lease, deferred set. ARGV: worker, lease ttl ms, count.
+ * Takes the lease (one waker per moment) and pops up to `count` deferred job ids; nothing when
+ * another worker holds the lease.
+ */
+export const takeDeferredScript = `
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) or redis.call('GET', KEYS[1]) == ARGV[1] then
+  local popped = redis.call('ZPOPMIN', KEYS[2], ARGV[3])
+  local ids = {}
+  for i = 1, #popped, 2 do ids[#ids + 1] = popped[i] end
+  return ids
+end
+return false
+`;

@@ -6,6 +6,7 @@ import {
   failureScript,
   openScript,
   releaseProbeScript,
+  takeDeferredScript,
 } from './fleet-scripts.js';
 
 export type OpenOutcome = 'opened' | 'pending' | 'already' | 'lost';
@@ -140,6 +141,40 @@ export class FleetStore {
     await this.#redis.eval(releaseProbeScript, 1, this.#keys(provider)[2], this.worker);
   }
 
+  /** Remembers a deferred job under each provider of its chain, to wake it when one recovers. */
+  async addDeferred(providers: readonly string[], jobId: string, until: number): Promise<void> {
+    const day = 24 * 3_600_000;
+    const pipeline = this.#redis.pipeline();
+    for (const provider of providers) {
+      const key = this.#deferredKey(provider);
+      pipeline.zadd(key, until, jobId);
+      pipeline.zremrangebyscore(key, '-inf', this.#now() - day);
+    }
+    await pipeline.exec();
+  }
+
+  /**
+   * Pops up to `count` jobs deferred on the provider, under a lease named `lease` (one waker at a
+   * time, fleet-wide). Returns undefined when another worker holds the lease.
+   */
+  async takeDeferred(
+    provider: string,
+    lease: string,
+    leaseMs: number,
+    count: number,
+  ): Promise<string[] | undefined> {
+    const ids = await this.#redis.eval(
+      takeDeferredScript,
+      2,
+      `${this.#prefix}:wake:${provider}:${lease}`,
+      this.#deferredKey(provider),
+      this.worker,
+      leaseMs,
+      count,
+    );
+    return Array.isArray(ids) ? ids.map(String) : undefined;
+  }
+
   async read(): Promise<Map<string, FleetRecord>> {
     const records = new Map<string, FleetRecord>();
     for (const [provider, json] of Object.entries(await this.#redis.hgetall(this.#hash))) {
@@ -183,6 +218,10 @@ export class FleetStore {
       ready = true;
     });
     return () => subscriber.disconnect();
+  }
+
+  #deferredKey(provider: string): string {
+    return `${this.#prefix}:deferred:${provider}`;
   }
 
   #keys(provider: string): [string, string, string, string] {

@@ -1,12 +1,9 @@
-import { Redis } from 'ioredis';
+import { Job } from 'bullmq';
 import type { LoadedConfig } from '../config/load-config.js';
-import { FleetCircuit } from '../fleet/fleet-circuit.js';
-import { FleetStore } from '../fleet/fleet-store.js';
-import { joinFleet } from '../fleet/join-fleet.js';
-import { workerId } from '../fleet/worker-id.js';
+import { FleetMember } from '../fleet/fleet-member.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 import { AdapterFactory } from '../providers/create-adapter.js';
-import { connectionOptions, failFastConnectionOptions } from '../redis/connection.js';
+import { connectionOptions } from '../redis/connection.js';
 import { CircuitRegistry } from '../resilience/circuit-registry.js';
 import type { ProviderSimulator } from '../simulator/simulator.js';
 import { type BreakwaterWorker, createBreakwaterWorker } from '../worker/create-worker.js';
@@ -38,40 +35,18 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
   const { config, secrets } = options.loaded;
   const logger = options.logger ?? createLogger();
   const simulator = await startEmbeddedSimulator(config);
-  // Fleet commands fail fast while Redis is away: the local breakers decide meanwhile.
-  const redis = new Redis({ ...failFastConnectionOptions(options.redisUrl), lazyConnect: true });
-  redis.on('error', () => undefined);
-  await redis
-    .connect()
-    .catch((error: unknown) => logger.warn({ err: error }, 'fleet state unreachable at startup'));
-  const store = new FleetStore({
-    redis,
-    keyPrefix: `bull:${config.queue.name}`,
-    worker: options.workerId ?? workerId(),
+  const member = await FleetMember.connect({
+    config,
+    redisUrl: options.redisUrl,
+    logger,
+    ...(options.workerId ? { workerId: options.workerId } : {}),
     ...(options.now ? { now: options.now } : {}),
   });
-  const fleetCircuits = new Map<string, FleetCircuit>();
   const circuits = new CircuitRegistry({
     providers: config.providers,
     ...(options.now ? { now: options.now } : {}),
-    wrap: (local, provider) => {
-      const circuit = new FleetCircuit({
-        local,
-        store,
-        quorum: provider.breaker.quorum,
-        windowMs: provider.breaker.rollingWindowMs,
-        resetTimeoutMs: provider.breaker.resetTimeoutMs,
-        volumeThreshold: provider.breaker.volumeThreshold,
-        errorThresholdPercentage: provider.breaker.errorThresholdPercentage,
-        probeLeaseMs: provider.timeoutMs + 1_000,
-        logger,
-        ...(options.now ? { now: options.now } : {}),
-      });
-      fleetCircuits.set(local.provider, circuit);
-      return circuit;
-    },
+    wrap: member.wrap,
   });
-  const fleet = await joinFleet(fleetCircuits, store, logger);
   circuits.onTransition((transition) => {
     const fields = {
       provider: transition.provider,
@@ -88,6 +63,21 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     secrets,
     ...(simulator ? { simulatorUrl: simulator.url } : {}),
   });
+  // The fleet's state is read before the worker exists, so a restarted worker never calls a
+  // provider the fleet knows is down. Wake-ups that come early wait for the worker.
+  let workerCreated: (worker: BreakwaterWorker['worker']) => void = () => undefined;
+  const workerReady = new Promise<BreakwaterWorker['worker']>((resolve) => {
+    workerCreated = resolve;
+  });
+  await member.join(async (jobId) => {
+    const job = await Job.fromId(await workerReady, jobId);
+    return job
+      ? job.promote().then(
+          () => true,
+          () => false,
+        )
+      : false;
+  });
   const breakwater = createBreakwaterWorker({
     config,
     connection: connectionOptions(options.redisUrl),
@@ -97,7 +87,9 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     ...(options.closeGraceMs === undefined ? {} : { closeGraceMs: options.closeGraceMs }),
     ...(options.now ? { now: options.now } : {}),
     ...(options.deferralJitterMs === undefined ? {} : { deferralJitterMs: options.deferralJitterMs }),
+    onDeferred: member.onDeferred,
   });
+  workerCreated(breakwater.worker);
   logger.info(
     {
       queue: config.queue.name,
@@ -116,8 +108,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     close() {
       closing ??= (async () => {
         await breakwater.close();
-        fleet.leave();
-        redis.disconnect();
+        member.leave();
         circuits.shutdown();
         await simulator?.close();
         logger.info('worker stopped');

@@ -6,7 +6,7 @@ import { createBackoffStrategy } from '../queue/backoff.js';
 import type { JobData } from '../queue/job-input.js';
 import type { CircuitRegistry } from '../resilience/circuit-registry.js';
 import type { JobResult } from './job-result.js';
-import { createProcessor } from './processor.js';
+import { createProcessor, type ProcessorDeps } from './processor.js';
 
 export interface BreakwaterWorkerOptions {
   config: BreakwaterConfig;
@@ -17,6 +17,7 @@ export interface BreakwaterWorkerOptions {
   now?: () => number;
   random?: () => number;
   deferralJitterMs?: number;
+  onDeferred?: ProcessorDeps['onDeferred'];
   /** In-flight jobs get this long to finish on close before their calls are aborted. @defaultValue 30000 */
   closeGraceMs?: number;
   prefix?: string;
@@ -51,6 +52,7 @@ export function createBreakwaterWorker(options: BreakwaterWorkerOptions): Breakw
     ...(options.now ? { now: options.now } : {}),
     ...(options.random ? { random: options.random } : {}),
     ...(options.deferralJitterMs === undefined ? {} : { deferralJitterMs: options.deferralJitterMs }),
+    ...(options.onDeferred ? { onDeferred: options.onDeferred } : {}),
   });
   worker = new Worker<JobData, JobResult>(
     options.config.queue.name,

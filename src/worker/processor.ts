@@ -24,6 +24,11 @@ export interface ProcessorDeps {
   random?: () => number;
   /** Spread of deferred jobs' wake-up times, so a recovering provider is not hit all at once. @defaultValue 1000 */
   deferralJitterMs?: number;
+  /**
+   * Registers a deferred job to be woken when one of its providers recovers. True when that will
+   * happen (the fleet knows the provider is open): the job's own timer is then only a safety net.
+   */
+  onDeferred?: (jobId: string, providers: readonly string[], probeAt: number) => Promise<boolean>;
 }
 
 export type Processor = (job: Job<JobData>, token?: string, signal?: AbortSignal) => Promise<JobResult>;
@@ -92,10 +97,17 @@ export function createProcessor(deps: ProcessorDeps): Processor {
   ): Promise<never> {
     const reason = outcome.reasons.join(', ');
     if (data.onAllOpen === 'fail') throw new UnrecoverableError(`every provider is unavailable: ${reason}`);
-    const until = outcome.until + Math.floor(random() * jitterMs);
-    if (deadline !== undefined && until > deadline) {
+    if (deadline !== undefined && outcome.until > deadline) {
       throw new UnrecoverableError(`deadline exceeded while every provider was unavailable: ${reason}`);
     }
+    const providers = [...new Set(outcome.attempts.map((attempt) => attempt.provider))];
+    const wakeable = await (deps.onDeferred?.(String(job.id), providers, outcome.until) ?? false);
+    // Woken by the fleet when a provider recovers, the job's own timer is a late safety net.
+    const safetyMs = wakeable ? deps.config.queue.deferralSafetyMs : 0;
+    const until = Math.min(
+      outcome.until + safetyMs + Math.floor(random() * jitterMs),
+      deadline ?? Number.POSITIVE_INFINITY,
+    );
     const progress = readProgress(job.progress);
     const deferrals = progress.deferrals + 1;
     log.info({ deferrals, until: new Date(until).toISOString() }, 'job deferred: every provider open');

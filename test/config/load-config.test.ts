@@ -68,6 +68,8 @@ describe('loading the config', () => {
       concurrency: 50,
       attempts: 5,
       backoffMs: 1000,
+      deferralSafetyMs: 60_000,
+      wakeRampIntervalMs: 250,
     });
   });
 

@@ -75,11 +75,11 @@ describe('a job seen through the API while workers run it', () => {
     expect(view).toMatchObject({ state: 'deferred', attempts: 0 });
     expect(view.deferrals).toBeGreaterThanOrEqual(1);
     expect(view.reason).toMatch(/^primary open until .*secondary open until/);
-    // Deferred until a breaker admits a probe: after the job was created, within the reset period
-    // (600 ms) plus jitter (50 ms) of now.
+    // The job's own timer is the safety net (deferralSafetyMs, 60 s, after the probe time); the fleet
+    // wakes it as soon as a provider recovers.
     const nextAttemptAt = Date.parse(view.nextAttemptAt as string);
-    expect(nextAttemptAt).toBeGreaterThan(Date.parse(view.createdAt as string));
-    expect(nextAttemptAt).toBeLessThan(Date.now() + 700);
+    expect(nextAttemptAt).toBeGreaterThan(Date.now() + 55_000);
+    expect(nextAttemptAt).toBeLessThan(Date.now() + 61_000);
 
     const providers = await harness.request<{ providers: Record<string, unknown>[] }>('GET', '/v1/providers');
     expect(providers.status).toBe(200);
@@ -93,7 +93,10 @@ describe('a job seen through the API while workers run it', () => {
     }
 
     harness.simulator.configure('primary', { mode: { kind: 'healthy' } });
+    const healed = Date.now();
     await expect.poll(() => stateOf(harness, body.id), { timeout: 15_000 }).toBe('completed');
+    // Woken by the recovery, long before its own timer.
+    expect(Date.now() - healed).toBeLessThan(5_000);
     const done = (await harness.request<View>('GET', `/v1/jobs/${body.id}`)).body;
     // One attempt: the run that completed. The deferrals before it spent none.
     expect(done).toMatchObject({ attempts: 1, result: { provider: 'primary' } });

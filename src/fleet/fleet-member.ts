@@ -1,0 +1,108 @@
+import { Redis } from 'ioredis';
+import type { BreakwaterConfig, ProviderConfig } from '../config/schema.js';
+import type { Logger } from '../logging/logger.js';
+import { failFastConnectionOptions } from '../redis/connection.js';
+import type { ProviderCircuit } from '../resilience/provider-circuit.js';
+import { FleetCircuit } from './fleet-circuit.js';
+import { FleetStore } from './fleet-store.js';
+import { FleetWaker } from './fleet-waker.js';
+import { type Fleet, joinFleet } from './join-fleet.js';
+import { workerId } from './worker-id.js';
+
+export interface FleetMemberOptions {
+  config: BreakwaterConfig;
+  redisUrl: string;
+  logger: Logger;
+  workerId?: string;
+  now?: () => number;
+}
+
+/**
+ * One worker process's part in the fleet: its circuits share state through Redis, it follows the
+ * fleet's broadcasts, and it wakes deferred jobs when a provider recovers.
+ */
+export class FleetMember {
+  readonly store: FleetStore;
+  readonly #circuits = new Map<string, FleetCircuit>();
+  readonly #options: FleetMemberOptions;
+  readonly #redis: Redis;
+  #fleet: Fleet | undefined;
+  #waker: FleetWaker | undefined;
+
+  private constructor(options: FleetMemberOptions, redis: Redis) {
+    this.#options = options;
+    this.#redis = redis;
+    this.store = new FleetStore({
+      redis,
+      keyPrefix: `bull:${options.config.queue.name}`,
+      worker: options.workerId ?? workerId(),
+      ...(options.now ? { now: options.now } : {}),
+    });
+  }
+
+  /** Connects to Redis; if it cannot, the member still works, on local breakers, until it can. */
+  static async connect(options: FleetMemberOptions): Promise<FleetMember> {
+    // Fleet commands fail fast while Redis is away: the local breakers decide meanwhile.
+    const redis = new Redis({ ...failFastConnectionOptions(options.redisUrl), lazyConnect: true });
+    redis.on('error', () => undefined);
+    await redis
+      .connect()
+      .catch((error: unknown) => options.logger.warn({ err: error }, 'fleet state unreachable at startup'));
+    return new FleetMember(options, redis);
+  }
+
+  /** For CircuitRegistry's `wrap`: the fleet-wide circuit around a process-local one. */
+  readonly wrap = (local: ProviderCircuit, provider: ProviderConfig): FleetCircuit => {
+    const circuit = new FleetCircuit({
+      local,
+      store: this.store,
+      quorum: provider.breaker.quorum,
+      windowMs: provider.breaker.rollingWindowMs,
+      resetTimeoutMs: provider.breaker.resetTimeoutMs,
+      volumeThreshold: provider.breaker.volumeThreshold,
+      errorThresholdPercentage: provider.breaker.errorThresholdPercentage,
+      probeLeaseMs: provider.timeoutMs + 1_000,
+      logger: this.#options.logger,
+      ...(this.#options.now ? { now: this.#options.now } : {}),
+    });
+    this.#circuits.set(local.provider, circuit);
+    return circuit;
+  };
+
+  /** Reads the fleet's state, then follows it; `promote` wakes a deferred job. */
+  async join(promote: (jobId: string) => Promise<boolean>): Promise<void> {
+    const queue = this.#options.config.queue;
+    this.#waker = new FleetWaker({
+      store: this.store,
+      promote,
+      isOpen: (provider) => this.#circuits.get(provider)?.availability().kind === 'open',
+      rampIntervalMs: queue.wakeRampIntervalMs,
+      rampMaxBatch: Math.max(1, queue.concurrency),
+      logger: this.#options.logger,
+      ...(this.#options.now ? { now: this.#options.now } : {}),
+    });
+    const waker = this.#waker;
+    this.#fleet = await joinFleet(this.#circuits, this.store, this.#options.logger, (provider, record) =>
+      waker.observe(provider, record),
+    );
+  }
+
+  /** For the processor: remembers a deferred job; true when the fleet will wake it. */
+  readonly onDeferred = async (
+    jobId: string,
+    providers: readonly string[],
+    probeAt: number,
+  ): Promise<boolean> => {
+    if (!providers.some((provider) => this.#circuits.get(provider)?.fleetOpen())) return false;
+    return this.store.addDeferred(providers, jobId, probeAt).then(
+      () => true,
+      () => false,
+    );
+  };
+
+  leave(): void {
+    this.#waker?.close();
+    this.#fleet?.leave();
+    this.#redis.disconnect();
+  }
+}
