@@ -4,10 +4,13 @@ import {
   acceptedJobSchema,
   bulkAcceptedSchema,
   bulkRequestDocSchema,
+  closeRequestSchema,
   errorBodySchema,
   healthSchema,
   jobViewSchema,
   maxBulkJobs,
+  openRequestSchema,
+  providerStatusSchema,
   providersResponseSchema,
 } from './schemas.js';
 
@@ -26,6 +29,7 @@ const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (name: string) => ({ content: { 'application/json': { schema: ref(name) } } });
 const error = (description: string) => ({ description, ...json('Error') });
 const idParameter = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
+const nameParameter = { name: 'name', in: 'path', required: true, schema: { type: 'string' } };
 /** Responses every /v1 route can give. */
 const v1Errors = { 401: error('Missing or wrong token'), 503: error('Redis is unreachable; retry later') };
 const bodyErrors = {
@@ -53,6 +57,9 @@ export function openApiDocument(version: string): JsonObject {
         BulkAccepted: schemaOf(bulkAcceptedSchema, 'output'),
         JobView: schemaOf(jobViewSchema, 'output'),
         Providers: schemaOf(providersResponseSchema, 'output'),
+        Provider: schemaOf(providerStatusSchema, 'output'),
+        OpenRequest: schemaOf(openRequestSchema, 'input'),
+        CloseRequest: schemaOf(closeRequestSchema, 'input'),
         Health: schemaOf(healthSchema, 'output'),
         Error: schemaOf(errorBodySchema, 'output'),
       },
@@ -116,6 +123,37 @@ export function openApiDocument(version: string): JsonObject {
         get: {
           summary: "Each provider's breaker state and when it next admits a probe",
           responses: { 200: { description: 'Providers', ...json('Providers') }, ...v1Errors },
+        },
+      },
+      '/v1/providers/{name}/open': {
+        post: {
+          summary: 'Open a provider fleet-wide by hand (maintenance, a revoked key)',
+          description:
+            'Every worker skips the provider at once. With durationMs, it is probed as usual afterwards; ' +
+            'without, it stays open until closed by hand. Who and why are logged and shown.',
+          parameters: [nameParameter],
+          requestBody: { required: true, ...json('OpenRequest') },
+          responses: {
+            200: { description: 'The provider, now open', ...json('Provider') },
+            400: error('Invalid request; `fields` names each offending field'),
+            404: error('Unknown provider'),
+            ...bodyErrors,
+            ...v1Errors,
+          },
+        },
+      },
+      '/v1/providers/{name}/close': {
+        post: {
+          summary: 'Close a provider fleet-wide by hand',
+          parameters: [nameParameter],
+          requestBody: { required: true, ...json('CloseRequest') },
+          responses: {
+            200: { description: 'The provider, now closed', ...json('Provider') },
+            400: error('Invalid request; `fields` names each offending field'),
+            404: error('Unknown provider'),
+            ...bodyErrors,
+            ...v1Errors,
+          },
         },
       },
       '/healthz': {

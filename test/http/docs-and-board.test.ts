@@ -28,6 +28,8 @@ describe('/openapi.json and /docs', () => {
         'GET /readyz',
         'GET /v1/jobs/{id}',
         'GET /v1/providers',
+        'POST /v1/providers/{name}/close',
+        'POST /v1/providers/{name}/open',
         'POST /v1/jobs',
         'POST /v1/jobs/bulk',
       ].sort(),
