@@ -1,0 +1,85 @@
+import { Redis } from 'ioredis';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FleetCircuit } from '../../src/fleet/fleet-circuit.js';
+import { FleetStore } from '../../src/fleet/fleet-store.js';
+import { createLogger } from '../../src/logging/logger.js';
+import { ProviderError } from '../../src/providers/provider-error.js';
+import { failFastConnectionOptions } from '../../src/redis/connection.js';
+import { ProviderCircuit } from '../../src/resilience/provider-circuit.js';
+import { DedicatedRedis, freePort } from '../support/redis-server.js';
+import { WorkerHarness } from '../support/worker-harness.js';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+describe('the fleet when Redis is unreachable', () => {
+  it('each process falls back to its local breaker', async () => {
+    const redis = new Redis({
+      ...failFastConnectionOptions(`redis://127.0.0.1:${await freePort()}`),
+      lazyConnect: true,
+    });
+    redis.on('error', () => undefined);
+    cleanups.push(() => redis.disconnect());
+    const breaker = {
+      errorThresholdPercentage: 50,
+      volumeThreshold: 2,
+      rollingWindowMs: 10_000,
+      resetTimeoutMs: 60_000,
+      quorum: 1,
+    };
+    const circuit = new FleetCircuit({
+      local: new ProviderCircuit({ provider: 'primary', breaker }),
+      store: new FleetStore({ redis, keyPrefix: 'bull:nowhere', worker: 'w' }),
+      quorum: 1,
+      windowMs: 10_000,
+      resetTimeoutMs: 60_000,
+      volumeThreshold: 2,
+      errorThresholdPercentage: 50,
+      probeLeaseMs: 1_000,
+      logger: createLogger({ level: 'silent' }),
+    });
+    cleanups.push(() => circuit.shutdown());
+    const down = () =>
+      Promise.reject(
+        new ProviderError({
+          provider: 'primary',
+          model: 'm',
+          verdict: 'retryable',
+          code: 'overloaded',
+          status: 503,
+          message: '503',
+        }),
+      );
+    for (let i = 0; i < 2; i++) expect((await circuit.call(down)).kind).toBe('error');
+    expect(circuit.availability()).toMatchObject({ kind: 'open', reason: 'breaker open: overloaded 503' });
+    expect((await circuit.admit()).kind).toBe('open');
+  });
+
+  it('after Redis comes back, a process reads the state it missed', async () => {
+    const redis = await new DedicatedRedis().start(['--appendonly', 'yes']);
+    cleanups.push(() => redis.stop());
+    const harness = await new WorkerHarness({ url: redis.url }).start();
+    cleanups.push(() => harness.stop());
+    expect(harness.circuits.get('primary').availability().kind).toBe('closed');
+
+    await redis.stop();
+    await redis.start(['--appendonly', 'yes']);
+    // Changed while the worker was still reconnecting: the broadcast reached nobody.
+    const writer = redis.client();
+    cleanups.push(() => writer.disconnect());
+    await new FleetStore({ redis: writer, keyPrefix: `bull:${harness.queueName}`, worker: 'ops' }).open(
+      'primary',
+      {
+        until: undefined,
+        reason: 'maintenance',
+        force: true,
+        manual: { by: 'ops', reason: 'maintenance' },
+      },
+    );
+    await expect
+      .poll(() => harness.circuits.get('primary').availability().kind, { timeout: 10_000 })
+      .toBe('open');
+  });
+});
