@@ -23,6 +23,8 @@ export function narrateLive(
   const states = new Map<string, BreakerState>();
   const openings = new Map<string, number>();
   circuits.onTransition((transition) => {
+    // The fleet's broadcast of a trip this process made repeats a state the story already told.
+    if (states.get(transition.provider) === transition.state) return;
     const others = circuits
       .all()
       .filter((circuit) => circuit.provider !== transition.provider)

@@ -56,6 +56,8 @@ export class FleetCircuit implements Circuit {
   /** Applies a record of the fleet's state (from Redis at startup, or a broadcast). */
   apply(record: FleetRecord): void {
     if (record.state === 'open') {
+      // The prober applies its own change at once; the broadcast of it arrives again later.
+      if (this.#open?.until === record.until && this.#open?.reason === record.reason) return;
       this.#open = record;
       this.#local.applyOpen(record.until ?? Number.MAX_SAFE_INTEGER, describe(record));
     } else {
