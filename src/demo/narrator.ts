@@ -54,7 +54,9 @@ export function describeTransition(
   now = Date.now(),
 ): string {
   const name = transition.provider;
-  const reason = transition.reason ? ` (${transition.reason})` : '';
+  // "breaker open: 529" (the fleet's wording) says nothing the sentence does not already say.
+  const cause = transition.reason?.replace(/^(breaker open|probe failed): /, '');
+  const reason = cause ? ` (${cause})` : '';
   const wait = transition.until === undefined ? '' : ` for ${formatSeconds(transition.until - now)}`;
   switch (transition.state) {
     case 'open': {
