@@ -1,7 +1,7 @@
 import type { Logger } from '../logging/logger.js';
 import { CallAbortedError } from '../providers/call-aborted-error.js';
 import { ProviderError } from '../providers/provider-error.js';
-import type { Availability } from '../resilience/availability.js';
+import { type Availability, openUntilClosed } from '../resilience/availability.js';
 import type { Circuit } from '../resilience/circuit.js';
 import {
   type CircuitCall,
@@ -59,7 +59,7 @@ export class FleetCircuit implements Circuit {
       // The prober applies its own change at once; the broadcast of it arrives again later.
       if (this.#open?.until === record.until && this.#open?.reason === record.reason) return;
       this.#open = record;
-      this.#local.applyOpen(record.until ?? Number.MAX_SAFE_INTEGER, describe(record));
+      this.#local.applyOpen(record.until ?? openUntilClosed, describe(record));
     } else {
       this.#open = undefined;
       this.#local.applyClosed();
@@ -74,7 +74,7 @@ export class FleetCircuit implements Circuit {
   availability(): Availability {
     const open = this.#open;
     if (!open) return this.#local.availability();
-    const until = open.until ?? Number.MAX_SAFE_INTEGER;
+    const until = open.until ?? openUntilClosed;
     if (this.#now() < until) return { kind: 'open', until, reason: describe(open) };
     return this.#probe === 'none' ? { kind: 'half-open' } : { kind: 'probing' };
   }

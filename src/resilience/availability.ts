@@ -9,6 +9,9 @@ export type Availability =
   /** Open (or held by Retry-After): no calls until `until` (epoch ms), when a probe is admitted. */
   | { kind: 'open'; until: number; reason: string };
 
+/** `until` of a provider opened by hand with no end: the latest time a Date can hold. */
+export const openUntilClosed = 8.64e15;
+
 export type BreakerState = 'closed' | 'half-open' | 'open';
 
 export function breakerStateOf(availability: Availability): BreakerState {

@@ -3,6 +3,7 @@ import { CallAbortedError } from '../providers/call-aborted-error.js';
 import type { CompletionRequest, CompletionResult, LanguageModelAdapter } from '../providers/completion.js';
 import { ProviderError } from '../providers/provider-error.js';
 import type { AttemptRecord } from './attempt.js';
+import { openUntilClosed } from './availability.js';
 import type { CircuitRegistry } from './circuit-registry.js';
 
 export interface ResolvedEntry extends ChainEntry {
@@ -133,9 +134,11 @@ function settle(options: WalkOptions, attempts: AttemptRecord[]): ChainOutcome {
       return { kind: 'failed', attempts, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
     }
     if (availability.until < until) until = availability.until;
-    reasons.push(
-      `${entry.provider} open until ${new Date(availability.until).toISOString()} (${availability.reason})`,
-    );
+    const when =
+      availability.until >= openUntilClosed
+        ? 'until closed by hand'
+        : `until ${new Date(availability.until).toISOString()}`;
+    reasons.push(`${entry.provider} open ${when} (${availability.reason})`);
   }
   return { kind: 'all-open', until, reasons: [...new Set(reasons)], attempts };
 }

@@ -31,6 +31,12 @@ export interface ProcessorDeps {
   onDeferred?: (jobId: string, providers: readonly string[], probeAt: number) => Promise<boolean>;
 }
 
+/** The longest the queue is paused at once while every provider is open; then it is looked at again. */
+const maxPauseMs = 30_000;
+
+/** The longest a deferred job sleeps on its own timer (a provider opened by hand with no end). */
+const maxDeferralMs = 24 * 3_600_000;
+
 export type Processor = (job: Job<JobData>, token?: string, signal?: AbortSignal) => Promise<JobResult>;
 
 /**
@@ -107,6 +113,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     const until = Math.min(
       outcome.until + safetyMs + Math.floor(random() * jitterMs),
       deadline ?? Number.POSITIVE_INFINITY,
+      now() + maxDeferralMs,
     );
     const progress = readProgress(job.progress);
     const deferrals = progress.deferrals + 1;
@@ -127,8 +134,11 @@ export function createProcessor(deps: ProcessorDeps): Processor {
    * being churned through the workers.
    */
   async function pauseIfEveryProviderOpen(): Promise<void> {
-    const until = deps.circuits.everyProviderOpenUntil();
-    if (until === undefined || until <= pausedUntil) return;
+    const openUntil = deps.circuits.everyProviderOpenUntil();
+    if (openUntil === undefined) return;
+    // Never longer than maxPauseMs: a provider opened by hand (no end) may be closed by hand any time.
+    const until = Math.min(openUntil, now() + maxPauseMs);
+    if (until <= pausedUntil) return;
     pausedUntil = until;
     await deps.pauseQueue(until - now());
   }

@@ -68,3 +68,29 @@ describe('opening and closing a provider by hand, fleet-wide', () => {
     expect((await harness.request('POST', '/v1/providers/ghost/open', { reason: 'x' })).status).toBe(404);
   });
 });
+
+describe('every provider of a route opened by hand, with no end', () => {
+  it('defers its jobs (timer capped), and a manual close wakes them at once', async () => {
+    harness = await new ApiHarness({ worker: true }).start();
+    for (const name of ['primary', 'secondary']) {
+      const opened = await harness.request('POST', `/v1/providers/${name}/open`, {
+        reason: 'quota exhausted',
+      });
+      expect(opened.status).toBe(200);
+    }
+    await expect.poll(() => harness.circuits.get('secondary').availability().kind).toBe('open');
+    const { body } = await harness.request<{ id: string }>('POST', '/v1/jobs', { prompt: 'wait for quota' });
+    const view = async () =>
+      (await harness.request<Record<string, unknown>>('GET', `/v1/jobs/${body.id}`)).body;
+    await expect.poll(async () => (await view()).state, { timeout: 10_000 }).toBe('deferred');
+    const deferred = await view();
+    expect(deferred.reason).toMatch(/^primary open until closed by hand \(opened by api: quota exhausted\)/);
+    expect(Date.parse(deferred.nextAttemptAt as string)).toBeLessThanOrEqual(Date.now() + 24 * 3_600_000);
+
+    const closedAt = Date.now();
+    await harness.request('POST', '/v1/providers/secondary/close', { reason: 'quota reset' });
+    await expect.poll(async () => (await view()).state, { timeout: 10_000 }).toBe('completed');
+    expect(Date.now() - closedAt).toBeLessThan(5_000);
+    expect(await view()).toMatchObject({ result: { provider: 'secondary' } });
+  });
+});
