@@ -94,6 +94,7 @@ export class FleetCircuit implements Circuit {
       });
     if (won === true) return { kind: 'half-open' };
     this.#probe = 'none';
+    this.#local.probeEnded();
     if (won === undefined) return this.#local.availability();
     return {
       kind: 'open',
@@ -113,6 +114,7 @@ export class FleetCircuit implements Circuit {
       return await this.#sendProbe(task);
     } finally {
       this.#probe = 'none';
+      this.#local.probeEnded();
     }
   }
 

@@ -127,6 +127,7 @@ export class ProviderCircuit {
     } finally {
       this.#applying = false;
     }
+    this.#wakeProbeWaiters();
     this.#emit({ state: 'open', source: 'fleet', until, reason });
   }
 
@@ -154,6 +155,11 @@ export class ProviderCircuit {
       this.#holdForRetryAfter(error);
       return { kind: 'error', error };
     }
+  }
+
+  /** Wakes callers waiting for a probe: it settled elsewhere (the fleet's probe, a lost lease). */
+  probeEnded(): void {
+    this.#wakeProbeWaiters();
   }
 
   /** Resolves when a probe in flight settles (the breaker closes or reopens), or after `maxWaitMs`. */
