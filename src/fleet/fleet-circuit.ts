@@ -10,11 +10,11 @@ import {
   type ProviderCircuit,
 } from '../resilience/provider-circuit.js';
 import type { FleetRecord } from './fleet-record.js';
-import type { FleetStore } from './fleet-store.js';
+import type { FleetStore, ProbeAnswer } from './fleet-store.js';
 
 export interface FleetCircuitOptions {
   local: ProviderCircuit;
-  store: Pick<FleetStore, 'open' | 'close' | 'acquireProbe' | 'releaseProbe' | 'recordFailure'>;
+  store: Pick<FleetStore, 'open' | 'close' | 'acquireProbe' | 'releaseProbe' | 'recordFailure' | 'readOne'>;
   /** Distinct workers that must trip before the fleet opens. @defaultValue 1 */
   quorum: number;
   /** How long a trip counts towards the quorum (the breaker's rolling window). */
@@ -44,6 +44,8 @@ export class FleetCircuit implements Circuit {
   #open: FleetRecord | undefined;
   /** This process holds the probe lease; the next call is the probe. */
   #probe: 'none' | 'won' | 'in-flight' = 'none';
+  /** Until when another worker's probe lease runs (as last heard). */
+  #othersProbeUntil = 0;
 
   constructor(options: FleetCircuitOptions) {
     this.#local = options.local;
@@ -61,7 +63,11 @@ export class FleetCircuit implements Circuit {
       this.#open = record;
       this.#local.applyOpen(record.until ?? openUntilClosed, describe(record));
     } else {
+      // A closed record changes nothing for a process the fleet never opened: its own local trip
+      // (awaiting quorum, or made while Redis was away) stands.
+      if (!this.#open) return;
       this.#open = undefined;
+      this.#othersProbeUntil = 0;
       this.#local.applyClosed();
     }
   }
@@ -74,33 +80,45 @@ export class FleetCircuit implements Circuit {
   availability(): Availability {
     const open = this.#open;
     if (!open) return this.#local.availability();
+    const now = this.#now();
     const until = open.until ?? openUntilClosed;
-    if (this.#now() < until) return { kind: 'open', until, reason: describe(open) };
-    return this.#probe === 'none' ? { kind: 'half-open' } : { kind: 'probing' };
+    if (now < until) return { kind: 'open', until, reason: describe(open) };
+    if (this.#probe !== 'none') return { kind: 'probing' };
+    // Another worker holds the probe lease: open for us until it ends (no attempt spent meanwhile).
+    if (now < this.#othersProbeUntil) {
+      return {
+        kind: 'open',
+        until: this.#othersProbeUntil,
+        reason: `another worker is probing ${this.provider}`,
+      };
+    }
+    return { kind: 'half-open' };
   }
 
   async admit(): Promise<Availability> {
     const availability = this.availability();
     if (availability.kind !== 'half-open' || !this.#open) return availability;
     this.#probe = 'won';
-    const won = await this.#options.store
-      .acquireProbe(this.provider, this.#options.probeLeaseMs)
-      .catch((error: unknown) => {
-        this.#options.logger.warn(
-          { err: error, provider: this.provider },
-          'fleet unreachable: local breaker decides',
-        );
-        return undefined;
-      });
-    if (won === true) return { kind: 'half-open' };
+    let answer: ProbeAnswer;
+    try {
+      answer = await this.#options.store.acquireProbe(this.provider, this.#options.probeLeaseMs);
+    } catch (error) {
+      this.#probe = 'none';
+      this.#local.probeEnded();
+      this.#options.logger.warn(
+        { err: error, provider: this.provider },
+        'fleet unreachable: local breaker decides',
+      );
+      return this.#local.availability();
+    }
+    if (answer.won) return { kind: 'half-open' };
     this.#probe = 'none';
+    this.#othersProbeUntil = this.#now() + answer.leaseMs;
+    // The fleet may have moved on (closed, or reopened) without this process hearing of it.
+    if (answer.record) this.apply(answer.record);
+    else this.apply({ state: 'closed', since: this.#now(), worker: 'fleet' });
     this.#local.probeEnded();
-    if (won === undefined) return this.#local.availability();
-    return {
-      kind: 'open',
-      until: this.#now() + this.#options.probeLeaseMs,
-      reason: `another worker is probing ${this.provider}`,
-    };
+    return this.availability();
   }
 
   async call<T>(task: () => Promise<T>): Promise<CircuitCall<T>> {
@@ -140,34 +158,59 @@ export class FleetCircuit implements Circuit {
 
   /** The probe goes straight to the provider; its outcome is the fleet's, not one process's. */
   async #sendProbe<T>(task: () => Promise<T>): Promise<CircuitCall<T>> {
-    const store = this.#options.store;
     try {
       const value = await task();
-      await store.close(this.provider, { probe: true }).catch(() => undefined);
-      this.apply({ state: 'closed', since: this.#now(), worker: 'probe' });
+      await this.#settle(() => this.#options.store.close(this.provider, { probe: true }), {
+        state: 'closed',
+      });
       return { kind: 'ok', value };
     } catch (error) {
       if (CallAbortedError.is(error)) {
-        await store.releaseProbe(this.provider).catch(() => undefined);
+        await this.#options.store.releaseProbe(this.provider).catch(() => undefined);
       } else if (countsAgainstProvider(error)) {
         const retryAfterMs = ProviderError.is(error) ? (error.retryAfterMs ?? 0) : 0;
         const until = this.#now() + Math.max(this.#options.resetTimeoutMs, retryAfterMs);
         const reason = `probe failed: ${ProviderError.is(error) ? `${error.code} ${error.status ?? ''}`.trim() : 'error'}`;
-        await store.open(this.provider, { until, reason, force: true, probe: true }).catch(() => undefined);
-        this.apply({ state: 'open', since: this.#now(), until, reason, worker: 'probe' });
+        await this.#settle(
+          async () =>
+            (await this.#options.store.open(this.provider, { until, reason, force: true, probe: true })) ===
+            'opened',
+          { state: 'open', until, reason },
+        );
       } else {
         // The request was refused, but the provider answered: it is up.
-        await store.close(this.provider, { probe: true }).catch(() => undefined);
-        this.apply({ state: 'closed', since: this.#now(), worker: 'probe' });
+        await this.#settle(() => this.#options.store.close(this.provider, { probe: true }), {
+          state: 'closed',
+        });
       }
       return { kind: 'error', error };
     }
+  }
+
+  /**
+   * Records the probe's outcome fleet-wide and applies it here. When the fleet refused it (the lease
+   * was lost: someone opened or closed the provider by hand meanwhile), what the fleet says now is
+   * applied instead; when Redis is unreachable, the outcome is applied here alone.
+   */
+  async #settle(
+    write: () => Promise<boolean>,
+    outcome: { state: 'open'; until: number; reason: string } | { state: 'closed' },
+  ): Promise<void> {
+    const mine = { ...outcome, since: this.#now(), worker: 'probe' };
+    const accepted = await write().catch(() => undefined);
+    if (accepted !== false) {
+      this.apply(mine);
+      return;
+    }
+    const current = await this.#options.store.readOne(this.provider).catch(() => undefined);
+    this.apply(current ?? mine);
   }
 
   /** Each failure counts fleet-wide, so N workers trip after as many failures as one worker would. */
   #countFailure(error: unknown): void {
     const stats = this.#local.stats();
     const rate = stats.fires === 0 ? 100 : (stats.failures / stats.fires) * 100;
+    // opossum opens above the threshold; at it, not yet.
     this.#options.store
       .recordFailure(this.provider, {
         until: this.#now() + this.#options.resetTimeoutMs,
@@ -175,7 +218,7 @@ export class FleetCircuit implements Circuit {
         quorum: this.#options.quorum,
         windowMs: this.#options.windowMs,
         volume: this.#options.volumeThreshold,
-        eligible: rate >= this.#options.errorThresholdPercentage,
+        eligible: rate > this.#options.errorThresholdPercentage || rate === 100,
       })
       .catch((failure: unknown) => {
         this.#options.logger.warn(

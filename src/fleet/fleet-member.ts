@@ -3,6 +3,7 @@ import type { BreakwaterConfig, ProviderConfig } from '../config/schema.js';
 import type { Logger } from '../logging/logger.js';
 import { failFastConnectionOptions } from '../redis/connection.js';
 import type { ProviderCircuit } from '../resilience/provider-circuit.js';
+import type { DeferralWake } from '../worker/processor.js';
 import { FleetCircuit } from './fleet-circuit.js';
 import { FleetStore } from './fleet-store.js';
 import { FleetWaker } from './fleet-waker.js';
@@ -61,7 +62,7 @@ export class FleetMember {
       resetTimeoutMs: provider.breaker.resetTimeoutMs,
       volumeThreshold: provider.breaker.volumeThreshold,
       errorThresholdPercentage: provider.breaker.errorThresholdPercentage,
-      probeLeaseMs: provider.timeoutMs + 1_000,
+      probeLeaseMs: longestTimeout(this.#options.config, local.provider) + 1_000,
       logger: this.#options.logger,
       ...(this.#options.now ? { now: this.#options.now } : {}),
     });
@@ -87,17 +88,10 @@ export class FleetMember {
     );
   }
 
-  /** For the processor: remembers a deferred job; true when the fleet will wake it. */
-  readonly onDeferred = async (
-    jobId: string,
-    providers: readonly string[],
-    probeAt: number,
-  ): Promise<boolean> => {
-    if (!providers.some((provider) => this.#circuits.get(provider)?.fleetOpen())) return false;
-    return this.store.addDeferred(providers, jobId, probeAt).then(
-      () => true,
-      () => false,
-    );
+  /** For the processor: which deferred jobs the fleet will wake, and remembering them. */
+  readonly wake: DeferralWake = {
+    willWake: (providers) => providers.some((provider) => this.#circuits.get(provider)?.fleetOpen()),
+    register: (jobId, providers, probeAt) => this.store.addDeferred(providers, jobId, probeAt),
   };
 
   leave(): void {
@@ -105,4 +99,14 @@ export class FleetMember {
     this.#fleet?.leave();
     this.#redis.disconnect();
   }
+}
+
+/** The longest a call to the provider may take: its own timeout, or a route entry's longer one. */
+function longestTimeout(config: BreakwaterConfig, provider: string): number {
+  const entries = Object.values(config.routes).flat();
+  const own = config.providers[provider]?.timeoutMs ?? 0;
+  return Math.max(
+    own,
+    ...entries.filter((entry) => entry.provider === provider).map((entry) => entry.timeoutMs ?? 0),
+  );
 }

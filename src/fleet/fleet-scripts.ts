@@ -49,8 +49,10 @@ local provider, worker, now, untilMs, reason = ARGV[1], ARGV[2], tonumber(ARGV[3
 local quorum, windowMs, volume, eligible, channel = tonumber(ARGV[6]), ARGV[7], tonumber(ARGV[8]), ARGV[9], ARGV[10]
 local count = redis.call('INCR', KEYS[4])
 if count == 1 then redis.call('PEXPIRE', KEYS[4], windowMs) end
-redis.call('SADD', KEYS[2], worker)
-redis.call('PEXPIRE', KEYS[2], windowMs)
+if eligible == '1' then
+  redis.call('SADD', KEYS[2], worker)
+  redis.call('PEXPIRE', KEYS[2], windowMs)
+end
 if eligible ~= '1' or count < volume or redis.call('SCARD', KEYS[2]) < quorum then return 'counted' end
 local current = redis.call('HGET', KEYS[1], provider)
 if current and cjson.decode(current).state == 'open' then return 'already' end
@@ -79,16 +81,18 @@ return 1
 
 /**
  * KEYS: fleet hash, probe lease. ARGV: provider, worker, now, lease ttl ms.
- * Returns 1 when this worker may send the probe: the provider is open, its open period is over,
- * and nobody else holds the lease.
+ * Returns { won (1|0), the provider's record (JSON or false), the lease's remaining ms }: this worker
+ * may send the probe when the provider is open, its open period is over and nobody holds the lease.
  */
 export const acquireProbeScript = `
 local current = redis.call('HGET', KEYS[1], ARGV[1])
-if not current then return 0 end
+if not current then return { 0, false, 0 } end
 local record = cjson.decode(current)
-if record.state ~= 'open' or record['until'] == nil or record['until'] > tonumber(ARGV[3]) then return 0 end
-if redis.call('SET', KEYS[2], ARGV[2], 'NX', 'PX', ARGV[4]) then return 1 end
-return 0
+if record.state ~= 'open' or record['until'] == nil or record['until'] > tonumber(ARGV[3]) then
+  return { 0, current, 0 }
+end
+if redis.call('SET', KEYS[2], ARGV[2], 'NX', 'PX', ARGV[4]) then return { 1, current, tonumber(ARGV[4]) } end
+return { 0, current, redis.call('PTTL', KEYS[2]) }
 `;
 
 /** KEYS: probe lease. ARGV: worker. Releases the lease if this worker holds it. */

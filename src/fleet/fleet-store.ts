@@ -38,6 +38,13 @@ export interface FailureReport {
   eligible: boolean;
 }
 
+export interface ProbeAnswer {
+  won: boolean;
+  record?: FleetRecord;
+  /** While another worker holds the lease: how long it still runs. */
+  leaseMs: number;
+}
+
 export interface FleetStoreOptions {
   redis: Redis;
   /** The queue's key prefix (`bull:<queue>`): the fleet's keys live under it. */
@@ -121,10 +128,13 @@ export class FleetStore {
     return closed === 1;
   }
 
-  /** True when this worker won the right to send the provider's one half-open probe. */
-  async acquireProbe(provider: string, ttlMs: number): Promise<boolean> {
+  /**
+   * Asks for the provider's one half-open probe. When refused, says why: the fleet's current record
+   * (it may have closed meanwhile) and how long another worker's lease still runs.
+   */
+  async acquireProbe(provider: string, ttlMs: number): Promise<ProbeAnswer> {
     const [hash, , lease] = this.#keys(provider);
-    const won = await this.#redis.eval(
+    const [won, json, leaseMs] = (await this.#redis.eval(
       acquireProbeScript,
       2,
       hash,
@@ -133,8 +143,15 @@ export class FleetStore {
       this.worker,
       this.#now(),
       ttlMs,
-    );
-    return won === 1;
+    )) as [number, string | null, number];
+    const record = typeof json === 'string' ? parseFleetRecord(json) : undefined;
+    return { won: won === 1, ...(record ? { record } : {}), leaseMs: Math.max(0, leaseMs) };
+  }
+
+  /** The provider's record now. */
+  async readOne(provider: string): Promise<FleetRecord | undefined> {
+    const json = await this.#redis.hget(this.#hash, provider);
+    return json === null ? undefined : parseFleetRecord(json);
   }
 
   async releaseProbe(provider: string): Promise<void> {
@@ -147,8 +164,9 @@ export class FleetStore {
     const pipeline = this.#redis.pipeline();
     for (const provider of providers) {
       const key = this.#deferredKey(provider);
-      pipeline.zadd(key, until, jobId);
+      pipeline.zadd(key, Math.min(until, this.#now() + day), jobId);
       pipeline.zremrangebyscore(key, '-inf', this.#now() - day);
+      pipeline.pexpire(key, 2 * day);
     }
     await pipeline.exec();
   }
@@ -196,6 +214,7 @@ export class FleetStore {
     const subscriber = this.#redis.duplicate({
       enableOfflineQueue: true,
       maxRetriesPerRequest: null,
+      commandTimeout: undefined,
       lazyConnect: false,
     });
     subscriber.on('error', () => undefined);

@@ -65,7 +65,8 @@ export class FleetWaker {
 
   /** One job, fleet-wide, wakes when the open period ends: its call is the probe. */
   async #wakeProbeCarrier(provider: string, until: number): Promise<void> {
-    for (let tries = 0; tries < 5 && !this.#closed; tries++) {
+    // Ids of jobs that already ran (woken under another provider, or by their own timers) are skipped.
+    for (let tries = 0; tries < 20 && !this.#closed; tries++) {
       const ids = await this.#options.store
         .takeDeferred(provider, `probe-${until}`, leaseMs, 1)
         .catch(() => []);
@@ -84,7 +85,8 @@ export class FleetWaker {
       while (!this.#closed && !this.#options.isOpen(provider)) {
         const ids = await this.#options.store.takeDeferred(provider, `ramp-${since}`, leaseMs, batch);
         if (!ids || ids.length === 0) break;
-        for (const id of ids) if (await this.#options.promote(id)) woken += 1;
+        const promoted = await Promise.all(ids.map((id) => this.#options.promote(id)));
+        woken += promoted.filter(Boolean).length;
         batch = Math.min(batch * 2, this.#options.rampMaxBatch);
         await delay(this.#options.rampIntervalMs);
       }

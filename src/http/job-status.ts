@@ -1,13 +1,11 @@
 import type { Job, Queue } from 'bullmq';
 import { readProgress } from '../queue/deferral.js';
 import type { JobData } from '../queue/job-input.js';
+import { delayedScoreShift } from '../queue/promote-deferred.js';
 import type { JobResult } from '../worker/job-result.js';
 import type { JobState, JobView } from './schemas.js';
 
 type BreakwaterQueue = Queue<JobData, JobResult>;
-
-/** BullMQ keeps a delayed job's due time in the score, shifted left 12 bits for ordering. */
-const delayedScoreShift = 0x1000;
 
 /** Where a job is, as users see it; undefined when the id is unknown (or the job was removed). */
 export async function jobStatus(queue: BreakwaterQueue, id: string): Promise<JobView | undefined> {

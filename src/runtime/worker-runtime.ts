@@ -1,8 +1,8 @@
-import { Job } from 'bullmq';
 import type { LoadedConfig } from '../config/load-config.js';
 import { FleetMember } from '../fleet/fleet-member.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 import { AdapterFactory } from '../providers/create-adapter.js';
+import { promoteDeferred } from '../queue/promote-deferred.js';
 import { connectionOptions } from '../redis/connection.js';
 import { CircuitRegistry } from '../resilience/circuit-registry.js';
 import type { ProviderSimulator } from '../simulator/simulator.js';
@@ -69,15 +69,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
   const workerReady = new Promise<BreakwaterWorker['worker']>((resolve) => {
     workerCreated = resolve;
   });
-  await member.join(async (jobId) => {
-    const job = await Job.fromId(await workerReady, jobId);
-    return job
-      ? job.promote().then(
-          () => true,
-          () => false,
-        )
-      : false;
-  });
+  await member.join(async (jobId) => promoteDeferred(await workerReady, jobId));
   const breakwater = createBreakwaterWorker({
     config,
     connection: connectionOptions(options.redisUrl),
@@ -87,7 +79,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     ...(options.closeGraceMs === undefined ? {} : { closeGraceMs: options.closeGraceMs }),
     ...(options.now ? { now: options.now } : {}),
     ...(options.deferralJitterMs === undefined ? {} : { deferralJitterMs: options.deferralJitterMs }),
-    onDeferred: member.onDeferred,
+    wake: member.wake,
   });
   workerCreated(breakwater.worker);
   logger.info(

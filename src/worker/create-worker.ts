@@ -17,7 +17,7 @@ export interface BreakwaterWorkerOptions {
   now?: () => number;
   random?: () => number;
   deferralJitterMs?: number;
-  onDeferred?: ProcessorDeps['onDeferred'];
+  wake?: ProcessorDeps['wake'];
   /** In-flight jobs get this long to finish on close before their calls are aborted. @defaultValue 30000 */
   closeGraceMs?: number;
   prefix?: string;
@@ -52,7 +52,7 @@ export function createBreakwaterWorker(options: BreakwaterWorkerOptions): Breakw
     ...(options.now ? { now: options.now } : {}),
     ...(options.random ? { random: options.random } : {}),
     ...(options.deferralJitterMs === undefined ? {} : { deferralJitterMs: options.deferralJitterMs }),
-    ...(options.onDeferred ? { onDeferred: options.onDeferred } : {}),
+    ...(options.wake ? { wake: options.wake } : {}),
   });
   worker = new Worker<JobData, JobResult>(
     options.config.queue.name,

@@ -24,11 +24,15 @@ export interface ProcessorDeps {
   random?: () => number;
   /** Spread of deferred jobs' wake-up times, so a recovering provider is not hit all at once. @defaultValue 1000 */
   deferralJitterMs?: number;
-  /**
-   * Registers a deferred job to be woken when one of its providers recovers. True when that will
-   * happen (the fleet knows the provider is open): the job's own timer is then only a safety net.
-   */
-  onDeferred?: (jobId: string, providers: readonly string[], probeAt: number) => Promise<boolean>;
+  /** Wakes deferred jobs when a provider recovers (the fleet); without it, jobs sleep on their timers. */
+  wake?: DeferralWake;
+}
+
+export interface DeferralWake {
+  /** Whether a recovery of one of these providers will be broadcast (the fleet knows they are open). */
+  willWake(providers: readonly string[]): boolean;
+  /** Remembers a deferred job under its providers, once it sits in the delayed set. */
+  register(jobId: string, providers: readonly string[], probeAt: number): Promise<void>;
 }
 
 /** The longest the queue is paused at once while every provider is open; then it is looked at again. */
@@ -107,7 +111,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       throw new UnrecoverableError(`deadline exceeded while every provider was unavailable: ${reason}`);
     }
     const providers = [...new Set(outcome.attempts.map((attempt) => attempt.provider))];
-    const wakeable = await (deps.onDeferred?.(String(job.id), providers, outcome.until) ?? false);
+    const wakeable = deps.wake?.willWake(providers) ?? false;
     // Woken by the fleet when a provider recovers, the job's own timer is a late safety net.
     const safetyMs = wakeable ? deps.config.queue.deferralSafetyMs : 0;
     const until = Math.min(
@@ -124,6 +128,12 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       job.updateProgress({ deferrals, deferredUntil: until, reason, lastAttempts: outcome.attempts }),
       job.moveToDelayed(until, token),
     ]);
+    if (wakeable) {
+      // Registered only now that the job is delayed, so a waker cannot find it still active.
+      await deps.wake?.register(String(job.id), providers, outcome.until).catch((error: unknown) => {
+        log.warn({ err: error }, 'deferred job not registered for early wake: its own timer will wake it');
+      });
+    }
     await pauseIfEveryProviderOpen();
     throw new DelayedError(`deferred until ${new Date(until).toISOString()}`);
   }

@@ -47,12 +47,18 @@ describe('the fleet store', () => {
     const workers = Array.from({ length: 6 }, (_, i) => store(`w${i}`, () => now));
     const [first] = workers;
     await first!.open('openai', { until: now + 1_000, reason: 'breaker open' });
-    expect(await Promise.all(workers.map((w) => w.acquireProbe('openai', 5_000)))).toEqual(
-      Array(6).fill(false),
-    );
+    const early = await Promise.all(workers.map((w) => w.acquireProbe('openai', 5_000)));
+    expect(early.map((answer) => answer.won)).toEqual(Array(6).fill(false));
+    expect(early[0]?.record).toMatchObject({ state: 'open' });
     now += 1_000;
-    const won = await Promise.all(workers.map((w) => w.acquireProbe('openai', 5_000)));
+    const answers = await Promise.all(workers.map((w) => w.acquireProbe('openai', 5_000)));
+    const won = answers.map((answer) => answer.won);
     expect(won.filter(Boolean)).toHaveLength(1);
+    // The others learn how long the winner's lease runs.
+    for (const answer of answers.filter((entry) => !entry.won)) {
+      expect(answer.leaseMs).toBeGreaterThan(4_000);
+      expect(answer.leaseMs).toBeLessThanOrEqual(5_000);
+    }
 
     const winner = workers[won.indexOf(true)]!;
     const loser = workers[won.indexOf(false)]!;
@@ -71,7 +77,7 @@ describe('the fleet store', () => {
       manual: { by: 'ops', reason: 'maintenance' },
     });
     now += 3_600_000;
-    expect(await worker.acquireProbe('openai', 5_000)).toBe(false);
+    expect((await worker.acquireProbe('openai', 5_000)).won).toBe(false);
     expect(await worker.open('openai', { until: now + 1_000, reason: 'breaker open' })).toBe('already');
     expect((await worker.read()).get('openai')).toMatchObject({
       state: 'open',

@@ -6,8 +6,8 @@ import { createLogger } from '../../src/logging/logger.js';
 import { ProviderError } from '../../src/providers/provider-error.js';
 import { failFastConnectionOptions } from '../../src/redis/connection.js';
 import { ProviderCircuit } from '../../src/resilience/provider-circuit.js';
-import { DedicatedRedis, freePort } from '../support/redis-server.js';
-import { WorkerHarness } from '../support/worker-harness.js';
+import { freePort } from '../support/redis-server.js';
+import { redisUrl, WorkerHarness } from '../support/worker-harness.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -57,19 +57,16 @@ describe('the fleet when Redis is unreachable', () => {
     expect((await circuit.admit()).kind).toBe('open');
   });
 
-  it('after Redis comes back, a process reads the state it missed', async () => {
-    const redis = await new DedicatedRedis().start(['--appendonly', 'yes']);
-    cleanups.push(() => redis.stop());
-    const harness = await new WorkerHarness({ url: redis.url }).start();
+  it('after its subscription drops, a process reads the state it missed', async () => {
+    const harness = await new WorkerHarness().start();
     cleanups.push(() => harness.stop());
     expect(harness.circuits.get('primary').availability().kind).toBe('closed');
+    const admin = new Redis(redisUrl);
+    cleanups.push(() => admin.disconnect());
 
-    await redis.stop();
-    await redis.start(['--appendonly', 'yes']);
-    // Changed while the worker was still reconnecting: the broadcast reached nobody.
-    const writer = redis.client();
-    cleanups.push(() => writer.disconnect());
-    await new FleetStore({ redis: writer, keyPrefix: `bull:${harness.queueName}`, worker: 'ops' }).open(
+    // The subscription drops; the change is made (and broadcast to nobody) before it is back.
+    await admin.client('KILL', 'TYPE', 'pubsub');
+    await new FleetStore({ redis: admin, keyPrefix: `bull:${harness.queueName}`, worker: 'ops' }).open(
       'primary',
       {
         until: undefined,
@@ -78,6 +75,10 @@ describe('the fleet when Redis is unreachable', () => {
         manual: { by: 'ops', reason: 'maintenance' },
       },
     );
+    expect(await admin.pubsub('NUMSUB', `bull:${harness.queueName}:breakwater:fleet-events`)).toEqual([
+      `bull:${harness.queueName}:breakwater:fleet-events`,
+      0,
+    ]);
     await expect
       .poll(() => harness.circuits.get('primary').availability().kind, { timeout: 10_000 })
       .toBe('open');

@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { FleetCircuit } from '../../src/fleet/fleet-circuit.js';
+import { FleetStore } from '../../src/fleet/fleet-store.js';
+import { createLogger } from '../../src/logging/logger.js';
+import { ProviderCircuit } from '../../src/resilience/provider-circuit.js';
+import { redisUrl } from '../support/worker-harness.js';
+
+const prefix = `bull:test-${randomUUID()}`;
+const redis = new Redis(redisUrl);
+const circuits: FleetCircuit[] = [];
+afterEach(async () => {
+  for (const circuit of circuits.splice(0)) circuit.shutdown();
+  const keys = await redis.keys(`${prefix}:*`);
+  if (keys.length > 0) await redis.del(...keys);
+});
+
+function circuit(worker: string, now: () => number): FleetCircuit {
+  const breaker = {
+    errorThresholdPercentage: 50,
+    volumeThreshold: 2,
+    rollingWindowMs: 10_000,
+    resetTimeoutMs: 1_000,
+    quorum: 1,
+  };
+  const created = new FleetCircuit({
+    local: new ProviderCircuit({ provider: 'primary', breaker, now }),
+    store: new FleetStore({ redis, keyPrefix: prefix, worker, now }),
+    quorum: 1,
+    windowMs: 10_000,
+    resetTimeoutMs: 1_000,
+    volumeThreshold: 2,
+    errorThresholdPercentage: 50,
+    probeLeaseMs: 5_000,
+    logger: createLogger({ level: 'silent' }),
+    now,
+  });
+  circuits.push(created);
+  return created;
+}
+
+afterAll(() => redis.disconnect());
+
+describe('a fleet circuit asking for the probe', () => {
+  it('learns from the refusal that the fleet closed meanwhile (a missed broadcast), instead of staying open', async () => {
+    let now = Date.now();
+    const store = new FleetStore({ redis, keyPrefix: prefix, worker: 'ops', now: () => now });
+    const a = circuit('a', () => now);
+    a.apply({ state: 'open', since: now, until: now + 1_000, reason: 'breaker open: 503', worker: 'b' });
+    await store.close('primary', { manual: { by: 'ops', reason: 'fixed' } });
+    now += 1_000;
+    expect(a.availability().kind).toBe('half-open');
+    expect((await a.admit()).kind).toBe('closed');
+  });
+
+  it('while another worker holds the lease, reads open until it ends, so jobs defer instead of failing', async () => {
+    let now = Date.now();
+    const [a, b] = [circuit('a', () => now), circuit('b', () => now)];
+    const store = new FleetStore({ redis, keyPrefix: prefix, worker: 'x', now: () => now });
+    await store.open('primary', { until: now + 1_000, reason: 'breaker open: 503', force: true });
+    const record = (await store.read()).get('primary')!;
+    a.apply(record);
+    b.apply(record);
+    now += 1_000;
+    expect((await a.admit()).kind).toBe('half-open');
+    const other = await b.admit();
+    expect(other).toMatchObject({ kind: 'open', reason: 'another worker is probing primary' });
+    expect(b.availability().kind).toBe('open');
+  });
+});
