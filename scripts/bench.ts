@@ -1,0 +1,54 @@
+/**
+ * `npm run bench`: Breakwater's speed and outage behaviour, each figure a ratio against raw BullMQ
+ * measured in the same run (or a count). Prints a table and writes JSON to bench-results/.
+ *   npm run bench -- --jobs 2000 --workers 4 --only worker,submission
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { parseArgs } from 'node:util';
+import { validateConfig } from '../src/config/load-config.js';
+import { redisUrl } from '../src/redis/connection.js';
+import { failover } from './bench/failover.js';
+import { type BenchRow, formatTable } from './bench/stats.js';
+import { submission } from './bench/submission.js';
+import { workerPath } from './bench/worker-path.js';
+
+const { values } = parseArgs({
+  options: {
+    jobs: { type: 'string', default: '2000' },
+    workers: { type: 'string', default: '4' },
+    only: { type: 'string' },
+  },
+});
+const jobs = Number(values.jobs);
+const workers = Number(values.workers);
+const only = values.only ? new Set(values.only.split(',')) : undefined;
+const url = redisUrl();
+const config = validateConfig(
+  {
+    providers: { instant: { type: 'simulated' } },
+    routes: { default: [{ provider: 'instant', model: 'gpt-4.1-mini' }] },
+  },
+  'bench',
+  {},
+).config;
+
+const suites: Record<string, () => Promise<BenchRow[]>> = {
+  worker: async () => [await workerPath(config, url, jobs)],
+  submission: () => submission(config, url, jobs),
+  failover: () => failover(url, Math.min(jobs, 500)),
+};
+
+const rows: BenchRow[] = [];
+for (const [name, suite] of Object.entries(suites)) {
+  if (only && !only.has(name)) continue;
+  process.stderr.write(`bench: ${name}…\n`);
+  rows.push(...(await suite()));
+}
+process.stdout.write(`${formatTable(rows)}\n`);
+const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version };
+mkdirSync('bench-results', { recursive: true });
+const file = `bench-results/bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
+writeFileSync(file, `${JSON.stringify({ jobs, workers, machine, rows }, null, 2)}\n`);
+process.stderr.write(`bench: written ${file}\n`);
+process.exit(0);

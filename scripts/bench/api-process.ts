@@ -1,0 +1,59 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BreakwaterConfig } from '../../src/config/schema.js';
+
+export interface ApiProcess {
+  url: string;
+  close(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/** `workers/api.ts` as a child process on a free port, with this config; resolves once it answers. */
+export async function startApiProcess(config: BreakwaterConfig, redisUrl: string): Promise<ApiProcess> {
+  const file = join(mkdtempSync(join(tmpdir(), 'breakwater-bench-')), 'breakwater.json');
+  writeFileSync(
+    file,
+    JSON.stringify({ providers: config.providers, routes: config.routes, queue: config.queue }),
+  );
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'workers/api.ts'], {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      REDIS_URL: redisUrl,
+      BREAKWATER_CONFIG: file,
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const ready = await fetch(`${url}/readyz`).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (ready) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return {
+    url,
+    close: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
