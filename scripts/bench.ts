@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { validateConfig } from '../src/config/load-config.js';
 import { redisUrl } from '../src/redis/connection.js';
 import { failover } from './bench/failover.js';
+import { outage } from './bench/outage.js';
 import { type BenchRow, formatTable } from './bench/stats.js';
 import { submission } from './bench/submission.js';
 import { workerPath } from './bench/worker-path.js';
@@ -18,6 +19,7 @@ const { values } = parseArgs({
     jobs: { type: 'string', default: '2000' },
     workers: { type: 'string', default: '4' },
     only: { type: 'string' },
+    backlog: { type: 'string', default: '10000' },
   },
 });
 const jobs = Number(values.jobs);
@@ -37,6 +39,7 @@ const suites: Record<string, () => Promise<BenchRow[]>> = {
   worker: async () => [await workerPath(config, url, jobs)],
   submission: () => submission(config, url, jobs),
   failover: () => failover(url, Math.min(jobs, 500)),
+  outage: () => outage(Number(values.backlog), workers),
 };
 
 const rows: BenchRow[] = [];
