@@ -12,6 +12,7 @@ import { failover } from './bench/failover.js';
 import { outage } from './bench/outage.js';
 import { type BenchRow, formatTable } from './bench/stats.js';
 import { submission } from './bench/submission.js';
+import { wastedCalls } from './bench/wasted-calls.js';
 import { workerPath } from './bench/worker-path.js';
 
 const { values } = parseArgs({
@@ -40,6 +41,7 @@ const suites: Record<string, () => Promise<BenchRow[]>> = {
   submission: () => submission(config, url, jobs),
   failover: () => failover(url, Math.min(jobs, 500)),
   outage: () => outage(Number(values.backlog), workers),
+  'wasted-calls': async () => [await wastedCalls(workers)],
 };
 
 const rows: BenchRow[] = [];
