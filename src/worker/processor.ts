@@ -53,9 +53,15 @@ export function createProcessor(deps: ProcessorDeps): Processor {
   const random = deps.random ?? Math.random;
   const jitterMs = deps.deferralJitterMs ?? 1_000;
   let pausedUntil = 0;
+  const debug = deps.logger.isLevelEnabled('debug');
 
   return async (job, token, signal) => {
-    const log = deps.logger.child({ jobId: job.id });
+    // Most jobs log nothing: the child logger is made only when something is said.
+    let child: Logger | undefined;
+    const log = () => {
+      child ??= deps.logger.child({ jobId: job.id });
+      return child;
+    };
     const validation = validateJob(job.data, deps.config);
     if (validation.kind === 'invalid') {
       throw new UnrecoverableError(new JobValidationError(validation.problems).message);
@@ -73,7 +79,9 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       adapter: deps.adapter,
       now,
       ...(signal ? { signal } : {}),
-      onAttempt: (attempt) => logAttempt(log, attempt),
+      onAttempt: (attempt) => {
+        if (attempt.outcome !== 'ok' || debug) logAttempt(log, attempt);
+      },
     });
 
     switch (outcome.kind) {
@@ -103,7 +111,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     data: JobData,
     outcome: Extract<ChainOutcome, { kind: 'all-open' }>,
     deadline: number | undefined,
-    log: Logger,
+    log: () => Logger,
   ): Promise<never> {
     const reason = outcome.reasons.join(', ');
     if (data.onAllOpen === 'fail') throw new UnrecoverableError(`every provider is unavailable: ${reason}`);
@@ -121,7 +129,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     );
     const progress = readProgress(job.progress);
     const deferrals = progress.deferrals + 1;
-    log.info({ deferrals, until: new Date(until).toISOString() }, 'job deferred: every provider open');
+    log().info({ deferrals, until: new Date(until).toISOString() }, 'job deferred: every provider open');
     // Issued together: one round trip on the shared connection instead of three.
     await Promise.all([
       job.log(`deferred #${deferrals} until ${new Date(until).toISOString()}: ${reason}`),
@@ -131,7 +139,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     if (wakeable) {
       // Registered only now that the job is delayed, so a waker cannot find it still active.
       await deps.wake?.register(String(job.id), providers, outcome.until).catch((error: unknown) => {
-        log.warn({ err: error }, 'deferred job not registered for early wake: its own timer will wake it');
+        log().warn({ err: error }, 'deferred job not registered for early wake: its own timer will wake it');
       });
     }
     await pauseIfEveryProviderOpen();
@@ -192,7 +200,7 @@ function summarise(attempts: AttemptRecord[]): string {
     .join('; ');
 }
 
-function logAttempt(log: Logger, attempt: AttemptRecord): void {
+function logAttempt(log: () => Logger, attempt: AttemptRecord): void {
   const fields = {
     provider: attempt.provider,
     model: attempt.model,
@@ -202,13 +210,13 @@ function logAttempt(log: Logger, attempt: AttemptRecord): void {
     status: attempt.status,
   };
   if (attempt.outcome === 'auth') {
-    log.error(
+    log().error(
       { ...fields, error: attempt.error },
       `provider ${attempt.provider} is misconfigured: its credentials were refused`,
     );
   } else if (attempt.outcome === 'retryable' || attempt.outcome === 'rejected') {
-    log.warn({ ...fields, error: attempt.error }, 'provider call failed');
+    log().warn({ ...fields, error: attempt.error }, 'provider call failed');
   } else {
-    log.debug(fields, 'provider attempt');
+    log().debug(fields, 'provider attempt');
   }
 }
