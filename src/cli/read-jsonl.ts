@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { fieldProblems } from '../queue/field-problems.js';
 import { type JobInput, jobInputSchema } from '../queue/job-input.js';
 
 export interface JobLine {
@@ -44,14 +44,12 @@ export function parseJobLines(text: string): ParsedJobs {
     }
     const parsed = jobInputSchema.safeParse(value);
     if (parsed.success) jobs.push({ line, text: raw, job: value as JobInput });
-    else bad.push({ line, text: raw, problems: parsed.error.issues.flatMap(describe) });
+    else {
+      const problems = fieldProblems(parsed.error, '(line)').map(
+        (problem) => `${problem.path}: ${problem.message}`,
+      );
+      bad.push({ line, text: raw, problems });
+    }
   }
   return { jobs, bad };
-}
-
-function describe(issue: z.core.$ZodIssue): string[] {
-  const path = issue.path.map(String);
-  if (issue.code === 'unrecognized_keys')
-    return issue.keys.map((key) => `${[...path, key].join('.')}: unknown field`);
-  return [`${path.length > 0 ? path.join('.') : '(line)'}: ${issue.message}`];
 }

@@ -7,6 +7,7 @@ import {
   type CircuitCall,
   type CircuitTransition,
   countsAgainstProvider,
+  describeFailure,
   type ProviderCircuit,
 } from '../resilience/provider-circuit.js';
 import type { FleetRecord } from './fleet-record.js';
@@ -170,7 +171,7 @@ export class FleetCircuit implements Circuit {
       } else if (countsAgainstProvider(error)) {
         const retryAfterMs = ProviderError.is(error) ? (error.retryAfterMs ?? 0) : 0;
         const until = this.#now() + Math.max(this.#options.resetTimeoutMs, retryAfterMs);
-        const reason = `probe failed: ${ProviderError.is(error) ? `${error.code} ${error.status ?? ''}`.trim() : 'error'}`;
+        const reason = `probe failed: ${describeFailure(error)}`;
         await this.#settle(
           async () =>
             (await this.#options.store.open(this.provider, { until, reason, force: true, probe: true })) ===
@@ -214,7 +215,7 @@ export class FleetCircuit implements Circuit {
     this.#options.store
       .recordFailure(this.provider, {
         until: this.#now() + this.#options.resetTimeoutMs,
-        reason: `breaker open: ${ProviderError.is(error) ? `${error.code} ${error.status ?? ''}`.trim() : 'error'}`,
+        reason: `breaker open: ${describeFailure(error)}`,
         quorum: this.#options.quorum,
         windowMs: this.#options.windowMs,
         volume: this.#options.volumeThreshold,

@@ -1,7 +1,7 @@
 import type { Job, Queue } from 'bullmq';
 import { readProgress } from '../queue/deferral.js';
 import type { JobData } from '../queue/job-input.js';
-import { delayedScoreShift } from '../queue/promote-deferred.js';
+import { delayedDueAt } from '../queue/promote-deferred.js';
 import type { JobResult } from '../worker/job-result.js';
 import type { JobState, JobView } from './schemas.js';
 
@@ -15,14 +15,8 @@ export async function jobStatus(queue: BreakwaterQueue, id: string): Promise<Job
   if (bullState === 'unknown') return undefined;
   const job = await queue.getJob(id);
   if (!job) return undefined;
-  const dueAt = bullState === 'delayed' ? await delayedUntil(queue, id) : undefined;
+  const dueAt = bullState === 'delayed' ? await delayedDueAt(queue, id) : undefined;
   return viewOf(job, bullState, dueAt);
-}
-
-async function delayedUntil(queue: BreakwaterQueue, id: string): Promise<number | undefined> {
-  const client = await queue.client;
-  const score = await client.zscore(queue.keys.delayed as string, id);
-  return score === null ? undefined : Math.floor(Number(score) / delayedScoreShift);
 }
 
 function viewOf(job: Job<JobData, JobResult>, bullState: string, dueAt: number | undefined): JobView {

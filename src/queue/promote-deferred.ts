@@ -2,7 +2,17 @@ import { Job, type Worker } from 'bullmq';
 import { readProgress } from './deferral.js';
 
 /** BullMQ keeps a delayed job's due time in the score, shifted left 12 bits for ordering. */
-export const delayedScoreShift = 0x1000;
+const delayedScoreShift = 0x1000;
+
+/** When a delayed job is due (epoch ms), from the queue's delayed set; undefined when it is not there. */
+export async function delayedDueAt(
+  queue: Pick<Worker, 'client' | 'keys'>,
+  jobId: string,
+): Promise<number | undefined> {
+  const client = await queue.client;
+  const score = await client.zscore(queue.keys.delayed as string, jobId);
+  return score === null ? undefined : Math.floor(Number(score) / delayedScoreShift);
+}
 
 /**
  * Wakes a deferred job now. Only a job that still sits in the delayed set at exactly the time its
@@ -11,9 +21,7 @@ export const delayedScoreShift = 0x1000;
 export async function promoteDeferred(worker: Worker, jobId: string): Promise<boolean> {
   const job = await Job.fromId(worker, jobId);
   if (!job) return false;
-  const client = await worker.client;
-  const score = await client.zscore(worker.keys.delayed as string, jobId);
-  const dueAt = score === null ? undefined : Math.floor(Number(score) / delayedScoreShift);
+  const dueAt = await delayedDueAt(worker, jobId);
   if (dueAt === undefined || dueAt !== readProgress(job.progress).deferredUntil) return false;
   return job.promote().then(
     () => true,

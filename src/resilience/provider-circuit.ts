@@ -225,7 +225,8 @@ export function countsAgainstProvider(error: unknown): boolean {
   return !CallAbortedError.is(error);
 }
 
-function describeFailure(error: unknown): string {
+/** A failure in a few words for reasons and logs: `overloaded 503`, `network`. */
+export function describeFailure(error: unknown): string {
   if (ProviderError.is(error)) return `${error.code}${error.status ? ` ${error.status}` : ''}`;
   return error instanceof Error ? error.name : 'error';
 }

@@ -2,6 +2,7 @@ import type { Job, Queue } from 'bullmq';
 import { Router } from 'express';
 import type { BreakwaterConfig } from '../../config/schema.js';
 import { cancelJob } from '../../queue/cancel-job.js';
+import { fieldProblems } from '../../queue/field-problems.js';
 import { IdempotencyConflictError } from '../../queue/idempotency.js';
 import type { JobData } from '../../queue/job-input.js';
 import { type FieldProblem, JobValidationError } from '../../queue/job-validation-error.js';
@@ -39,12 +40,7 @@ export function jobRoutes({ queue, config }: JobRoutesOptions): Router {
   router.post('/jobs/bulk', async (request, response) => {
     const parsed = bulkRequestSchema.safeParse(request.body);
     if (!parsed.success) {
-      throw new JobValidationError(
-        parsed.error.issues.map((issue) => ({
-          path: issue.path.join('.') || '(body)',
-          message: issue.message,
-        })),
-      );
+      throw new JobValidationError(fieldProblems(parsed.error));
     }
     try {
       const jobs = await enqueueJobs(queue, config, parsed.data.jobs);

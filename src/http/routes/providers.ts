@@ -4,6 +4,7 @@ import type { BreakwaterConfig } from '../../config/schema.js';
 import type { FleetRecord } from '../../fleet/fleet-record.js';
 import type { FleetStore } from '../../fleet/fleet-store.js';
 import type { Logger } from '../../logging/logger.js';
+import { fieldProblems } from '../../queue/field-problems.js';
 import { JobValidationError } from '../../queue/job-validation-error.js';
 import { HttpError } from '../http-error.js';
 import { closeRequestSchema, openRequestSchema, type ProviderStatus } from '../schemas.js';
@@ -66,13 +67,7 @@ export function providerRoutes({ config, fleet, logger, now = Date.now }: Provid
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   const parsed = schema.safeParse(body ?? {});
   if (parsed.success) return parsed.data;
-  throw new JobValidationError(
-    parsed.error.issues.map((issue) => ({
-      path: issue.path.map(String).join('.') || '(body)',
-      message:
-        issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.join(', ')}` : issue.message,
-    })),
-  );
+  throw new JobValidationError(fieldProblems(parsed.error));
 }
 
 /** A provider as the fleet sees it; an open record whose probe time has passed reads half-open. */
