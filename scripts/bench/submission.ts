@@ -4,7 +4,8 @@ import type { BreakwaterConfig } from '../../src/config/schema.js';
 import { jobOptions } from '../../src/queue/job-options.js';
 import { removeQueue } from '../../src/queue/remove-queue.js';
 import { connectionOptions } from '../../src/redis/connection.js';
-import { startApiProcess } from './api-process.js';
+import { startApiProcess, startServerProcess } from './api-process.js';
+import { jsonPoster } from './http-client.js';
 import { type BenchRow, median } from './stats.js';
 
 const job = (i: number) => ({ prompt: `Classify ticket ${i}: the invoice is wrong` });
@@ -42,14 +43,12 @@ export async function submission(
   const api = await startApiProcess(config, redisUrl);
   const batch = 500;
   const clients = 32;
+  const bare = await startServerProcess('scripts/bench/bare-http-server.ts', {});
+  const client = jsonPoster(api.url, clients);
+  const bareClient = jsonPoster(bare.url, clients);
   const post = async (path: string, body: unknown) => {
-    const response = await fetch(`${api.url}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    if (response.status !== 202) throw new Error(`${path} answered ${response.status}`);
-    await response.arrayBuffer();
+    const status = await client.post(path, body);
+    if (status !== 202) throw new Error(`${path} answered ${status}`);
   };
   const options = jobOptions({ ...job(0), onAllOpen: 'defer' }, config.queue);
   const rawBulk = () =>
@@ -75,23 +74,30 @@ export async function submission(
   const rawSingle = () =>
     timed(() => concurrently(jobs, clients, (i) => queue.add('completion', job(i), options)));
   const apiSingle = () => timed(() => concurrently(jobs, clients, (i) => post('/v1/jobs', job(i))));
+  const bareSingle = () =>
+    timed(() => concurrently(jobs, clients, (i) => bareClient.post('/v1/jobs', job(i))));
 
   const results = {
     rawBulk: [] as number[],
     apiBulk: [] as number[],
     rawSingle: [] as number[],
     apiSingle: [] as number[],
+    bareSingle: [] as number[],
   };
   await apiSingle();
   await rawSingle();
+  await bareSingle();
   for (let run = 0; run < 3; run++) {
     results.rawBulk.push(jobs / (await rawBulk()));
     results.apiBulk.push(jobs / (await apiBulk()));
     results.rawSingle.push(jobs / (await rawSingle()));
     results.apiSingle.push(jobs / (await apiSingle()));
+    results.bareSingle.push(jobs / (await bareSingle()));
     await queue.obliterate({ force: true });
   }
-  await api.close();
+  client.close();
+  bareClient.close();
+  await Promise.all([api.close(), bare.close()]);
   await removeQueue(queue);
   const row = (label: string, breakwater: number[], raw: number[], target: number): BenchRow => {
     const ratio = median(breakwater) / median(raw);
@@ -113,5 +119,14 @@ export async function submission(
       0.7,
     ),
     row(`POST /v1/jobs vs add (${jobs} jobs, ${clients} clients)`, results.apiSingle, results.rawSingle, 0.5),
+    {
+      ...row(
+        `POST /v1/jobs vs bare Express answering 202 (HTTP ceiling, ${clients} clients)`,
+        results.apiSingle,
+        results.bareSingle,
+        0.5,
+      ),
+      note: 'the same requests to Express 5 with express.json() and no validation or Redis',
+    },
   ];
 }

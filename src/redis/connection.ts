@@ -33,5 +33,6 @@ export function failFastConnectionOptions(url: string, commandTimeoutMs = 5_000)
     maxRetriesPerRequest: 1,
     enableOfflineQueue: false,
     commandTimeout: commandTimeoutMs,
+    enableAutoPipelining: true,
   };
 }
