@@ -92,7 +92,13 @@ export class FleetMember {
   readonly wake: DeferralWake = {
     willWake: (providers) => providers.some((provider) => this.#circuits.get(provider)?.fleetOpen()),
     register: (jobId, providers, probeAt) => this.store.addDeferred(providers, jobId, probeAt),
+    forget: (jobId, providers) => this.store.forgetDeferred(providers, jobId),
   };
+
+  /** The member's Redis connection (fleet state, wake-ups, stats). */
+  get redis(): Redis {
+    return this.#redis;
+  }
 
   leave(): void {
     this.#waker?.close();

@@ -171,6 +171,22 @@ export class FleetStore {
     await pipeline.exec();
   }
 
+  /** Forgets a deferred job that runs again (woken by its own timer, or taken by a waker). */
+  async forgetDeferred(providers: readonly string[], jobId: string): Promise<void> {
+    if (providers.length === 0) return;
+    const pipeline = this.#redis.pipeline();
+    for (const provider of providers) pipeline.zrem(this.#deferredKey(provider), jobId);
+    await pipeline.exec();
+  }
+
+  /** How many jobs are deferred with each of these providers in their chain. */
+  async deferredCounts(providers: readonly string[]): Promise<Map<string, number>> {
+    const pipeline = this.#redis.pipeline();
+    for (const provider of providers) pipeline.zcard(this.#deferredKey(provider));
+    const replies = (await pipeline.exec()) ?? [];
+    return new Map(providers.map((provider, index) => [provider, Number(replies[index]?.[1] ?? 0)]));
+  }
+
   /**
    * Pops up to `count` jobs deferred on the provider, under a lease named `lease` (one waker at a
    * time, fleet-wide). Returns undefined when another worker holds the lease.

@@ -3,7 +3,10 @@ import express, { type Express } from 'express';
 import type { BreakwaterConfig } from '../config/schema.js';
 import type { FleetStore } from '../fleet/fleet-store.js';
 import type { Logger } from '../logging/logger.js';
+import { createMetricsRegistry } from '../metrics/metrics-registry.js';
 import type { JobData } from '../queue/job-input.js';
+import { readSnapshot } from '../stats/read-snapshot.js';
+import type { StatsStore } from '../stats/stats-store.js';
 import type { JobResult } from '../worker/job-result.js';
 import { requireToken } from './auth.js';
 import { boardPath, boardRouter } from './board.js';
@@ -14,11 +17,14 @@ import { requireJson } from './require-json.js';
 import { healthRoutes } from './routes/health.js';
 import { jobRoutes } from './routes/jobs.js';
 import { providerRoutes } from './routes/providers.js';
+import { statsRoutes } from './routes/stats.js';
 
 export interface AppOptions {
   config: BreakwaterConfig;
   queue: Queue<JobData, JobResult>;
   fleet: FleetStore;
+  /** The fleet's call, token and cost totals. */
+  stats: StatsStore;
   logger: Logger;
   /** Resolves when Redis answers (for /readyz). */
   pingRedis: () => Promise<unknown>;
@@ -47,12 +53,19 @@ export function createApp(options: AppOptions): Express {
     response.type('html').send(docsPage);
   });
 
+  const snapshot = () => readSnapshot({ config, queue, fleet: options.fleet, stats: options.stats });
+  const metrics = createMetricsRegistry(snapshot);
+  app.get('/metrics', requireToken({ token }), async (_request, response) => {
+    response.type(metrics.contentType).send(await metrics.metrics());
+  });
+
   const v1 = express.Router();
   v1.use(requireToken({ token }));
   v1.post('/{*path}', requireJson);
   v1.use(express.json({ limit: options.bodyLimit ?? '10mb' }));
   v1.use(jobRoutes({ queue, config }));
   v1.use(providerRoutes({ config, fleet: options.fleet, logger }));
+  v1.use(statsRoutes({ config, queue, fleet: options.fleet, stats: options.stats }));
   app.use('/v1', v1);
 
   if (config.board.enabled) {

@@ -12,18 +12,30 @@ export interface AuthOptions {
   basic?: boolean;
 }
 
+export type Credentials = 'valid' | 'missing' | 'invalid';
+
+/** Checks an Authorization header against the token (always valid when there is no token). */
+export function checkCredentials(
+  header: string | undefined,
+  { token, basic = false }: AuthOptions,
+): Credentials {
+  if (token === undefined) return 'valid';
+  const presented = presentedToken(header, basic);
+  if (presented === undefined) return 'missing';
+  return timingSafeEqual(digest(presented), digest(token)) ? 'valid' : 'invalid';
+}
+
 /** Requires `Authorization: Bearer <token>` (or basic auth, when enabled) on every request it guards. */
 export function requireToken({ token, basic = false }: AuthOptions): RequestHandler {
   if (token === undefined) return (_request, _response, next) => next();
-  const expected = digest(token);
   return (request, response, next) => {
-    const presented = presentedToken(request.headers.authorization, basic);
-    if (presented !== undefined && timingSafeEqual(digest(presented), expected)) return next();
+    const credentials = checkCredentials(request.headers.authorization, { token, basic });
+    if (credentials === 'valid') return next();
     response.setHeader('www-authenticate', basic ? 'Basic realm="Breakwater"' : 'Bearer realm="Breakwater"');
     throw new HttpError(
       401,
       'unauthorized',
-      presented === undefined
+      credentials === 'missing'
         ? 'missing credentials: send Authorization: Bearer <BREAKWATER_API_TOKEN>'
         : 'the token is not valid',
     );

@@ -2,6 +2,7 @@ import type { Job, Queue } from 'bullmq';
 import { readProgress } from '../queue/deferral.js';
 import type { JobData } from '../queue/job-input.js';
 import { delayedDueAt } from '../queue/promote-deferred.js';
+import { parseTimeline, type TimelineEntry } from '../queue/timeline.js';
 import type { JobResult } from '../worker/job-result.js';
 import type { JobState, JobView } from './schemas.js';
 
@@ -15,11 +16,19 @@ export async function jobStatus(queue: BreakwaterQueue, id: string): Promise<Job
   if (bullState === 'unknown') return undefined;
   const job = await queue.getJob(id);
   if (!job) return undefined;
-  const dueAt = bullState === 'delayed' ? await delayedDueAt(queue, id) : undefined;
-  return viewOf(job, bullState, dueAt);
+  const [dueAt, logs] = await Promise.all([
+    bullState === 'delayed' ? delayedDueAt(queue, id) : undefined,
+    queue.getJobLogs(id),
+  ]);
+  return viewOf(job, bullState, dueAt, parseTimeline(logs.logs));
 }
 
-function viewOf(job: Job<JobData, JobResult>, bullState: string, dueAt: number | undefined): JobView {
+function viewOf(
+  job: Job<JobData, JobResult>,
+  bullState: string,
+  dueAt: number | undefined,
+  timeline: TimelineEntry[],
+): JobView {
   const progress = readProgress(job.progress);
   // A deferral moves the job to delayed at exactly `deferredUntil`; any later delay (a retry's
   // backoff) has another due time, so a matching due time is what tells deferred from delayed.
@@ -38,6 +47,31 @@ function viewOf(job: Job<JobData, JobResult>, bullState: string, dueAt: number |
     ...(dueAt === undefined ? {} : { nextAttemptAt: new Date(dueAt).toISOString() }),
     createdAt: new Date(job.timestamp).toISOString(),
     ...(job.finishedOn ? { finishedAt: new Date(job.finishedOn).toISOString() } : {}),
+    ...spent(timeline),
+    timeline,
+  };
+}
+
+/** Tokens and USD over every call that returned an answer; cost is null when any of them had no price. */
+function spent(timeline: TimelineEntry[]): Pick<JobView, 'usage' | 'costUsd'> {
+  let inputTokens = 0;
+  let outputTokens = 0;
+  let costUsd: number | null = 0;
+  let calls = 0;
+  for (const entry of timeline) {
+    if (entry.event !== 'attempt' || entry.outcome !== 'ok') continue;
+    calls += 1;
+    inputTokens += entry.inputTokens ?? 0;
+    outputTokens += entry.outputTokens ?? 0;
+    costUsd =
+      costUsd === null || entry.costUsd === null || entry.costUsd === undefined
+        ? null
+        : costUsd + entry.costUsd;
+  }
+  if (calls === 0) return {};
+  return {
+    usage: { inputTokens, outputTokens },
+    costUsd: costUsd === null ? null : Math.round(costUsd * 1e9) / 1e9,
   };
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { jobInputSchema } from '../queue/job-input.js';
+import { timelineEntrySchema } from '../queue/timeline.js';
 
 /**
  * The API's request and response shapes. Requests are validated with these, responses are typed by
@@ -77,6 +78,18 @@ export const jobViewSchema = z.object({
   nextAttemptAt: z.iso.datetime().optional().describe('While deferred or delayed: when the job runs again.'),
   createdAt: z.iso.datetime(),
   finishedAt: z.iso.datetime().optional(),
+  usage: z
+    .object({ inputTokens: z.number().int(), outputTokens: z.number().int() })
+    .optional()
+    .describe('Tokens over every call that returned an answer.'),
+  costUsd: z
+    .number()
+    .nullable()
+    .optional()
+    .describe('USD over those calls, from the price table; null when a model has no price.'),
+  timeline: z
+    .array(timelineEntrySchema)
+    .describe('Every attempt and deferral, oldest first: the same lines as the job log in Bull Board.'),
 });
 export type JobView = z.infer<typeof jobViewSchema>;
 

@@ -4,12 +4,15 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { LoadedConfig } from '../config/load-config.js';
+import { EventHub } from '../events/event-hub.js';
 import { FleetStore } from '../fleet/fleet-store.js';
 import { workerId } from '../fleet/worker-id.js';
 import { createApp } from '../http/app.js';
+import { attachEventSocket } from '../http/event-socket.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 import type { JobData } from '../queue/job-input.js';
 import { failFastConnectionOptions } from '../redis/connection.js';
+import { StatsStore } from '../stats/stats-store.js';
 import type { JobResult } from '../worker/job-result.js';
 import { packageVersion } from './package-version.js';
 
@@ -47,10 +50,18 @@ export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRu
   // Serve only once the queue's connection is ready; closing a BullMQ queue that is still connecting
   // also leaves an unhandled rejection behind.
   await queue.waitUntilReady();
+  const fleet = new FleetStore({ redis, keyPrefix: queue.qualifiedName, worker: `api:${workerId()}` });
+  const hub = await EventHub.start({
+    queueName: config.queue.name,
+    redisUrl: options.redisUrl,
+    fleet,
+    logger,
+  });
   const app = createApp({
     config,
     queue,
-    fleet: new FleetStore({ redis, keyPrefix: queue.qualifiedName, worker: `api:${workerId()}` }),
+    fleet,
+    stats: new StatsStore({ redis, keyPrefix: queue.qualifiedName }),
     logger,
     pingRedis: () => redis.ping(),
     redisAvailable: () => redis.status === 'ready',
@@ -58,7 +69,13 @@ export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRu
     version: packageVersion(),
     ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
   });
-  const server = await listen(app, options.port ?? 3000, options.host ?? '127.0.0.1');
+  const server = await listen(app, options.port ?? 3000, options.host ?? '127.0.0.1').catch(
+    async (error: unknown) => {
+      await hub.close();
+      throw error;
+    },
+  );
+  const events = attachEventSocket(server, { hub, token: options.token, logger });
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
@@ -73,6 +90,7 @@ export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRu
     url,
     close() {
       closing ??= (async () => {
+        events.close();
         // Requests in flight get closeTimeoutMs to finish; then their connections are cut.
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
@@ -87,6 +105,7 @@ export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRu
         // Stop any reconnect loop left behind, whose errors would have no listener any more.
         client.disconnect();
         if (!closed) await closing;
+        await Promise.race([hub.close().catch(() => undefined), delay(closeTimeoutMs)]);
         redis.disconnect();
         logger.info('api stopped');
       })();

@@ -6,6 +6,8 @@ import { promoteDeferred } from '../queue/promote-deferred.js';
 import { connectionOptions } from '../redis/connection.js';
 import { CircuitRegistry } from '../resilience/circuit-registry.js';
 import type { ProviderSimulator } from '../simulator/simulator.js';
+import { StatsRecorder } from '../stats/stats-recorder.js';
+import { StatsStore } from '../stats/stats-store.js';
 import { type BreakwaterWorker, createBreakwaterWorker } from '../worker/create-worker.js';
 import { startEmbeddedSimulator } from './embedded-simulator.js';
 
@@ -70,6 +72,10 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     workerCreated = resolve;
   });
   await member.join(async (jobId) => promoteDeferred(await workerReady, jobId));
+  const stats = new StatsRecorder({
+    store: new StatsStore({ redis: member.redis, keyPrefix: `bull:${config.queue.name}` }),
+    onError: (error) => logger.warn({ err: error }, 'stats not written; kept for the next flush'),
+  });
   const breakwater = createBreakwaterWorker({
     config,
     connection: connectionOptions(options.redisUrl),
@@ -80,6 +86,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     ...(options.now ? { now: options.now } : {}),
     ...(options.deferralJitterMs === undefined ? {} : { deferralJitterMs: options.deferralJitterMs }),
     wake: member.wake,
+    stats,
   });
   workerCreated(breakwater.worker);
   logger.info(
@@ -100,6 +107,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     close() {
       closing ??= (async () => {
         await breakwater.close();
+        await stats.close();
         member.leave();
         circuits.shutdown();
         await simulator?.close();

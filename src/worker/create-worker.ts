@@ -18,6 +18,7 @@ export interface BreakwaterWorkerOptions {
   random?: () => number;
   deferralJitterMs?: number;
   wake?: ProcessorDeps['wake'];
+  stats?: ProcessorDeps['stats'];
   /** In-flight jobs get this long to finish on close before their calls are aborted. @defaultValue 30000 */
   closeGraceMs?: number;
   prefix?: string;
@@ -53,6 +54,7 @@ export function createBreakwaterWorker(options: BreakwaterWorkerOptions): Breakw
     ...(options.random ? { random: options.random } : {}),
     ...(options.deferralJitterMs === undefined ? {} : { deferralJitterMs: options.deferralJitterMs }),
     ...(options.wake ? { wake: options.wake } : {}),
+    ...(options.stats ? { stats: options.stats } : {}),
   });
   worker = new Worker<JobData, JobResult>(
     options.config.queue.name,

@@ -7,11 +7,13 @@ import { readProgress } from '../queue/deferral.js';
 import type { JobData } from '../queue/job-input.js';
 import { JobValidationError } from '../queue/job-validation-error.js';
 import { RetryableJobError } from '../queue/retryable-job-error.js';
+import { type AttemptEntry, attemptEntry, deferralEntry, timelineLine } from '../queue/timeline.js';
 import { validateJob } from '../queue/validate-job.js';
 import type { AttemptRecord } from '../resilience/attempt.js';
 import type { CircuitRegistry } from '../resilience/circuit-registry.js';
 import { type ChainOutcome, walkChain } from '../resilience/fallback-chain.js';
 import type { JobResult } from './job-result.js';
+import type { JobStats } from './job-stats.js';
 
 export interface ProcessorDeps {
   config: BreakwaterConfig;
@@ -26,6 +28,8 @@ export interface ProcessorDeps {
   deferralJitterMs?: number;
   /** Wakes deferred jobs when a provider recovers (the fleet); without it, jobs sleep on their timers. */
   wake?: DeferralWake;
+  /** Counts calls, tokens, cost, fallbacks and deferrals (metrics and /v1/stats). */
+  stats?: JobStats;
 }
 
 export interface DeferralWake {
@@ -33,6 +37,8 @@ export interface DeferralWake {
   willWake(providers: readonly string[]): boolean;
   /** Remembers a deferred job under its providers, once it sits in the delayed set. */
   register(jobId: string, providers: readonly string[], probeAt: number): Promise<void>;
+  /** Forgets a job that was deferred and runs again, so it no longer counts as deferred. */
+  forget(jobId: string, providers: readonly string[]): Promise<void>;
 }
 
 /** The longest the queue is paused at once while every provider is open; then it is looked at again. */
@@ -71,6 +77,11 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     if (deadline !== undefined && now() >= deadline) {
       throw new UnrecoverableError(`deadline exceeded (${data.deadline}) before the job could run`);
     }
+    const previous = readProgress(job.progress);
+    if (previous.deferredUntil !== undefined && deps.wake) {
+      const providers = [...new Set((previous.lastAttempts ?? []).map((attempt) => attempt.provider))];
+      void deps.wake.forget(String(job.id), providers).catch(() => undefined);
+    }
 
     const outcome = await walkChain({
       chain,
@@ -83,6 +94,14 @@ export function createProcessor(deps: ProcessorDeps): Processor {
         if (attempt.outcome !== 'ok' || debug) logAttempt(log, attempt);
       },
     });
+    const entries = timelineOf(outcome, deps.config);
+    for (const entry of entries) deps.stats?.attempt(entry);
+    if (outcome.kind === 'completed' && outcome.index > 0) {
+      deps.stats?.fallback(outcome.entry.provider, outcome.entry.model);
+    }
+    // The timeline is the job's log: written together, one round trip; a deferral adds its own line.
+    const written = Promise.all(entries.map((entry) => job.log(timelineLine(entry))));
+    if (outcome.kind !== 'all-open') await written;
 
     switch (outcome.kind) {
       case 'completed':
@@ -99,7 +118,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
         await job.moveToDelayed(now(), token);
         throw new DelayedError('aborted; returned to the queue');
       case 'all-open':
-        return defer(job, token, data, outcome, deadline, log);
+        return defer(job, token, data, outcome, deadline, log, written);
       default:
         throw new Error(`unknown chain outcome ${JSON.stringify(outcome satisfies never)}`);
     }
@@ -112,6 +131,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     outcome: Extract<ChainOutcome, { kind: 'all-open' }>,
     deadline: number | undefined,
     log: () => Logger,
+    written: Promise<unknown>,
   ): Promise<never> {
     const reason = outcome.reasons.join(', ');
     if (data.onAllOpen === 'fail') throw new UnrecoverableError(`every provider is unavailable: ${reason}`);
@@ -127,12 +147,13 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       deadline ?? Number.POSITIVE_INFINITY,
       now() + maxDeferralMs,
     );
-    const progress = readProgress(job.progress);
-    const deferrals = progress.deferrals + 1;
+    const deferrals = readProgress(job.progress).deferrals + 1;
     log().info({ deferrals, until: new Date(until).toISOString() }, 'job deferred: every provider open');
-    // Issued together: one round trip on the shared connection instead of three.
+    deps.stats?.deferral(providers);
+    // Issued together: one round trip on the shared connection instead of several.
     await Promise.all([
-      job.log(`deferred #${deferrals} until ${new Date(until).toISOString()}: ${reason}`),
+      written,
+      job.log(timelineLine(deferralEntry(now(), until, reason))),
       job.updateProgress({ deferrals, deferredUntil: until, reason, lastAttempts: outcome.attempts }),
       job.moveToDelayed(until, token),
     ]);
@@ -189,6 +210,16 @@ function resultOf(
     fallbackUsed: outcome.index > 0,
     attempts: outcome.attempts,
   };
+}
+
+/** The walk's attempts as timeline entries; the call that completed the job carries tokens and cost. */
+function timelineOf(outcome: ChainOutcome, config: BreakwaterConfig): AttemptEntry[] {
+  return outcome.attempts.map((attempt, index) => {
+    const served = outcome.kind === 'completed' && index === outcome.attempts.length - 1;
+    if (!served) return attemptEntry(attempt);
+    const { usage } = outcome.result;
+    return attemptEntry(attempt, { usage, costUsd: costUsd(outcome.entry.model, usage, config.pricing) });
+  });
 }
 
 function summarise(attempts: AttemptRecord[]): string {

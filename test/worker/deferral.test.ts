@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { readProgress } from '../../src/queue/deferral.js';
+import { parseTimeline } from '../../src/queue/timeline.js';
 import { WorkerHarness } from '../support/worker-harness.js';
 
 let harness: WorkerHarness;
@@ -39,8 +40,13 @@ describe('deferral when every provider of the chain is open', () => {
         /^primary open until \d{4}-\d\d-\d\dT.*Z \(breaker open: overloaded 503\), secondary open until/,
       );
       expect(progress.deferredUntil).toBeGreaterThan(Date.now() - 5_000);
-      const { logs } = await harness.queue.getJobLogs(id);
-      expect(logs[0]).toMatch(/^deferred #1 until .*: primary open until/);
+      // The job log is its timeline: both entries skipped past open breakers, then the deferral.
+      const timeline = parseTimeline((await harness.queue.getJobLogs(id)).logs);
+      expect(timeline.slice(0, 3)).toMatchObject([
+        { event: 'attempt', provider: 'primary', outcome: 'skipped-open', errorClass: 'breaker-open' },
+        { event: 'attempt', provider: 'secondary', outcome: 'skipped-open', errorClass: 'breaker-open' },
+        { event: 'deferral', reason: expect.stringMatching(/^primary open until/) },
+      ]);
     }
     // Deferred jobs made no calls: open breakers are skipped.
     expect(harness.simulator.stats('primary').calls).toBe(primaryCallsBefore);

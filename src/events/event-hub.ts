@@ -1,0 +1,62 @@
+import { QueueEvents } from 'bullmq';
+import type { FleetStore } from '../fleet/fleet-store.js';
+import type { Logger } from '../logging/logger.js';
+import { connectionOptions } from '../redis/connection.js';
+import { type BreakwaterEvent, breakerEvent } from './breakwater-event.js';
+import { JobEventMapper } from './job-event-mapper.js';
+
+export type EventListener = (event: BreakwaterEvent) => void;
+
+export interface EventHubOptions {
+  queueName: string;
+  redisUrl: string;
+  fleet: Pick<FleetStore, 'subscribe'>;
+  logger: Logger;
+}
+
+/**
+ * Every process's job lifecycle events (BullMQ's event stream) and breaker transitions (the fleet's
+ * channel), merged and fanned out to listeners in this process.
+ */
+export class EventHub {
+  readonly #listeners = new Set<EventListener>();
+  readonly #queueEvents: QueueEvents;
+  #unsubscribe: (() => void) | undefined;
+
+  private constructor(queueEvents: QueueEvents) {
+    this.#queueEvents = queueEvents;
+  }
+
+  static async start(options: EventHubOptions): Promise<EventHub> {
+    // A blocking reader on a connection of its own; it waits out Redis being away and resumes.
+    const queueEvents = new QueueEvents(options.queueName, {
+      connection: connectionOptions(options.redisUrl),
+    });
+    queueEvents.on('error', (error: Error) => options.logger.warn({ err: error }, 'event stream error'));
+    const hub = new EventHub(queueEvents);
+    const mapper = new JobEventMapper((event) => hub.#emit(event));
+    mapper.listen(queueEvents);
+    hub.#unsubscribe = await options.fleet.subscribe(
+      (provider, record) => hub.#emit(breakerEvent(provider, record)),
+      () => undefined,
+    );
+    await queueEvents.waitUntilReady();
+    return hub;
+  }
+
+  /** Adds a listener; returns its remover. */
+  listen(listener: EventListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    this.#listeners.clear();
+    this.#unsubscribe?.();
+    await this.#queueEvents.close();
+  }
+
+  #emit(event: BreakwaterEvent): void {
+    for (const listener of this.#listeners) listener(event);
+  }
+}

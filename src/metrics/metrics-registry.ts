@@ -1,0 +1,128 @@
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { providerStatus } from '../http/routes/providers.js';
+import type { StatsSources } from '../stats/stats-report.js';
+import { FleetLatencyHistogram } from './fleet-histogram.js';
+
+const breakerStateValue = { closed: 0, 'half-open': 1, open: 2 } as const;
+
+/**
+ * The Prometheus registry served at /metrics. Fleet-wide figures (breakers, calls, tokens, cost,
+ * deferrals, jobs) are read from Redis once per scrape, so any API process shows the whole fleet;
+ * the process metrics are this process's own.
+ */
+export function createMetricsRegistry(snapshot: () => Promise<StatsSources>): Registry {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  // Every collector of one scrape shares one read.
+  let pending: Promise<StatsSources> | undefined;
+  const read = () => {
+    pending ??= snapshot().finally(() => {
+      pending = undefined;
+    });
+    return pending;
+  };
+
+  new Gauge({
+    name: 'breakwater_breaker_state',
+    help: 'Fleet breaker state per provider: 0 closed, 1 half-open, 2 open.',
+    labelNames: ['provider'],
+    registers: [registry],
+    async collect() {
+      const sources = await read();
+      this.reset();
+      for (const name of Object.keys(sources.config.providers)) {
+        const status = providerStatus(name, sources.config, sources.records.get(name), sources.now);
+        this.set({ provider: name }, breakerStateValue[status.state]);
+      }
+    },
+  });
+  new Gauge({
+    name: 'breakwater_jobs',
+    help: 'Jobs by BullMQ state (delayed includes deferred jobs).',
+    labelNames: ['state'],
+    registers: [registry],
+    async collect() {
+      const { jobs } = await read();
+      this.reset();
+      for (const [state, count] of Object.entries(jobs)) this.set({ state }, count);
+    },
+  });
+  new Gauge({
+    name: 'breakwater_deferred_jobs',
+    help: 'Jobs deferred right now with the provider in their chain.',
+    labelNames: ['provider'],
+    registers: [registry],
+    async collect() {
+      const { deferredNow } = await read();
+      this.reset();
+      for (const [provider, count] of deferredNow) this.set({ provider }, count);
+    },
+  });
+  const perModel = (
+    name: string,
+    help: string,
+    values: (model: StatsSources['stats']['models'][number]) => [Record<string, string>, number][],
+    extraLabels: string[] = [],
+  ) =>
+    new Counter({
+      name,
+      help,
+      labelNames: ['provider', 'model', ...extraLabels],
+      registers: [registry],
+      async collect() {
+        const { stats } = await read();
+        this.reset();
+        for (const model of stats.models) {
+          for (const [labels, value] of values(model)) {
+            if (value > 0) this.inc({ provider: model.provider, model: model.model, ...labels }, value);
+          }
+        }
+      },
+    });
+  perModel(
+    'breakwater_provider_calls_total',
+    'Provider calls by provider, model and outcome (ok, or the error class).',
+    (model) => Object.entries(model.calls).map(([outcome, count]) => [{ outcome }, count]),
+    ['outcome'],
+  );
+  perModel(
+    'breakwater_provider_skips_total',
+    'Chain entries skipped because the breaker was open (no call made).',
+    (model) => [[{}, model.skips]],
+  );
+  perModel(
+    'breakwater_fallbacks_total',
+    'Jobs served by a fallback, by the model that served them.',
+    (model) => [[{}, model.fallbacks]],
+  );
+  perModel(
+    'breakwater_tokens_total',
+    'Tokens of successful calls, by direction.',
+    (model) => [
+      [{ direction: 'input' }, model.inputTokens],
+      [{ direction: 'output' }, model.outputTokens],
+    ],
+    ['direction'],
+  );
+  perModel('breakwater_cost_usd_total', 'USD spent, from the price table (priced models only).', (model) => [
+    [{}, model.costUsd],
+  ]);
+  perModel(
+    'breakwater_unpriced_calls_total',
+    'Successful calls to models with no price: their cost is unknown.',
+    (model) => [[{}, model.unpricedCalls]],
+  );
+  new Counter({
+    name: 'breakwater_deferrals_total',
+    help: 'Jobs deferred because every provider of their chain was open, by provider in the chain.',
+    labelNames: ['provider'],
+    registers: [registry],
+    async collect() {
+      const { stats } = await read();
+      this.reset();
+      for (const [provider, count] of stats.deferrals) this.inc({ provider }, count);
+    },
+  });
+  registry.registerMetric(new FleetLatencyHistogram(async () => (await read()).stats.models));
+  return registry;
+}

@@ -1,0 +1,82 @@
+import type { BreakwaterConfig } from '../config/schema.js';
+import type { FleetRecord } from '../fleet/fleet-record.js';
+import { providerStatus } from '../http/routes/providers.js';
+import type { ProviderStats, StatsReport } from '../http/stats-schema.js';
+import { builtInPricesTakenOn } from '../pricing/price-table.js';
+import type { FleetStats, ModelStats } from './stats-store.js';
+
+export interface StatsSources {
+  config: BreakwaterConfig;
+  stats: FleetStats;
+  records: Map<string, FleetRecord>;
+  deferredNow: Map<string, number>;
+  jobs: Record<string, number>;
+  now: number;
+}
+
+const callsOf = (model: ModelStats) => Object.values(model.calls).reduce((sum, n) => sum + n, 0);
+
+/** Failures the provider is to blame for: every outcome but ok and a rejected request. */
+const failuresOf = (model: ModelStats) =>
+  Object.entries(model.calls).reduce((sum, [outcome, n]) => (isProviderFailure(outcome) ? sum + n : sum), 0);
+
+export function isProviderFailure(outcome: string): boolean {
+  return !['ok', 'bad-request', 'not-found', 'too-large', 'unprocessable', 'rejected'].includes(outcome);
+}
+
+/** `GET /v1/stats`: the fleet's totals by provider and model, with each breaker's state. */
+export function statsReport(sources: StatsSources): StatsReport {
+  const { config, stats } = sources;
+  const names = [...new Set([...Object.keys(config.providers), ...stats.models.map((m) => m.provider)])];
+  const providers = names.map((name): ProviderStats => {
+    const models = stats.models.filter((model) => model.provider === name);
+    const status = providerStatus(name, config, sources.records.get(name), sources.now);
+    const recent = stats.recent.get(name) ?? { calls: 0, failures: 0 };
+    return {
+      name,
+      state: status.state,
+      ...(status.updatedAt ? { since: status.updatedAt } : {}),
+      ...(status.nextProbeAt ? { nextProbeAt: status.nextProbeAt } : {}),
+      ...(status.reason ? { reason: status.reason } : {}),
+      calls: sum(models, callsOf),
+      failures: sum(models, failuresOf),
+      skips: sum(models, (model) => model.skips),
+      deferrals: stats.deferrals.get(name) ?? 0,
+      deferredNow: sources.deferredNow.get(name) ?? 0,
+      recent: {
+        windowMs: stats.recentWindowMs,
+        ...recent,
+        failureRate: recent.calls === 0 ? null : recent.failures / recent.calls,
+      },
+      ...spent(models),
+    };
+  });
+  return {
+    providers,
+    models: stats.models.map((model) => ({
+      provider: model.provider,
+      model: model.model,
+      calls: model.calls,
+      skips: model.skips,
+      fallbacks: model.fallbacks,
+      latencySecondsSum: model.latencySumSeconds,
+      ...spent([model]),
+    })),
+    totals: { calls: sum(stats.models, callsOf), ...spent(stats.models) },
+    jobs: sources.jobs,
+    pricesTakenOn: builtInPricesTakenOn,
+  };
+}
+
+function sum(models: readonly ModelStats[], pick: (model: ModelStats) => number): number {
+  return models.reduce((total, model) => total + pick(model), 0);
+}
+
+function spent(models: readonly ModelStats[]) {
+  return {
+    inputTokens: sum(models, (model) => model.inputTokens),
+    outputTokens: sum(models, (model) => model.outputTokens),
+    costUsd: Math.round(sum(models, (model) => model.costUsd) * 1e9) / 1e9,
+    unpricedCalls: sum(models, (model) => model.unpricedCalls),
+  };
+}

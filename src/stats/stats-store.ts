@@ -1,0 +1,164 @@
+import type { Redis } from 'ioredis';
+import { latencyBuckets, parseFieldKey, type StatsDelta } from './stats-delta.js';
+
+export interface ModelStats {
+  provider: string;
+  model: string;
+  /** Calls that reached the provider, by outcome: `ok` or the error class (rate-limited, timeout, …). */
+  calls: Record<string, number>;
+  /** Entries skipped because the breaker was open (no call made). */
+  skips: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  /** Successful calls whose model has no price: their cost is not in `costUsd`. */
+  unpricedCalls: number;
+  /** Jobs this model served as a fallback. */
+  fallbacks: number;
+  /** Calls per latency bucket (`latencyBuckets`, then +Inf), not cumulative. */
+  latencyBuckets: number[];
+  latencySumSeconds: number;
+}
+
+export interface FleetStats {
+  models: ModelStats[];
+  /** Jobs deferred with the provider in their chain, since the stats began. */
+  deferrals: Map<string, number>;
+  /** Per provider, over the last `recentWindowMs`: calls and failed calls. */
+  recent: Map<string, { calls: number; failures: number }>;
+  recentWindowMs: number;
+}
+
+export interface StatsStoreOptions {
+  redis: Redis;
+  /** The queue's key prefix (`bull:<queue>`). */
+  keyPrefix: string;
+  now?: () => number;
+}
+
+const minuteMs = 60_000;
+const recentMinutes = 5;
+
+/**
+ * Fleet-wide call, token and cost totals in Redis. Workers add what they counted since their last
+ * flush (a few commands a second per worker, however many jobs), and the API reads the totals.
+ */
+export class StatsStore {
+  readonly #redis: Redis;
+  readonly #key: string;
+  readonly #now: () => number;
+
+  constructor(options: StatsStoreOptions) {
+    this.#redis = options.redis;
+    this.#key = `${options.keyPrefix}:breakwater:stats`;
+    this.#now = options.now ?? Date.now;
+  }
+
+  async add(delta: StatsDelta): Promise<void> {
+    if (delta.empty) return;
+    const multi = this.#redis.multi();
+    for (const [field, by] of delta.counts) multi.hincrby(this.#key, field, by);
+    for (const [field, amount] of delta.amounts) multi.hincrbyfloat(this.#key, field, amount);
+    const minuteKey = this.#minuteKey(Math.floor(this.#now() / minuteMs));
+    for (const [provider, recent] of delta.recent) {
+      multi.hincrby(minuteKey, `${provider}\ncalls`, recent.calls);
+      multi.hincrby(minuteKey, `${provider}\nfailures`, recent.failures);
+    }
+    if (delta.recent.size > 0) multi.pexpire(minuteKey, (recentMinutes + 2) * minuteMs);
+    await multi.exec();
+  }
+
+  async read(): Promise<FleetStats> {
+    const minute = Math.floor(this.#now() / minuteMs);
+    const pipeline = this.#redis.pipeline().hgetall(this.#key);
+    for (let back = 0; back < recentMinutes; back++) pipeline.hgetall(this.#minuteKey(minute - back));
+    const replies = (await pipeline.exec()) ?? [];
+    const [totals, ...minutes] = replies.map(([, reply]) => (reply ?? {}) as Record<string, string>);
+    return {
+      ...parseTotals(totals ?? {}),
+      recent: sumMinutes(minutes),
+      recentWindowMs: recentMinutes * minuteMs,
+    };
+  }
+
+  /** Deletes every total (tests, or a fresh start). */
+  async reset(): Promise<void> {
+    const keys = [this.#key];
+    const minute = Math.floor(this.#now() / minuteMs);
+    for (let back = 0; back < recentMinutes + 2; back++) keys.push(this.#minuteKey(minute - back));
+    await this.#redis.del(...keys);
+  }
+
+  #minuteKey(minute: number): string {
+    return `${this.#key}:minute:${minute}`;
+  }
+}
+
+function parseTotals(hash: Record<string, string>): Pick<FleetStats, 'models' | 'deferrals'> {
+  const models = new Map<string, ModelStats>();
+  const deferrals = new Map<string, number>();
+  for (const [key, raw] of Object.entries(hash)) {
+    const field = parseFieldKey(key);
+    const value = Number(raw);
+    if (!field || !Number.isFinite(value)) continue;
+    const [provider, model, name] = field;
+    if (name === 'deferrals') {
+      deferrals.set(provider, value);
+      continue;
+    }
+    const id = JSON.stringify([provider, model]);
+    let stats = models.get(id);
+    if (!stats) {
+      stats = emptyModelStats(provider, model);
+      models.set(id, stats);
+    }
+    applyField(stats, name, value);
+  }
+  return { models: [...models.values()], deferrals };
+}
+
+function applyField(stats: ModelStats, name: string, value: number): void {
+  if (name.startsWith('calls:')) stats.calls[name.slice('calls:'.length)] = value;
+  else if (name.startsWith('latency:')) {
+    const index = Number(name.slice('latency:'.length));
+    if (Number.isInteger(index) && index >= 0 && index <= latencyBuckets.length)
+      stats.latencyBuckets[index] = value;
+  } else if (name === 'skips') stats.skips = value;
+  else if (name === 'input-tokens') stats.inputTokens = value;
+  else if (name === 'output-tokens') stats.outputTokens = value;
+  else if (name === 'cost-usd') stats.costUsd = value;
+  else if (name === 'unpriced') stats.unpricedCalls = value;
+  else if (name === 'fallbacks') stats.fallbacks = value;
+  else if (name === 'latency-sum') stats.latencySumSeconds = value;
+}
+
+function emptyModelStats(provider: string, model: string): ModelStats {
+  return {
+    provider,
+    model,
+    calls: {},
+    skips: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    costUsd: 0,
+    unpricedCalls: 0,
+    fallbacks: 0,
+    latencyBuckets: new Array<number>(latencyBuckets.length + 1).fill(0),
+    latencySumSeconds: 0,
+  };
+}
+
+function sumMinutes(minutes: Record<string, string>[]): Map<string, { calls: number; failures: number }> {
+  const recent = new Map<string, { calls: number; failures: number }>();
+  for (const hash of minutes) {
+    for (const [key, raw] of Object.entries(hash)) {
+      const split = key.lastIndexOf('\n');
+      const provider = key.slice(0, split);
+      const totals = recent.get(provider) ?? { calls: 0, failures: 0 };
+      if (key.endsWith('\ncalls')) totals.calls += Number(raw) || 0;
+      else if (key.endsWith('\nfailures')) totals.failures += Number(raw) || 0;
+      recent.set(provider, totals);
+    }
+  }
+  return recent;
+}
