@@ -12,7 +12,9 @@ import { requireToken } from './auth.js';
 import { boardPath, boardRouter } from './board.js';
 import { docsPage } from './docs-page.js';
 import { errorHandler, notFound } from './error-handler.js';
+import { HttpError } from './http-error.js';
 import { openApiDocument } from './openapi.js';
+import { panelRoutes } from './panel/panel-routes.js';
 import { requireJson } from './require-json.js';
 import { healthRoutes } from './routes/health.js';
 import { jobRoutes } from './routes/jobs.js';
@@ -61,6 +63,13 @@ export function createApp(options: AppOptions): Express {
 
   const v1 = express.Router();
   v1.use(requireToken({ token }));
+  v1.get('/events', () => {
+    throw new HttpError(
+      426,
+      'upgrade-required',
+      'GET /v1/events is a WebSocket: connect with a WebSocket client',
+    );
+  });
   v1.post('/{*path}', requireJson);
   v1.use(express.json({ limit: options.bodyLimit ?? '10mb' }));
   v1.use(jobRoutes({ queue, config }));
@@ -70,6 +79,10 @@ export function createApp(options: AppOptions): Express {
 
   if (config.board.enabled) {
     app.use('/admin', requireToken({ token, basic: true }));
+    app.use(
+      '/admin',
+      panelRoutes({ config, queue, fleet: options.fleet, stats: options.stats, token, logger }),
+    );
     app.use(boardPath, boardRouter(queue, config.board));
   }
 

@@ -14,7 +14,9 @@ export function boardRouter(queue: Queue, config: BoardConfig): Router {
   createBullBoard({
     queues: [new BullMQAdapter(queue, { readOnlyMode: config.readOnly, description: 'Breakwater AI jobs' })],
     serverAdapter,
-    options: { uiConfig: { boardTitle: 'Breakwater' } },
+    options: {
+      uiConfig: { boardTitle: 'Breakwater', miscLinks: [{ text: 'Providers', url: '/admin/providers' }] },
+    },
   });
   return serverAdapter.getRouter() as Router;
 }

@@ -10,6 +10,8 @@ export type HttpErrorCode =
   | 'payload-too-large'
   | 'unsupported-media-type'
   | 'unauthorized'
+  | 'forbidden'
+  | 'upgrade-required'
   | 'not-found'
   | 'conflict'
   | 'redis-unavailable'

@@ -148,7 +148,10 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       now() + maxDeferralMs,
     );
     const deferrals = readProgress(job.progress).deferrals + 1;
-    log().info({ deferrals, until: new Date(until).toISOString() }, 'job deferred: every provider open');
+    log().info(
+      { deferrals, providers, until: new Date(until).toISOString() },
+      'job deferred: every provider open',
+    );
     deps.stats?.deferral(providers);
     // Issued together: one round trip on the shared connection instead of several.
     await Promise.all([

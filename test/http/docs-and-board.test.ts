@@ -25,7 +25,10 @@ describe('/openapi.json and /docs', () => {
       [
         'DELETE /v1/jobs/{id}',
         'GET /healthz',
+        'GET /metrics',
         'GET /readyz',
+        'GET /v1/events',
+        'GET /v1/stats',
         'GET /v1/jobs/{id}',
         'GET /v1/providers',
         'POST /v1/providers/{name}/close',
