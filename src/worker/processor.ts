@@ -99,9 +99,11 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     if (outcome.kind === 'completed' && outcome.index > 0) {
       deps.stats?.fallback(outcome.entry.provider, outcome.entry.model);
     }
-    // The timeline is the job's log: written together, one round trip; a deferral adds its own line.
-    const written = Promise.all(entries.map((entry) => job.log(timelineLine(entry))));
-    if (outcome.kind !== 'all-open') await written;
+    // The timeline is the job's log. Not awaited: the lines go out on the worker's connection ahead
+    // of the job's own move to completed, failed or delayed, in order, without a round trip of their own.
+    const written = Promise.all(entries.map((entry) => job.log(timelineLine(entry)))).catch(
+      (error: unknown) => log().warn({ err: error }, 'timeline lines not written'),
+    );
 
     switch (outcome.kind) {
       case 'completed':
