@@ -93,6 +93,24 @@ export const queueSchema = z
     deferralSafetyMs: positiveInt('milliseconds').default(60_000),
     /** Time between the ramp's batches of woken jobs (1, 2, 4, 8… jobs). @defaultValue 250 */
     wakeRampIntervalMs: positiveInt('milliseconds').default(250),
+    /**
+     * A running job's lock; its worker renews it every half of this, however long the LLM call
+     * takes. A job whose worker died is taken back once the lock runs out. @defaultValue 60000
+     */
+    lockDurationMs: positiveInt('milliseconds')
+      .default(60_000)
+      .describe("How long a running job's lock lasts without renewal (renewed every half)."),
+    /** How often workers look for jobs whose lock ran out (their worker died). @defaultValue 30000 */
+    stalledIntervalMs: positiveInt('milliseconds')
+      .default(30_000)
+      .describe('How often workers look for jobs whose worker died, to return them to the queue.'),
+    /**
+     * Times a job may lose its worker (crash, kill -9, OOM) and be returned to the queue before it is
+     * failed as stalled: a job that keeps killing its workers is a poison job. @defaultValue 5
+     */
+    maxStalledCount: positiveInt('times')
+      .default(5)
+      .describe('Worker deaths a job survives (returned to the queue) before it is failed as stalled.'),
   })
   .strict();
 export type QueueConfig = z.infer<typeof queueSchema>;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CallLog, type ProviderStats, safeHeaders } from './call-log.js';
+import { CallLog, jobIdHeader, type ProviderStats, safeHeaders } from './call-log.js';
 import { type Decision, decide } from './decide.js';
 import { applyPatch, defaultProfile, type ProfilePatch, type SimulatedProfile } from './profile.js';
 import { matchRoute, type Route, readJson, send, simulatedBaseURL } from './routing.js';
@@ -91,6 +91,11 @@ export class ProviderSimulator {
     return this.#log.stats(provider).times.filter((at) => at >= since).length;
   }
 
+  /** Calls received per Breakwater job id: more than one is a job whose call ran again. */
+  callsByJob(): ReadonlyMap<string, number> {
+    return this.#log.callsByJob();
+  }
+
   reset(): void {
     this.#profiles.clear();
     this.#log.reset();
@@ -118,7 +123,8 @@ export class ProviderSimulator {
     const at = this.#now();
     const id = randomUUID().replaceAll('-', '').slice(0, 24);
     const parsed = route.wire.parse(body, route.model);
-    this.#log.started(route.provider, at);
+    const jobId = request.headers[jobIdHeader];
+    this.#log.started(route.provider, at, typeof jobId === 'string' ? jobId : undefined);
     const record = (outcome: 'ok' | 'aborted' | number, model: string) =>
       this.#log.finished(route.provider, {
         at,
