@@ -119,11 +119,41 @@ export const boardSchema = z
   .object({
     /** Mount Bull Board at /admin/queues. @defaultValue true */
     enabled: z.boolean().default(true),
-    /** Show queues and jobs but hide retry, promote, clean and remove. @defaultValue false */
-    readOnly: z.boolean().default(false),
+    /**
+     * Show queues and jobs but hide retry, promote, clean and remove. Set false to allow those
+     * actions. @defaultValue true
+     */
+    readOnly: z
+      .boolean()
+      .default(true)
+      .describe('Bull Board shows but cannot change jobs; false allows retry, promote, clean and remove.'),
   })
   .strict();
 export type BoardConfig = z.infer<typeof boardSchema>;
+
+export const rateLimitSchema = z
+  .object({
+    /** Jobs one token may submit per window; a bulk request counts its jobs. */
+    jobs: positiveInt('jobs').describe(
+      'Jobs one token may submit per window; a bulk request counts its jobs.',
+    ),
+    /** The sliding window. @defaultValue 60000 */
+    windowMs: positiveInt('milliseconds')
+      .default(60_000)
+      .describe('The sliding window the limit applies to.'),
+  })
+  .strict();
+export type RateLimitConfig = z.infer<typeof rateLimitSchema>;
+
+export const apiSchema = z
+  .object({
+    /** Submission rate limit per token, shared by every API process. @defaultValue off */
+    rateLimit: rateLimitSchema
+      .optional()
+      .describe('Submission rate limit per token (POST /v1/jobs and /v1/jobs/bulk); off when absent.'),
+  })
+  .strict();
+export type ApiConfig = z.infer<typeof apiSchema>;
 
 export const priceSchema = z.object({ input: z.number().min(0), output: z.number().min(0) }).strict();
 
@@ -141,6 +171,7 @@ export const configSchema = z
     pricing: z.record(z.string(), priceSchema).default({}),
     queue: queueSchema.default(() => queueSchema.parse({})),
     board: boardSchema.default(() => boardSchema.parse({})),
+    api: apiSchema.default(() => apiSchema.parse({})),
   })
   .strict();
 

@@ -12,6 +12,7 @@ export type HttpErrorCode =
   | 'unauthorized'
   | 'not-found'
   | 'conflict'
+  | 'rate-limited'
   | 'redis-unavailable'
   | 'internal';
 

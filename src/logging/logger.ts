@@ -1,4 +1,5 @@
 import { type DestinationStream, type Logger, pino } from 'pino';
+import { knownSecrets } from './known-secrets.js';
 
 export type { Logger };
 
@@ -16,6 +17,18 @@ export const redactPaths = [
   '*.headers["x-goog-api-key"]',
   'token',
   '*.token',
+  'password',
+  '*.password',
+  'headers.cookie',
+  '*.headers.cookie',
+  'headers["proxy-authorization"]',
+  '*.headers["proxy-authorization"]',
+  'requestBodyValues',
+  '*.requestBodyValues',
+  'responseHeaders',
+  '*.responseHeaders',
+  'config.headers',
+  '*.config.headers',
 ];
 
 export interface LoggerOptions {
@@ -23,12 +36,17 @@ export interface LoggerOptions {
   destination?: DestinationStream;
 }
 
-/** JSON logs with secrets redacted; `LOG_LEVEL` sets the level (default info). */
+/**
+ * JSON logs with secrets redacted: by path (above), and every line is scrubbed of the values in
+ * `knownSecrets` (provider keys, the API token) wherever they appear, e.g. echoed in an error
+ * message. `LOG_LEVEL` sets the level (default info).
+ */
 export function createLogger(options: LoggerOptions = {}): Logger {
   const settings = {
     level: options.level ?? process.env.LOG_LEVEL ?? 'info',
     base: { service: 'breakwater' },
     redact: { paths: redactPaths, censor: '[redacted]' },
+    hooks: { streamWrite: (line: string) => (knownSecrets.size === 0 ? line : knownSecrets.scrub(line)) },
   };
   return options.destination ? pino(settings, options.destination) : pino(settings);
 }

@@ -7,11 +7,14 @@ import type { LoadedConfig } from '../config/load-config.js';
 import { FleetStore } from '../fleet/fleet-store.js';
 import { workerId } from '../fleet/worker-id.js';
 import { createApp } from '../http/app.js';
+import { submitGuard } from '../http/submit-guard.js';
+import { knownSecrets } from '../logging/known-secrets.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 import type { JobData } from '../queue/job-input.js';
 import { failFastConnectionOptions } from '../redis/connection.js';
 import type { JobResult } from '../worker/job-result.js';
 import { packageVersion } from './package-version.js';
+import { assertSafeBinding, isLoopbackHost } from './safe-binding.js';
 
 export interface ApiRuntimeOptions {
   loaded: LoadedConfig;
@@ -25,6 +28,8 @@ export interface ApiRuntimeOptions {
   token?: string | undefined;
   /** Largest accepted JSON body. @defaultValue '10mb' */
   bodyLimit?: string;
+  /** Listen beyond loopback without a token (BREAKWATER_ALLOW_UNAUTHENTICATED). @defaultValue false */
+  allowUnauthenticated?: boolean;
 }
 
 export interface ApiRuntime {
@@ -39,6 +44,12 @@ export interface ApiRuntime {
 export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRuntime> {
   const { config } = options.loaded;
   const logger = options.logger ?? createLogger();
+  knownSecrets.add(options.token);
+  assertSafeBinding({
+    host: options.host ?? '127.0.0.1',
+    token: options.token,
+    allowUnauthenticated: options.allowUnauthenticated ?? false,
+  });
   const connection = failFastConnectionOptions(options.redisUrl);
   const queue = new Queue<JobData, JobResult>(config.queue.name, { connection });
   const redis = new Redis(connection);
@@ -56,6 +67,7 @@ export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRu
     redisAvailable: () => redis.status === 'ready',
     token: options.token,
     version: packageVersion(),
+    ...submitGuard(config, redis, queue.qualifiedName),
     ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
   });
   const server = await listen(app, options.port ?? 3000, options.host ?? '127.0.0.1');
@@ -63,8 +75,11 @@ export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRu
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
   logger.info({ url, queue: config.queue.name, auth: options.token !== undefined }, 'api listening');
-  if (options.token === undefined && !isLoopback(address.address)) {
-    logger.warn({ url }, 'the API is reachable from the network without auth; set BREAKWATER_API_TOKEN');
+  if (options.token === undefined && !isLoopbackHost(address.address)) {
+    logger.warn(
+      { url },
+      'the API is reachable from the network without auth (BREAKWATER_ALLOW_UNAUTHENTICATED); set BREAKWATER_API_TOKEN',
+    );
   }
 
   let closing: Promise<void> | undefined;
@@ -96,10 +111,6 @@ export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRu
 }
 
 const closeTimeoutMs = 2_000;
-
-function isLoopback(address: string): boolean {
-  return address === '::1' || address.startsWith('127.') || address === '::ffff:127.0.0.1';
-}
 
 function listen(app: ReturnType<typeof createApp>, port: number, host: string): Promise<Server> {
   return new Promise((resolve, reject) => {
