@@ -50,7 +50,7 @@ export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRu
     token: options.token,
     allowUnauthenticated: options.allowUnauthenticated ?? false,
   });
-  const connection = failFastConnectionOptions(options.redisUrl);
+  const connection = failFastConnectionOptions(options.redisUrl, redisCommandTimeoutMs);
   const queue = new Queue<JobData, JobResult>(config.queue.name, { connection });
   const redis = new Redis(connection);
   redis.on('error', (error: Error) => logger.warn({ err: error }, 'redis connection error'));
@@ -111,6 +111,13 @@ export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRu
 }
 
 const closeTimeoutMs = 2_000;
+
+/**
+ * A Redis that holds connections open but does not answer (frozen, overloaded) fails a command after
+ * this long, so a request still gets its 503 within a second. Redis answers in well under a
+ * millisecond when healthy; a full bulk request's writes take tens of milliseconds.
+ */
+const redisCommandTimeoutMs = 700;
 
 function listen(app: ReturnType<typeof createApp>, port: number, host: string): Promise<Server> {
   return new Promise((resolve, reject) => {
