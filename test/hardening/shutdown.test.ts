@@ -46,4 +46,37 @@ describe('SIGTERM of a worker process during a run', () => {
     expect(runTwice).toBe(0);
     expect(h.simulator.stats('primary').outcomes.aborted ?? 0).toBe(0);
   });
+
+  it('calls that outlive the grace period are aborted and their jobs returned: exit 0, no attempt spent, none failed', async () => {
+    harness = await new FleetHarness({
+      concurrency: 5,
+      queue: { lockDurationMs: 1_000, stalledIntervalMs: 500 },
+      env: { BREAKWATER_SHUTDOWN_GRACE_MS: '300' },
+    }).start();
+    const h = harness;
+    h.simulator.configure('primary', { mode: { kind: 'hang' } });
+    const jobs = await h.add(5, 'stuck');
+    const first = await h.startWorker();
+    await expect.poll(() => h.simulator.stats('primary').inFlight, { timeout: 10_000 }).toBe(5);
+
+    const signalled = Date.now();
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    const stoppedMs = Date.now() - signalled;
+    // Within the grace period plus the time to hand the jobs back, well before the calls' 2 s timeout.
+    expect(stoppedMs).toBeLessThan(1_800);
+    for (const job of jobs) {
+      const returned = await h.queue.getJob(String(job.id));
+      expect(['delayed', 'waiting']).toContain(await returned?.getState());
+      expect(returned?.attemptsMade).toBe(0);
+    }
+    expect(h.simulator.stats('primary').outcomes.aborted).toBe(5);
+    expect(h.simulator.stats('secondary').calls).toBe(0);
+
+    h.simulator.configure('primary', { mode: { kind: 'healthy' } });
+    await h.startWorker();
+    await expect.poll(async () => (await h.counts()).completed, { timeout: 10_000 }).toBe(5);
+    expect((await h.counts()).failed).toBe(0);
+    console.log('SIGTERM abort figures', JSON.stringify({ jobs: 5, stoppedMs }));
+  });
 });
