@@ -1,7 +1,8 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logging/logger.js';
+import { SlidingWindow } from '../../src/ratelimit/sliding-window.js';
 import { type ApiRuntime, startApiRuntime } from '../../src/runtime/api-runtime.js';
 import { ApiHarness } from '../support/api-harness.js';
 import { redisUrl } from '../support/worker-harness.js';
@@ -108,5 +109,32 @@ describe('the submission rate limit (api.rateLimit)', () => {
     const jobs = Array.from({ length: 1_000 }, (_, i) => ({ prompt: `${i}` }));
     for (let i = 0; i < 3; i++)
       expect((await harness.request('POST', '/v1/jobs/bulk', { jobs })).status).toBe(202);
+  });
+
+  it('slides: the previous window counts in proportion to its overlap (injected clock)', async () => {
+    const redis = new Redis(redisUrl);
+    const prefix = `bull:test-${randomUUID()}:breakwater:rate`;
+    cleanups.push(async () => {
+      const keys = await redis.keys(`${prefix}:*`);
+      if (keys.length > 0) await redis.del(...keys);
+      redis.disconnect();
+    });
+    let now = 1_000_000;
+    const window = new SlidingWindow({
+      redis,
+      keyPrefix: prefix,
+      limit: 10,
+      windowMs: 1_000,
+      now: () => now,
+    });
+    expect(await window.take('t', 10)).toEqual({ kind: 'admitted', remaining: 0 });
+    expect(await window.take('t', 1)).toEqual({ kind: 'limited', retryAfterMs: 1_000 });
+    expect(await window.take('other', 10)).toMatchObject({ kind: 'admitted' });
+    now += 1_000; // a new fixed window, but the last one still covers all of the sliding window
+    expect(await window.take('t', 1)).toEqual({ kind: 'limited', retryAfterMs: 100 });
+    now += 100; // 90% of the previous window left: 9 + 1 fits
+    expect(await window.take('t', 1)).toMatchObject({ kind: 'admitted' });
+    expect(await window.take('t', 1)).toMatchObject({ kind: 'limited' });
+    expect(await window.take('t', 11)).toEqual({ kind: 'too-large', limit: 10 });
   });
 });

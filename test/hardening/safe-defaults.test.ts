@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { validateConfig } from '../../src/config/load-config.js';
-import { checkRedisDurability } from '../../src/redis/redis-durability.js';
+import { checkRedisDurability, durabilityFindings } from '../../src/redis/redis-durability.js';
 import { assertSafeBinding } from '../../src/runtime/safe-binding.js';
 import { ApiHarness } from '../support/api-harness.js';
 import { type RunningProcess, startEntry } from '../support/child-process.js';
@@ -77,6 +77,12 @@ describe('safe by default', () => {
     await durable.config('SET', 'maxmemory-policy', 'noeviction');
     await durable.config('SET', 'appendonly', 'yes');
     expect(await checkRedisDurability(redis.url)).toEqual([]);
+    // RDB snapshots alone count as persistence; an unreachable Redis is a finding, not a crash.
+    expect(durabilityFindings({ policy: 'noeviction', appendonly: 'no', save: '3600 1' })).toEqual([]);
+    await redis.stop();
+    expect(await checkRedisDurability(redis.url, 500)).toEqual([
+      { kind: 'unknown', reason: expect.any(String) },
+    ]);
   });
 
   it('Bull Board refuses actions (pause, retry, clean…) unless board.readOnly is false', async () => {
