@@ -224,6 +224,9 @@ export class ProviderSimulator {
       this.reset();
       return send(response, { status: 200, headers: {}, body: { ok: true } });
     }
+    if (method === 'GET' && parts[1] === 'jobs') {
+      return send(response, { status: 200, headers: {}, body: this.#jobsCalledTwice() });
+    }
     if (parts[1] !== 'providers')
       return send(response, { status: 404, headers: {}, body: { error: 'unknown control route' } });
     const provider = parts[2];
@@ -247,6 +250,13 @@ export class ProviderSimulator {
       return send(response, { status: 200, headers: {}, body: this.#describe(provider) });
     }
     return send(response, { status: 405, headers: {}, body: { error: `method ${method} not allowed` } });
+  }
+
+  /** Jobs seen (by `x-breakwater-job-id`) and those whose call ran more than once, e.g. after a crash. */
+  #jobsCalledTwice() {
+    const calls = this.#log.callsByJob();
+    const repeated = [...calls].filter(([, count]) => count > 1);
+    return { jobs: calls.size, repeated: Object.fromEntries(repeated) };
   }
 
   #describe(provider: string) {

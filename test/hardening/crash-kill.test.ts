@@ -56,6 +56,13 @@ describe('kill -9 of worker processes during a run', () => {
       abortedBySimulator: h.simulator.stats('primary').outcomes.aborted ?? 0,
     };
     console.log('kill -9 figures', JSON.stringify(figures));
+    // The same figures over the simulator's control API, as an operator would read them.
+    const control = (await (await fetch(`${h.simulator.url}/_control/jobs`)).json()) as {
+      jobs: number;
+      repeated: Record<string, number>;
+    };
+    expect(control.jobs).toBe(jobs);
+    expect(Object.keys(control.repeated)).toHaveLength(figures.jobsCalledTwiceOrMore);
 
     expect(kills).toBeGreaterThanOrEqual(3);
     expect(counts).toMatchObject({ completed: jobs, failed: 0, waiting: 0, active: 0, delayed: 0 });
