@@ -11,10 +11,10 @@ const maxCost = 1_000;
  * every API process through Redis. The bucket is a hash of the presented token (of the client's
  * address when auth is off), never the token itself. Over the limit: 429 with Retry-After.
  */
-export function submissionRateLimit(window: SlidingWindow): RequestHandler {
+export function submissionRateLimit(window: SlidingWindow, authEnabled: boolean): RequestHandler {
   return async (request, response, next) => {
     const cost = costOf(request);
-    const outcome = await window.take(bucketOf(request), cost);
+    const outcome = await window.take(bucketOf(request, authEnabled), cost);
     switch (outcome.kind) {
       case 'admitted':
         return next();
@@ -43,7 +43,13 @@ function costOf(request: Request): number {
   return Math.min(maxCost, Math.max(1, jobs.length));
 }
 
-function bucketOf(request: Request): string {
-  const credentials = request.headers.authorization ?? `address:${request.socket.remoteAddress ?? ''}`;
-  return createHash('sha256').update(credentials).digest('hex').slice(0, 32);
+/**
+ * With auth on, the token checked just before; with auth off, the client's address — never a header
+ * the client picks, or each made-up header would get a fresh bucket.
+ */
+function bucketOf(request: Request, authEnabled: boolean): string {
+  const identity = authEnabled
+    ? `token:${request.headers.authorization ?? ''}`
+    : `address:${request.socket.remoteAddress ?? ''}`;
+  return createHash('sha256').update(identity).digest('hex').slice(0, 32);
 }

@@ -9,6 +9,7 @@ export function submitGuard(
   config: BreakwaterConfig,
   redis: Pick<Redis, 'eval'>,
   queueKey: string,
+  authEnabled: boolean,
   now?: () => number,
 ): { submitGuard?: RequestHandler } {
   const limit = config.api.rateLimit;
@@ -20,5 +21,5 @@ export function submitGuard(
     windowMs: limit.windowMs,
     ...(now ? { now } : {}),
   });
-  return { submitGuard: submissionRateLimit(window) };
+  return { submitGuard: submissionRateLimit(window, authEnabled) };
 }

@@ -67,7 +67,7 @@ export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRu
     redisAvailable: () => redis.status === 'ready',
     token: options.token,
     version: packageVersion(),
-    ...submitGuard(config, redis, queue.qualifiedName),
+    ...submitGuard(config, redis, queue.qualifiedName, options.token !== undefined),
     ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
   });
   const server = await listen(app, options.port ?? 3000, options.host ?? '127.0.0.1');

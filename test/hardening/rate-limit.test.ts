@@ -65,7 +65,7 @@ describe('the submission rate limit (api.rateLimit)', () => {
     cleanups.push(() => redis.disconnect());
     const keys = await redis.keys(`bull:${harness.queueName}:breakwater:rate:*`);
     expect(keys.length).toBeGreaterThan(0);
-    const hashed = createHash('sha256').update(`Bearer ${token}`).digest('hex').slice(0, 32);
+    const hashed = createHash('sha256').update(`token:Bearer ${token}`).digest('hex').slice(0, 32);
     for (const key of keys) {
       expect(key).not.toContain(token);
       expect(key).toContain(hashed);
@@ -101,6 +101,19 @@ describe('the submission rate limit (api.rateLimit)', () => {
       error: { code: 'rate-limited', message: expect.stringContaining('smaller batches') },
     });
     expect(await harness.queue.count()).toBe(5);
+  });
+
+  it('without auth, limits by client address: a made-up Authorization header gets no fresh bucket', async () => {
+    const harness = await new ApiHarness({
+      config: (base) => ({ ...base, api: { rateLimit: { jobs: 2, windowMs: 60_000 } } }),
+    }).start();
+    cleanups.push(() => harness.stop());
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const headers = { authorization: `Bearer made-up-${i}` };
+      statuses.push((await harness.request('POST', '/v1/jobs', { prompt: `${i}` }, headers)).status);
+    }
+    expect(statuses).toEqual([202, 202, 429, 429]);
   });
 
   it('is off by default', async () => {
