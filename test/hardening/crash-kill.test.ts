@@ -31,7 +31,7 @@ describe('kill -9 of worker processes during a run', () => {
     let kills = 0;
     const started = Date.now();
     while (kills < 5) {
-      await delay(700);
+      await delay(300);
       const { completed } = await h.counts();
       if (completed >= jobs) break;
       const victim = live.splice(Math.floor(Math.random() * live.length), 1)[0];
