@@ -115,7 +115,7 @@ const closeTimeoutMs = 2_000;
 /**
  * A Redis that holds connections open but does not answer (frozen, overloaded) fails a command after
  * this long, so a request still gets its 503 within a second. Redis answers in well under a
- * millisecond when healthy; a full bulk request's writes take tens of milliseconds.
+ * millisecond when healthy; a whole 9 MB bulk request of 1,000 jobs takes about 200 ms end to end.
  */
 const redisCommandTimeoutMs = 700;
 
