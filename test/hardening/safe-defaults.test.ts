@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { validateConfig } from '../../src/config/load-config.js';
 import { checkRedisDurability, durabilityFindings } from '../../src/redis/redis-durability.js';
+import { readProcessSettings } from '../../src/runtime/process-settings.js';
 import { assertSafeBinding } from '../../src/runtime/safe-binding.js';
 import { ApiHarness } from '../support/api-harness.js';
 import { type RunningProcess, startEntry } from '../support/child-process.js';
@@ -38,6 +39,11 @@ describe('safe by default', () => {
     ).not.toThrow();
     expect(() => assertSafeBinding({ host: '::', token: undefined, allowUnauthenticated: false })).toThrow(
       /BREAKWATER_API_TOKEN/,
+    );
+    expect(readProcessSettings({ BREAKWATER_ALLOW_UNAUTHENTICATED: '1' }).allowUnauthenticated).toBe(true);
+    expect(readProcessSettings({}).allowUnauthenticated).toBe(false);
+    expect(() => readProcessSettings({ BREAKWATER_ALLOW_UNAUTHENTICATED: 'sure' })).toThrow(
+      /BREAKWATER_ALLOW_UNAUTHENTICATED: "sure" is not a flag; set it to 1/,
     );
   });
 
