@@ -6,6 +6,7 @@
 import { loadConfig } from '../src/config/load-config.js';
 import { createLogger } from '../src/logging/logger.js';
 import { assertRedisReachable } from '../src/redis/check-redis.js';
+import { warnIfRedisNotDurable } from '../src/redis/redis-durability.js';
 import { runProcess } from '../src/runtime/run-process.js';
 import { startWorkerRuntime } from '../src/runtime/worker-runtime.js';
 
@@ -13,6 +14,7 @@ const logger = createLogger();
 await runProcess(logger, async (settings) => {
   const loaded = loadConfig();
   await assertRedisReachable(settings.redisUrl);
+  await warnIfRedisNotDurable(settings.redisUrl, logger);
   return startWorkerRuntime({
     loaded,
     redisUrl: settings.redisUrl,

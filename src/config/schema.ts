@@ -93,6 +93,24 @@ export const queueSchema = z
     deferralSafetyMs: positiveInt('milliseconds').default(60_000),
     /** Time between the ramp's batches of woken jobs (1, 2, 4, 8… jobs). @defaultValue 250 */
     wakeRampIntervalMs: positiveInt('milliseconds').default(250),
+    /**
+     * A running job's lock; its worker renews it every half of this, however long the LLM call
+     * takes. A job whose worker died is taken back once the lock runs out. @defaultValue 60000
+     */
+    lockDurationMs: positiveInt('milliseconds')
+      .default(60_000)
+      .describe("How long a running job's lock lasts without renewal (renewed every half)."),
+    /** How often workers look for jobs whose lock ran out (their worker died). @defaultValue 30000 */
+    stalledIntervalMs: positiveInt('milliseconds')
+      .default(30_000)
+      .describe('How often workers look for jobs whose worker died, to return them to the queue.'),
+    /**
+     * Times a job may lose its worker (crash, kill -9, OOM) and be returned to the queue before it is
+     * failed as stalled: a job that keeps killing its workers is a poison job. @defaultValue 5
+     */
+    maxStalledCount: positiveInt('times')
+      .default(5)
+      .describe('Worker deaths a job survives (returned to the queue) before it is failed as stalled.'),
   })
   .strict();
 export type QueueConfig = z.infer<typeof queueSchema>;
@@ -101,11 +119,41 @@ export const boardSchema = z
   .object({
     /** Mount Bull Board at /admin/queues. @defaultValue true */
     enabled: z.boolean().default(true),
-    /** Show queues and jobs but hide retry, promote, clean and remove. @defaultValue false */
-    readOnly: z.boolean().default(false),
+    /**
+     * Show queues and jobs but hide retry, promote, clean and remove. Set false to allow those
+     * actions. @defaultValue true
+     */
+    readOnly: z
+      .boolean()
+      .default(true)
+      .describe('Bull Board shows but cannot change jobs; false allows retry, promote, clean and remove.'),
   })
   .strict();
 export type BoardConfig = z.infer<typeof boardSchema>;
+
+export const rateLimitSchema = z
+  .object({
+    /** Jobs one token may submit per window; a bulk request counts its jobs. */
+    jobs: positiveInt('jobs').describe(
+      'Jobs one token may submit per window; a bulk request counts its jobs.',
+    ),
+    /** The sliding window. @defaultValue 60000 */
+    windowMs: positiveInt('milliseconds')
+      .default(60_000)
+      .describe('The sliding window the limit applies to.'),
+  })
+  .strict();
+export type RateLimitConfig = z.infer<typeof rateLimitSchema>;
+
+export const apiSchema = z
+  .object({
+    /** Submission rate limit per token, shared by every API process. @defaultValue off */
+    rateLimit: rateLimitSchema
+      .optional()
+      .describe('Submission rate limit per token (POST /v1/jobs and /v1/jobs/bulk); off when absent.'),
+  })
+  .strict();
+export type ApiConfig = z.infer<typeof apiSchema>;
 
 export const priceSchema = z.object({ input: z.number().min(0), output: z.number().min(0) }).strict();
 
@@ -123,6 +171,7 @@ export const configSchema = z
     pricing: z.record(z.string(), priceSchema).default({}),
     queue: queueSchema.default(() => queueSchema.parse({})),
     board: boardSchema.default(() => boardSchema.parse({})),
+    api: apiSchema.default(() => apiSchema.parse({})),
   })
   .strict();
 

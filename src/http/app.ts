@@ -1,5 +1,5 @@
 import type { Queue } from 'bullmq';
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import type { BreakwaterConfig } from '../config/schema.js';
 import type { FleetStore } from '../fleet/fleet-store.js';
 import type { Logger } from '../logging/logger.js';
@@ -37,6 +37,8 @@ export interface AppOptions {
   /** Largest accepted JSON body. @defaultValue '10mb' (a full bulk request of long prompts) */
   bodyLimit?: string;
   version?: string;
+  /** Runs before a job is submitted (POST /v1/jobs, /v1/jobs/bulk): the rate limit. */
+  submitGuard?: RequestHandler;
 }
 
 /** The HTTP API, its docs and Bull Board, as one Express app (no listening: the caller decides). */
@@ -72,6 +74,7 @@ export function createApp(options: AppOptions): Express {
   });
   v1.post('/{*path}', requireJson);
   v1.use(express.json({ limit: options.bodyLimit ?? '10mb' }));
+  if (options.submitGuard) v1.post(['/jobs', '/jobs/bulk'], options.submitGuard);
   v1.use(jobRoutes({ queue, config }));
   v1.use(providerRoutes({ config, fleet: options.fleet, logger }));
   v1.use(statsRoutes({ config, queue, fleet: options.fleet, stats: options.stats }));

@@ -14,6 +14,7 @@ export type HttpErrorCode =
   | 'upgrade-required'
   | 'not-found'
   | 'conflict'
+  | 'rate-limited'
   | 'redis-unavailable'
   | 'internal';
 

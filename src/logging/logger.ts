@@ -1,5 +1,6 @@
 import { type DestinationStream, type Logger, pino } from 'pino';
 import pretty from 'pino-pretty';
+import { knownSecrets } from './known-secrets.js';
 
 export type { Logger };
 
@@ -17,6 +18,18 @@ export const redactPaths = [
   '*.headers["x-goog-api-key"]',
   'token',
   '*.token',
+  'password',
+  '*.password',
+  'headers.cookie',
+  '*.headers.cookie',
+  'headers["proxy-authorization"]',
+  '*.headers["proxy-authorization"]',
+  'requestBodyValues',
+  '*.requestBodyValues',
+  'responseHeaders',
+  '*.responseHeaders',
+  'config.headers',
+  '*.config.headers',
 ];
 
 export interface LoggerOptions {
@@ -27,14 +40,17 @@ export interface LoggerOptions {
 }
 
 /**
- * Logs with secrets redacted: JSON for machines, or readable lines when run in a terminal
- * (`LOG_FORMAT=json|pretty` decides instead). `LOG_LEVEL` sets the level (default info).
+ * Logs with secrets redacted: by path (above), and every line is scrubbed of the values in
+ * `knownSecrets` (provider keys, the API token) wherever they appear, e.g. echoed in an error
+ * message. JSON for machines, readable lines when run in a terminal (`LOG_FORMAT=json|pretty`
+ * decides instead). `LOG_LEVEL` sets the level (default info).
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
   const settings = {
     level: options.level ?? process.env.LOG_LEVEL ?? 'info',
     base: { service: 'breakwater' },
     redact: { paths: redactPaths, censor: '[redacted]' },
+    hooks: { streamWrite: (line: string) => (knownSecrets.size === 0 ? line : knownSecrets.scrub(line)) },
   };
   const format = process.env.LOG_FORMAT;
   // A caller's own destination gets JSON unless it asks otherwise (tests parse it).

@@ -1,4 +1,5 @@
 import { APICallError } from 'ai';
+import { knownSecrets } from '../logging/known-secrets.js';
 import { ProviderError, type ProviderErrorCode, type ProviderVerdict } from './provider-error.js';
 import { googleErrorDetails, parseRetryAfter } from './retry-after.js';
 
@@ -92,10 +93,7 @@ function build(
   });
 }
 
+/** This provider's key, and every other secret the process holds (a provider may echo any header). */
 function redact(message: string, secrets: readonly string[]): string {
-  let clean = message;
-  for (const secret of secrets) {
-    if (secret.length >= 4) clean = clean.split(secret).join('[redacted]');
-  }
-  return clean;
+  return knownSecrets.scrub(message, secrets);
 }

@@ -1,10 +1,17 @@
 import { z } from 'zod';
 import { chainEntrySchema } from '../config/schema.js';
 
+/** Most text a job may carry, in characters: prompt, system and every message together (~250k tokens). */
+export const maxPromptChars = 1_000_000;
+/** Most messages in one job's conversation. */
+export const maxMessages = 1_000;
+
+const tooLong = `must be at most ${maxPromptChars} characters`;
+
 const messageSchema = z
   .object({
     role: z.enum(['system', 'user', 'assistant'], { error: 'must be system, user or assistant' }),
-    content: z.string().min(1, 'must not be empty'),
+    content: z.string().min(1, 'must not be empty').max(maxPromptChars, tooLong),
   })
   .strict();
 
@@ -28,10 +35,16 @@ export const jobInputSchema = z
     messages: z
       .array(messageSchema)
       .min(1, 'needs at least one message')
+      .max(maxMessages, `at most ${maxMessages} messages`)
       .optional()
       .describe('The conversation to complete; give exactly one of messages or prompt.'),
-    prompt: z.string().min(1, 'must not be empty').optional().describe('A single user message.'),
-    system: z.string().optional().describe('System instructions.'),
+    prompt: z
+      .string()
+      .min(1, 'must not be empty')
+      .max(maxPromptChars, tooLong)
+      .optional()
+      .describe(`A single user message (at most ${maxPromptChars} characters with system).`),
+    system: z.string().max(maxPromptChars, tooLong).optional().describe('System instructions.'),
     maxTokens: z
       .number()
       .int('must be a whole number')
@@ -72,10 +85,24 @@ export const jobInputSchema = z
         message: 'give exactly one of messages or prompt',
       });
     }
+    const size = promptChars(job);
+    if (size > maxPromptChars) {
+      context.addIssue({
+        code: 'custom',
+        path: [job.messages === undefined ? 'prompt' : 'messages'],
+        message: `prompt, system and messages together are ${size} characters; at most ${maxPromptChars}`,
+      });
+    }
     if (job.route !== undefined && job.chain !== undefined) {
       context.addIssue({ code: 'custom', path: ['chain'], message: 'give a route or a chain, not both' });
     }
   });
+
+function promptChars(job: { prompt?: string; system?: string; messages?: { content: string }[] }): number {
+  let size = (job.prompt?.length ?? 0) + (job.system?.length ?? 0);
+  for (const message of job.messages ?? []) size += message.content.length;
+  return size;
+}
 
 export type JobInput = z.input<typeof jobInputSchema>;
 export type JobData = z.output<typeof jobInputSchema>;

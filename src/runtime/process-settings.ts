@@ -1,4 +1,5 @@
 import { ConfigError } from '../config/config-error.js';
+import { knownSecrets } from '../logging/known-secrets.js';
 import { redisUrl } from '../redis/connection.js';
 
 /** What a Breakwater process reads from its environment, besides the config file and provider keys. */
@@ -10,9 +11,14 @@ export interface ProcessSettings {
   token: string | undefined;
   /** How long in-flight calls get on SIGTERM before they are aborted and their jobs returned. */
   shutdownGraceMs: number;
+  /** BREAKWATER_ALLOW_UNAUTHENTICATED=1: listen beyond loopback without a token, on purpose. */
+  allowUnauthenticated: boolean;
 }
 
-/** Reads PORT, HOST, REDIS_URL, BREAKWATER_API_TOKEN, BREAKWATER_SHUTDOWN_GRACE_MS; throws ConfigError. */
+/**
+ * Reads PORT, HOST, REDIS_URL, BREAKWATER_API_TOKEN, BREAKWATER_SHUTDOWN_GRACE_MS and
+ * BREAKWATER_ALLOW_UNAUTHENTICATED; throws ConfigError.
+ */
 export function readProcessSettings(env: NodeJS.ProcessEnv = process.env): ProcessSettings {
   const problems = [];
   const port = Number(env.PORT || 3000);
@@ -29,12 +35,21 @@ export function readProcessSettings(env: NodeJS.ProcessEnv = process.env): Proce
       message: `"${env.BREAKWATER_SHUTDOWN_GRACE_MS}" is not a duration; set it in milliseconds, e.g. 30000`,
     });
   }
+  const allow = (env.BREAKWATER_ALLOW_UNAUTHENTICATED ?? '').trim().toLowerCase();
+  if (!['', '0', '1', 'true', 'false'].includes(allow)) {
+    problems.push({
+      path: 'BREAKWATER_ALLOW_UNAUTHENTICATED',
+      message: `"${env.BREAKWATER_ALLOW_UNAUTHENTICATED}" is not a flag; set it to 1 or leave it unset`,
+    });
+  }
   if (problems.length > 0) throw new ConfigError('environment', problems);
+  knownSecrets.add(env.BREAKWATER_API_TOKEN || undefined);
   return {
     redisUrl: redisUrl(env),
     host: env.HOST || '127.0.0.1',
     port,
     token: env.BREAKWATER_API_TOKEN || undefined,
     shutdownGraceMs: grace,
+    allowUnauthenticated: allow === '1' || allow === 'true',
   };
 }

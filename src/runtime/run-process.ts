@@ -2,6 +2,7 @@ import { ConfigError } from '../config/config-error.js';
 import type { Logger } from '../logging/logger.js';
 import { RedisUnreachableError } from '../redis/redis-unreachable-error.js';
 import { type ProcessSettings, readProcessSettings } from './process-settings.js';
+import { UnsafeBindingError } from './unsafe-binding-error.js';
 
 export interface Closable {
   close(): Promise<void>;
@@ -25,7 +26,7 @@ export async function runProcess(
     const message = startupProblem(error);
     if (message === undefined) throw error;
     process.stderr.write(`breakwater: ${message}\n`);
-    process.exit(ConfigError.is(error) ? 2 : 1);
+    process.exit(ConfigError.is(error) || UnsafeBindingError.is(error) ? 2 : 1);
   }
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -55,7 +56,9 @@ export async function runProcess(
 }
 
 function startupProblem(error: unknown): string | undefined {
-  if (ConfigError.is(error) || RedisUnreachableError.is(error)) return error.message;
+  if (ConfigError.is(error) || RedisUnreachableError.is(error) || UnsafeBindingError.is(error)) {
+    return error.message;
+  }
   const code = (error as { code?: unknown } | undefined)?.code;
   const port = (error as { port?: unknown } | undefined)?.port;
   if (code === 'EADDRINUSE') return `port ${String(port)} is already in use; set PORT to a free port`;

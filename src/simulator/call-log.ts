@@ -33,12 +33,18 @@ export function safeHeaders(headers: Record<string, string | string[] | undefine
   return clean;
 }
 
+/** The header adapters send with each call, so a call made twice for one job is traceable. */
+export const jobIdHeader = 'x-breakwater-job-id';
+
 export class CallLog {
   readonly #byProvider = new Map<string, ProviderStats>();
+  /** Calls per Breakwater job id, across providers (bounded). */
+  readonly #byJob = new Map<string, number>();
 
   constructor(
     private readonly keepRecent = 50,
     private readonly keepTimes = 20_000,
+    private readonly keepJobs = 200_000,
   ) {}
 
   stats(provider: string): ProviderStats {
@@ -54,7 +60,10 @@ export class CallLog {
     return [...this.#byProvider.keys()];
   }
 
-  started(provider: string, at: number): void {
+  started(provider: string, at: number, jobId?: string): void {
+    if (jobId !== undefined && (this.#byJob.has(jobId) || this.#byJob.size < this.keepJobs)) {
+      this.#byJob.set(jobId, (this.#byJob.get(jobId) ?? 0) + 1);
+    }
     const stats = this.stats(provider);
     stats.calls += 1;
     stats.inFlight += 1;
@@ -71,7 +80,13 @@ export class CallLog {
     if (stats.recent.length > this.keepRecent) stats.recent.shift();
   }
 
+  /** Calls received per job id (the `x-breakwater-job-id` header), every provider counted. */
+  callsByJob(): ReadonlyMap<string, number> {
+    return this.#byJob;
+  }
+
   reset(): void {
+    this.#byJob.clear();
     this.#byProvider.clear();
   }
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CallLog, type ProviderStats, safeHeaders } from './call-log.js';
+import { CallLog, jobIdHeader, type ProviderStats, safeHeaders } from './call-log.js';
 import { type Decision, decide } from './decide.js';
 import { applyPatch, defaultProfile, type ProfilePatch, type SimulatedProfile } from './profile.js';
 import { matchRoute, type Route, readJson, send, simulatedBaseURL } from './routing.js';
@@ -91,6 +91,11 @@ export class ProviderSimulator {
     return this.#log.stats(provider).times.filter((at) => at >= since).length;
   }
 
+  /** Calls received per Breakwater job id: more than one is a job whose call ran again. */
+  callsByJob(): ReadonlyMap<string, number> {
+    return this.#log.callsByJob();
+  }
+
   reset(): void {
     this.#profiles.clear();
     this.#log.reset();
@@ -118,7 +123,8 @@ export class ProviderSimulator {
     const at = this.#now();
     const id = randomUUID().replaceAll('-', '').slice(0, 24);
     const parsed = route.wire.parse(body, route.model);
-    this.#log.started(route.provider, at);
+    const jobId = request.headers[jobIdHeader];
+    this.#log.started(route.provider, at, typeof jobId === 'string' ? jobId : undefined);
     const record = (outcome: 'ok' | 'aborted' | number, model: string) =>
       this.#log.finished(route.provider, {
         at,
@@ -218,6 +224,9 @@ export class ProviderSimulator {
       this.reset();
       return send(response, { status: 200, headers: {}, body: { ok: true } });
     }
+    if (method === 'GET' && parts[1] === 'jobs') {
+      return send(response, { status: 200, headers: {}, body: this.#jobsCalledTwice() });
+    }
     if (parts[1] !== 'providers')
       return send(response, { status: 404, headers: {}, body: { error: 'unknown control route' } });
     const provider = parts[2];
@@ -241,6 +250,13 @@ export class ProviderSimulator {
       return send(response, { status: 200, headers: {}, body: this.#describe(provider) });
     }
     return send(response, { status: 405, headers: {}, body: { error: `method ${method} not allowed` } });
+  }
+
+  /** Jobs seen (by `x-breakwater-job-id`) and those whose call ran more than once, e.g. after a crash. */
+  #jobsCalledTwice() {
+    const calls = this.#log.callsByJob();
+    const repeated = [...calls].filter(([, count]) => count > 1);
+    return { jobs: calls.size, repeated: Object.fromEntries(repeated) };
   }
 
   #describe(provider: string) {

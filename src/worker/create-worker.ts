@@ -5,6 +5,7 @@ import type { LanguageModelAdapter } from '../providers/completion.js';
 import { createBackoffStrategy } from '../queue/backoff.js';
 import type { JobData } from '../queue/job-input.js';
 import type { CircuitRegistry } from '../resilience/circuit-registry.js';
+import { crashSafety } from './crash-safety.js';
 import type { JobResult } from './job-result.js';
 import { createProcessor, type ProcessorDeps } from './processor.js';
 
@@ -63,6 +64,7 @@ export function createBreakwaterWorker(options: BreakwaterWorkerOptions): Breakw
       connection: options.connection,
       concurrency: options.config.queue.concurrency,
       limiter: pauseOnlyLimiter,
+      ...crashSafety(options.config.queue),
       settings: { backoffStrategy: createBackoffStrategy(options.random ? { random: options.random } : {}) },
       ...(options.prefix ? { prefix: options.prefix } : {}),
     },

@@ -70,6 +70,9 @@ describe('loading the config', () => {
       backoffMs: 1000,
       deferralSafetyMs: 60_000,
       wakeRampIntervalMs: 250,
+      lockDurationMs: 60_000,
+      stalledIntervalMs: 30_000,
+      maxStalledCount: 5,
     });
   });
 

@@ -89,7 +89,7 @@ describe('/openapi.json and /docs', () => {
 });
 
 describe('Bull Board at /admin/queues', () => {
-  it('serves the board page and lists the queue, with actions allowed by default', async () => {
+  it('serves the board page and lists the queue, read-only by default', async () => {
     harness = await new ApiHarness().start();
     await harness.request('POST', '/v1/jobs', { prompt: 'visible on the board' });
     const page = await harness.request<string>('GET', '/admin/queues');
@@ -100,16 +100,16 @@ describe('Bull Board at /admin/queues', () => {
       '/admin/queues/api/queues?activeQueue=&status=latest&page=1',
     );
     const queue = api.body.queues.find((entry) => entry.name === harness.queueName);
-    expect(queue?.readOnlyMode).toBe(false);
+    expect(queue?.readOnlyMode).toBe(true);
   });
 
-  it('board.readOnly turns the board read-only; board.enabled: false removes it', async () => {
-    harness = await new ApiHarness({ config: (base) => ({ ...base, board: { readOnly: true } }) }).start();
+  it('board.readOnly: false allows actions; board.enabled: false removes the board', async () => {
+    harness = await new ApiHarness({ config: (base) => ({ ...base, board: { readOnly: false } }) }).start();
     const api = await harness.request<{ queues: { name: string; readOnlyMode: boolean }[] }>(
       'GET',
       '/admin/queues/api/queues',
     );
-    expect(api.body.queues.find((entry) => entry.name === harness.queueName)?.readOnlyMode).toBe(true);
+    expect(api.body.queues.find((entry) => entry.name === harness.queueName)?.readOnlyMode).toBe(false);
     await harness.stop();
 
     harness = await new ApiHarness({ config: (base) => ({ ...base, board: { enabled: false } }) }).start();

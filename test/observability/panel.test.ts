@@ -22,7 +22,8 @@ describe('the provider panel behind /admin', () => {
     );
     expect(data.status).toBe(200);
     expect(data.body.report.providers.map((p) => p.name)).toEqual(['primary', 'secondary', 'tertiary']);
-    expect(data.body.controls).toBe(true);
+    // Read-only by default: no open/close buttons.
+    expect(data.body.controls).toBe(false);
 
     const { body } = await harness.request<{ ticket: string }>(
       'GET',
@@ -42,8 +43,11 @@ describe('the provider panel behind /admin', () => {
     ).rejects.toThrow('HTTP 401');
   });
 
-  it('opens and closes providers by hand unless the board is read-only', async () => {
-    harness = await new ApiHarness({ token }).start();
+  it('opens and closes providers by hand when the board allows changes, and refuses otherwise', async () => {
+    harness = await new ApiHarness({
+      token,
+      config: (base) => ({ ...base, board: { readOnly: false } }),
+    }).start();
     const open = await harness.request(
       'POST',
       '/admin/providers/primary/open',

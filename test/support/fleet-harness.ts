@@ -18,6 +18,12 @@ export interface FleetHarnessOptions {
   volumeThreshold?: number;
   quorum?: number;
   concurrency?: number;
+  /** Extra `queue` config keys (e.g. short lock and stalled settings for crash tests). */
+  queue?: Record<string, unknown>;
+  /** Extra environment for worker processes. */
+  env?: Record<string, string>;
+  /** Redis the queue and the workers use. @defaultValue the shared test Redis */
+  redisUrl?: string;
 }
 
 /** Real worker processes (workers/worker.ts) sharing one Redis queue and one simulator in the test. */
@@ -30,6 +36,10 @@ export class FleetHarness {
   #file = '';
 
   constructor(private readonly options: FleetHarnessOptions = {}) {}
+
+  get #redisUrl(): string {
+    return this.options.redisUrl ?? redisUrl;
+  }
 
   async start(): Promise<this> {
     const root = await this.simulator.start();
@@ -56,12 +66,13 @@ export class FleetHarness {
         concurrency: this.options.concurrency ?? 2,
         attempts: 5,
         backoffMs: 100,
+        ...this.options.queue,
       },
     };
     this.config = validateConfig(document, 'test', {}).config;
     this.#file = join(mkdtempSync(join(tmpdir(), 'breakwater-fleet-')), 'breakwater.json');
     writeFileSync(this.#file, JSON.stringify(document));
-    this.queue = new Queue(this.queueName, { connection: connectionOptions(redisUrl) });
+    this.queue = new Queue(this.queueName, { connection: connectionOptions(this.#redisUrl) });
     await this.queue.waitUntilReady();
     return this;
   }
@@ -69,10 +80,11 @@ export class FleetHarness {
   /** Starts a worker process and resolves once it takes jobs. */
   async startWorker(): Promise<RunningProcess> {
     const worker = startEntry('workers/worker.ts', {
-      REDIS_URL: redisUrl,
+      REDIS_URL: this.#redisUrl,
       BREAKWATER_CONFIG: this.#file,
       LOG_LEVEL: 'info',
       BREAKWATER_SHUTDOWN_GRACE_MS: '1000',
+      ...this.options.env,
     });
     this.workers.push(worker);
     const deadline = Date.now() + 20_000;

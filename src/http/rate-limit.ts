@@ -1,0 +1,55 @@
+import { createHash } from 'node:crypto';
+import type { Request, RequestHandler } from 'express';
+import type { SlidingWindow } from '../ratelimit/sliding-window.js';
+import { HttpError } from './http-error.js';
+
+/** Most jobs one request can ask for (the bulk limit); a longer `jobs` array is refused anyway. */
+const maxCost = 1_000;
+
+/**
+ * The submission rate limit, per token: a job counts 1, a bulk request counts its jobs. Shared by
+ * every API process through Redis. The bucket is a hash of the presented token (of the client's
+ * address when auth is off), never the token itself. Over the limit: 429 with Retry-After.
+ */
+export function submissionRateLimit(window: SlidingWindow, authEnabled: boolean): RequestHandler {
+  return async (request, response, next) => {
+    const cost = costOf(request);
+    const outcome = await window.take(bucketOf(request, authEnabled), cost);
+    switch (outcome.kind) {
+      case 'admitted':
+        return next();
+      case 'limited':
+        response.setHeader('retry-after', String(Math.max(1, Math.ceil(outcome.retryAfterMs / 1_000))));
+        throw new HttpError(
+          429,
+          'rate-limited',
+          `too many jobs submitted for this token; retry in ${Math.ceil(outcome.retryAfterMs / 1_000)} s`,
+        );
+      case 'too-large':
+        throw new HttpError(
+          429,
+          'rate-limited',
+          `${cost} jobs in one request is more than the rate limit allows per window (${outcome.limit}); send smaller batches`,
+        );
+      default:
+        throw new Error(`unknown rate limit outcome ${JSON.stringify(outcome satisfies never)}`);
+    }
+  };
+}
+
+function costOf(request: Request): number {
+  const jobs = (request.body as { jobs?: unknown } | undefined)?.jobs;
+  if (request.path !== '/jobs/bulk' || !Array.isArray(jobs)) return 1;
+  return Math.min(maxCost, Math.max(1, jobs.length));
+}
+
+/**
+ * With auth on, the token checked just before; with auth off, the client's address — never a header
+ * the client picks, or each made-up header would get a fresh bucket.
+ */
+function bucketOf(request: Request, authEnabled: boolean): string {
+  const identity = authEnabled
+    ? `token:${request.headers.authorization ?? ''}`
+    : `address:${request.socket.remoteAddress ?? ''}`;
+  return createHash('sha256').update(identity).digest('hex').slice(0, 32);
+}

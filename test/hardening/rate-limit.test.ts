@@ -1,0 +1,153 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/logging/logger.js';
+import { SlidingWindow } from '../../src/ratelimit/sliding-window.js';
+import { type ApiRuntime, startApiRuntime } from '../../src/runtime/api-runtime.js';
+import { ApiHarness } from '../support/api-harness.js';
+import { redisUrl } from '../support/worker-harness.js';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+const token = 'rate-limit-test-token-0123456789';
+
+/** Two API processes' worth of runtimes over one queue, with a limit of 5 jobs per second. */
+async function twoApis(): Promise<{ harness: ApiHarness; apis: [ApiRuntime, ApiRuntime] }> {
+  const harness = await new ApiHarness({
+    token,
+    config: (base) => ({ ...base, api: { rateLimit: { jobs: 5, windowMs: 1_000 } } }),
+  }).start();
+  cleanups.push(() => harness.stop());
+  const second = await startApiRuntime({
+    loaded: { config: harness.config, secrets: new Map(), source: 'test' },
+    redisUrl,
+    logger: createLogger({ level: 'silent' }),
+    port: 0,
+    token,
+  });
+  cleanups.push(() => second.close());
+  return { harness, apis: [harness.api, second] };
+}
+
+async function submit(api: ApiRuntime, path: string, body: unknown) {
+  const response = await fetch(`${api.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, headers: response.headers, body: (await response.json()) as unknown };
+}
+
+describe('the submission rate limit (api.rateLimit)', () => {
+  it('holds across API processes: 429 with Retry-After and the JSON error body, then admits again', async () => {
+    const { harness, apis } = await twoApis();
+    // Start at the beginning of a window, so the whole test runs inside one or two windows.
+    await new Promise((resolve) => setTimeout(resolve, 1_000 - (Date.now() % 1_000)));
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      statuses.push((await submit(apis[i % 2] as ApiRuntime, '/v1/jobs', { prompt: `job ${i}` })).status);
+    }
+    expect(statuses).toEqual([202, 202, 202, 202, 202]);
+
+    const limited = await submit(apis[1], '/v1/jobs', { prompt: 'one too many' });
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(limited.body).toEqual({ error: { code: 'rate-limited', message: expect.any(String) } });
+    const bulk = await submit(apis[0], '/v1/jobs/bulk', { jobs: [{ prompt: 'a' }] });
+    expect(bulk.status).toBe(429);
+    expect(await harness.queue.count()).toBe(5);
+
+    // The counters are keyed by a hash of the token under the queue's prefix, never by the token.
+    const redis = new Redis(redisUrl);
+    cleanups.push(() => redis.disconnect());
+    const keys = await redis.keys(`bull:${harness.queueName}:breakwater:rate:*`);
+    expect(keys.length).toBeGreaterThan(0);
+    const hashed = createHash('sha256').update(`token:Bearer ${token}`).digest('hex').slice(0, 32);
+    for (const key of keys) {
+      expect(key).not.toContain(token);
+      expect(key).toContain(hashed);
+    }
+
+    // Retry-After is honest: once it has passed, submissions are admitted again.
+    await expect
+      .poll(async () => (await submit(apis[0], '/v1/jobs', { prompt: 'later' })).status, {
+        timeout: 3_000,
+        interval: 250,
+      })
+      .toBe(202);
+  });
+
+  it('a bulk request counts its jobs; one larger than the whole limit is refused outright', async () => {
+    const { harness, apis } = await twoApis();
+    await new Promise((resolve) => setTimeout(resolve, 1_000 - (Date.now() % 1_000)));
+    expect(
+      (
+        await submit(apis[0], '/v1/jobs/bulk', {
+          jobs: [{ prompt: 'a' }, { prompt: 'b' }, { prompt: 'c' }, { prompt: 'd' }],
+        })
+      ).status,
+    ).toBe(202);
+    const over = await submit(apis[1], '/v1/jobs/bulk', { jobs: [{ prompt: 'e' }, { prompt: 'f' }] });
+    expect(over.status).toBe(429);
+    expect((await submit(apis[1], '/v1/jobs', { prompt: 'fits' })).status).toBe(202);
+    const huge = await submit(apis[0], '/v1/jobs/bulk', {
+      jobs: Array.from({ length: 6 }, (_, i) => ({ prompt: `${i}` })),
+    });
+    expect(huge.status).toBe(429);
+    expect(huge.body).toMatchObject({
+      error: { code: 'rate-limited', message: expect.stringContaining('smaller batches') },
+    });
+    expect(await harness.queue.count()).toBe(5);
+  });
+
+  it('without auth, limits by client address: a made-up Authorization header gets no fresh bucket', async () => {
+    const harness = await new ApiHarness({
+      config: (base) => ({ ...base, api: { rateLimit: { jobs: 2, windowMs: 60_000 } } }),
+    }).start();
+    cleanups.push(() => harness.stop());
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const headers = { authorization: `Bearer made-up-${i}` };
+      statuses.push((await harness.request('POST', '/v1/jobs', { prompt: `${i}` }, headers)).status);
+    }
+    expect(statuses).toEqual([202, 202, 429, 429]);
+  });
+
+  it('is off by default', async () => {
+    const harness = await new ApiHarness().start();
+    cleanups.push(() => harness.stop());
+    const jobs = Array.from({ length: 1_000 }, (_, i) => ({ prompt: `${i}` }));
+    for (let i = 0; i < 3; i++)
+      expect((await harness.request('POST', '/v1/jobs/bulk', { jobs })).status).toBe(202);
+  });
+
+  it('slides: the previous window counts in proportion to its overlap (injected clock)', async () => {
+    const redis = new Redis(redisUrl);
+    const prefix = `bull:test-${randomUUID()}:breakwater:rate`;
+    cleanups.push(async () => {
+      const keys = await redis.keys(`${prefix}:*`);
+      if (keys.length > 0) await redis.del(...keys);
+      redis.disconnect();
+    });
+    let now = 1_000_000;
+    const window = new SlidingWindow({
+      redis,
+      keyPrefix: prefix,
+      limit: 10,
+      windowMs: 1_000,
+      now: () => now,
+    });
+    expect(await window.take('t', 10)).toEqual({ kind: 'admitted', remaining: 0 });
+    expect(await window.take('t', 1)).toEqual({ kind: 'limited', retryAfterMs: 1_000 });
+    expect(await window.take('other', 10)).toMatchObject({ kind: 'admitted' });
+    now += 1_000; // a new fixed window, but the last one still covers all of the sliding window
+    expect(await window.take('t', 1)).toEqual({ kind: 'limited', retryAfterMs: 100 });
+    now += 100; // 90% of the previous window left: 9 + 1 fits
+    expect(await window.take('t', 1)).toMatchObject({ kind: 'admitted' });
+    expect(await window.take('t', 1)).toMatchObject({ kind: 'limited' });
+    expect(await window.take('t', 11)).toEqual({ kind: 'too-large', limit: 10 });
+  });
+});
