@@ -1,4 +1,5 @@
 import { QueueEvents } from 'bullmq';
+import type { FleetRecord } from '../fleet/fleet-record.js';
 import type { FleetStore } from '../fleet/fleet-store.js';
 import type { Logger } from '../logging/logger.js';
 import { connectionOptions } from '../redis/connection.js';
@@ -10,7 +11,7 @@ export type EventListener = (event: BreakwaterEvent) => void;
 export interface EventHubOptions {
   queueName: string;
   redisUrl: string;
-  fleet: Pick<FleetStore, 'subscribe'>;
+  fleet: Pick<FleetStore, 'subscribe' | 'read'>;
   logger: Logger;
 }
 
@@ -36,10 +37,25 @@ export class EventHub {
     const hub = new EventHub(queueEvents);
     const mapper = new JobEventMapper((event) => hub.#emit(event));
     mapper.listen(queueEvents);
-    hub.#unsubscribe = await options.fleet.subscribe(
-      (provider, record) => hub.#emit(breakerEvent(provider, record)),
-      () => undefined,
-    );
+    // The last change seen per provider: after a lost subscription, the records read back tell
+    // which changes were missed meanwhile, and only those are sent.
+    const seen = new Map<string, string>();
+    const changed = (provider: string, record: FleetRecord) => {
+      const key = JSON.stringify(record);
+      if (seen.get(provider) === key) return;
+      seen.set(provider, key);
+      hub.#emit(breakerEvent(provider, record));
+    };
+    hub.#unsubscribe = await options.fleet.subscribe(changed, () => {
+      options.fleet.read().then(
+        (records) => {
+          for (const [provider, record] of records) changed(provider, record);
+        },
+        (error: unknown) =>
+          options.logger.warn({ err: error }, 'breaker records not read back after a reconnect'),
+      );
+    });
+    for (const [provider, record] of await options.fleet.read()) seen.set(provider, JSON.stringify(record));
     await queueEvents.waitUntilReady();
     return hub;
   }

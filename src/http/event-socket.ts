@@ -22,8 +22,8 @@ export interface EventSocketOptions {
 
 /**
  * `GET /v1/events` upgraded to a WebSocket: every job lifecycle event and breaker transition, from
- * every process, as JSON messages; `?jobId=` keeps one job's events only. Auth as the API (bearer,
- * or basic) or a ticket from /admin/events-ticket for browsers.
+ * every process, as JSON messages; `?jobId=` keeps one job's events only. Auth: the bearer token, or
+ * a ticket from /admin/events-ticket for browsers; a browser page from another origin is refused.
  */
 export function attachEventSocket(server: Server, options: EventSocketOptions): { close(): void } {
   const now = options.now ?? Date.now;
@@ -32,17 +32,31 @@ export function attachEventSocket(server: Server, options: EventSocketOptions): 
 
   const refuse = (socket: Duplex, status: number, text: string) => {
     socket.end(`HTTP/1.1 ${status} ${text}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+    socket.destroy();
   };
+  const ignore = () => undefined;
 
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // Node hands the socket over without an error listener: a client that resets mid-handshake
+    // must not become an uncaught exception.
+    socket.on('error', ignore);
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (url.pathname !== eventsPath) return refuse(socket, 404, 'Not Found');
+    // A page on another site must not read the stream with the visitor's cached credentials.
+    const origin = request.headers.origin;
+    if (origin !== undefined && new URL(origin, 'http://invalid').host !== request.headers.host) {
+      return refuse(socket, 403, 'Forbidden');
+    }
     const ticket = url.searchParams.get('ticket');
+    // Bearer or a ticket only: browsers attach cached basic credentials to any site's WebSocket.
     const allowed =
-      checkCredentials(request.headers.authorization, { token: options.token, basic: true }) === 'valid' ||
-      (ticket !== null && verifyTicket(options.token, ticket, now()));
+      (options.token !== undefined &&
+        checkCredentials(request.headers.authorization, { token: options.token }) === 'valid') ||
+      (ticket !== null && verifyTicket(options.token, ticket, now())) ||
+      (options.token === undefined && ticket === null);
     if (!allowed) return refuse(socket, 401, 'Unauthorized');
     const jobId = url.searchParams.get('jobId') ?? undefined;
+    socket.removeListener('error', ignore);
     sockets.handleUpgrade(request, socket, head, (client) => serve(client, jobId));
   });
 

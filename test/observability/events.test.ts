@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logging/logger.js';
 import { type ApiRuntime, startApiRuntime } from '../../src/runtime/api-runtime.js';
@@ -103,5 +104,44 @@ describe('GET /v1/events (WebSocket)', () => {
       reason: expect.stringMatching(/^primary open/),
     });
     expect(all.of((m) => m.jobId === deferred.body.id && m.event === 'delayed')).toHaveLength(0);
+  });
+
+  it('refuses basic credentials and foreign origins, and survives clients that reset mid-handshake', async () => {
+    const harness = await new ApiHarness({ token }).start();
+    cleanups.push(() => harness.stop());
+    const basic = `Basic ${Buffer.from(`admin:${token}`).toString('base64')}`;
+    // A browser attaches cached basic credentials to any site's WebSocket: only bearer or a ticket.
+    await expect(EventClient.connect(wsUrl(harness.api), { authorization: basic })).rejects.toThrow(
+      'HTTP 401',
+    );
+    await expect(
+      EventClient.connect(wsUrl(harness.api), {
+        authorization: `Bearer ${token}`,
+        origin: 'https://evil.example',
+      }),
+    ).rejects.toThrow('HTTP 403');
+    const sameOrigin = await EventClient.connect(wsUrl(harness.api), {
+      authorization: `Bearer ${token}`,
+      origin: harness.api.url,
+    });
+    sameOrigin.close();
+
+    const { port } = new URL(harness.api.url);
+    const request = `GET /v1/events HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`;
+    await Promise.all(
+      Array.from(
+        { length: 200 },
+        () =>
+          new Promise<void>((resolve) => {
+            const socket = connect(Number(port), '127.0.0.1', () => {
+              socket.write(request);
+              socket.resetAndDestroy();
+            });
+            socket.on('error', () => undefined);
+            socket.on('close', () => resolve());
+          }),
+      ),
+    );
+    expect((await harness.request('GET', '/healthz')).status).toBe(200);
   });
 });
