@@ -66,7 +66,7 @@ export type ProviderConfig = z.infer<typeof providerSchema>;
 export const chainEntrySchema = z
   .object({
     provider: z.string().min(1, 'must name a provider'),
-    model: z.string().min(1, 'must name a model'),
+    model: z.string().min(1, 'must name a model').max(200, 'must be at most 200 characters'),
     /** Overrides the provider's timeoutMs for this entry. */
     timeoutMs: positiveInt('milliseconds').optional(),
   })

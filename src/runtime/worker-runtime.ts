@@ -6,6 +6,7 @@ import { promoteDeferred } from '../queue/promote-deferred.js';
 import { connectionOptions } from '../redis/connection.js';
 import { CircuitRegistry } from '../resilience/circuit-registry.js';
 import type { ProviderSimulator } from '../simulator/simulator.js';
+import { knownModels } from '../stats/known-models.js';
 import { StatsRecorder } from '../stats/stats-recorder.js';
 import { StatsStore } from '../stats/stats-store.js';
 import { type BreakwaterWorker, createBreakwaterWorker } from '../worker/create-worker.js';
@@ -74,6 +75,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
   await member.join(async (jobId) => promoteDeferred(await workerReady, jobId));
   const stats = new StatsRecorder({
     store: new StatsStore({ redis: member.redis, keyPrefix: `bull:${config.queue.name}` }),
+    knownModels: knownModels(config),
     onError: (error) => logger.warn({ err: error }, 'stats not written; kept for the next flush'),
   });
   const breakwater = createBreakwaterWorker({

@@ -1,42 +1,63 @@
+import { randomUUID } from 'node:crypto';
 import type { AttemptEntry } from '../queue/timeline.js';
 import type { JobStats } from '../worker/job-stats.js';
-import { latencyBuckets, StatsDelta } from './stats-delta.js';
+import { isProviderFailure, latencyBuckets, StatsDelta } from './stats-delta.js';
 import type { StatsStore } from './stats-store.js';
 
 export interface StatsRecorderOptions {
   store: Pick<StatsStore, 'add'>;
+  /**
+   * Models counted under their own name; any other is counted as `other`, so jobs naming arbitrary
+   * models cannot grow the stats and the metrics' label sets without bound.
+   */
+  knownModels: ReadonlySet<string>;
   /** How often counts go to Redis. @defaultValue 1000 */
   flushIntervalMs?: number;
   onError?: (error: unknown) => void;
 }
 
+interface Batch {
+  id: string;
+  delta: StatsDelta;
+}
+
 /**
  * Counts in memory what a worker's jobs did and adds it to the fleet's totals once per interval, so
  * the cost in Redis is per worker, not per job. A worker killed outright loses at most one interval.
+ * Each batch is applied once even when a flush is retried after a timeout (the store remembers its
+ * id); while Redis is away, one batch waits for a retry and newer counts gather in the next.
  */
 export class StatsRecorder implements JobStats {
   #delta = new StatsDelta();
+  /** Sent at least once, outcome unknown: retried as it is, never merged into. */
+  #retry: Batch | undefined;
   readonly #store: Pick<StatsStore, 'add'>;
+  readonly #knownModels: ReadonlySet<string>;
   readonly #timer: NodeJS.Timeout;
   readonly #onError: (error: unknown) => void;
+  readonly #recorder = randomUUID();
+  #sequence = 0;
   #flushing: Promise<void> = Promise.resolve();
 
   constructor(options: StatsRecorderOptions) {
     this.#store = options.store;
+    this.#knownModels = options.knownModels;
     this.#onError = options.onError ?? (() => undefined);
     this.#timer = setInterval(() => void this.flush(), options.flushIntervalMs ?? 1_000);
     this.#timer.unref();
   }
 
   attempt(entry: AttemptEntry): void {
-    const { provider, model } = entry;
+    const { provider } = entry;
+    const model = this.#model(entry.model);
     if (entry.outcome === 'skipped-open') {
       this.#delta.count([provider, model, 'skips']);
       return;
     }
     const ok = entry.outcome === 'ok';
-    this.#delta.count([provider, model, `calls:${ok ? 'ok' : (entry.errorClass ?? entry.outcome)}`]);
-    this.#delta.call(provider, !ok && entry.outcome !== 'rejected');
+    const outcome = ok ? 'ok' : (entry.errorClass ?? entry.outcome);
+    this.#delta.count([provider, model, `calls:${outcome}`]);
+    this.#delta.call(provider, isProviderFailure(outcome));
     const seconds = entry.durationMs / 1000;
     const bucket = latencyBuckets.findIndex((bound) => seconds <= bound);
     this.#delta.count([provider, model, `latency:${bucket === -1 ? latencyBuckets.length : bucket}`]);
@@ -50,7 +71,7 @@ export class StatsRecorder implements JobStats {
   }
 
   fallback(provider: string, model: string): void {
-    this.#delta.count([provider, model, 'fallbacks']);
+    this.#delta.count([provider, this.#model(model), 'fallbacks']);
   }
 
   deferral(providers: readonly string[]): void {
@@ -60,16 +81,12 @@ export class StatsRecorder implements JobStats {
   /** Adds what was counted since the last flush; one flush at a time, in order. */
   flush(): Promise<void> {
     this.#flushing = this.#flushing.then(async () => {
-      const delta = this.#delta;
-      if (delta.empty) return;
+      if (this.#retry && !(await this.#send(this.#retry))) return;
+      this.#retry = undefined;
+      if (this.#delta.empty) return;
+      const batch = { id: `${this.#recorder}:${this.#sequence++}`, delta: this.#delta };
       this.#delta = new StatsDelta();
-      try {
-        await this.#store.add(delta);
-      } catch (error) {
-        // Kept for the next flush: Redis being away for a while loses no counts.
-        this.#delta.merge(delta);
-        this.#onError(error);
-      }
+      if (!(await this.#send(batch))) this.#retry = batch;
     });
     return this.#flushing;
   }
@@ -81,7 +98,21 @@ export class StatsRecorder implements JobStats {
     const gaveUp = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, timeoutMs);
     });
-    await Promise.race([this.flush(), gaveUp]);
+    await Promise.race([this.flush().then(() => this.flush()), gaveUp]);
     clearTimeout(timer);
+  }
+
+  async #send(batch: Batch): Promise<boolean> {
+    try {
+      await this.#store.add(batch.delta, batch.id);
+      return true;
+    } catch (error) {
+      this.#onError(error);
+      return false;
+    }
+  }
+
+  #model(model: string): string {
+    return this.#knownModels.has(model) ? model : 'other';
   }
 }

@@ -3,6 +3,7 @@ import type { FleetRecord } from '../fleet/fleet-record.js';
 import { providerStatus } from '../http/routes/providers.js';
 import type { ProviderStats, StatsReport } from '../http/stats-schema.js';
 import { builtInPricesTakenOn } from '../pricing/price-table.js';
+import { isProviderFailure } from './stats-delta.js';
 import type { FleetStats, ModelStats } from './stats-store.js';
 
 export interface StatsSources {
@@ -19,10 +20,6 @@ const callsOf = (model: ModelStats) => Object.values(model.calls).reduce((sum, n
 /** Failures the provider is to blame for: every outcome but ok and a rejected request. */
 const failuresOf = (model: ModelStats) =>
   Object.entries(model.calls).reduce((sum, [outcome, n]) => (isProviderFailure(outcome) ? sum + n : sum), 0);
-
-export function isProviderFailure(outcome: string): boolean {
-  return !['ok', 'bad-request', 'not-found', 'too-large', 'unprocessable', 'rejected'].includes(outcome);
-}
 
 /** `GET /v1/stats`: the fleet's totals by provider and model, with each breaker's state. */
 export function statsReport(sources: StatsSources): StatsReport {

@@ -37,6 +37,18 @@ export interface StatsStoreOptions {
 }
 
 const minuteMs = 60_000;
+
+/** KEYS: totals, this minute, the batch's marker. ARGV: ttls, then counts, amounts and minute pairs. */
+const addBatchScript = `
+if not redis.call('SET', KEYS[3], '1', 'NX', 'PX', ARGV[1]) then return 0 end
+local counts, amounts, recent = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+local i = 6
+for _ = 1, counts do redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[i + 1]); i = i + 2 end
+for _ = 1, amounts do redis.call('HINCRBYFLOAT', KEYS[1], ARGV[i], ARGV[i + 1]); i = i + 2 end
+for _ = 1, recent do redis.call('HINCRBY', KEYS[2], ARGV[i], ARGV[i + 1]); i = i + 2 end
+if recent > 0 then redis.call('PEXPIRE', KEYS[2], ARGV[2]) end
+return 1
+`;
 const recentMinutes = 5;
 
 /**
@@ -54,18 +66,34 @@ export class StatsStore {
     this.#now = options.now ?? Date.now;
   }
 
-  async add(delta: StatsDelta): Promise<void> {
+  /**
+   * Adds a batch of counts, once: a retry of a batch whose first try timed out but was applied
+   * anyway (its id is remembered for 10 minutes) changes nothing.
+   */
+  async add(delta: StatsDelta, batchId: string): Promise<void> {
     if (delta.empty) return;
-    const multi = this.#redis.multi();
-    for (const [field, by] of delta.counts) multi.hincrby(this.#key, field, by);
-    for (const [field, amount] of delta.amounts) multi.hincrbyfloat(this.#key, field, amount);
     const minuteKey = this.#minuteKey(Math.floor(this.#now() / minuteMs));
-    for (const [provider, recent] of delta.recent) {
-      multi.hincrby(minuteKey, `${provider}\ncalls`, recent.calls);
-      multi.hincrby(minuteKey, `${provider}\nfailures`, recent.failures);
-    }
-    if (delta.recent.size > 0) multi.pexpire(minuteKey, (recentMinutes + 2) * minuteMs);
-    await multi.exec();
+    const recent = [...delta.recent].flatMap(([provider, totals]) => [
+      `${provider}\ncalls`,
+      totals.calls,
+      `${provider}\nfailures`,
+      totals.failures,
+    ]);
+    await this.#redis.eval(
+      addBatchScript,
+      3,
+      this.#key,
+      minuteKey,
+      `${this.#key}:applied:${batchId}`,
+      10 * minuteMs,
+      (recentMinutes + 2) * minuteMs,
+      delta.counts.size,
+      delta.amounts.size,
+      recent.length / 2,
+      ...[...delta.counts].flat(),
+      ...[...delta.amounts].flat(),
+      ...recent,
+    );
   }
 
   async read(): Promise<FleetStats> {
@@ -79,14 +107,6 @@ export class StatsStore {
       recent: sumMinutes(minutes),
       recentWindowMs: recentMinutes * minuteMs,
     };
-  }
-
-  /** Deletes every total (tests, or a fresh start). */
-  async reset(): Promise<void> {
-    const keys = [this.#key];
-    const minute = Math.floor(this.#now() / minuteMs);
-    for (let back = 0; back < recentMinutes + 2; back++) keys.push(this.#minuteKey(minute - back));
-    await this.#redis.del(...keys);
   }
 
   #minuteKey(minute: number): string {
