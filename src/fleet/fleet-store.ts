@@ -60,12 +60,15 @@ export class FleetStore {
   readonly channel: string;
   readonly #redis: Redis;
   readonly #prefix: string;
+  /** The queue's delayed set: a deferred job is one that is still in it. */
+  readonly #delayed: string;
   readonly #hash: string;
   readonly #now: () => number;
 
   constructor(options: FleetStoreOptions) {
     this.#redis = options.redis;
     this.#prefix = `${options.keyPrefix}:breakwater`;
+    this.#delayed = `${options.keyPrefix}:delayed`;
     this.#hash = `${this.#prefix}:fleet`;
     this.channel = `${this.#prefix}:fleet-events`;
     this.worker = options.worker;
@@ -179,10 +182,13 @@ export class FleetStore {
     await pipeline.exec();
   }
 
-  /** How many jobs are deferred with each of these providers in their chain. */
+  /**
+   * How many jobs are deferred with each of these providers in their chain: those remembered under
+   * the provider that still sit in the queue's delayed set (a cancelled, failed or woken job does not).
+   */
   async deferredCounts(providers: readonly string[]): Promise<Map<string, number>> {
     const pipeline = this.#redis.pipeline();
-    for (const provider of providers) pipeline.zcard(this.#deferredKey(provider));
+    for (const provider of providers) pipeline.zintercard(2, this.#deferredKey(provider), this.#delayed);
     const replies = (await pipeline.exec()) ?? [];
     return new Map(providers.map((provider, index) => [provider, Number(replies[index]?.[1] ?? 0)]));
   }

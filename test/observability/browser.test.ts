@@ -61,7 +61,7 @@ describe('Bull Board and the provider panel in a real browser', () => {
     await primary.locator('.state-open').waitFor();
     expect(await primary.getAttribute('data-state')).toBe('open');
     expect(await primary.textContent()).toContain('opened by api: browser drill');
-    expect(await primary.locator('.deferred').textContent()).toBe('1');
+    await primary.locator('.deferred', { hasText: /^1$/ }).waitFor();
     expect(await page.locator('#provider-tertiary').getAttribute('data-state')).toBe('closed');
     await page.locator('#live', { hasText: 'live' }).waitFor();
     expect(await page.locator('a[href="/admin/queues"]').count()).toBe(1);

@@ -6,10 +6,12 @@ import { metric, parseMetrics, type Sample } from '../support/prometheus.js';
 let harness: ApiHarness;
 afterEach(() => harness.stop());
 
+let exposition = '';
 async function scrape(): Promise<Sample[]> {
   const response = await fetch(`${harness.api.url}/metrics`);
   expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
-  return parseMetrics(await response.text());
+  exposition = await response.text();
+  return parseMetrics(exposition);
 }
 
 async function submit(count: number): Promise<string[]> {
@@ -50,8 +52,15 @@ describe('GET /metrics across a simulated outage', () => {
       metric(samples, 'breakwater_tokens_total', { provider: 'primary', direction: 'input' }),
     ).toBeGreaterThan(0);
     expect(metric(samples, 'breakwater_cost_usd_total', { provider: 'primary' })).toBeGreaterThan(0);
-    expect(metric(samples, 'breakwater_fallbacks_total')).toBe(0);
-    expect(metric(samples, 'breakwater_deferrals_total')).toBe(0);
+    // Declared even while nothing has been counted, so a dashboard sees 0, not a missing series.
+    for (const name of [
+      'breakwater_fallbacks_total',
+      'breakwater_deferrals_total',
+      'breakwater_provider_skips_total',
+    ]) {
+      expect(exposition).toContain(`# TYPE ${name} counter`);
+      expect(metric(samples, name)).toBe(0);
+    }
     expect(metric(samples, 'breakwater_jobs', { state: 'completed' })).toBe(4);
     expect(metric(samples, 'breakwater_provider_call_duration_seconds_count', { provider: 'primary' })).toBe(
       4,
@@ -115,6 +124,17 @@ describe('GET /metrics across a simulated outage', () => {
       .toBeGreaterThanOrEqual(3);
     samples = await scrape();
     expect(metric(samples, 'breakwater_jobs', { state: 'delayed' })).toBeGreaterThanOrEqual(3);
+
+    // The deferred jobs leave the count once they run again.
+    for (const provider of ['primary', 'secondary']) {
+      harness.simulator.configure(provider, { mode: { kind: 'healthy' } });
+      await harness.request('POST', `/v1/providers/${provider}/close`, { reason: 'healed' });
+    }
+    await settled(deferredIds, 'completed');
+    await expect
+      .poll(async () => metric(await scrape(), 'breakwater_deferred_jobs', { provider: 'primary' }))
+      .toBe(0);
+    samples = await scrape();
 
     // /v1/stats reads the same totals.
     const stats = await harness.request<{ totals: { costUsd: number; calls: number } }>('GET', '/v1/stats');
