@@ -8,6 +8,9 @@ import { enqueueJobs } from '../../src/queue/producer.js';
 import { removeQueue } from '../../src/queue/remove-queue.js';
 import { connectionOptions } from '../../src/redis/connection.js';
 import { CircuitRegistry } from '../../src/resilience/circuit-registry.js';
+import { knownModels } from '../../src/stats/known-models.js';
+import { StatsRecorder } from '../../src/stats/stats-recorder.js';
+import { StatsStore } from '../../src/stats/stats-store.js';
 import { createBreakwaterWorker } from '../../src/worker/create-worker.js';
 import { type BenchRow, median } from './stats.js';
 
@@ -50,7 +53,7 @@ async function rawRun(config: BreakwaterConfig, redisUrl: string, jobs: number):
   return jobs / seconds;
 }
 
-/** jobs/s of Breakwater's worker: validation, fleet breaker, chain walk, result with cost. */
+/** jobs/s of Breakwater's worker: validation, fleet breaker, chain walk, result with cost, timeline, stats. */
 async function breakwaterRun(base: BreakwaterConfig, redisUrl: string, jobs: number): Promise<number> {
   const name = `bench-bw-${randomUUID()}`;
   const config = { ...base, queue: { ...base.queue, name } };
@@ -60,6 +63,10 @@ async function breakwaterRun(base: BreakwaterConfig, redisUrl: string, jobs: num
   const member = await FleetMember.connect({ config, redisUrl, logger });
   const circuits = new CircuitRegistry({ providers: config.providers, wrap: member.wrap });
   await member.join(async () => false);
+  const stats = new StatsRecorder({
+    store: new StatsStore({ redis: member.redis, keyPrefix: `bull:${name}` }),
+    knownModels: knownModels(config),
+  });
   const started = performance.now();
   const breakwater = createBreakwaterWorker({
     config,
@@ -68,10 +75,12 @@ async function breakwaterRun(base: BreakwaterConfig, redisUrl: string, jobs: num
     adapter: () => instant,
     logger,
     wake: member.wake,
+    stats,
   });
   await untilCompleted(breakwater.worker, jobs);
   const seconds = (performance.now() - started) / 1000;
   await breakwater.close();
+  await stats.close();
   member.leave();
   circuits.shutdown();
   await removeQueue(queue);
