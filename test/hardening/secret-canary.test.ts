@@ -8,6 +8,7 @@ import { removeQueue } from '../../src/queue/remove-queue.js';
 import { type ApiRuntime, startApiRuntime } from '../../src/runtime/api-runtime.js';
 import { startWorkerRuntime, type WorkerRuntime } from '../../src/runtime/worker-runtime.js';
 import { CanaryProvider } from '../support/canary-provider.js';
+import { EventClient } from '../support/event-client.js';
 import { redisUrl } from '../support/worker-harness.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -111,6 +112,12 @@ describe('secrets never leak', () => {
       return { status: response.status, text };
     };
 
+    // Every live event of the run is read too.
+    const events = await EventClient.connect(`${api.url.replace(/^http/, 'ws')}/v1/events`, {
+      authorization: `Bearer ${canaries.token}`,
+    });
+    cleanups.push(async () => events.close());
+
     const ids: string[] = [];
     for (const prefix of Object.keys(wires)) {
       for (const behaviour of behaviours) {
@@ -155,6 +162,8 @@ describe('secrets never leak', () => {
       });
     for (const id of ids) await call('GET', `/v1/jobs/${id}`);
     await call('GET', '/v1/providers');
+    await call('GET', '/v1/stats');
+    await call('GET', '/metrics');
     const basic = `Basic ${Buffer.from(`ops:${canaries.token}`).toString('base64')}`;
     for (const status of ['latest', 'failed', 'completed']) {
       const board = await call(
@@ -165,6 +174,9 @@ describe('secrets never leak', () => {
       );
       expect(board.status).toBe(200);
     }
+    expect((await call('GET', '/admin/providers/data', undefined, basic)).status).toBe(200);
+    const eventText = JSON.stringify(events.messages);
+    expect(events.of((message) => message.event === 'failed').length).toBeGreaterThan(0);
 
     const redis = new Redis(redisUrl);
     cleanups.push(async () => redis.disconnect());
@@ -192,6 +204,7 @@ describe('secrets never leak', () => {
       expect(occurrences(logs, canary), `${name} in logs`).toBe(0);
       expect(occurrences(dump.text, canary), `${name} in Redis`).toBe(0);
       expect(occurrences(responses, canary), `${name} in API responses`).toBe(0);
+      expect(occurrences(eventText, canary), `${name} in live events`).toBe(0);
     }
   });
 });
