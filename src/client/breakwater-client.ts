@@ -12,6 +12,11 @@ export interface BreakwaterClientOptions {
   fetch?: typeof fetch;
   /** A request that takes longer fails with code `timeout`. @defaultValue 30000 */
   requestTimeoutMs?: number;
+  /**
+   * How many times a request refused by the rate limit (429 with Retry-After: nothing was enqueued)
+   * is sent again after the wait the API asks for. @defaultValue 5
+   */
+  rateLimitRetries?: number;
 }
 
 export interface WaitOptions {
@@ -30,12 +35,14 @@ export class BreakwaterClient {
   readonly #token: string | undefined;
   readonly #fetch: typeof fetch;
   readonly #requestTimeoutMs: number;
+  readonly #rateLimitRetries: number;
 
   constructor(options: BreakwaterClientOptions) {
     this.#url = options.url.replace(/\/+$/, '');
     this.#token = options.token;
     this.#fetch = options.fetch ?? globalThis.fetch;
     this.#requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+    this.#rateLimitRetries = options.rateLimitRetries ?? 5;
   }
 
   /** Submits one job; the same idempotencyKey returns the same job. */
@@ -81,6 +88,22 @@ export class BreakwaterClient {
   }
 
   async #request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+    for (let retry = 0; ; retry++) {
+      const outcome = await this.#send<T>(method, path, body, signal);
+      if (outcome.kind === 'done') return outcome.value;
+      if (retry >= this.#rateLimitRetries) throw outcome.error;
+      await delay(outcome.retryAfterMs, undefined, signal ? { signal } : {});
+    }
+  }
+
+  async #send<T>(
+    method: string,
+    path: string,
+    body: unknown,
+    signal: AbortSignal | undefined,
+  ): Promise<
+    { kind: 'done'; value: T } | { kind: 'rate-limited'; retryAfterMs: number; error: BreakwaterApiError }
+  > {
     const timeout = AbortSignal.timeout(this.#requestTimeoutMs);
     let response: Response;
     try {
@@ -109,14 +132,19 @@ export class BreakwaterClient {
     }
     const text = await response.text();
     const parsed = parseJson(text);
-    if (response.ok) return parsed as T;
+    if (response.ok) return { kind: 'done', value: parsed as T };
     const error = (parsed as ErrorBody | undefined)?.error;
-    throw new BreakwaterApiError(
+    const refused = new BreakwaterApiError(
       response.status,
       error?.code ?? 'http-error',
       error?.message ?? `HTTP ${response.status} from ${method} ${path}`,
       error?.fields ?? [],
     );
+    const retryAfter = Number(response.headers.get('retry-after'));
+    if (response.status === 429 && retryAfter > 0) {
+      return { kind: 'rate-limited', retryAfterMs: retryAfter * 1_000, error: refused };
+    }
+    throw refused;
   }
 }
 

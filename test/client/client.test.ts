@@ -58,6 +58,31 @@ describe('BreakwaterClient', () => {
     });
   });
 
+  it('waits out the rate limit as the API asks (429 with Retry-After), and gives up when told to', async () => {
+    harness = await new ApiHarness({
+      token: 'client-token',
+      config: (base) => ({ ...base, api: { rateLimit: { jobs: 2, windowMs: 1_000 } } }),
+    }).start();
+    const patient = new BreakwaterClient({ url: harness.api.url, token: 'client-token' });
+    const started = Date.now();
+    const accepted = await patient.enqueueMany([{ prompt: 'a' }, { prompt: 'b' }]);
+    accepted.push(await patient.enqueue({ prompt: 'c' }));
+    expect(accepted).toHaveLength(3);
+    // The third job waited for the window to move on: the API said when.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect(await harness.queue.count()).toBe(3);
+
+    const impatient = new BreakwaterClient({
+      url: harness.api.url,
+      token: 'client-token',
+      rateLimitRetries: 0,
+    });
+    // 'c' is still in the window: two more are over the limit, and nothing of them is enqueued.
+    const refused = await rejection(impatient.enqueueMany([{ prompt: 'd' }, { prompt: 'e' }]));
+    expect(refused).toMatchObject({ status: 429, code: 'rate-limited' });
+    expect(await harness.queue.count()).toBe(3);
+  });
+
   it('a request the API never answers fails with code timeout after requestTimeoutMs', async () => {
     const silent = createServer(() => undefined);
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
