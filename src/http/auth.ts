@@ -42,7 +42,8 @@ export function requireToken({ token, basic = false }: AuthOptions): RequestHand
   };
 }
 
-function presentedToken(header: string | undefined, basic: boolean): string | undefined {
+/** The token a request presents (bearer, or basic's password when enabled), whatever its spelling. */
+export function presentedToken(header: string | undefined, basic: boolean): string | undefined {
   const match = /^(\S+) +(\S+)$/.exec(header?.trim() ?? '');
   if (!match) return undefined;
   const [, scheme = '', value = ''] = match;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import type { SlidingWindow } from '../ratelimit/sliding-window.js';
+import { presentedToken } from './auth.js';
 import { HttpError } from './http-error.js';
 
 /** Most jobs one request can ask for (the bulk limit); a longer `jobs` array is refused anyway. */
@@ -27,8 +28,8 @@ export function submissionRateLimit(window: SlidingWindow, authEnabled: boolean)
         );
       case 'too-large':
         throw new HttpError(
-          429,
-          'rate-limited',
+          413,
+          'payload-too-large',
           `${cost} jobs in one request is more than the rate limit allows per window (${outcome.limit}); send smaller batches`,
         );
       default:
@@ -37,9 +38,10 @@ export function submissionRateLimit(window: SlidingWindow, authEnabled: boolean)
   };
 }
 
+/** A body with a `jobs` array costs its length, whatever spelling of the path reached the route. */
 function costOf(request: Request): number {
   const jobs = (request.body as { jobs?: unknown } | undefined)?.jobs;
-  if (request.path !== '/jobs/bulk' || !Array.isArray(jobs)) return 1;
+  if (!Array.isArray(jobs)) return 1;
   return Math.min(maxCost, Math.max(1, jobs.length));
 }
 
@@ -48,8 +50,9 @@ function costOf(request: Request): number {
  * the client picks, or each made-up header would get a fresh bucket.
  */
 function bucketOf(request: Request, authEnabled: boolean): string {
+  // The token itself, not the header: `bearer`, `BEARER` and extra spaces are one bucket.
   const identity = authEnabled
-    ? `token:${request.headers.authorization ?? ''}`
+    ? `token:${presentedToken(request.headers.authorization, false) ?? ''}`
     : `address:${request.socket.remoteAddress ?? ''}`;
   return createHash('sha256').update(identity).digest('hex').slice(0, 32);
 }

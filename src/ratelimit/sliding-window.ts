@@ -1,19 +1,28 @@
 import type { Redis } from 'ioredis';
 
 /**
- * KEYS: the current window's counter, the previous window's counter.
- * ARGV: cost, limit, windowMs, the weight left of the previous window (0..1).
+ * KEYS: the bucket's hash (one field per fixed window). ARGV: cost, limit, windowMs, now (epoch ms;
+ * negative: Redis's own clock, so every API process agrees on the window whatever its clock).
  * Counts `cost` only when it fits, so refused requests use nothing. Returns {admitted (1/0),
- * current count, previous count}.
+ * current window's count, previous window's count, the elapsed share of the current window}.
  */
 const takeScript = `
-local cost, limit, windowMs, weight = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
-local current = tonumber(redis.call('GET', KEYS[1]) or '0')
-local previous = tonumber(redis.call('GET', KEYS[2]) or '0')
-if math.floor(previous * weight) + current + cost > limit then return {0, current, previous} end
-current = redis.call('INCRBY', KEYS[1], cost)
-if current == cost then redis.call('PEXPIRE', KEYS[1], windowMs * 2) end
-return {1, current, previous}
+local cost, limit, windowMs, now = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+if now < 0 then
+  local time = redis.call('TIME')
+  now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+end
+local index = math.floor(now / windowMs)
+local elapsed = (now % windowMs) / windowMs
+local current = tonumber(redis.call('HGET', KEYS[1], index) or '0')
+local previous = tonumber(redis.call('HGET', KEYS[1], index - 1) or '0')
+if math.floor(previous * (1 - elapsed)) + current + cost > limit then
+  return {0, current, previous, tostring(elapsed)}
+end
+current = redis.call('HINCRBY', KEYS[1], index, cost)
+redis.call('HDEL', KEYS[1], index - 2)
+redis.call('PEXPIRE', KEYS[1], windowMs * 2)
+return {1, current, previous, tostring(elapsed)}
 `;
 
 export interface SlidingWindowOptions {
@@ -39,38 +48,39 @@ export type TakeOutcome =
  * window edges. One Lua call per request.
  */
 export class SlidingWindow {
-  readonly #now: () => number;
+  readonly #now: (() => number) | undefined;
 
   constructor(private readonly options: SlidingWindowOptions) {
-    this.#now = options.now ?? Date.now;
+    this.#now = options.now;
   }
 
   async take(bucket: string, cost: number): Promise<TakeOutcome> {
     const { limit, windowMs } = this.options;
     if (cost > limit) return { kind: 'too-large', limit };
-    const now = this.#now();
-    const index = Math.floor(now / windowMs);
-    const elapsed = (now % windowMs) / windowMs;
-    const weight = 1 - elapsed;
-    const key = `${this.options.keyPrefix}:${bucket}`;
-    const [admitted, current, previous] = (await this.options.redis.eval(
+    const reply = (await this.options.redis.eval(
       takeScript,
-      2,
-      `${key}:${index}`,
-      `${key}:${index - 1}`,
+      1,
+      `${this.options.keyPrefix}:${bucket}`,
       cost,
       limit,
       windowMs,
-      weight,
-    )) as [number, number, number];
+      this.#now ? this.#now() : -1,
+    )) as [number, number, number, string];
+    const [admitted, current, previous] = reply;
+    const elapsed = Number(reply[3]);
     if (admitted === 1) {
-      return { kind: 'admitted', remaining: Math.max(0, limit - current - Math.floor(previous * weight)) };
+      const carried = Math.floor(previous * (1 - elapsed));
+      return { kind: 'admitted', remaining: Math.max(0, limit - current - carried) };
     }
     return { kind: 'limited', retryAfterMs: retryAfter(current, previous, cost, limit, elapsed, windowMs) };
   }
 }
 
-/** How long until the previous window's share has decayed enough, or the window turns over. */
+/**
+ * How long until `cost` fits, if nothing else is taken meanwhile: within this window, once the
+ * previous window's share has decayed enough; else in the next one, where this window's count is
+ * the previous one and decays in turn.
+ */
 function retryAfter(
   current: number,
   previous: number,
@@ -79,9 +89,12 @@ function retryAfter(
   elapsed: number,
   windowMs: number,
 ): number {
-  const toWindowEnd = Math.ceil((1 - elapsed) * windowMs);
+  const toWindowEnd = (1 - elapsed) * windowMs;
   const room = limit - current - cost;
-  if (room < 0 || previous === 0) return Math.max(1, toWindowEnd);
-  const neededElapsed = 1 - room / previous;
-  return Math.max(1, Math.min(toWindowEnd, Math.ceil((neededElapsed - elapsed) * windowMs)));
+  if (room >= 0 && previous > 0) {
+    const wait = (1 - elapsed - room / previous) * windowMs;
+    if (wait <= toWindowEnd) return Math.max(1, Math.ceil(wait));
+  }
+  const intoNext = current === 0 ? 0 : Math.max(0, 1 - (limit - cost) / current) * windowMs;
+  return Math.max(1, Math.ceil(toWindowEnd + intoNext));
 }

@@ -32,10 +32,10 @@ async function twoApis(): Promise<{ harness: ApiHarness; apis: [ApiRuntime, ApiR
   return { harness, apis: [harness.api, second] };
 }
 
-async function submit(api: ApiRuntime, path: string, body: unknown) {
+async function submit(api: ApiRuntime, path: string, body: unknown, authorization = `Bearer ${token}`) {
   const response = await fetch(`${api.url}${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    headers: { 'content-type': 'application/json', authorization },
     body: JSON.stringify(body),
   });
   return { status: response.status, headers: response.headers, body: (await response.json()) as unknown };
@@ -54,6 +54,10 @@ describe('the submission rate limit (api.rateLimit)', () => {
 
     const limited = await submit(apis[1], '/v1/jobs', { prompt: 'one too many' });
     expect(limited.status).toBe(429);
+    // The same token spelled otherwise is the same bucket.
+    for (const spelling of [`bearer ${token}`, `BEARER   ${token}`]) {
+      expect((await submit(apis[0], '/v1/jobs', { prompt: 'respelled' }, spelling)).status).toBe(429);
+    }
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(limited.body).toEqual({ error: { code: 'rate-limited', message: expect.any(String) } });
     const bulk = await submit(apis[0], '/v1/jobs/bulk', { jobs: [{ prompt: 'a' }] });
@@ -65,7 +69,7 @@ describe('the submission rate limit (api.rateLimit)', () => {
     cleanups.push(() => redis.disconnect());
     const keys = await redis.keys(`bull:${harness.queueName}:breakwater:rate:*`);
     expect(keys.length).toBeGreaterThan(0);
-    const hashed = createHash('sha256').update(`token:Bearer ${token}`).digest('hex').slice(0, 32);
+    const hashed = createHash('sha256').update(`token:${token}`).digest('hex').slice(0, 32);
     for (const key of keys) {
       expect(key).not.toContain(token);
       expect(key).toContain(hashed);
@@ -92,13 +96,19 @@ describe('the submission rate limit (api.rateLimit)', () => {
     ).toBe(202);
     const over = await submit(apis[1], '/v1/jobs/bulk', { jobs: [{ prompt: 'e' }, { prompt: 'f' }] });
     expect(over.status).toBe(429);
+    // Another spelling of the bulk route costs its jobs just the same.
+    for (const path of ['/v1/jobs/bulk/', '/v1/JOBS/BULK']) {
+      expect((await submit(apis[1], path, { jobs: [{ prompt: 'e' }, { prompt: 'f' }] })).status).toBe(429);
+    }
     expect((await submit(apis[1], '/v1/jobs', { prompt: 'fits' })).status).toBe(202);
     const huge = await submit(apis[0], '/v1/jobs/bulk', {
       jobs: Array.from({ length: 6 }, (_, i) => ({ prompt: `${i}` })),
     });
-    expect(huge.status).toBe(429);
+    // It can never fit: 413, without a Retry-After a client would wait on.
+    expect(huge.status).toBe(413);
+    expect(huge.headers.get('retry-after')).toBeNull();
     expect(huge.body).toMatchObject({
-      error: { code: 'rate-limited', message: expect.stringContaining('smaller batches') },
+      error: { code: 'payload-too-large', message: expect.stringContaining('smaller batches') },
     });
     expect(await harness.queue.count()).toBe(5);
   });
@@ -141,7 +151,8 @@ describe('the submission rate limit (api.rateLimit)', () => {
       now: () => now,
     });
     expect(await window.take('t', 10)).toEqual({ kind: 'admitted', remaining: 0 });
-    expect(await window.take('t', 1)).toEqual({ kind: 'limited', retryAfterMs: 1_000 });
+    // Not at the window's end (the full window still carries over) but a tenth of a window later.
+    expect(await window.take('t', 1)).toEqual({ kind: 'limited', retryAfterMs: 1_100 });
     expect(await window.take('other', 10)).toMatchObject({ kind: 'admitted' });
     now += 1_000; // a new fixed window, but the last one still covers all of the sliding window
     expect(await window.take('t', 1)).toEqual({ kind: 'limited', retryAfterMs: 100 });
@@ -149,5 +160,41 @@ describe('the submission rate limit (api.rateLimit)', () => {
     expect(await window.take('t', 1)).toMatchObject({ kind: 'admitted' });
     expect(await window.take('t', 1)).toMatchObject({ kind: 'limited' });
     expect(await window.take('t', 11)).toEqual({ kind: 'too-large', limit: 10 });
+
+    // The advice is never early: admitted once it has passed, limited well before.
+    now = 5_000_300;
+    expect(await window.take('h', 8)).toMatchObject({ kind: 'admitted' });
+    const advice = await window.take('h', 5);
+    if (advice.kind !== 'limited') throw new Error(`expected limited, got ${advice.kind}`);
+    expect(advice.retryAfterMs).toBe(1_075);
+    now += advice.retryAfterMs - 200;
+    expect(await window.take('h', 5)).toMatchObject({ kind: 'limited' });
+    now += 200;
+    expect(await window.take('h', 5)).toMatchObject({ kind: 'admitted' });
+  });
+
+  it("uses Redis's clock when none is injected, so API processes with skewed clocks agree", async () => {
+    const redis = new Redis(redisUrl);
+    const prefix = `bull:test-${randomUUID()}:breakwater:rate`;
+    cleanups.push(async () => {
+      const keys = await redis.keys(`${prefix}:*`);
+      if (keys.length > 0) await redis.del(...keys);
+      redis.disconnect();
+    });
+    const options = { redis, keyPrefix: prefix, limit: 3, windowMs: 60_000 };
+    // One process's clock is an hour ahead: it still counts in the same window as the others.
+    const honest = new SlidingWindow(options);
+    const skewed = new SlidingWindow({ ...options });
+    const realNow = Date.now;
+    Date.now = () => realNow() + 3_600_000;
+    try {
+      expect(await skewed.take('t', 2)).toMatchObject({ kind: 'admitted' });
+    } finally {
+      Date.now = realNow;
+    }
+    expect(await honest.take('t', 2)).toMatchObject({ kind: 'limited' });
+    const [field] = await redis.hkeys(`${prefix}:t`);
+    const [seconds] = await redis.time();
+    expect(Number(field)).toBe(Math.floor((Number(seconds) * 1_000) / 60_000));
   });
 });
