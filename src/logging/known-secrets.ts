@@ -6,11 +6,18 @@
  */
 export class KnownSecrets {
   readonly #values = new Set<string>();
+  /** Longest first, so a secret that contains another is replaced whole. */
+  #ordered: string[] = [];
 
   constructor(private readonly minLength = 8) {}
 
   add(value: string | undefined): void {
-    if (value !== undefined && value.length >= this.minLength) this.#values.add(value);
+    if (value === undefined || value.length < this.minLength) return;
+    this.#values.add(value);
+    // Log lines are JSON: a value with quotes, backslashes or control characters appears escaped.
+    const escaped = JSON.stringify(value).slice(1, -1);
+    if (escaped !== value) this.#values.add(escaped);
+    this.#ordered = [...this.#values].sort((a, b) => b.length - a.length);
   }
 
   get size(): number {
@@ -20,7 +27,7 @@ export class KnownSecrets {
   /** The text with every known secret (and the given extra ones) replaced by `[redacted]`. */
   scrub(text: string, extra: readonly string[] = []): string {
     let clean = text;
-    for (const secret of this.#values) {
+    for (const secret of this.#ordered) {
       if (clean.includes(secret)) clean = clean.split(secret).join('[redacted]');
     }
     for (const secret of extra) {
