@@ -106,10 +106,11 @@ export const queueSchema = z
       .describe('How often workers look for jobs whose worker died, to return them to the queue.'),
     /**
      * Times a job may lose its worker (crash, kill -9, OOM) and be returned to the queue before it is
-     * failed as stalled: a job that keeps killing its workers is a poison job. @defaultValue 5
+     * failed as stalled: a job that keeps killing its workers is a poison job, and each death re-runs
+     * every call its worker had in flight. @defaultValue 2
      */
     maxStalledCount: positiveInt('times')
-      .default(5)
+      .default(2)
       .describe('Worker deaths a job survives (returned to the queue) before it is failed as stalled.'),
   })
   .strict();

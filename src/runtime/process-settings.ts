@@ -19,6 +19,9 @@ export interface ProcessSettings {
  * Reads PORT, HOST, REDIS_URL, BREAKWATER_API_TOKEN, BREAKWATER_SHUTDOWN_GRACE_MS and
  * BREAKWATER_ALLOW_UNAUTHENTICATED; throws ConfigError.
  */
+/** A shorter token is guessable, and too short to be scrubbed from logs without mangling text. */
+export const minTokenLength = 16;
+
 export function readProcessSettings(env: NodeJS.ProcessEnv = process.env): ProcessSettings {
   const problems = [];
   const port = Number(env.PORT || 3000);
@@ -42,13 +45,20 @@ export function readProcessSettings(env: NodeJS.ProcessEnv = process.env): Proce
       message: `"${env.BREAKWATER_ALLOW_UNAUTHENTICATED}" is not a flag; set it to 1 or leave it unset`,
     });
   }
+  const token = env.BREAKWATER_API_TOKEN || undefined;
+  if (token !== undefined && token.length < minTokenLength) {
+    problems.push({
+      path: 'BREAKWATER_API_TOKEN',
+      message: `is ${token.length} characters; use at least ${minTokenLength}, e.g. openssl rand -hex 24`,
+    });
+  }
   if (problems.length > 0) throw new ConfigError('environment', problems);
   knownSecrets.add(env.BREAKWATER_API_TOKEN || undefined);
   return {
     redisUrl: redisUrl(env),
     host: env.HOST || '127.0.0.1',
     port,
-    token: env.BREAKWATER_API_TOKEN || undefined,
+    token,
     shutdownGraceMs: grace,
     allowUnauthenticated: allow === '1' || allow === 'true',
   };

@@ -72,7 +72,7 @@ describe('loading the config', () => {
       wakeRampIntervalMs: 250,
       lockDurationMs: 60_000,
       stalledIntervalMs: 30_000,
-      maxStalledCount: 5,
+      maxStalledCount: 2,
     });
   });
 

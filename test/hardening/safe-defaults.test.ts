@@ -45,6 +45,12 @@ describe('safe by default', () => {
     expect(() => readProcessSettings({ BREAKWATER_ALLOW_UNAUTHENTICATED: 'sure' })).toThrow(
       /BREAKWATER_ALLOW_UNAUTHENTICATED: "sure" is not a flag; set it to 1/,
     );
+    // A guessable token is refused by name, with the fix; it is never echoed.
+    expect(() => readProcessSettings({ BREAKWATER_API_TOKEN: 'hunter2' })).toThrow(
+      /BREAKWATER_API_TOKEN: is 7 characters; use at least 16, e.g. openssl rand -hex 24/,
+    );
+    expect(() => readProcessSettings({ BREAKWATER_API_TOKEN: 'hunter2' })).not.toThrow(/hunter2/);
+    expect(readProcessSettings({ BREAKWATER_API_TOKEN: 'a'.repeat(16) }).token).toBe('a'.repeat(16));
   });
 
   it('BREAKWATER_ALLOW_UNAUTHENTICATED=1 opts out; a Redis that evicts or does not persist is warned about', async () => {
