@@ -12,7 +12,8 @@ describe('SIGTERM of a worker process during a run', () => {
   it('in-flight calls finish within the grace period: exit 0, nothing lost, nothing run twice', async () => {
     harness = await new FleetHarness({
       concurrency: 20,
-      queue: { lockDurationMs: 1_000, stalledIntervalMs: 500 },
+      // Margin for lock renewal on a loaded machine: a lost lock would show as a job run twice.
+      queue: { lockDurationMs: 3_000, stalledIntervalMs: 1_000 },
       env: { BREAKWATER_SHUTDOWN_GRACE_MS: '5000' },
     }).start();
     const h = harness;
