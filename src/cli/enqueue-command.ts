@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { BreakwaterApiError } from '../client/breakwater-api-error.js';
-import type { BreakwaterClient } from '../client/breakwater-client.js';
+import { type BreakwaterClient, finalEvents } from '../client/breakwater-client.js';
 import type { JobView } from '../http/schemas.js';
 import { ProgressBar, type ProgressOutput } from './progress-bar.js';
 import { type BadLine, type JobLine, parseJobLines } from './read-jsonl.js';
@@ -118,7 +118,14 @@ function refusedIndexes(error: unknown): Map<number, string[]> {
   return refused;
 }
 
-/** Polls until every job has finished, printing each as one JSON line; returns how many failed. */
+/** With the event stream, how often every pending job is still read, in case an event was missed. */
+const safetySweepMs = 10_000;
+
+/**
+ * Waits until every job has finished, printing each as one JSON line; returns how many failed. A job
+ * is read again as soon as `/v1/events` says it finished; every pending job is swept on start and
+ * then every 10 s as a safety net — or every `pollMs` where the event stream is unavailable.
+ */
 async function waitForAll(
   client: BreakwaterClient,
   submitted: Submitted[],
@@ -127,17 +134,42 @@ async function waitForAll(
 ): Promise<number> {
   const pending = new Map(submitted.map((job) => [job.id, job.line]));
   const progress = new ProgressBar(output.stderr, submitted.length, 'finished');
+  const finishedNow = new Set<string>();
+  let wake: () => void = () => undefined;
+  const subscription = await client
+    .events((event) => {
+      if (event.type !== 'job' || !finalEvents.has(event.event) || !pending.has(event.jobId)) return;
+      finishedNow.add(event.jobId);
+      wake();
+    })
+    .catch(() => undefined);
+  const sweepEveryMs = subscription ? Math.max(pollMs, safetySweepMs) : pollMs;
   let failed = 0;
-  while (pending.size > 0) {
-    const views = await mapLimited([...pending.keys()], 16, (id) => lookUp(client, id));
-    for (const view of views) {
-      if (view.state !== 'completed' && view.state !== 'failed' && view.state !== 'gone') continue;
-      if (view.state !== 'completed') failed += 1;
-      output.stdout.write(`${JSON.stringify(finishedLine(pending.get(view.id) ?? 0, view))}\n`);
-      pending.delete(view.id);
-      progress.update(submitted.length - pending.size);
+  let lastSweep = Number.NEGATIVE_INFINITY;
+  try {
+    while (pending.size > 0) {
+      const sweep = Date.now() - lastSweep >= sweepEveryMs;
+      if (sweep) lastSweep = Date.now();
+      const ids = sweep ? [...pending.keys()] : [...finishedNow].filter((id) => pending.has(id));
+      finishedNow.clear();
+      const views = await mapLimited(ids, 16, (id) => lookUp(client, id));
+      for (const view of views) {
+        if (view.state !== 'completed' && view.state !== 'failed' && view.state !== 'gone') continue;
+        if (view.state !== 'completed') failed += 1;
+        output.stdout.write(`${JSON.stringify(finishedLine(pending.get(view.id) ?? 0, view))}\n`);
+        pending.delete(view.id);
+        progress.update(submitted.length - pending.size);
+      }
+      if (pending.size === 0 || finishedNow.size > 0) continue;
+      const early = new AbortController();
+      wake = () => early.abort();
+      await delay(Math.max(0, lastSweep + sweepEveryMs - Date.now()), undefined, {
+        signal: early.signal,
+      }).catch(() => undefined);
+      wake = () => undefined;
     }
-    if (pending.size > 0) await delay(pollMs);
+  } finally {
+    subscription?.close();
   }
   return failed;
 }

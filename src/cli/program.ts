@@ -39,7 +39,12 @@ export function buildProgram(context: CliContext): Command {
     .argument('<file>', 'a .jsonl file, or - to read stdin')
     .option('--wait', 'wait for every job and print each result as it finishes', false)
     .option('--batch-size <n>', `jobs per bulk request (max ${maxBulkJobs})`, wholeNumber(maxBulkJobs), 500)
-    .option('--poll <ms>', 'time between status checks while waiting', wholeNumber(60_000), 500)
+    .option(
+      '--poll <ms>',
+      'time between status checks while waiting, where the event stream is unavailable',
+      wholeNumber(60_000),
+      500,
+    )
     .option('--rejects <file>', 'write bad lines here, verbatim, to fix and resubmit')
     .action(
       async (file: string, options: { wait: boolean; batchSize: number; poll: number; rejects?: string }) => {

@@ -1,7 +1,9 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import type { BreakwaterEvent } from '../events/breakwater-event.js';
 import type { AcceptedJob, ErrorBody, JobView, ProviderStatus } from '../http/schemas.js';
 import type { JobInput } from '../queue/job-input.js';
 import { BreakwaterApiError } from './breakwater-api-error.js';
+import { type EventSubscription, type SubscribeOptions, subscribeToEvents } from './event-subscription.js';
 
 export interface BreakwaterClientOptions {
   /** The API root, e.g. http://127.0.0.1:3000 */
@@ -20,7 +22,11 @@ export interface BreakwaterClientOptions {
 }
 
 export interface WaitOptions {
-  /** Time between polls. @defaultValue 500 */
+  /**
+   * Time between polls when the live event stream cannot be used (a proxy without WebSockets);
+   * with it, the job is read again as soon as it finishes, and polls only every 10 s as a safety net.
+   * @defaultValue 500
+   */
   intervalMs?: number;
   /** Give up (BreakwaterApiError code `timeout`) after this long. @defaultValue no limit */
   timeoutMs?: number;
@@ -28,6 +34,10 @@ export interface WaitOptions {
 }
 
 const finished = new Set(['completed', 'failed']);
+/** Job events after which a job is finished (or gone). */
+export const finalEvents = new Set(['completed', 'failed', 'removed']);
+/** With the event stream, how often a wait still reads the job, in case an event was missed. */
+const safetyPollMs = 10_000;
 
 /** A small client for Node services: enqueue jobs, read them, wait for them. */
 export class BreakwaterClient {
@@ -68,23 +78,63 @@ export class BreakwaterClient {
     return (await this.#request<{ providers: ProviderStatus[] }>('GET', '/v1/providers')).providers;
   }
 
-  /** Polls until the job is completed or failed, and returns it. Deferred jobs are simply waited for. */
+  /**
+   * Resolves with the job once it is completed or failed: read again the moment `/v1/events` says it
+   * finished (polling every `intervalMs` instead where the stream is unavailable). Deferred jobs are
+   * simply waited for.
+   */
   async wait(id: string, options: WaitOptions = {}): Promise<JobView> {
     const interval = options.intervalMs ?? 500;
     const deadline =
       options.timeoutMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + options.timeoutMs;
-    for (;;) {
-      const job = await this.get(id, options.signal);
-      if (finished.has(job.state)) return job;
-      if (Date.now() + interval > deadline) {
-        throw new BreakwaterApiError(
-          0,
-          'timeout',
-          `job ${id} is still ${job.state} after ${options.timeoutMs} ms`,
-        );
+    let wake: () => void = () => undefined;
+    let woken = false;
+    const subscription = await this.events(
+      (event) => {
+        if (event.type === 'job' && finalEvents.has(event.event)) {
+          woken = true;
+          wake();
+        }
+      },
+      { jobId: id },
+    ).catch(() => undefined);
+    try {
+      for (;;) {
+        woken = false;
+        const job = await this.get(id, options.signal);
+        if (finished.has(job.state)) return job;
+        const remaining = deadline - Date.now();
+        if (remaining <= 0) {
+          throw new BreakwaterApiError(
+            0,
+            'timeout',
+            `job ${id} is still ${job.state} after ${options.timeoutMs} ms`,
+          );
+        }
+        if (woken) continue;
+        const pause = Math.min(remaining, subscription ? Math.max(interval, safetyPollMs) : interval);
+        // Until the event says it finished, or the pause ends; an abort ends it too.
+        const early = new AbortController();
+        wake = () => early.abort();
+        const signals = options.signal ? [early.signal, options.signal] : [early.signal];
+        await delay(pause, undefined, { signal: AbortSignal.any(signals) }).catch((error: unknown) => {
+          if (options.signal?.aborted) throw error;
+        });
       }
-      await delay(interval, undefined, options.signal ? { signal: options.signal } : {});
+    } finally {
+      subscription?.close();
     }
+  }
+
+  /**
+   * Listens to every job and breaker event from every Breakwater process (`?jobId` keeps one job);
+   * resolves once subscribed. Close the subscription when done.
+   */
+  events(
+    onEvent: (event: BreakwaterEvent) => void,
+    options: SubscribeOptions = {},
+  ): Promise<EventSubscription> {
+    return subscribeToEvents(this.#url, this.#token, onEvent, options);
   }
 
   async #request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {

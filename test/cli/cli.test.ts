@@ -38,8 +38,9 @@ describe('breakwater enqueue', () => {
     harness = await new ApiHarness({ worker: true, token }).start();
     const file = writeTemp('jobs.jsonl', lines.join('\n'));
     const rejects = join(tmpdir(), `rejects-${harness.queueName}.jsonl`);
+    // Polls a minute apart: results arrive within seconds only because /v1/events says when.
     const { code, output } = await breakwater(
-      ['enqueue', file, '--wait', '--poll', '50', '--batch-size', '2', '--rejects', rejects],
+      ['enqueue', file, '--wait', '--poll', '60000', '--batch-size', '2', '--rejects', rejects],
       { BREAKWATER_URL: harness.api.url, BREAKWATER_API_TOKEN: token },
     );
     expect(code).toBe(1);

@@ -83,6 +83,61 @@ describe('BreakwaterClient', () => {
     expect(await harness.queue.count()).toBe(3);
   });
 
+  it('wait follows the event stream (polls a minute apart, yet returns within seconds); events lists them', async () => {
+    harness = await new ApiHarness({ worker: true, token: 'client-token-0123456789' }).start();
+    const client = new BreakwaterClient({ url: harness.api.url, token: 'client-token-0123456789' });
+    const seen: string[] = [];
+    const subscription = await client.events((event) => {
+      if (event.type === 'job') seen.push(`${event.event} ${event.jobId}`);
+    });
+    const { id } = await client.enqueue({ prompt: 'quick', delayMs: 300 });
+    const started = Date.now();
+    const done = await client.wait(id, { intervalMs: 60_000, timeoutMs: 20_000 });
+    expect(done.state).toBe('completed');
+    expect(Date.now() - started).toBeLessThan(5_000);
+    await expect
+      .poll(() => seen)
+      .toEqual(expect.arrayContaining([`queued ${id}`, `active ${id}`, `completed ${id}`]));
+    subscription.close();
+    await subscription.closed;
+  });
+
+  it('wait falls back to polling where the event stream is unavailable', async () => {
+    let reads = 0;
+    // An API behind a proxy that does not pass WebSockets: upgrades are refused, reads work.
+    const server = createServer((request, response) => {
+      reads += 1;
+      const state = reads < 3 ? 'waiting' : 'completed';
+      response.setHeader('content-type', 'application/json');
+      response.end(
+        JSON.stringify({
+          id: '7',
+          state,
+          attempts: 1,
+          maxAttempts: 5,
+          deferrals: 0,
+          createdAt: new Date().toISOString(),
+          timeline: [],
+          path: request.url,
+        }),
+      );
+    });
+    server.on('upgrade', (_request, socket) =>
+      socket.end('HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n'),
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const client = new BreakwaterClient({ url: `http://127.0.0.1:${port}` });
+      await expect(client.events(() => undefined)).rejects.toMatchObject({ status: 404 });
+      const done = await client.wait('7', { intervalMs: 20, timeoutMs: 5_000 });
+      expect(done.state).toBe('completed');
+      expect(reads).toBe(3);
+    } finally {
+      server.close();
+    }
+  });
+
   it('a request the API never answers fails with code timeout after requestTimeoutMs', async () => {
     const silent = createServer(() => undefined);
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
