@@ -6,8 +6,8 @@ import type { JobData } from './job-input.js';
 /** The backoff type Breakwater registers on its workers (exponential, jittered, Retry-After aware). */
 export const backoffType = 'breakwater';
 
-/** The most lines a job's log (its timeline) keeps; older ones are dropped first. */
-export const maxTimelineLines = 500;
+/** The most runs a job's log (its timeline, one entry per run) keeps; older ones are dropped first. */
+export const maxTimelineRuns = 500;
 
 /** The job id for an idempotency key: the same key always names the same job. */
 export function idempotentJobId(key: string): string {
@@ -20,8 +20,8 @@ export function jobOptions(data: JobData, queue: QueueConfig): JobsOptions {
     backoff: { type: backoffType, delay: queue.backoffMs },
     removeOnComplete: { age: 7 * 24 * 3600 },
     removeOnFail: { age: 30 * 24 * 3600 },
-    // The log is the job's timeline: a job deferred through a long outage keeps its latest lines.
-    keepLogs: maxTimelineLines,
+    // The log is the job's timeline: a job deferred through a long outage keeps its latest runs.
+    keepLogs: maxTimelineRuns,
     ...(data.priority === undefined ? {} : { priority: data.priority }),
     ...(data.delayMs ? { delay: data.delayMs } : {}),
     ...(data.idempotencyKey === undefined ? {} : { jobId: idempotentJobId(data.idempotencyKey) }),

@@ -71,17 +71,18 @@ export function deferralEntry(at: number, until: number, reason: string): Timeli
 }
 
 /**
- * A job's timeline lives in its BullMQ log, one JSON line per entry, so Bull Board shows the same
- * lines the API returns and the log is removed with the job.
+ * A job's timeline lives in its BullMQ log: one log entry per run (one Redis call), one JSON line
+ * per attempt or deferral in it, so Bull Board shows the same lines the API returns and the log is
+ * removed with the job.
  */
-export function timelineLine(entry: TimelineEntry): string {
-  return JSON.stringify(entry);
+export function timelineLogEntry(entries: readonly TimelineEntry[]): string {
+  return entries.map((entry) => JSON.stringify(entry)).join('\n');
 }
 
-/** The timeline from a job's log lines; lines that are not entries (older or foreign) are left out. */
-export function parseTimeline(lines: readonly string[]): TimelineEntry[] {
+/** The timeline from a job's log entries; lines that are not entries (older or foreign) are left out. */
+export function parseTimeline(logEntries: readonly string[]): TimelineEntry[] {
   const entries: TimelineEntry[] = [];
-  for (const line of lines) {
+  for (const line of logEntries.flatMap((entry) => entry.split('\n'))) {
     if (!line.startsWith('{')) continue;
     try {
       const parsed = timelineEntrySchema.safeParse(JSON.parse(line));

@@ -7,7 +7,13 @@ import { readProgress } from '../queue/deferral.js';
 import type { JobData } from '../queue/job-input.js';
 import { JobValidationError } from '../queue/job-validation-error.js';
 import { RetryableJobError } from '../queue/retryable-job-error.js';
-import { type AttemptEntry, attemptEntry, deferralEntry, timelineLine } from '../queue/timeline.js';
+import {
+  type AttemptEntry,
+  attemptEntry,
+  deferralEntry,
+  type TimelineEntry,
+  timelineLogEntry,
+} from '../queue/timeline.js';
 import { validateJob } from '../queue/validate-job.js';
 import type { AttemptRecord } from '../resilience/attempt.js';
 import type { CircuitRegistry } from '../resilience/circuit-registry.js';
@@ -99,11 +105,17 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     if (outcome.kind === 'completed' && outcome.index > 0) {
       deps.stats?.fallback(outcome.entry.provider, outcome.entry.model);
     }
-    // The timeline is the job's log. Not awaited: the lines go out on the worker's connection ahead
-    // of the job's own move to completed, failed or delayed, in order, without a round trip of their own.
-    const written = Promise.all(entries.map((entry) => job.log(timelineLine(entry)))).catch(
-      (error: unknown) => log().warn({ err: error }, 'timeline lines not written'),
-    );
+    // The timeline is the job's log: one log entry per run, one line per attempt (and deferral).
+    // Not awaited: it goes out on the worker's connection ahead of the job's own move to completed,
+    // failed or delayed, in order, without a round trip of its own.
+    const record = async (extra: readonly TimelineEntry[] = []) => {
+      const lines = [...entries, ...extra];
+      if (lines.length === 0) return;
+      await job
+        .log(timelineLogEntry(lines))
+        .catch((error: unknown) => log().warn({ err: error }, 'timeline lines not written'));
+    };
+    if (outcome.kind !== 'all-open') void record();
 
     switch (outcome.kind) {
       case 'completed':
@@ -120,7 +132,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
         await job.moveToDelayed(now(), token);
         throw new DelayedError('aborted; returned to the queue');
       case 'all-open':
-        return defer(job, token, data, outcome, deadline, log, written);
+        return defer(job, token, data, outcome, deadline, log, record);
       default:
         throw new Error(`unknown chain outcome ${JSON.stringify(outcome satisfies never)}`);
     }
@@ -133,11 +145,15 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     outcome: Extract<ChainOutcome, { kind: 'all-open' }>,
     deadline: number | undefined,
     log: () => Logger,
-    written: Promise<unknown>,
+    record: (extra?: readonly TimelineEntry[]) => Promise<unknown>,
   ): Promise<never> {
     const reason = outcome.reasons.join(', ');
-    if (data.onAllOpen === 'fail') throw new UnrecoverableError(`every provider is unavailable: ${reason}`);
+    if (data.onAllOpen === 'fail') {
+      void record();
+      throw new UnrecoverableError(`every provider is unavailable: ${reason}`);
+    }
     if (deadline !== undefined && outcome.until > deadline) {
+      void record();
       throw new UnrecoverableError(`deadline exceeded while every provider was unavailable: ${reason}`);
     }
     const providers = [...new Set(outcome.attempts.map((attempt) => attempt.provider))];
@@ -157,8 +173,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     deps.stats?.deferral(providers);
     // Issued together: one round trip on the shared connection instead of several.
     await Promise.all([
-      written,
-      job.log(timelineLine(deferralEntry(now(), until, reason))),
+      record([deferralEntry(now(), until, reason)]),
       job.updateProgress({ deferrals, deferredUntil: until, reason, lastAttempts: outcome.attempts }),
       job.moveToDelayed(until, token),
     ]);
