@@ -41,6 +41,18 @@ async function submit(api: ApiRuntime, path: string, body: unknown, authorizatio
   return { status: response.status, headers: response.headers, body: (await response.json()) as unknown };
 }
 
+/** A Redis connection and a key prefix of the test's own, removed afterwards. */
+function rateCounters() {
+  const redis = new Redis(redisUrl);
+  const prefix = `bull:test-${randomUUID()}:breakwater:rate`;
+  cleanups.push(async () => {
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+    redis.disconnect();
+  });
+  return { redis, prefix };
+}
+
 describe('the submission rate limit (api.rateLimit)', () => {
   it('holds across API processes: 429 with Retry-After and the JSON error body, then admits again', async () => {
     const { harness, apis } = await twoApis();
@@ -135,13 +147,7 @@ describe('the submission rate limit (api.rateLimit)', () => {
   });
 
   it('slides: the previous window counts in proportion to its overlap (injected clock)', async () => {
-    const redis = new Redis(redisUrl);
-    const prefix = `bull:test-${randomUUID()}:breakwater:rate`;
-    cleanups.push(async () => {
-      const keys = await redis.keys(`${prefix}:*`);
-      if (keys.length > 0) await redis.del(...keys);
-      redis.disconnect();
-    });
+    const { redis, prefix } = rateCounters();
     let now = 1_000_000;
     const window = new SlidingWindow({
       redis,
@@ -174,13 +180,7 @@ describe('the submission rate limit (api.rateLimit)', () => {
   });
 
   it("uses Redis's clock when none is injected, so API processes with skewed clocks agree", async () => {
-    const redis = new Redis(redisUrl);
-    const prefix = `bull:test-${randomUUID()}:breakwater:rate`;
-    cleanups.push(async () => {
-      const keys = await redis.keys(`${prefix}:*`);
-      if (keys.length > 0) await redis.del(...keys);
-      redis.disconnect();
-    });
+    const { redis, prefix } = rateCounters();
     const options = { redis, keyPrefix: prefix, limit: 3, windowMs: 60_000 };
     // One process's clock is an hour ahead: it still counts in the same window as the others.
     const honest = new SlidingWindow(options);
