@@ -4,7 +4,7 @@ import { BreakwaterApiError } from '../client/breakwater-api-error.js';
 import { BreakwaterClient } from '../client/breakwater-client.js';
 import { maxBulkJobs } from '../http/schemas.js';
 import { type CliOutput, enqueueCommand } from './enqueue-command.js';
-import { providersTable } from './providers-table.js';
+import { breakerLine, providersTable } from './providers-table.js';
 
 export interface CliContext extends CliOutput {
   env: NodeJS.ProcessEnv;
@@ -79,11 +79,27 @@ export function buildProgram(context: CliContext): Command {
     .command('providers')
     .description("show each provider's breaker state")
     .option('--json', 'print JSON instead of a table', false)
-    .action(async (options: { json: boolean }) => {
-      const providers = await client().providers();
+    .option(
+      '--watch',
+      'then print each breaker change as it happens, from every process, until stopped',
+      false,
+    )
+    .action(async (options: { json: boolean; watch: boolean }) => {
+      const api = client();
+      // Subscribed before the table is read, so no change falls between the two.
+      const subscription = options.watch
+        ? await api.events((event) => {
+            if (event.type !== 'breaker') return;
+            context.stdout.write(options.json ? `${JSON.stringify(event)}\n` : `${breakerLine(event)}\n`);
+          })
+        : undefined;
+      const providers = await api.providers();
       context.stdout.write(
         options.json ? `${JSON.stringify(providers, null, 2)}\n` : providersTable(providers),
       );
+      if (!subscription) return;
+      await subscription.closed;
+      throw new Error('the API closed the event stream');
     });
 
   return program;

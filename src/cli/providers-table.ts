@@ -1,3 +1,4 @@
+import type { BreakerEvent } from '../events/breakwater-event.js';
 import type { ProviderStatus } from '../http/schemas.js';
 
 /** Providers as an aligned text table: name, type, state, and when an open breaker admits a probe. */
@@ -23,4 +24,18 @@ export function providersTable(providers: readonly ProviderStatus[]): string {
     )
     .join('\n')
     .concat('\n');
+}
+
+/** One breaker change as a line: when, which provider, its new state, until when, why, and who. */
+export function breakerLine(event: BreakerEvent): string {
+  return [
+    event.at,
+    event.provider,
+    event.state,
+    event.until ? `until ${event.until}` : '',
+    event.reason ?? '',
+    event.manual ? `(by ${event.manual.by})` : `(${event.worker})`,
+  ]
+    .filter((part) => part !== '')
+    .join('  ');
 }

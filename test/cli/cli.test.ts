@@ -186,4 +186,33 @@ describe('breakwater status and providers', () => {
       ['tertiary', 'simulated', 'closed'],
     ]);
   });
+
+  it('providers --watch prints each breaker change as it happens, until stopped', async () => {
+    harness = await new ApiHarness({ token }).start();
+    const watching = startProcess(process.execPath, ['scripts/breakwater.js', 'providers', '--watch'], {
+      BREAKWATER_URL: harness.api.url,
+      BREAKWATER_API_TOKEN: token,
+    });
+    try {
+      await expect
+        .poll(() => watching.output(), { timeout: 10_000 })
+        .toMatch(/tertiary\s+simulated\s+closed/);
+      // Subscribed before the table is printed: a change made through the API now streams in.
+      const auth = { authorization: `Bearer ${token}` };
+      await harness.request(
+        'POST',
+        '/v1/providers/secondary/open',
+        { reason: 'key rotation', by: 'ops' },
+        auth,
+      );
+      await expect
+        .poll(() => watching.output(), { timeout: 5_000 })
+        .toMatch(/\S+Z {2}secondary {2}open {2}opened by ops: key rotation {2}\(by ops\)/);
+      await harness.request('POST', '/v1/providers/secondary/close', { reason: 'rotated', by: 'ops' }, auth);
+      await expect.poll(() => watching.output(), { timeout: 5_000 }).toMatch(/secondary {2}closed/);
+    } finally {
+      watching.signalGroup('SIGINT');
+      await watching.exited;
+    }
+  });
 });
