@@ -143,12 +143,18 @@ async function waitForAll(
       wake();
     })
     .catch(() => undefined);
-  const sweepEveryMs = subscription ? Math.max(pollMs, safetySweepMs) : pollMs;
+  // A stream that drops mid-wait hands over to polling at once.
+  let live = subscription !== undefined;
+  void subscription?.closed.then(() => {
+    live = false;
+    wake();
+  });
+  const sweepEveryMs = () => (live ? Math.max(pollMs, safetySweepMs) : pollMs);
   let failed = 0;
   let lastSweep = Number.NEGATIVE_INFINITY;
   try {
     while (pending.size > 0) {
-      const sweep = Date.now() - lastSweep >= sweepEveryMs;
+      const sweep = Date.now() - lastSweep >= sweepEveryMs();
       if (sweep) lastSweep = Date.now();
       const ids = sweep ? [...pending.keys()] : [...finishedNow].filter((id) => pending.has(id));
       finishedNow.clear();
@@ -163,7 +169,7 @@ async function waitForAll(
       if (pending.size === 0 || finishedNow.size > 0) continue;
       const early = new AbortController();
       wake = () => early.abort();
-      await delay(Math.max(0, lastSweep + sweepEveryMs - Date.now()), undefined, {
+      await delay(Math.max(0, lastSweep + sweepEveryMs() - Date.now()), undefined, {
         signal: early.signal,
       }).catch(() => undefined);
       wake = () => undefined;

@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError } from 'commander';
 import { BreakwaterApiError } from '../client/breakwater-api-error.js';
 import { BreakwaterClient } from '../client/breakwater-client.js';
+import type { BreakerEvent } from '../events/breakwater-event.js';
 import { maxBulkJobs } from '../http/schemas.js';
 import { type CliOutput, enqueueCommand } from './enqueue-command.js';
 import { breakerLine, providersTable } from './providers-table.js';
@@ -86,20 +87,31 @@ export function buildProgram(context: CliContext): Command {
     )
     .action(async (options: { json: boolean; watch: boolean }) => {
       const api = client();
-      // Subscribed before the table is read, so no change falls between the two.
+      const line = (event: BreakerEvent) =>
+        context.stdout.write(options.json ? `${JSON.stringify(event)}\n` : `${breakerLine(event)}\n`);
+      // Subscribed before the table is read, so no change falls between the two; changes that come
+      // while it is read are printed after it.
+      let early: BreakerEvent[] | undefined = [];
       const subscription = options.watch
         ? await api.events((event) => {
             if (event.type !== 'breaker') return;
-            context.stdout.write(options.json ? `${JSON.stringify(event)}\n` : `${breakerLine(event)}\n`);
+            if (early) early.push(event);
+            else line(event);
           })
         : undefined;
-      const providers = await api.providers();
-      context.stdout.write(
-        options.json ? `${JSON.stringify(providers, null, 2)}\n` : providersTable(providers),
-      );
-      if (!subscription) return;
-      await subscription.closed;
-      throw new Error('the API closed the event stream');
+      try {
+        const providers = await api.providers();
+        context.stdout.write(
+          options.json ? `${JSON.stringify(providers, null, 2)}\n` : providersTable(providers),
+        );
+        for (const event of early) line(event);
+        early = undefined;
+        if (!subscription) return;
+        await subscription.closed;
+        throw new Error('the event stream closed: the API stopped or the connection was lost');
+      } finally {
+        subscription?.close();
+      }
     });
 
   return program;

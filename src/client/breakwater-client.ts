@@ -96,8 +96,14 @@ export class BreakwaterClient {
           wake();
         }
       },
-      { jobId: id },
+      { jobId: id, timeoutMs: Math.max(1, Math.min(10_000, deadline - Date.now())) },
     ).catch(() => undefined);
+    // A stream that drops mid-wait hands over to polling at once.
+    let live = subscription !== undefined;
+    void subscription?.closed.then(() => {
+      live = false;
+      wake();
+    });
     try {
       for (;;) {
         woken = false;
@@ -112,7 +118,7 @@ export class BreakwaterClient {
           );
         }
         if (woken) continue;
-        const pause = Math.min(remaining, subscription ? Math.max(interval, safetyPollMs) : interval);
+        const pause = Math.min(remaining, live ? Math.max(interval, safetyPollMs) : interval);
         // Until the event says it finished, or the pause ends; an abort ends it too.
         const early = new AbortController();
         wake = () => early.abort();

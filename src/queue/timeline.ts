@@ -82,7 +82,8 @@ export function timelineLogEntry(entries: readonly TimelineEntry[]): string {
 /** The timeline from a job's log entries; lines that are not entries (older or foreign) are left out. */
 export function parseTimeline(logEntries: readonly string[]): TimelineEntry[] {
   const entries: TimelineEntry[] = [];
-  for (const line of logEntries.flatMap((entry) => entry.split('\n'))) {
+  // Only Breakwater's entries (JSON lines) are split; anyone else's entry is one foreign line.
+  for (const line of logEntries.flatMap((entry) => (entry.startsWith('{') ? entry.split('\n') : [entry]))) {
     if (!line.startsWith('{')) continue;
     try {
       const parsed = timelineEntrySchema.safeParse(JSON.parse(line));

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiHarness } from '../support/api-harness.js';
 import { startProcess } from '../support/child-process.js';
+import { startFakeApi } from '../support/fake-api.js';
 
 let harness: ApiHarness;
 afterEach(() => harness.stop());
@@ -213,6 +214,24 @@ describe('breakwater status and providers', () => {
     } finally {
       watching.signalGroup('SIGINT');
       await watching.exited;
+    }
+  });
+
+  it('providers --watch exits with one error line when the table cannot be read, its stream closed', async () => {
+    harness = await new ApiHarness().start();
+    const api = await startFakeApi({ dropAfterMs: 60_000 }, (_request, response) => {
+      response.statusCode = 500;
+      response.setHeader('content-type', 'application/json');
+      response.end(JSON.stringify({ error: { code: 'internal', message: 'internal error' } }));
+    });
+    try {
+      const started = Date.now();
+      const { code, output } = await breakwater(['providers', '--watch'], { BREAKWATER_URL: api.url });
+      expect(code).toBe(1);
+      expect(output.trim()).toBe('breakwater: internal error');
+      expect(Date.now() - started).toBeLessThan(10_000);
+    } finally {
+      await api.close();
     }
   });
 });

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BreakwaterApiError, BreakwaterClient } from '../../src/client/index.js';
 import { ApiHarness } from '../support/api-harness.js';
+import { jobAnswer, startFakeApi } from '../support/fake-api.js';
 import { freePort } from '../support/redis-server.js';
 
 let harness: ApiHarness | undefined;
@@ -135,6 +136,36 @@ describe('BreakwaterClient', () => {
       expect(reads).toBe(3);
     } finally {
       server.close();
+    }
+  });
+
+  it('a stream that closes before it begins is a clear error, and wait polls instead', async () => {
+    const api = await startFakeApi('close-before-ready', jobAnswer(Date.now() + 300));
+    try {
+      const client = new BreakwaterClient({ url: api.url });
+      await expect(client.events(() => undefined)).rejects.toMatchObject({ code: 'unreachable' });
+      const started = Date.now();
+      expect(await client.wait('7', { intervalMs: 50, timeoutMs: 5_000 })).toMatchObject({
+        state: 'completed',
+      });
+      expect(Date.now() - started).toBeLessThan(2_000);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('a stream that drops mid-wait hands over to polling at once, not at the next safety sweep', async () => {
+    const api = await startFakeApi({ dropAfterMs: 200 }, jobAnswer(Date.now() + 1_000));
+    try {
+      const client = new BreakwaterClient({ url: api.url });
+      const started = Date.now();
+      expect(await client.wait('7', { intervalMs: 100, timeoutMs: 15_000 })).toMatchObject({
+        state: 'completed',
+      });
+      // The safety sweep with a live stream is 10 s apart: this came from polling every 100 ms.
+      expect(Date.now() - started).toBeLessThan(3_000);
+    } finally {
+      await api.close();
     }
   });
 
