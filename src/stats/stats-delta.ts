@@ -1,11 +1,3 @@
-/**
- * Whether a call's outcome (`ok`, or its error class) counts against the provider: every failure but
- * the request's own fault (bad-request, not-found, too-large, unprocessable).
- */
-export function isProviderFailure(outcome: string): boolean {
-  return !['ok', 'bad-request', 'not-found', 'too-large', 'unprocessable', 'rejected'].includes(outcome);
-}
-
 /** Call latency buckets, in seconds (the histogram's `le` bounds; +Inf is implied). */
 export const latencyBuckets = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120] as const;
 

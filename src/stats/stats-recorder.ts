@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AttemptEntry } from '../queue/timeline.js';
 import type { JobStats } from '../worker/job-stats.js';
-import { isProviderFailure, latencyBuckets, StatsDelta } from './stats-delta.js';
+import { latencyBuckets, StatsDelta } from './stats-delta.js';
 import type { StatsStore } from './stats-store.js';
 
 export interface StatsRecorderOptions {
@@ -55,9 +55,11 @@ export class StatsRecorder implements JobStats {
       return;
     }
     const ok = entry.outcome === 'ok';
-    const outcome = ok ? 'ok' : (entry.errorClass ?? entry.outcome);
-    this.#delta.count([provider, model, `calls:${outcome}`]);
-    this.#delta.call(provider, isProviderFailure(outcome));
+    this.#delta.count([provider, model, `calls:${ok ? 'ok' : (entry.errorClass ?? entry.outcome)}`]);
+    // The provider is to blame unless the request itself was refused (the error's own verdict).
+    const failed = entry.outcome === 'retryable' || entry.outcome === 'auth';
+    if (failed) this.#delta.count([provider, model, 'failures']);
+    this.#delta.call(provider, failed);
     const seconds = entry.durationMs / 1000;
     const bucket = latencyBuckets.findIndex((bound) => seconds <= bound);
     this.#delta.count([provider, model, `latency:${bucket === -1 ? latencyBuckets.length : bucket}`]);

@@ -3,7 +3,6 @@ import type { FleetRecord } from '../fleet/fleet-record.js';
 import { providerStatus } from '../http/routes/providers.js';
 import type { ProviderStats, StatsReport } from '../http/stats-schema.js';
 import { builtInPricesTakenOn } from '../pricing/price-table.js';
-import { isProviderFailure } from './stats-delta.js';
 import type { FleetStats, ModelStats } from './stats-store.js';
 
 export interface StatsSources {
@@ -16,10 +15,6 @@ export interface StatsSources {
 }
 
 const callsOf = (model: ModelStats) => Object.values(model.calls).reduce((sum, n) => sum + n, 0);
-
-/** Failures the provider is to blame for: every outcome but ok and a rejected request. */
-const failuresOf = (model: ModelStats) =>
-  Object.entries(model.calls).reduce((sum, [outcome, n]) => (isProviderFailure(outcome) ? sum + n : sum), 0);
 
 /** `GET /v1/stats`: the fleet's totals by provider and model, with each breaker's state. */
 export function statsReport(sources: StatsSources): StatsReport {
@@ -36,7 +31,7 @@ export function statsReport(sources: StatsSources): StatsReport {
       ...(status.nextProbeAt ? { nextProbeAt: status.nextProbeAt } : {}),
       ...(status.reason ? { reason: status.reason } : {}),
       calls: sum(models, callsOf),
-      failures: sum(models, failuresOf),
+      failures: sum(models, (model) => model.failures),
       skips: sum(models, (model) => model.skips),
       deferrals: stats.deferrals.get(name) ?? 0,
       deferredNow: sources.deferredNow.get(name) ?? 0,

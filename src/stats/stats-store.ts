@@ -6,6 +6,8 @@ export interface ModelStats {
   model: string;
   /** Calls that reached the provider, by outcome: `ok` or the error class (rate-limited, timeout, …). */
   calls: Record<string, number>;
+  /** Of those, calls the provider is to blame for (not requests it refused as invalid). */
+  failures: number;
   /** Entries skipped because the breaker was open (no call made). */
   skips: number;
   inputTokens: number;
@@ -157,6 +159,7 @@ function emptyModelStats(provider: string, model: string): ModelStats {
     provider,
     model,
     calls: {},
+    failures: 0,
     skips: 0,
     inputTokens: 0,
     outputTokens: 0,

@@ -12,6 +12,12 @@ afterEach(async () => {
   harness = undefined;
 });
 
+/** True once `ms` have passed from now. */
+function after(ms: number): () => boolean {
+  const at = Date.now() + ms;
+  return () => Date.now() >= at;
+}
+
 async function rejection(promise: Promise<unknown>): Promise<BreakwaterApiError> {
   const error = await promise.then(
     () => undefined,
@@ -106,41 +112,23 @@ describe('BreakwaterClient', () => {
   it('wait falls back to polling where the event stream is unavailable', async () => {
     let reads = 0;
     // An API behind a proxy that does not pass WebSockets: upgrades are refused, reads work.
-    const server = createServer((request, response) => {
-      reads += 1;
-      const state = reads < 3 ? 'waiting' : 'completed';
-      response.setHeader('content-type', 'application/json');
-      response.end(
-        JSON.stringify({
-          id: '7',
-          state,
-          attempts: 1,
-          maxAttempts: 5,
-          deferrals: 0,
-          createdAt: new Date().toISOString(),
-          timeline: [],
-          path: request.url,
-        }),
-      );
-    });
-    server.on('upgrade', (_request, socket) =>
-      socket.end('HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n'),
+    const api = await startFakeApi(
+      'refuse-upgrade',
+      jobAnswer(() => ++reads >= 3),
     );
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
-      const { port } = server.address() as AddressInfo;
-      const client = new BreakwaterClient({ url: `http://127.0.0.1:${port}` });
+      const client = new BreakwaterClient({ url: api.url });
       await expect(client.events(() => undefined)).rejects.toMatchObject({ status: 404 });
       const done = await client.wait('7', { intervalMs: 20, timeoutMs: 5_000 });
       expect(done.state).toBe('completed');
       expect(reads).toBe(3);
     } finally {
-      server.close();
+      await api.close();
     }
   });
 
   it('a stream that closes before it begins is a clear error, and wait polls instead', async () => {
-    const api = await startFakeApi('close-before-ready', jobAnswer(Date.now() + 300));
+    const api = await startFakeApi('close-before-ready', jobAnswer(after(300)));
     try {
       const client = new BreakwaterClient({ url: api.url });
       await expect(client.events(() => undefined)).rejects.toMatchObject({ code: 'unreachable' });
@@ -155,7 +143,7 @@ describe('BreakwaterClient', () => {
   });
 
   it('a stream that drops mid-wait hands over to polling at once, not at the next safety sweep', async () => {
-    const api = await startFakeApi({ dropAfterMs: 200 }, jobAnswer(Date.now() + 1_000));
+    const api = await startFakeApi({ dropAfterMs: 200 }, jobAnswer(after(1_000)));
     try {
       const client = new BreakwaterClient({ url: api.url });
       const started = Date.now();

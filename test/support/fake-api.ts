@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 
 export type StreamBehaviour =
+  /** Refuses the upgrade (404), as a proxy that does not pass WebSockets. */
+  | 'refuse-upgrade'
   /** Accepts the upgrade, then closes before saying `ready`. */
   | 'close-before-ready'
   /** Says `ready`, then drops the connection after `afterMs`. */
@@ -19,6 +21,10 @@ export async function startFakeApi(
   const sockets = new WebSocketServer({ noServer: true });
   const server = createServer(respond);
   server.on('upgrade', (request, socket, head) => {
+    if (stream === 'refuse-upgrade') {
+      socket.end('HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n');
+      return;
+    }
     sockets.handleUpgrade(request, socket, head, (client) => {
       if (stream === 'close-before-ready') {
         client.close(1001, 'going away');
@@ -42,10 +48,10 @@ export async function startFakeApi(
   };
 }
 
-/** A job view that is `waiting` until `doneAt`, then `completed`. */
-export function jobAnswer(doneAt: number) {
+/** Answers every read with job 7: `waiting`, or `completed` once `done()` says so (asked once a read). */
+export function jobAnswer(done: () => boolean) {
   return (_request: IncomingMessage, response: ServerResponse) => {
-    const state = Date.now() >= doneAt ? 'completed' : 'waiting';
+    const state = done() ? 'completed' : 'waiting';
     response.setHeader('content-type', 'application/json');
     response.end(
       JSON.stringify({
