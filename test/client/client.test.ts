@@ -13,7 +13,7 @@ afterEach(async () => {
 });
 
 /** True once `ms` have passed from now. */
-function after(ms: number): () => boolean {
+function doneAfter(ms: number): () => boolean {
   const at = Date.now() + ms;
   return () => Date.now() >= at;
 }
@@ -128,7 +128,7 @@ describe('BreakwaterClient', () => {
   });
 
   it('a stream that closes before it begins is a clear error, and wait polls instead', async () => {
-    const api = await startFakeApi('close-before-ready', jobAnswer(after(300)));
+    const api = await startFakeApi('close-before-ready', jobAnswer(doneAfter(300)));
     try {
       const client = new BreakwaterClient({ url: api.url });
       await expect(client.events(() => undefined)).rejects.toMatchObject({ code: 'unreachable' });
@@ -143,7 +143,7 @@ describe('BreakwaterClient', () => {
   });
 
   it('a stream that drops mid-wait hands over to polling at once, not at the next safety sweep', async () => {
-    const api = await startFakeApi({ dropAfterMs: 200 }, jobAnswer(after(1_000)));
+    const api = await startFakeApi({ dropAfterMs: 200 }, jobAnswer(doneAfter(1_000)));
     try {
       const client = new BreakwaterClient({ url: api.url });
       const started = Date.now();
