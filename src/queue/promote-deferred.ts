@@ -1,4 +1,4 @@
-import { Job, type Worker } from 'bullmq';
+import { Job, type KeysMap, type RedisQueueBackend, type Worker } from 'bullmq';
 import { readProgress } from './deferral.js';
 
 /** BullMQ keeps a delayed job's due time in the score, shifted left 12 bits for ordering. */
@@ -6,10 +6,10 @@ const delayedScoreShift = 0x1000;
 
 /** When a delayed job is due (epoch ms), from the queue's delayed set; undefined when it is not there. */
 export async function delayedDueAt(
-  queue: Pick<Worker, 'client' | 'keys'>,
+  queue: { keys: KeysMap; getBackend(): RedisQueueBackend },
   jobId: string,
 ): Promise<number | undefined> {
-  const client = await queue.client;
+  const client = await queue.getBackend().client;
   const score = await client.zscore(queue.keys.delayed as string, jobId);
   return score === null ? undefined : Math.floor(Number(score) / delayedScoreShift);
 }

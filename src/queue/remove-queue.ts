@@ -7,7 +7,7 @@ import type { Queue } from 'bullmq';
  */
 export async function removeQueue(queue: Queue): Promise<void> {
   await queue.obliterate({ force: true });
-  const client = await queue.client;
+  const client = await queue.getBackend().client;
   let cursor = '0';
   do {
     const [next, keys] = await client.scan(cursor, { MATCH: `${queue.qualifiedName}:*`, COUNT: 500 });

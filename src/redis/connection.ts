@@ -1,5 +1,14 @@
 import type { RedisOptions } from 'ioredis';
 
+/**
+ * ioredis options as a plain object type, accepted both by `new Redis(...)` and by BullMQ 6: its
+ * `ConnectionOptions` wants an index signature (which an interface such as ioredis's lacks) and a
+ * `retryStrategy` that is a function when present (ioredis also allows `null`).
+ */
+export type RedisConnectionOptions = Omit<RedisOptions, 'retryStrategy'> & {
+  retryStrategy?: (times: number) => number | null | undefined;
+};
+
 /** REDIS_URL, else the local default. */
 export function redisUrl(env: NodeJS.ProcessEnv = process.env): string {
   return env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -9,7 +18,7 @@ export function redisUrl(env: NodeJS.ProcessEnv = process.env): string {
  * BullMQ connection options for a `redis://` or `rediss://` URL. Commands wait for a reconnect
  * instead of failing (`maxRetriesPerRequest: null`, as BullMQ requires for workers).
  */
-export function connectionOptions(url: string): RedisOptions {
+export function connectionOptions(url: string): RedisConnectionOptions {
   const parsed = new URL(url);
   return {
     host: parsed.hostname,
@@ -27,7 +36,7 @@ export function connectionOptions(url: string): RedisOptions {
  * (no offline queue, one retry) or stalled (`commandTimeoutMs`), so a request gets a 503 rather
  * than hanging. Workers keep waiting (`connectionOptions`).
  */
-export function failFastConnectionOptions(url: string, commandTimeoutMs = 5_000): RedisOptions {
+export function failFastConnectionOptions(url: string, commandTimeoutMs = 5_000): RedisConnectionOptions {
   return {
     ...connectionOptions(url),
     maxRetriesPerRequest: 1,

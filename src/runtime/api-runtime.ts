@@ -113,7 +113,7 @@ export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRu
           setTimeout(() => server.closeAllConnections(), closeTimeoutMs).unref();
         });
         // The API holds no locks: when Redis is gone, do not wait for a graceful QUIT it cannot answer.
-        const client = await queue.client;
+        const client = await queue.getBackend().client;
         if (redis.status !== 'ready') client.disconnect();
         const closing = queue.close().catch(() => undefined);
         const closed = await Promise.race([closing.then(() => true), delay(closeTimeoutMs, false)]);

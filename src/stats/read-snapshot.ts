@@ -19,15 +19,7 @@ export async function readSnapshot(readers: SnapshotReaders): Promise<StatsSourc
     readers.stats.read(),
     readers.fleet.read(),
     readers.fleet.deferredCounts(providers),
-    readers.queue.getJobCounts(
-      'waiting',
-      'prioritized',
-      'active',
-      'delayed',
-      'completed',
-      'failed',
-      'paused',
-    ),
+    readers.queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'completed', 'failed'),
   ]);
   return { config: readers.config, stats, records, deferredNow, jobs, now: (readers.now ?? Date.now)() };
 }

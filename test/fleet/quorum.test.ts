@@ -37,7 +37,7 @@ async function twoWorkers(quorum: number) {
       },
     )
     .toBe(true);
-  healthy.breakwater.worker.resume();
+  await healthy.breakwater.worker.resume();
   return { healthy, broken };
 }
 
