@@ -99,7 +99,9 @@ describe('one breaker for the fleet (real worker processes)', () => {
 
 describe('a worker restarted during an outage', () => {
   it('reads the fleet state first and sends no call to the down provider before its open period ends', async () => {
-    harness = await new FleetHarness({ resetTimeoutMs: 4_000, volumeThreshold: 2 }).start();
+    // The open period must outlast starting a second worker process and running ten jobs. 4 s did
+    // not on a loaded machine (starting tsx alone took longer); nothing here waits for it to end.
+    harness = await new FleetHarness({ resetTimeoutMs: 30_000, volumeThreshold: 2 }).start();
     const h = harness;
     const first = await h.startWorker();
     h.simulator.configure('primary', { mode: { kind: 'down', status: 503 } });

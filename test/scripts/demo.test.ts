@@ -34,7 +34,11 @@ describe('npm run demo', () => {
     const seconds = (Date.now() - started) / 1000;
 
     expect(code, output).toBe(0);
-    expect(seconds).toBeLessThan(15);
+    // DEMO_SPEED=10 scales every timing: a breaker opens for 0.3 s instead of 3 s.
+    expect(output).toMatch(/its breaker opens: no calls to it for 0\.[0-3]s/);
+    // A ceiling, not a measurement: about 8 s idle, 22 s beside four busy neighbours on 2 cores
+    // (most of it starting tsx); at speed 1 every pause of the story is ten times as long.
+    expect(seconds).toBeLessThan(60);
     // Human narration with elapsed time, not JSON logs.
     expect(output).toMatch(/^\[ *\d+\.\ds\] Breakwater demo — queue breakwater-demo-/m);
     expect(output.split('\n').filter((line) => line.startsWith('{'))).toEqual([]);
@@ -49,7 +53,14 @@ describe('npm run demo', () => {
     expect(Number(phase2?.[1])).toBeGreaterThan(0);
     expect(Number(phase2?.[2])).toBeGreaterThan(0);
     // Phase 3: total outage, jobs deferred without spending an attempt.
-    expect(output).toMatch(/secondary is down \(overloaded 529\).*every provider on the route is open/);
+    // Which breaker's opening completes the outage depends on where primary's short reset period
+    // (0.3 s at this speed) stands when secondary trips: if primary is half-open then, its failed
+    // probe is the moment every provider is open. Either way both facts are told during phase 3.
+    const phase3 = output.slice(output.indexOf('▶ 3/5'), output.indexOf('▶ 4/5'));
+    expect(phase3).toMatch(/secondary is down \(overloaded 529\) — its breaker opens/);
+    expect(phase3).toMatch(
+      /(secondary is down \(overloaded 529\)|primary probe failed \(overloaded 503\)).*every provider on the route is open: jobs are deferred/,
+    );
     expect(output).toMatch(/job \S+ is deferred: .* attempts made: 0/);
     const deferred = output.match(
       /(\d+) jobs are deferred: state delayed, deferrals ≥ 1, (\d+) of them with 0 attempts/,
@@ -84,7 +95,7 @@ describe('npm run demo', () => {
     } finally {
       client.disconnect();
     }
-  });
+  }, 120_000);
 
   it('exits 1 with one line when Redis is unreachable, 2 on a bad DEMO_SPEED', async () => {
     const port = await freePort();
@@ -97,5 +108,5 @@ describe('npm run demo', () => {
     const badSpeed = await runDemo({ DEMO_SPEED: 'fast' });
     expect(badSpeed.code).toBe(2);
     expect(badSpeed.output).toMatch(/DEMO_SPEED must be a positive number/);
-  });
+  }, 120_000);
 });

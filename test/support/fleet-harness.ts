@@ -87,7 +87,8 @@ export class FleetHarness {
       ...this.options.env,
     });
     this.workers.push(worker);
-    const deadline = Date.now() + 20_000;
+    // Generous: a worker process compiles its TypeScript on start, which is slow on a loaded machine.
+    const deadline = Date.now() + 60_000;
     while (!worker.output().includes('"msg":"worker started"')) {
       if (Date.now() > deadline || worker.child.exitCode !== null) {
         throw new Error(`worker did not start:\n${worker.output()}`);

@@ -40,7 +40,9 @@ export class WorkerHarness {
     const simulated = (extra: Record<string, unknown> = {}) => ({
       type: 'simulated',
       baseURL: root,
-      timeoutMs: 500,
+      // Generous: a simulated call on a loaded machine can take over 0.5 s, and a timeout turned a
+      // rejection or a success into a retry. Tests of timeouts set their own.
+      timeoutMs: 5_000,
       breaker: {
         volumeThreshold: 2,
         errorThresholdPercentage: 50,

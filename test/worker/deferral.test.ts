@@ -18,9 +18,24 @@ async function tripDefaultRoute(h: WorkerHarness) {
     .toEqual(['open', 'open']);
 }
 
+/** Every provider's breaker stays open for `resetTimeoutMs` before it admits a probe. */
+function resetAfter(resetTimeoutMs: number) {
+  return (base: Record<string, unknown>) => ({
+    ...base,
+    providers: Object.fromEntries(
+      Object.entries(base.providers as Record<string, { breaker: object }>).map(([name, provider]) => [
+        name,
+        { ...provider, breaker: { ...provider.breaker, resetTimeoutMs } },
+      ]),
+    ),
+  });
+}
+
 describe('deferral when every provider of the chain is open', () => {
   it('defers without spending an attempt, with a reason; after healing every job completes untouched', async () => {
-    harness = await new WorkerHarness().start();
+    // Every job must meet both breakers still open (skipped, no call). With the harness's 0.6 s
+    // reset a loaded machine was slower than that, and a job became primary's probe; 3 s is ample.
+    harness = await new WorkerHarness({ config: resetAfter(3_000) }).start();
     await tripDefaultRoute(harness);
     const jobs = await Promise.all(Array.from({ length: 12 }, (_, i) => harness.add({ prompt: `job ${i}` })));
     const ids = jobs.map((job) => job.id!);

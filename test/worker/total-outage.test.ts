@@ -1,10 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enqueueJobs } from '../../src/queue/producer.js';
+import { waitForCount } from '../support/progress.js';
 import { commandCount, DedicatedRedis } from '../support/redis-server.js';
 import { WorkerHarness } from '../support/worker-harness.js';
 
 const resetMs = 1_000;
-const backlog = 5_000;
+// Large enough that per-job work would dwarf the per-worker bound (2,000 runs against 40); the drain
+// after healing is what costs time, so no larger.
+const backlog = 2_000;
 const redis = new DedicatedRedis();
 let harness: WorkerHarness;
 
@@ -58,14 +61,18 @@ describe('total outage with a large backlog', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     const client = redis.client();
     await client.config('RESETSTAT');
+    const windowStarted = Date.now();
     const processedBefore = processed;
     const callsBefore = ['primary', 'secondary', 'tertiary'].map(
       (name) => harness.simulator.stats(name).calls,
     );
     await new Promise((resolve) => setTimeout(resolve, resetMs * 2));
     const { total, byCommand } = await commandCount(client);
-    const perPeriod = total / 2;
-    const invocationsPerPeriod = (processed - processedBefore) / 2;
+    // Divide by the reset periods the window really touched: on a loaded machine the 2-period sleep
+    // overruns, and dividing by 2 regardless counted a third period's work against the bound.
+    const periods = Math.max(2, Math.ceil((Date.now() - windowStarted) / resetMs));
+    const perPeriod = total / periods;
+    const invocationsPerPeriod = (processed - processedBefore) / periods;
     const calls = ['primary', 'secondary', 'tertiary'].map(
       (name, i) => harness.simulator.stats(name).calls - callsBefore[i]!,
     );
@@ -73,28 +80,30 @@ describe('total outage with a large backlog', () => {
     console.log(
       `total outage, ${backlog} jobs, 1 worker × concurrency ${harness.config.queue.concurrency}: ` +
         `${perPeriod} Redis commands and ${invocationsPerPeriod} processor runs per ${resetMs} ms reset period; ` +
-        `provider calls in 2 periods ${JSON.stringify(calls)}; still waiting ${waiting}; top commands ${JSON.stringify(
+        `provider calls in ${periods} periods ${JSON.stringify(calls)}; still waiting ${waiting}; top commands ${JSON.stringify(
           Object.entries(byCommand)
             .sort((a, b) => b[1] - a[1])
             .slice(0, 6),
         )}`,
     );
-    // Spinning would be at least one fetch and one deferral per job per period: 5,000 runs and well over
-    // 100,000 commands. Bounded instead: each provider's half-open wake lets at most one worker's
+    // Spinning would be at least one fetch and one deferral per job per period: 2,000 runs and well over
+    // 40,000 commands. Bounded instead: each provider's half-open wake lets at most one worker's
     // concurrency of jobs through, so runs per period ≤ concurrency × (providers + 1 for the window edge).
     const providers = Object.keys(harness.config.providers).length;
     expect(invocationsPerPeriod).toBeLessThanOrEqual(harness.config.queue.concurrency * (providers + 1));
     expect(perPeriod).toBeLessThan(4_000);
     expect(waiting).toBeGreaterThan(backlog - 200);
-    // Probes only: at most one per provider per reset period.
-    for (const count of calls) expect(count).toBeLessThanOrEqual(3);
+    // Probes only: at most one per provider per reset period (plus one at the window's edge).
+    for (const count of calls) expect(count).toBeLessThanOrEqual(periods + 1);
     expect(await harness.queue.getFailedCount()).toBe(0);
 
     for (const name of ['primary', 'secondary', 'tertiary'])
       harness.simulator.configure(name, { mode: { kind: 'healthy' } });
-    await expect
-      .poll(async () => harness.queue.getCompletedCount(), { timeout: 60_000, interval: 250 })
-      .toBeGreaterThanOrEqual(backlog);
+    // Bounded by progress: the completions take what the machine needs, a stall fails.
+    await waitForCount(() => harness.queue.getCompletedCount(), backlog, {
+      stallMs: 20_000,
+      intervalMs: 250,
+    });
     expect(await harness.queue.getFailedCount()).toBe(0);
-  }, 120_000);
+  }, 300_000);
 });
