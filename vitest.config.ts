@@ -1,12 +1,61 @@
 import { defineConfig } from 'vitest/config';
 
+/** Pure unit tests: no Redis, no processes, no shared state. */
+const unit = [
+  'test/config/**/*.test.ts',
+  'test/logging/**/*.test.ts',
+  'test/providers/**/*.test.ts',
+  'test/resilience/**/*.test.ts',
+  'test/simulator/**/*.test.ts',
+];
+
+/**
+ * Tests that measure the machine's timing or load it heavily (kill -9 of worker processes, a backlog
+ * of thousands of jobs, shutdown and restart windows, call-rate ramps): they run last, one at a time,
+ * with nothing beside them.
+ */
+const exclusive = [
+  'test/hardening/crash-kill.test.ts',
+  'test/hardening/redis-restart.test.ts',
+  'test/hardening/shutdown.test.ts',
+  'test/worker/total-outage.test.ts',
+  'test/fleet/fleet-processes.test.ts',
+  'test/fleet/early-wake.test.ts',
+  'test/fleet/quorum.test.ts',
+  'test/observability/browser.test.ts',
+  'test/scripts/demo.test.ts',
+];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    // Tests share one real Redis and spawn real processes: run files one at a time, like BullMQ's own suite.
-    fileParallelism: false,
     testTimeout: 30_000,
     hookTimeout: 30_000,
     reporters: ['default'],
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: unit, maxWorkers: 2, sequence: { groupOrder: 0 } },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['test/**/*.test.ts'],
+          exclude: [...unit, ...exclusive],
+          // Real Redis (each file its own queue names) and real processes: two files at a time.
+          maxWorkers: 2,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'exclusive',
+          include: exclusive,
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });

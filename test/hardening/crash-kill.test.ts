@@ -10,8 +10,12 @@ afterEach(async () => {
   harness = undefined;
 });
 
-/** Short crash-safety settings so a killed worker's jobs come back within about a second. */
-const crashQueue = { lockDurationMs: 1_000, stalledIntervalMs: 500, maxStalledCount: 20 };
+/**
+ * Short crash-safety settings so a killed worker's jobs come back within a few seconds. Not shorter:
+ * with a 1 s lock a live worker starved of CPU missed its renewal, its job ran twice without any
+ * kill, and the duplicate count no longer measured what kills cost.
+ */
+const crashQueue = { lockDurationMs: 3_000, stalledIntervalMs: 1_000, maxStalledCount: 20 };
 
 /** Calls the simulator received more than once for the same job id: work done twice. */
 function duplicates(calls: ReadonlyMap<string, number>): number {
