@@ -69,6 +69,7 @@ describe('a job seen through the API while workers run it', () => {
       })
       .toEqual(['open', 'open']);
 
+    const submittedAt = Date.now();
     const { body } = await harness.request<Accepted>('POST', '/v1/jobs', { prompt: 'wait for a provider' });
     await expect.poll(() => stateOf(harness, body.id), { timeout: 10_000 }).toBe('deferred');
     const view = (await harness.request<View>('GET', `/v1/jobs/${body.id}`)).body;
@@ -78,7 +79,8 @@ describe('a job seen through the API while workers run it', () => {
     // The job's own timer is the safety net (deferralSafetyMs, 60 s, after the probe time); the fleet
     // wakes it as soon as a provider recovers.
     const nextAttemptAt = Date.parse(view.nextAttemptAt as string);
-    expect(nextAttemptAt).toBeGreaterThan(Date.now() + 55_000);
+    // From the submission, not from now: reading the job back may take seconds on a loaded machine.
+    expect(nextAttemptAt).toBeGreaterThan(submittedAt + 55_000);
     expect(nextAttemptAt).toBeLessThan(Date.now() + 61_000);
 
     const providers = await harness.request<{ providers: Record<string, unknown>[] }>('GET', '/v1/providers');
@@ -93,10 +95,9 @@ describe('a job seen through the API while workers run it', () => {
     }
 
     harness.simulator.configure('primary', { mode: { kind: 'healthy' } });
-    const healed = Date.now();
-    await expect.poll(() => stateOf(harness, body.id), { timeout: 15_000 }).toBe('completed');
-    // Woken by the recovery, long before its own timer.
-    expect(Date.now() - healed).toBeLessThan(5_000);
+    await expect.poll(() => stateOf(harness, body.id), { timeout: 25_000 }).toBe('completed');
+    // Woken by the recovery (about a second on an idle machine), long before its own timer.
+    expect(Date.now()).toBeLessThan(nextAttemptAt - 30_000);
     const done = (await harness.request<View>('GET', `/v1/jobs/${body.id}`)).body;
     // One attempt: the run that completed. The deferrals before it spent none.
     expect(done).toMatchObject({ attempts: 1, result: { provider: 'primary' } });
