@@ -8,7 +8,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, stripVTControlCharacters } from 'node:util';
 
 const artifactsDir = join('test-artifacts', 'soak');
 
@@ -73,7 +73,9 @@ async function main(): Promise<void> {
     await mkdir(artifactsDir, { recursive: true });
     const file = join(artifactsDir, `${stamp}-run-${run}.log`);
     await writeFile(file, result.output);
-    const failures = result.output.split('\n').filter((line) => /\bFAIL\b/.test(line));
+    const failures = stripVTControlCharacters(result.output)
+      .split('\n')
+      .filter((line) => /\bFAIL\b/.test(line));
     console.log(`${label}: FAIL in ${result.seconds.toFixed(1)} s — output in ${file}`);
     for (const line of new Set(failures)) console.log(`  ${line.trim()}`);
   }

@@ -6,8 +6,12 @@ afterEach(() => harness.stop());
 
 describe('429 with Retry-After', () => {
   it('keeps the provider shut for the Retry-After (5 s on an injected clock), then calls it again', async () => {
+    // A clock that moves only when the test moves it: one that also followed real time let a loaded
+    // machine's own second or so pass between the 429 and the job at +4 s, which then met primary
+    // past its 5 s.
     let skew = 0;
-    harness = await new WorkerHarness({ now: () => Date.now() + skew }).start();
+    const frozenAt = Date.now();
+    harness = await new WorkerHarness({ now: () => frozenAt + skew }).start();
     harness.simulator.configure('primary', { mode: { kind: 'rate-limited', retryAfterSeconds: 5 } });
 
     const first = await harness.add({ prompt: 'first' });
