@@ -118,6 +118,7 @@ export async function slowProvider(redisUrl: string, options: SlowProviderOption
         );
       }
       const started = performance.now();
+      // Listening once the worker runs is in time: no call answers within the endpoint's latency.
       const running = await work(name);
       ({ failed } = await untilSettled(running.worker, count));
       seconds = (performance.now() - started) / 1000;
