@@ -25,6 +25,8 @@ interface Side {
   jobsPerSecond: number;
   failed: number;
   scriptsPerJob: number;
+  /** CPU this process spent per job while timed (the worker; the endpoint runs in its own process). */
+  cpuMsPerJob: number;
   /** Sockets the side opened to the endpoint, and the most calls it had in flight at once. */
   connections: number;
   peakInFlight: number;
@@ -108,6 +110,7 @@ export async function slowProvider(redisUrl: string, options: SlowProviderOption
     await delay(200);
     let seconds = 0;
     let failed = 0;
+    let cpu = { user: 0, system: 0 };
     const scripts = await scriptsPerJob(admin, count, async () => {
       for (let start = 0; start < count; start += 1_000) {
         const size = Math.min(1_000, count - start);
@@ -118,10 +121,12 @@ export async function slowProvider(redisUrl: string, options: SlowProviderOption
         );
       }
       const started = performance.now();
+      const cpuBefore = process.cpuUsage();
       // Listening once the worker runs is in time: no call answers within the endpoint's latency.
       const running = await work(name);
       ({ failed } = await untilSettled(running.worker, count));
       seconds = (performance.now() - started) / 1000;
+      cpu = process.cpuUsage(cpuBefore);
       await running.close();
     });
     const counts = await endpointCounts('GET');
@@ -130,6 +135,7 @@ export async function slowProvider(redisUrl: string, options: SlowProviderOption
       jobsPerSecond: count / seconds,
       failed,
       scriptsPerJob: scripts,
+      cpuMsPerJob: (cpu.user + cpu.system) / 1000 / count,
       connections: counts.connections,
       peakInFlight: counts.peakInFlight,
     };
@@ -187,7 +193,9 @@ export async function slowProvider(redisUrl: string, options: SlowProviderOption
         `sockets opened ${measured.connections} vs ${baseline.connections}, ` +
         `peak calls in flight ${measured.peakInFlight} vs ${baseline.peakInFlight} (default global dispatcher, no per-origin cap); ` +
         `failed ${measured.failed} vs ${baseline.failed}; ` +
-        `Redis scripts per job, enqueue to done: ${measured.scriptsPerJob.toFixed(2)} vs ${baseline.scriptsPerJob.toFixed(2)}`,
+        `worker CPU per job ${measured.cpuMsPerJob.toFixed(2)} vs ${baseline.cpuMsPerJob.toFixed(2)} ms; ` +
+        `Redis scripts per job, enqueue to done, one run (other clients of this Redis add to it): ` +
+        `${measured.scriptsPerJob.toFixed(2)} vs ${baseline.scriptsPerJob.toFixed(2)}`,
       scriptsPerJob: { breakwater: measured.scriptsPerJob, baseline: baseline.scriptsPerJob },
     };
   } finally {
