@@ -4,6 +4,7 @@ import type { JobData } from '../queue/job-input.js';
 import { delayedDueAt } from '../queue/promote-deferred.js';
 import { parseTimeline, type TimelineEntry } from '../queue/timeline.js';
 import type { JobResult } from '../worker/job-result.js';
+import { isoTime } from './iso-time.js';
 import type { JobState, JobView } from './schemas.js';
 
 type BreakwaterQueue = Queue<JobData, JobResult>;
@@ -35,6 +36,8 @@ function viewOf(
   const deferred = bullState === 'delayed' && dueAt !== undefined && dueAt === progress.deferredUntil;
   const state = deferred ? 'deferred' : publicState(bullState);
   const error = state === 'completed' ? undefined : job.failedReason || undefined;
+  const nextAttemptAt = isoTime(dueAt);
+  const finishedAt = job.finishedOn ? isoTime(job.finishedOn) : undefined;
   return {
     id: String(job.id),
     state,
@@ -44,9 +47,9 @@ function viewOf(
     maxAttempts: job.opts.attempts ?? 1,
     deferrals: progress.deferrals,
     ...(deferred && progress.reason ? { reason: progress.reason } : {}),
-    ...(dueAt === undefined ? {} : { nextAttemptAt: new Date(dueAt).toISOString() }),
-    createdAt: new Date(job.timestamp).toISOString(),
-    ...(job.finishedOn ? { finishedAt: new Date(job.finishedOn).toISOString() } : {}),
+    ...(nextAttemptAt === undefined ? {} : { nextAttemptAt }),
+    createdAt: isoTime(job.timestamp) ?? new Date(0).toISOString(),
+    ...(finishedAt === undefined ? {} : { finishedAt }),
     ...spent(timeline),
     timeline,
   };
