@@ -80,13 +80,12 @@ export function attachEventSocket(
       (ticket !== null && tickets.redeem(ticket, now())) ||
       (options.token === undefined && ticket === null);
     if (!allowed) return refuse(socket, 401, 'Unauthorized');
-    const address = request.socket.remoteAddress ?? 'unknown';
-    if (quota.total >= (options.maxConnections ?? 256)) return refuse(socket, 503, 'Service Unavailable');
-    const release = quota.admit(address);
-    if (!release) return refuse(socket, 429, 'Too Many Requests');
+    const admission = quota.admit(request.socket.remoteAddress ?? 'unknown');
+    if (admission.kind === 'server-full') return refuse(socket, 503, 'Service Unavailable');
+    if (admission.kind === 'client-full') return refuse(socket, 429, 'Too Many Requests');
     const jobId = url.searchParams.get('jobId') ?? undefined;
     socket.removeListener('error', ignore);
-    socket.once('close', release);
+    socket.once('close', admission.release);
     sockets.handleUpgrade(request, socket, head, (client) => serve(client, jobId));
   });
 
