@@ -244,4 +244,24 @@ describe('any model, provider or route name over HTTP', () => {
       { numRuns: 150 },
     );
   });
+
+  it('any name in a path (a job id, a provider to open or close) is never a 5xx', async () => {
+    const segment = fc.oneof(
+      name.map(encodeURIComponent),
+      fc.constantFrom('%ff', '%', '%zz', '..', '%2e%2e', '%00', '%C0%AF', '1', 'idem-0'),
+    );
+    const request = fc.oneof(
+      segment.map((id) => ['GET', `/v1/jobs/${id}`, undefined] as const),
+      segment.map((id) => ['DELETE', `/v1/jobs/${id}`, undefined] as const),
+      segment.map((provider) => ['POST', `/v1/providers/${provider}/open`, { reason: 'property' }] as const),
+      segment.map((provider) => ['POST', `/v1/providers/${provider}/close`, { reason: 'property' }] as const),
+    );
+    await fc.assert(
+      fc.asyncProperty(request, async ([method, path, body]) => {
+        const response = await harness.request(method, path, body);
+        expect(response.status, `${method} ${path}`).toBeLessThan(500);
+      }),
+      { numRuns: 150 },
+    );
+  });
 });
