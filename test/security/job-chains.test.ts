@@ -42,4 +42,22 @@ describe('api.jobChains', () => {
   it('refuses an unknown value at startup, naming the key', () => {
     expect(() => config('some')).toThrow(/api\.jobChains/);
   });
+
+  it('api.allowedHosts takes names and addresses with an optional port, and refuses URLs by key', () => {
+    const withHosts = (allowedHosts: string[]) =>
+      validateConfig(
+        {
+          providers: { fast: { type: 'simulated' } },
+          routes: { default: [{ provider: 'fast', model: 'm' }] },
+          api: { allowedHosts },
+        },
+        'test',
+        {},
+      ).config.api.allowedHosts;
+    expect(
+      withHosts(['api.example.com', 'api.example.com:8443', '10.0.0.5:3000', '[fd00::1]:3000']),
+    ).toHaveLength(4);
+    expect(() => withHosts(['http://api.example.com'])).toThrow(/api\.allowedHosts\.0/);
+    expect(() => withHosts(['*'])).toThrow(/api\.allowedHosts\.0/);
+  });
 });
