@@ -3,8 +3,10 @@ import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { Secret } from '../providers/secret.js';
+import { modelIdProblemFor } from '../queue/model-id.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
 import { defaultConfigDocument } from './default-config.js';
+import { ownEntry } from './own-key.js';
 import { type BreakwaterConfig, configSchema, type ProviderType } from './schema.js';
 
 export interface LoadedConfig {
@@ -107,15 +109,19 @@ function* crossReferenceProblems(config: BreakwaterConfig): Generator<ConfigProb
   const known = Object.keys(config.providers);
   for (const [route, chain] of Object.entries(config.routes)) {
     for (const [index, entry] of chain.entries()) {
-      if (!config.providers[entry.provider]) {
+      const provider = ownEntry(config.providers, entry.provider);
+      if (!provider) {
         yield {
           path: `routes.${route}.${index}.provider`,
           message: `unknown provider "${entry.provider}"; define it under providers (known: ${known.join(', ')})`,
         };
+        continue;
       }
+      const modelProblem = modelIdProblemFor(provider, entry.model);
+      if (modelProblem) yield { path: `routes.${route}.${index}.model`, message: modelProblem };
     }
   }
-  if (!config.routes[config.defaultRoute]) {
+  if (!ownEntry(config.routes, config.defaultRoute)) {
     yield {
       path: 'defaultRoute',
       message: `route "${config.defaultRoute}" is not defined under routes (known: ${Object.keys(config.routes).join(', ')})`,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { anyModelPattern, maxModelIdChars, modelIdRule } from '../queue/model-id.js';
 
 /** The config file's shape. JSON is valid YAML; every key is documented with its default. */
 
@@ -66,7 +67,11 @@ export type ProviderConfig = z.infer<typeof providerSchema>;
 export const chainEntrySchema = z
   .object({
     provider: z.string().min(1, 'must name a provider'),
-    model: z.string().min(1, 'must name a model').max(200, 'must be at most 200 characters'),
+    model: z
+      .string()
+      .min(1, 'must name a model')
+      .max(maxModelIdChars, `must be at most ${maxModelIdChars} characters`)
+      .regex(anyModelPattern, `must be a model id: ${modelIdRule}`),
     /** Overrides the provider's timeoutMs for this entry. */
     timeoutMs: positiveInt('milliseconds').optional(),
   })
@@ -152,6 +157,46 @@ export const apiSchema = z
     rateLimit: rateLimitSchema
       .optional()
       .describe('Submission rate limit per token (POST /v1/jobs and /v1/jobs/bulk); off when absent.'),
+    /**
+     * Host names (optionally `name:port`) the API answers besides 127.0.0.1, localhost and [::1], for
+     * clients that reach it by another name. Any other Host header is refused (DNS rebinding).
+     * @defaultValue []
+     */
+    allowedHosts: z
+      .array(
+        z
+          .string()
+          .regex(
+            /^([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(:\d{1,5})?$/,
+            'must be a host name or address, optionally with :port (api.example.com, 10.0.0.5:3000)',
+          ),
+      )
+      .default([])
+      .describe('Host names the API answers besides 127.0.0.1, localhost and [::1] (any port unless given).'),
+    /**
+     * When the Host header is checked: `always`, or `without-token` (only while no
+     * BREAKWATER_API_TOKEN is set; a token already keeps rebinding pages out). @defaultValue always
+     */
+    hostCheck: z
+      .enum(['always', 'without-token'])
+      .default('always')
+      .describe('Check the Host header always, or only while the API has no token.'),
+    /**
+     * What a job's own `chain` may name: `any` provider/model pair, or `configured-models-only`, the
+     * pairs some route names (producers then cannot pick, and spend on, other models). @defaultValue any
+     */
+    jobChains: z
+      .enum(['any', 'configured-models-only'])
+      .default('any')
+      .describe("What a job's own chain may name: any model, or only provider/model pairs of a route."),
+    /** Open /v1/events WebSockets per API process. @defaultValue 256 */
+    maxEventConnections: positiveInt('connections')
+      .default(256)
+      .describe('Open /v1/events WebSockets per API process.'),
+    /** Open /v1/events WebSockets per client address. @defaultValue 16 */
+    maxEventConnectionsPerClient: positiveInt('connections')
+      .default(16)
+      .describe('Open /v1/events WebSockets per client address.'),
   })
   .strict();
 export type ApiConfig = z.infer<typeof apiSchema>;

@@ -2,7 +2,7 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
-import type { Router } from 'express';
+import type { Express, Router } from 'express';
 import type { BoardConfig } from '../config/schema.js';
 
 export const boardPath = '/admin/queues';
@@ -18,5 +18,8 @@ export function boardRouter(queue: Queue, config: BoardConfig): Router {
       uiConfig: { boardTitle: 'Breakwater', miscLinks: [{ text: 'Providers', url: '/admin/providers' }] },
     },
   });
-  return serverAdapter.getRouter() as Router;
+  const board = serverAdapter.getRouter() as Express;
+  // Bull Board brings its own Express app, which would announce itself on every response.
+  board.disable('x-powered-by');
+  return board;
 }

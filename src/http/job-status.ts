@@ -9,6 +9,7 @@ import { openUntilClosed } from '../resilience/availability.js';
 import { chainShut } from '../resilience/chain-shut.js';
 import type { ProviderRecord } from '../resilience/provider-state.js';
 import type { JobResult } from '../worker/job-result.js';
+import { isoTime } from './iso-time.js';
 import type { JobState, JobView } from './schemas.js';
 
 type BreakwaterQueue = Queue<JobData, JobResult>;
@@ -87,6 +88,8 @@ function viewOf(
   const deferred = bullState === 'delayed' && dueAt !== undefined && dueAt === progress.deferredUntil;
   const state = deferred ? 'deferred' : publicState(bullState);
   const error = state === 'completed' ? undefined : job.failedReason || undefined;
+  const nextAttemptAt = isoTime(dueAt);
+  const finishedAt = job.finishedOn ? isoTime(job.finishedOn) : undefined;
   return {
     id: String(job.id),
     state,
@@ -96,9 +99,9 @@ function viewOf(
     maxAttempts: job.opts.attempts ?? 1,
     deferrals: progress.deferrals,
     ...(deferred && progress.reason ? { reason: progress.reason } : {}),
-    ...(dueAt === undefined ? {} : { nextAttemptAt: new Date(dueAt).toISOString() }),
-    createdAt: new Date(job.timestamp).toISOString(),
-    ...(job.finishedOn ? { finishedAt: new Date(job.finishedOn).toISOString() } : {}),
+    ...(nextAttemptAt === undefined ? {} : { nextAttemptAt }),
+    createdAt: isoTime(job.timestamp) ?? new Date(0).toISOString(),
+    ...(finishedAt === undefined ? {} : { finishedAt }),
     ...spent(timeline),
     timeline,
   };

@@ -100,16 +100,27 @@ export const providerStatusSchema = z.object({
 });
 export type ProviderStatus = z.infer<typeof providerStatusSchema>;
 
+/** Longest reason for opening or closing a provider by hand (it is shown, logged and broadcast). */
+export const maxManualReasonChars = 500;
+/** Longest manual opening with a duration: one year. */
+export const maxManualOpenMs = 365 * 24 * 3600 * 1000;
+
 export const openRequestSchema = z
   .object({
-    reason: z.string().min(1, 'say why (it is logged and shown in /v1/providers)'),
+    reason: z
+      .string()
+      .min(1, 'say why (it is logged and shown in /v1/providers)')
+      .max(maxManualReasonChars, `must be at most ${maxManualReasonChars} characters`),
     by: z.string().min(1).max(100).optional().describe('Who, for the log; default "api".'),
     durationMs: z
       .number()
       .int('must be a whole number')
       .positive('must be > 0')
+      .max(maxManualOpenMs, `must be at most ${maxManualOpenMs} (one year)`)
       .optional()
-      .describe('Open this long, then probe as usual; without it, open until closed by hand.'),
+      .describe(
+        'Open this long (at most a year), then probe as usual; without it, open until closed by hand.',
+      ),
   })
   .strict();
 

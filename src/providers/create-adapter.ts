@@ -3,7 +3,9 @@ import { createGoogleGenerativeAI } from '@ai-sdk/google';
 import { createOpenAI } from '@ai-sdk/openai';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { LanguageModel } from 'ai';
+import { ownEntry } from '../config/own-key.js';
 import type { ProviderConfig, WireFormat } from '../config/schema.js';
+import { modelIdProblemFor } from '../queue/model-id.js';
 import { simulatedBaseURL } from '../simulator/routing.js';
 import { createAiSdkAdapter } from './ai-sdk-adapter.js';
 import type { LanguageModelAdapter } from './completion.js';
@@ -43,8 +45,11 @@ export class AdapterFactory {
   }
 
   #model(provider: string, modelId: string, apiKey: string | undefined): LanguageModel {
-    const config = this.source.providers[provider];
+    const config = ownEntry(this.source.providers, provider);
     if (!config) throw new Error(`unknown provider "${provider}"`);
+    // Jobs are checked when enqueued and when run; this is the last line before a URL is built.
+    const modelProblem = modelIdProblemFor(config, modelId);
+    if (modelProblem) throw new Error(`model ${JSON.stringify(modelId)} refused: ${modelProblem}`);
     const fetch = this.source.fetch ? { fetch: this.source.fetch } : {};
     switch (config.type) {
       case 'openai':
