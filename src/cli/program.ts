@@ -2,8 +2,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError } from 'commander';
 import { BreakwaterApiError } from '../client/breakwater-api-error.js';
 import { BreakwaterClient } from '../client/breakwater-client.js';
-import type { BreakerEvent } from '../events/breakwater-event.js';
-import { maxBulkJobs } from '../http/schemas.js';
+import type { BreakerEvent } from '../contract/index.js';
+import { maxBulkJobs } from '../contract/index.js';
 import { type CliOutput, enqueueCommand } from './enqueue-command.js';
 import { breakerLine, providersTable } from './providers-table.js';
 

@@ -66,6 +66,12 @@ describe('the import graph of src/', () => {
     expect(crossing('config', (folder) => folder === 'providers')).toEqual([]);
   });
 
+  it('the client and the CLI see the server only through the contract', () => {
+    expect(graph.has('contract')).toBe(true);
+    expect(crossing('client', (folder) => folder !== 'contract')).toEqual([]);
+    expect(crossing('cli', (folder) => folder !== 'contract' && folder !== 'client')).toEqual([]);
+  });
+
   it('lists the folder cycles that remain', () => {
     const cycles = folderCycles(graph);
     console.info(
