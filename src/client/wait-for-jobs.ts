@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import type { BreakwaterEvent, JobState, JobView } from '../contract/index.js';
+import type { BreakwaterEvent, FinishedState, JobState, JobView } from '../contract/index.js';
 import { finalJobEvents } from '../contract/index.js';
 import { BreakwaterApiError } from './breakwater-api-error.js';
 import type { EventSubscription, SubscribeOptions } from './event-subscription.js';
@@ -11,7 +11,7 @@ export interface GoneJob {
 }
 
 /** A job that will not change any more: completed, failed, or gone. */
-export type EndedJob = (JobView & { state: 'completed' | 'failed' }) | GoneJob;
+export type EndedJob = (JobView & { state: FinishedState }) | GoneJob;
 
 export interface WaitOptions {
   /**
