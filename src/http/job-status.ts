@@ -2,7 +2,7 @@ import type { Job, Queue } from 'bullmq';
 import { readProgress } from '../queue/deferral.js';
 import type { JobData } from '../queue/job-input.js';
 import { delayedDueAt } from '../queue/promote-deferred.js';
-import { parseTimeline, type TimelineEntry } from '../queue/timeline.js';
+import { attemptEntry, parseTimeline, type TimelineEntry } from '../queue/timeline.js';
 import type { JobResult } from '../worker/job-result.js';
 import type { JobState, JobView } from './schemas.js';
 
@@ -20,7 +20,18 @@ export async function jobStatus(queue: BreakwaterQueue, id: string): Promise<Job
     bullState === 'delayed' ? delayedDueAt(queue, id) : undefined,
     queue.getJobLogs(id),
   ]);
-  return viewOf(job, bullState, dueAt, parseTimeline(logs.logs));
+  return viewOf(job, bullState, dueAt, withServingCall(parseTimeline(logs.logs), job.returnvalue));
+}
+
+/**
+ * A clean first-entry success writes no timeline line: its one attempt lives in the result. The
+ * view shows it all the same, so every completed job's timeline ends with the call that served it.
+ */
+function withServingCall(timeline: TimelineEntry[], result: JobResult | null | undefined): TimelineEntry[] {
+  const served = result?.attempts?.at(-1);
+  if (!served || timeline.some((entry) => entry.event === 'attempt' && entry.outcome === 'ok'))
+    return timeline;
+  return [...timeline, attemptEntry(served)];
 }
 
 function viewOf(

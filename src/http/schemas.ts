@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { maxBulkJobs } from '../contract/job-input.js';
 import { jobInputSchema } from '../queue/job-input.js';
-import { timelineEntrySchema } from '../queue/timeline.js';
+import { attemptSchema, timelineEntrySchema } from '../queue/timeline.js';
 
 /**
  * The API's request and response shapes. Requests are validated with these, responses are typed by
@@ -36,18 +36,6 @@ export type AcceptedJob = z.infer<typeof acceptedJobSchema>;
 export const bulkAcceptedSchema = z.object({ jobs: z.array(acceptedJobSchema) });
 
 const usageSchema = z.object({ inputTokens: z.number().nullable(), outputTokens: z.number().nullable() });
-
-export const attemptSchema = z.object({
-  provider: z.string(),
-  model: z.string(),
-  outcome: z.enum(['ok', 'retryable', 'auth', 'rejected', 'skipped-open']),
-  at: z.number().meta({ description: 'epoch ms' }),
-  ms: z.number(),
-  error: z.string().optional(),
-  code: z.string().optional(),
-  status: z.number().optional(),
-  retryAfterMs: z.number().optional(),
-});
 
 export const jobResultSchema = z.object({
   text: z.string(),

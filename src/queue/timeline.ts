@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import type { TokenUsage } from '../providers/completion.js';
-import type { AttemptRecord } from '../resilience/attempt.js';
+import type { Attempt } from '../contract/attempt.js';
 
-const attemptEntrySchema = z.object({
-  event: z.literal('attempt'),
+/** One call or skip of a chain entry (the public `Attempt`), as the API documents it. */
+export const attemptSchema = z.object({
   at: z.iso.datetime().describe('When the call started, or the entry was skipped.'),
   provider: z.string(),
   model: z.string(),
@@ -19,10 +18,13 @@ const attemptEntrySchema = z.object({
     .describe('The provider error class, e.g. rate-limited, timeout, server-error.'),
   status: z.number().int().optional().describe("The provider's HTTP status, when it answered."),
   error: z.string().optional(),
+  retryAfterMs: z.number().optional().describe('How long the provider asked us to wait, when it said.'),
   inputTokens: z.number().int().nullable().optional(),
   outputTokens: z.number().int().nullable().optional(),
   costUsd: z.number().nullable().optional().describe('USD for this call; null when the model has no price.'),
 });
+
+const attemptEntrySchema = attemptSchema.extend({ event: z.literal('attempt') });
 
 const deferralEntrySchema = z.object({
   event: z.literal('deferral'),
@@ -35,30 +37,14 @@ export const timelineEntrySchema = z.discriminatedUnion('event', [attemptEntrySc
 export type TimelineEntry = z.infer<typeof timelineEntrySchema>;
 export type AttemptEntry = z.infer<typeof attemptEntrySchema>;
 
-/** An attempt as a timeline entry; a successful call carries its tokens and cost. */
-export function attemptEntry(
-  attempt: AttemptRecord,
-  spent?: { usage: TokenUsage; costUsd: number | null },
-): AttemptEntry {
-  return {
-    event: 'attempt',
-    at: new Date(attempt.at).toISOString(),
-    provider: attempt.provider,
-    model: attempt.model,
-    outcome: attempt.outcome,
-    durationMs: attempt.ms,
-    ...(attempt.code ? { errorClass: attempt.code } : {}),
-    ...(attempt.outcome === 'skipped-open' ? { errorClass: 'breaker-open' } : {}),
-    ...(attempt.status === undefined ? {} : { status: attempt.status }),
-    ...(attempt.error === undefined ? {} : { error: attempt.error }),
-    ...(spent
-      ? {
-          inputTokens: spent.usage.inputTokens,
-          outputTokens: spent.usage.outputTokens,
-          costUsd: spent.costUsd,
-        }
-      : {}),
-  };
+// The timeline's attempt and the public Attempt are one shape: neither may drift from the other.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const attemptShapesAgree: Same<Omit<AttemptEntry, 'event'>, Attempt> = true;
+void attemptShapesAgree;
+
+/** An attempt as a timeline entry: the attempt itself, marked as one. */
+export function attemptEntry(attempt: Attempt): AttemptEntry {
+  return { event: 'attempt', ...attempt };
 }
 
 export function deferralEntry(at: number, until: number, reason: string): TimelineEntry {

@@ -23,10 +23,16 @@ function store() {
 }
 
 const ok = (model: string, costUsd: number | null) =>
-  attemptEntry(
-    { provider: 'openai', model, outcome: 'ok', at: Date.now(), ms: 120 },
-    { usage: { inputTokens: 100, outputTokens: 20 }, costUsd },
-  );
+  attemptEntry({
+    provider: 'openai',
+    model,
+    outcome: 'ok',
+    at: new Date().toISOString(),
+    durationMs: 120,
+    inputTokens: 100,
+    outputTokens: 20,
+    costUsd,
+  });
 
 describe('stats recorder and store (real Redis)', () => {
   it('applies a batch once when a flush is retried after a timeout that Redis had in fact applied', async () => {
@@ -73,9 +79,9 @@ describe('stats recorder and store (real Redis)', () => {
         provider: 'openai',
         model: 'gpt-4.1-mini',
         outcome: 'retryable',
-        at: 0,
-        ms: 30_000,
-        code: 'timeout',
+        at: new Date(0).toISOString(),
+        durationMs: 30_000,
+        errorClass: 'timeout',
       }),
     );
     await recorder.close();
