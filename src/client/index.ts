@@ -1,7 +1,7 @@
 /** The importable client: `import { BreakwaterClient } from 'breakwater/client'`. */
 export type {
   AcceptedJob,
-  AttemptRecord,
+  Attempt,
   BreakerEvent,
   BreakwaterEvent,
   ErrorBody,

@@ -7,9 +7,10 @@ export type { BreakerEvent, BreakwaterEvent, JobEvent, JobEventName } from './ev
 export { finalJobEvents } from './events.js';
 export type {
   AcceptedJob,
+  Attempt,
   AttemptEntry,
   AttemptOutcome,
-  AttemptRecord,
+  DeferralEntry,
   FinishedState,
   FinishReason,
   JobResult,

@@ -1,10 +1,24 @@
-import type { AttemptRecord } from '../resilience/attempt.js';
+import type { Attempt } from './attempt.js';
 
-export type { AttemptEntry, TimelineEntry } from '../queue/timeline.js';
-// The attempt's two shapes, re-exported as they are until they become one.
-export type { AttemptOutcome, AttemptRecord } from '../resilience/attempt.js';
+export type { Attempt, AttemptOutcome } from './attempt.js';
 
-import type { TimelineEntry } from '../queue/timeline.js';
+/** An attempt in a job's timeline. */
+export interface AttemptEntry extends Attempt {
+  event: 'attempt';
+}
+
+/** A deferral in a job's timeline: every provider of the chain was open; no attempt was spent. */
+export interface DeferralEntry {
+  event: 'deferral';
+  at: string;
+  /** When the job runs again at the latest. */
+  until: string;
+  /** Which providers were open, and why. */
+  reason: string;
+}
+
+/** One line of a job's timeline (the same lines as its log in Bull Board). */
+export type TimelineEntry = AttemptEntry | DeferralEntry;
 
 /**
  * deferred: every provider of the chain is open, the job waits for one (no attempt spent);
@@ -43,8 +57,8 @@ export interface JobResult {
   costUsd: number | null;
   /** True when an entry other than the chain's first served the job. */
   fallbackUsed: boolean;
-  /** Every call and skip of the run that completed. */
-  attempts: AttemptRecord[];
+  /** Every call and skip of the run that completed; the last one served the job. */
+  attempts: Attempt[];
 }
 
 /** A job as `GET /v1/jobs/:id` returns it. */

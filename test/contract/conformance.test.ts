@@ -13,6 +13,7 @@ import {
 } from '../../src/http/schemas.js';
 import type { statsReportSchema } from '../../src/http/stats-schema.js';
 import type { jobInputSchema } from '../../src/queue/job-input.js';
+import type { timelineEntrySchema } from '../../src/queue/timeline.js';
 import type { JobResult as WorkerJobResult } from '../../src/worker/job-result.js';
 
 /**
@@ -27,6 +28,7 @@ describe('the public contract matches the server', () => {
     expectTypeOf<z.input<typeof jobInputSchema>>().toEqualTypeOf<Contract.JobInput>();
     expectTypeOf<z.output<typeof acceptedJobSchema>>().toEqualTypeOf<Contract.AcceptedJob>();
     expectTypeOf<Api.JobState>().toEqualTypeOf<Contract.JobState>();
+    expectTypeOf<z.output<typeof timelineEntrySchema>>().toEqualTypeOf<Contract.TimelineEntry>();
     expectTypeOf<Omit<ServerJobView, 'result'>>().toEqualTypeOf<Omit<Contract.JobView, 'result'>>();
     // The worker stores exactly the contract's result; the documented schema admits it.
     expectTypeOf<WorkerJobResult>().toEqualTypeOf<Contract.JobResult>();
