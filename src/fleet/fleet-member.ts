@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import type { BreakwaterConfig, ProviderConfig } from '../config/schema.js';
 import type { Logger } from '../logging/logger.js';
+import { queueKeyOf } from '../queue/bullmq-internals.js';
 import { failFastConnectionOptions } from '../redis/connection.js';
 import type { ProviderCircuit } from '../resilience/provider-circuit.js';
 import type { DeferralWake } from '../worker/processor.js';
@@ -35,7 +36,7 @@ export class FleetMember {
     this.#redis = redis;
     this.store = new FleetStore({
       redis,
-      keyPrefix: `bull:${options.config.queue.name}`,
+      keyPrefix: queueKeyOf(options.config.queue.name),
       worker: options.workerId ?? workerId(),
       ...(options.now ? { now: options.now } : {}),
     });

@@ -3,6 +3,7 @@ import { resolveProviders } from '../config/resolve-providers.js';
 import { FleetMember } from '../fleet/fleet-member.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 import { AdapterFactory } from '../providers/create-adapter.js';
+import { queueKeyOf } from '../queue/bullmq-internals.js';
 import { promoteDeferred } from '../queue/promote-deferred.js';
 import { connectionOptions } from '../redis/connection.js';
 import { CircuitRegistry } from '../resilience/circuit-registry.js';
@@ -75,7 +76,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
   });
   await member.join(async (jobId) => promoteDeferred(await workerReady, jobId));
   const stats = new StatsRecorder({
-    store: new StatsStore({ redis: member.redis, keyPrefix: `bull:${config.queue.name}` }),
+    store: new StatsStore({ redis: member.redis, keyPrefix: queueKeyOf(config.queue.name) }),
     knownModels: knownModels(config),
     onError: (error) => logger.warn({ err: error }, 'stats not written; kept for the next flush'),
   });

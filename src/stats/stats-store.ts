@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { BreakwaterKeys } from '../redis/breakwater-keys.js';
 import { latencyBuckets, parseFieldKey, type StatsDelta } from './stats-delta.js';
 
 export interface ModelStats {
@@ -64,7 +65,7 @@ export class StatsStore {
 
   constructor(options: StatsStoreOptions) {
     this.#redis = options.redis;
-    this.#key = `${options.keyPrefix}:breakwater:stats`;
+    this.#key = new BreakwaterKeys(options.keyPrefix).stats;
     this.#now = options.now ?? Date.now;
   }
 

@@ -22,7 +22,6 @@ export interface BreakwaterWorkerOptions {
   stats?: ProcessorDeps['stats'];
   /** In-flight jobs get this long to finish on close before their calls are aborted. @defaultValue 30000 */
   closeGraceMs?: number;
-  prefix?: string;
 }
 
 export interface BreakwaterWorker {
@@ -66,7 +65,6 @@ export function createBreakwaterWorker(options: BreakwaterWorkerOptions): Breakw
       limiter: pauseOnlyLimiter,
       ...crashSafety(options.config.queue),
       settings: { backoffStrategy: createBackoffStrategy(options.random ? { random: options.random } : {}) },
-      ...(options.prefix ? { prefix: options.prefix } : {}),
     },
   );
   worker.on('error', (error) => options.logger.error({ err: error }, 'worker error'));

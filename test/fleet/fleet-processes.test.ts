@@ -99,7 +99,8 @@ describe('one breaker for the fleet (real worker processes)', () => {
 
 describe('a worker restarted during an outage', () => {
   it('reads the fleet state first and sends no call to the down provider before its open period ends', async () => {
-    harness = await new FleetHarness({ resetTimeoutMs: 4_000, volumeThreshold: 2 }).start();
+    // A long open period: the test never waits it out, and a loaded machine may take seconds to restart a worker.
+    harness = await new FleetHarness({ resetTimeoutMs: 30_000, volumeThreshold: 2 }).start();
     const h = harness;
     const first = await h.startWorker();
     h.simulator.configure('primary', { mode: { kind: 'down', status: 503 } });
