@@ -54,8 +54,7 @@ export async function enqueueCommand(
       (error: unknown) => {
         // Earlier batches are in the queue: say which, so a rerun can skip them.
         if (submitted.length > 0) {
-          output.stderr.write(`${submitted.length} job(s) were enqueued before this error (ids on stdout)\n`);
-          progress.above(() => printIds(submitted, output));
+          progress.message(`${submitted.length} job(s) were enqueued before this error (ids on stdout)\n`);
         }
         throw error;
       },

@@ -122,7 +122,8 @@ export async function runCli(argv: string[], context: CliContext): Promise<void>
   try {
     await buildProgram(context).parseAsync(argv);
   } catch (error) {
-    context.stderr.write(`breakwater: ${describeError(error)}\n`);
+    // On a terminal, a progress bar may still be drawn on the last line: the error replaces it.
+    context.stderr.write(`${context.stderr.isTTY ? '\r\x1b[K' : ''}breakwater: ${describeError(error)}\n`);
     context.exit(1);
   }
 }

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { type EnqueueClient, enqueueCommand } from '../../src/cli/enqueue-command.js';
+import { runCli } from '../../src/cli/program.js';
 import type { EndedJob } from '../../src/client/index.js';
 import type { AcceptedJob, JobInput } from '../../src/contract/index.js';
+import { startFakeApi } from '../support/fake-api.js';
 
 /**
  * What a person sees when stdout and stderr share one terminal: carriage returns go back to the
@@ -135,6 +137,41 @@ describe('breakwater enqueue on a terminal', () => {
       '{"line":3,"id":"2"}',
       expect.stringMatching(/^\[█{30}\] 2\/2 enqueued$/),
       '2 enqueued, 1 bad line(s) not enqueued',
+    ]);
+  });
+
+  it('an error after some batches says so on its own line, and replaces the bar', async () => {
+    let requests = 0;
+    const api = await startFakeApi('refuse-upgrade', (_request, response) => {
+      requests += 1;
+      response.setHeader('content-type', 'application/json');
+      if (requests === 1) {
+        response.end(JSON.stringify({ jobs: [{ id: '1', state: 'waiting' }] }));
+        return;
+      }
+      response.statusCode = 500;
+      response.end(JSON.stringify({ error: { code: 'internal', message: 'internal error' } }));
+    });
+    let terminal = '';
+    let code = 0;
+    try {
+      await runCli(['node', 'breakwater', 'enqueue', '-', '--batch-size', '1'], {
+        env: { BREAKWATER_URL: api.url },
+        readStdin: async () => fourJobs,
+        stdout: { write: (text: string) => (terminal += text) },
+        stderr: { isTTY: true, write: (text: string) => (terminal += text) },
+        exit: (exitCode) => {
+          code = exitCode;
+        },
+      });
+    } finally {
+      await api.close();
+    }
+    expect(code).toBe(1);
+    expect(screen(terminal)).toEqual([
+      '{"line":1,"id":"1"}',
+      '1 job(s) were enqueued before this error (ids on stdout)',
+      'breakwater: internal error',
     ]);
   });
 });
