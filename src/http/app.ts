@@ -75,7 +75,7 @@ export function createApp(options: AppOptions): Express {
   v1.post('/{*path}', requireJson);
   v1.use(express.json({ limit: options.bodyLimit ?? '10mb' }));
   if (options.submitGuard) v1.post(['/jobs', '/jobs/bulk'], options.submitGuard);
-  v1.use(jobRoutes({ queue, config }));
+  v1.use(jobRoutes({ queue, config, fleet: options.fleet }));
   v1.use(providerRoutes({ config, fleet: options.fleet, logger }));
   v1.use(statsRoutes({ config, queue, fleet: options.fleet, stats: options.stats }));
   app.use('/v1', v1);

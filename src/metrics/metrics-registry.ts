@@ -38,7 +38,7 @@ export function createMetricsRegistry(snapshot: () => Promise<StatsSources>): Re
   });
   new Gauge({
     name: 'breakwater_jobs',
-    help: 'Jobs by BullMQ state (delayed includes deferred jobs).',
+    help: 'Jobs by state; delayed includes jobs a worker deferred, deferred counts jobs waiting in a queue paused because every provider is open.',
     labelNames: ['state'],
     registers: [registry],
     async collect() {

@@ -3,7 +3,7 @@ import type { Attempt } from '../contract/attempt.js';
 import { CallAbortedError } from '../providers/call-aborted-error.js';
 import type { CompletionRequest, CompletionResult, LanguageModelAdapter } from '../providers/completion.js';
 import { ProviderError } from '../providers/provider-error.js';
-import { openUntilClosed } from './availability.js';
+import { shutReason } from './chain-shut.js';
 import type { Circuit } from './circuit.js';
 
 export interface ResolvedEntry extends ChainEntry {
@@ -138,11 +138,7 @@ function settle(options: WalkOptions, attempts: Attempt[]): ChainOutcome {
       return { kind: 'failed', attempts, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
     }
     if (availability.until < until) until = availability.until;
-    const when =
-      availability.until >= openUntilClosed
-        ? 'until closed by hand'
-        : `until ${new Date(availability.until).toISOString()}`;
-    reasons.push(`${entry.provider} open ${when} (${availability.reason})`);
+    reasons.push(shutReason(entry.provider, availability.until, availability.reason));
   }
   return { kind: 'all-open', until, reasons: [...new Set(reasons)], attempts };
 }

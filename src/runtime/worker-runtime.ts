@@ -74,7 +74,12 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
   const workerReady = new Promise<BreakwaterWorker['worker']>((resolve) => {
     workerCreated = resolve;
   });
-  await member.join(async (jobId) => promoteDeferred(await workerReady, jobId));
+  let lift: () => Promise<void> = async () => undefined;
+  await member.join(
+    async (jobId) => promoteDeferred(await workerReady, jobId),
+    // A provider closed: a queue paused because every provider was open takes jobs again now.
+    () => void lift().catch((error: unknown) => logger.warn({ err: error }, 'queue pause not lifted')),
+  );
   const stats = new StatsRecorder({
     store: new StatsStore({ redis: member.redis, keyPrefix: queueKeyOf(config.queue.name) }),
     knownModels: knownModels(config),
@@ -93,6 +98,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     stats,
   });
   workerCreated(breakwater.worker);
+  lift = () => breakwater.liftPause();
   logger.info(
     {
       queue: config.queue.name,

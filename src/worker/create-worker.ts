@@ -28,6 +28,11 @@ export interface BreakwaterWorker {
   readonly worker: Worker<JobData, JobResult>;
   /** Stops taking jobs, lets in-flight calls finish within the grace period, aborts and returns the rest. Idempotent. */
   close(): Promise<void>;
+  /**
+   * Lifts a queue-wide pause (a provider closed again): every worker of the queue takes jobs again
+   * within a second, instead of sleeping out the pause.
+   */
+  liftPause(): Promise<void>;
 }
 
 /**
@@ -35,6 +40,9 @@ export interface BreakwaterWorker {
  * honours it when the worker has a limiter, so this one is set so high it never limits by itself.
  */
 const pauseOnlyLimiter = { max: 2 ** 52, duration: 60_000 };
+
+/** The longest a worker sleeps on a queue-wide pause before it looks again. */
+const pauseRecheckMs = 1_000;
 
 export function createBreakwaterWorker(options: BreakwaterWorkerOptions): BreakwaterWorker {
   let worker: Worker<JobData, JobResult> | undefined;
@@ -63,6 +71,8 @@ export function createBreakwaterWorker(options: BreakwaterWorkerOptions): Breakw
       connection: options.connection,
       concurrency: options.config.queue.concurrency,
       limiter: pauseOnlyLimiter,
+      // A paused worker looks again at least this often, so a lifted pause takes effect promptly.
+      maximumRateLimitDelay: pauseRecheckMs,
       ...crashSafety(options.config.queue),
       settings: { backoffStrategy: createBackoffStrategy(options.random ? { random: options.random } : {}) },
     },
@@ -73,6 +83,10 @@ export function createBreakwaterWorker(options: BreakwaterWorkerOptions): Breakw
   let closing: Promise<void> | undefined;
   return {
     worker: running,
+    async liftPause() {
+      const client = await running.client;
+      await client.del(running.keys.limiter as string);
+    },
     close() {
       if (closing) return closing;
       closing = (async () => {
