@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { anyModelPattern, maxModelIdChars, modelIdRule } from '../queue/model-id.js';
+import { anyModelPattern, maxModelIdChars, modelIdRule } from './model-id.js';
 
 /** The config file's shape. JSON is valid YAML; every key is documented with its default. */
 
@@ -40,29 +40,91 @@ const latencySchema = z
   .strict()
   .refine((latency) => latency.max >= latency.min, 'max must be >= min');
 
-export const providerSchema = z
+const baseURLSchema = z.url('must be an absolute http(s) URL');
+
+/** Keys every provider type takes. */
+const providerCommon = {
+  /** Name of the environment variable that holds the key. Keys never go in the file. */
+  apiKeyEnv: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name such as OPENAI_API_KEY')
+    .optional(),
+  /** A call is aborted after this long. @defaultValue 60000 */
+  timeoutMs: positiveInt('milliseconds').default(60_000),
+  breaker: breakerSchema.default(() => breakerSchema.parse({})),
+};
+
+/** A provider reached through its own wire format: OpenAI, Anthropic or Gemini. */
+const wireProviderSchema = <Type extends WireFormat>(type: Type) =>
+  z
+    .object({
+      type: z.literal(type),
+      /** AI SDK convention: the API root with its version path (https://api.openai.com/v1). @defaultValue the provider's */
+      baseURL: baseURLSchema.optional(),
+      ...providerCommon,
+    })
+    .strict();
+
+export const openaiProviderSchema = wireProviderSchema('openai');
+export const anthropicProviderSchema = wireProviderSchema('anthropic');
+export const googleProviderSchema = wireProviderSchema('google');
+
+export const openaiCompatibleProviderSchema = z
   .object({
-    type: z.enum(providerTypes, {
+    type: z.literal('openai-compatible'),
+    /** Required: the server's API root with its version path. */
+    baseURL: z.url({
       error: (issue) =>
-        `unknown provider type ${JSON.stringify(issue.input)}; use one of ${providerTypes.join(', ')}`,
+        issue.input === undefined
+          ? 'an openai-compatible provider needs its baseURL, e.g. http://127.0.0.1:8000/v1'
+          : 'must be an absolute http(s) URL',
     }),
-    /** AI SDK convention: the API root with its version path (https://api.openai.com/v1). */
-    baseURL: z.url('must be an absolute http(s) URL').optional(),
-    /** Name of the environment variable that holds the key. Keys never go in the file. */
-    apiKeyEnv: z
-      .string()
-      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name such as OPENAI_API_KEY')
-      .optional(),
-    /** A call is aborted after this long. @defaultValue 60000 */
-    timeoutMs: positiveInt('milliseconds').default(60_000),
-    breaker: breakerSchema.default(() => breakerSchema.parse({})),
-    /** `simulated` only: which provider's wire format the simulator speaks. @defaultValue openai */
-    wire: z.enum(wireFormats).optional(),
-    /** `simulated` only: the simulated provider's latency when healthy. */
-    latencyMs: latencySchema.optional(),
+    ...providerCommon,
   })
   .strict();
+
+/**
+ * A provider served by the built-in simulator in the wire format it names. Resolved into that wire
+ * type with the simulator's URL before any adapter sees it (`resolveProviders`).
+ */
+export const simulatedProviderSchema = z
+  .object({
+    type: z.literal('simulated'),
+    /** The root of a simulator started elsewhere (`npm run simulator`). @defaultValue an in-process one */
+    baseURL: baseURLSchema.optional(),
+    /** Which provider's wire format the simulator speaks. @defaultValue openai */
+    wire: z.enum(wireFormats).default('openai'),
+    /** The simulated provider's latency when healthy. @defaultValue none */
+    latencyMs: latencySchema.optional(),
+    ...providerCommon,
+  })
+  .strict();
+
+/** Only `simulated` providers take these keys. */
+export const simulatedOnlyKeys = ['wire', 'latencyMs'] as const;
+
+export const providerSchema = z.discriminatedUnion(
+  'type',
+  [
+    openaiProviderSchema,
+    anthropicProviderSchema,
+    googleProviderSchema,
+    openaiCompatibleProviderSchema,
+    simulatedProviderSchema,
+  ],
+  {
+    error: (issue) =>
+      issue.code === 'invalid_union'
+        ? `unknown provider type ${JSON.stringify(typeOf(issue.input))}; use one of ${providerTypes.join(', ')}`
+        : undefined,
+  },
+);
 export type ProviderConfig = z.infer<typeof providerSchema>;
+export type SimulatedProviderConfig = z.infer<typeof simulatedProviderSchema>;
+
+function typeOf(input: unknown): unknown {
+  return typeof input === 'object' && input !== null ? (input as { type?: unknown }).type : undefined;
+}
 
 export const chainEntrySchema = z
   .object({

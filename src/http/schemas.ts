@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { maxBulkJobs } from '../contract/job-input.js';
 import { jobInputSchema } from '../queue/job-input.js';
 import { attemptSchema, timelineEntrySchema } from '../queue/timeline.js';
 
@@ -7,7 +8,7 @@ import { attemptSchema, timelineEntrySchema } from '../queue/timeline.js';
  * them, and /openapi.json is generated from them: one source for all three.
  */
 
-export const maxBulkJobs = 1_000;
+export { maxBulkJobs };
 
 export const bulkRequestSchema = z
   .object({

@@ -1,8 +1,8 @@
+import { modelIdProblemFor } from '../config/model-id.js';
 import { ownEntry } from '../config/own-key.js';
 import type { BreakwaterConfig, ChainEntry } from '../config/schema.js';
 import type { ResolvedEntry } from '../resilience/fallback-chain.js';
 import type { JobData } from './job-input.js';
-import { modelIdProblemFor } from './model-id.js';
 
 export type ChainResolution =
   | { kind: 'ok'; chain: ResolvedEntry[] }

@@ -1,4 +1,5 @@
 import type { LoadedConfig } from '../config/load-config.js';
+import { resolveProviders } from '../config/resolve-providers.js';
 import { FleetMember } from '../fleet/fleet-member.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 import { AdapterFactory } from '../providers/create-adapter.js';
@@ -62,10 +63,10 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     if (transition.state === 'open') logger.warn(fields, `provider ${transition.provider} breaker open`);
     else logger.info(fields, `provider ${transition.provider} breaker ${transition.state}`);
   });
+  // Simulated providers become the wire types they speak, now that the simulator's URL is known.
   const adapters = new AdapterFactory({
-    providers: config.providers,
+    providers: resolveProviders(config.providers, simulator?.url),
     secrets,
-    ...(simulator ? { simulatorUrl: simulator.url } : {}),
   });
   // The fleet's state is read before the worker exists, so a restarted worker never calls a
   // provider the fleet knows is down. Wake-ups that come early wait for the worker.

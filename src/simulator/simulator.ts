@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { simulatedBaseURL } from './base-url.js';
 import { CallLog, jobIdHeader, type ProviderStats, safeHeaders } from './call-log.js';
 import { type Decision, decide } from './decide.js';
 import { applyPatch, defaultProfile, type ProfilePatch, type SimulatedProfile } from './profile.js';
-import { matchRoute, type Route, readJson, send, simulatedBaseURL } from './routing.js';
+import { matchRoute, type Route, readJson, send } from './routing.js';
 import type { Wire, WireReply } from './wire.js';
 
 export interface SimulatorOptions {

@@ -1,6 +1,6 @@
 import type { BreakwaterConfig } from '../config/schema.js';
+import type { ProviderStats, StatsReport } from '../contract/index.js';
 import type { FleetRecord } from '../fleet/fleet-record.js';
-import type { ProviderStats, StatsReport } from '../http/stats-schema.js';
 import { builtInPricesTakenOn } from '../pricing/price-table.js';
 import { providerView } from '../resilience/provider-view.js';
 import type { FleetStats, ModelStats } from './stats-store.js';

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { modelIdProblem, pathModelIdProblem } from '../../src/config/model-id.js';
 import { ConnectionQuota } from '../../src/http/connection-quota.js';
 import { parseByteSize } from '../../src/http/declared-length.js';
 import { issueTicket, TicketBook, verifyTicket } from '../../src/http/event-ticket.js';
 import { hostAllowed } from '../../src/http/host-guard.js';
 import { isoTime } from '../../src/http/iso-time.js';
 import { jsonDepth } from '../../src/queue/metadata-limits.js';
-import { modelIdProblem, pathModelIdProblem } from '../../src/queue/model-id.js';
 
 /** The pure pieces of the hardening, with an injected clock where time matters. */
 describe('hostAllowed', () => {

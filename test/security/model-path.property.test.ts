@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateConfig } from '../../src/config/load-config.js';
+import { resolveProviders } from '../../src/config/resolve-providers.js';
 import type { BreakwaterConfig } from '../../src/config/schema.js';
 import { AdapterFactory } from '../../src/providers/create-adapter.js';
 import { validateJob } from '../../src/queue/validate-job.js';
@@ -59,7 +60,11 @@ beforeAll(async () => {
     sent.push(new URL(input instanceof Request ? input.url : String(input)));
     return fetch(input, init);
   };
-  factory = new AdapterFactory({ providers: config.providers, secrets: loaded.secrets, fetch: recording });
+  factory = new AdapterFactory({
+    providers: resolveProviders(config.providers),
+    secrets: loaded.secrets,
+    fetch: recording,
+  });
 });
 afterAll(() => simulator.close());
 
