@@ -47,13 +47,19 @@ export class AdapterFactory {
     if (modelProblem) throw new Error(`model ${JSON.stringify(modelId)} refused: ${modelProblem}`);
     const fetch = this.source.fetch ? { fetch: this.source.fetch } : {};
     const apiKey = config.simulated ? config.apiKey : secretKey;
+    // Only what is set: an absent key or baseURL leaves the SDK's own default (its env variable, its URL).
+    const settings = {
+      ...(apiKey === undefined ? {} : { apiKey }),
+      ...(config.baseURL === undefined ? {} : { baseURL: config.baseURL }),
+      ...fetch,
+    };
     switch (config.type) {
       case 'openai':
-        return createOpenAI({ apiKey, baseURL: config.baseURL, ...fetch }).chat(modelId);
+        return createOpenAI(settings).chat(modelId);
       case 'anthropic':
-        return createAnthropic({ apiKey, baseURL: config.baseURL, ...fetch })(modelId);
+        return createAnthropic(settings)(modelId);
       case 'google':
-        return createGoogleGenerativeAI({ apiKey, baseURL: config.baseURL, ...fetch })(modelId);
+        return createGoogleGenerativeAI(settings)(modelId);
       case 'openai-compatible':
         return createOpenAICompatible({
           name: provider,

@@ -124,7 +124,11 @@ export const jobInputSchema = z
     }
   });
 
-function promptChars(job: { prompt?: string; system?: string; messages?: { content: string }[] }): number {
+function promptChars(job: {
+  prompt?: string | undefined;
+  system?: string | undefined;
+  messages?: { content: string }[] | undefined;
+}): number {
   let size = (job.prompt?.length ?? 0) + (job.system?.length ?? 0);
   for (const message of job.messages ?? []) size += message.content.length;
   return size;

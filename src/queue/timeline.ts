@@ -39,7 +39,9 @@ export type AttemptEntry = z.infer<typeof attemptEntrySchema>;
 
 // The timeline's attempt and the public Attempt are one shape: neither may drift from the other.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const attemptShapesAgree: Same<Omit<AttemptEntry, 'event'>, Attempt> = true;
+/** Optional fields compared without the `undefined` zod adds to them. */
+type Defined<T> = { [K in keyof T]: Exclude<T[K], undefined> };
+const attemptShapesAgree: Same<Defined<Omit<AttemptEntry, 'event'>>, Defined<Attempt>> = true;
 void attemptShapesAgree;
 
 /** An attempt as a timeline entry: the attempt itself, marked as one. */

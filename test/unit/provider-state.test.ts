@@ -20,6 +20,11 @@ const open = (extra: Partial<ProviderRecord> = {}): ProviderRecord => ({
   ...extra,
 });
 const manual = { by: 'ops', reason: 'maintenance' };
+/** Opened by hand with no end: no `until` at all. */
+const manualOpen = (): ProviderRecord => {
+  const { until: _until, ...record } = open({ manual });
+  return record;
+};
 
 describe('statusOf: what a fleet record means at a moment', () => {
   const cases: {
@@ -58,7 +63,7 @@ describe('statusOf: what a fleet record means at a moment', () => {
     },
     {
       name: 'opened by hand with no end: manual, never half-open',
-      record: open({ until: undefined, manual }),
+      record: manualOpen(),
       now: t0 + 10 * 365 * 86_400_000,
       expected: { kind: 'manual', reason: 'opened by ops: maintenance', manual },
       state: 'open',
@@ -81,7 +86,7 @@ describe('statusOf: what a fleet record means at a moment', () => {
 
   it('probe time: the until, the end of time for a manual open without one, none when closed', () => {
     expect(probeTime(statusOf(open(), t0))).toBe(t0 + 30_000);
-    expect(probeTime(statusOf(open({ until: undefined, manual }), t0))).toBe(openUntilClosed);
+    expect(probeTime(statusOf(manualOpen(), t0))).toBe(openUntilClosed);
     expect(probeTime(statusOf(undefined, t0))).toBeUndefined();
   });
 });
@@ -99,7 +104,7 @@ describe('providerView: the same state on the wire', () => {
     });
   });
   it('a manual open with no end has no probe time; closed has no reason', () => {
-    const view = providerView('sim-openai', config, open({ until: undefined, manual }), t0);
+    const view = providerView('sim-openai', config, manualOpen(), t0);
     expect(view).toMatchObject({ state: 'open', reason: 'opened by ops: maintenance', manual });
     expect(view).not.toHaveProperty('nextProbeAt');
     expect(providerView('sim-openai', config, undefined, t0)).toEqual({
