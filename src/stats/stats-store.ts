@@ -146,7 +146,8 @@ function applyField(stats: ModelStats, name: string, value: number): void {
     const index = Number(name.slice('latency:'.length));
     if (Number.isInteger(index) && index >= 0 && index <= latencyBuckets.length)
       stats.latencyBuckets[index] = value;
-  } else if (name === 'skips') stats.skips = value;
+  } else if (name === 'failures') stats.failures = value;
+  else if (name === 'skips') stats.skips = value;
   else if (name === 'input-tokens') stats.inputTokens = value;
   else if (name === 'output-tokens') stats.outputTokens = value;
   else if (name === 'cost-usd') stats.costUsd = value;

@@ -90,6 +90,9 @@ describe('stats recorder and store (real Redis)', () => {
     expect(other).toMatchObject({ calls: { ok: 5 }, unpricedCalls: 5, costUsd: 0 });
     const timedOut = stats.models.find((model) => model.model === 'gpt-4.1-mini');
     expect(timedOut?.calls).toEqual({ timeout: 1 });
+    // The total the API and the panel show, read back from Redis as /metrics reads it.
+    expect(timedOut?.failures).toBe(1);
+    expect(other?.failures).toBe(0);
     // 30 s falls in the 30 s bucket (index 8 of 0.05 … 120).
     expect(timedOut?.latencyBuckets[8]).toBe(1);
     expect(stats.recent.get('openai')).toEqual({ calls: 6, failures: 1 });
