@@ -38,8 +38,11 @@ export interface BreakwaterWorker {
 /**
  * A manual rate limit is how a worker pauses the whole queue (every provider open). BullMQ only
  * honours it when the worker has a limiter, so this one is set so high it never limits by itself.
+ * Its window is 1 ms: BullMQ counts each job in a limiter key that lives for the window, and Bull
+ * Board shows any live limiter key as "rate limited" — with a longer window the board would report
+ * a rate limit for that long after every job, while only a real pause may show as one.
  */
-const pauseOnlyLimiter = { max: 2 ** 52, duration: 60_000 };
+const pauseOnlyLimiter = { max: 2 ** 52, duration: 1 };
 
 /** The longest a worker sleeps on a queue-wide pause before it looks again. */
 const pauseRecheckMs = 1_000;
