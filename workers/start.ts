@@ -29,15 +29,19 @@ await runProcess(logger, async (environment) => {
     // Bind first: a busy port is one line, before any worker joins the queue or reads the fleet.
     const running = await startApiRuntime({ loaded, logger, ...settings });
     api = running;
-    worker = await startWorkerRuntime({
+    const workerRuntime = await startWorkerRuntime({
       loaded,
       redisUrl: settings.redisUrl,
       logger,
       closeGraceMs: settings.shutdownGraceMs,
     });
+    worker = workerRuntime;
     const { url } = running;
+    const simulator = workerRuntime.simulator
+      ? `, simulator control ${workerRuntime.simulator.url}/_control`
+      : '';
     logger.info(
-      `Breakwater is running: API docs ${url}/docs, Bull Board ${url}/admin/queues, providers ${url}/admin/providers`,
+      `Breakwater is running: API docs ${url}/docs, Bull Board ${url}/admin/queues, provider panel ${url}/admin/providers${simulator}`,
     );
   } catch (error) {
     await closeAll();
