@@ -21,6 +21,7 @@ import { collectSummary, formatSummary } from '../src/demo/summary.js';
 import { createLogger } from '../src/logging/logger.js';
 import type { JobData } from '../src/queue/job-input.js';
 import { removeQueue } from '../src/queue/remove-queue.js';
+import { assertRedisReachable } from '../src/redis/check-redis.js';
 import { connectionOptions } from '../src/redis/connection.js';
 import { developmentRedis } from '../src/runtime/development-redis.js';
 import { startWorkerRuntime } from '../src/runtime/worker-runtime.js';
@@ -44,6 +45,9 @@ const redis = await developmentRedis({ announce: (message) => narrator.say(messa
   (error: unknown) => fail(error instanceof Error ? error.message : String(error), 1),
 );
 const { url } = redis;
+await assertRedisReachable(url).catch((error: unknown) =>
+  fail(error instanceof Error ? error.message : String(error), 1),
+);
 
 const simulator = new ProviderSimulator();
 const root = await simulator.start();
