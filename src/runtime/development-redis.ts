@@ -1,6 +1,6 @@
+import { createConnection } from 'node:net';
 import { join, relative } from 'node:path';
 import { ConfigError } from '../config/config-error.js';
-import { assertRedisReachable } from '../redis/check-redis.js';
 import { RedisServerMissingError, startRedisChild } from '../redis/redis-child.js';
 import { RedisUnreachableError } from '../redis/redis-unreachable-error.js';
 
@@ -30,11 +30,9 @@ export async function developmentRedis(options: DevelopmentRedisOptions): Promis
   if (env.REDIS_URL) return { url: env.REDIS_URL, close: async () => undefined };
   const port = localPort(env);
   const url = `redis://127.0.0.1:${port}`;
-  const refused = await assertRedisReachable(url, 1_000).then(
-    () => false,
-    (error: unknown) => RedisUnreachableError.is(error),
-  );
-  if (!refused) return { url, close: async () => undefined };
+  // Something listening there (a Redis, even one asking for a password) is the user's: use it, and
+  // let the usual checks speak about it.
+  if (!(await refusesConnections(port))) return { url, close: async () => undefined };
   const root = options.root ?? process.cwd();
   const dir = join(root, '.breakwater', port === defaultPort ? 'redis' : `redis-${port}`);
   try {
@@ -45,7 +43,13 @@ export async function developmentRedis(options: DevelopmentRedisOptions): Promis
     );
     return child;
   } catch (error) {
-    if (!(error instanceof RedisServerMissingError)) throw error;
+    if (!(error instanceof RedisServerMissingError)) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new RedisUnreachableError(
+        url,
+        `nothing answers, and the redis-server started there failed: ${reason}`,
+      );
+    }
     throw new RedisUnreachableError(
       url,
       'nothing answers, and redis-server is not on the PATH',
@@ -68,4 +72,20 @@ function localPort(env: NodeJS.ProcessEnv): number {
       message: `"${raw}" is not a port; set it to a number from 1 to 65535, or leave it unset for 6379`,
     },
   ]);
+}
+
+/** True when nothing accepts a TCP connection on the loopback port. */
+function refusesConnections(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ port, host: '127.0.0.1' });
+    socket.setTimeout(1_000, () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'));
+  });
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
+import { developmentRedis } from '../../src/runtime/development-redis.js';
 import { type RunningProcess, startEntry, startProcess } from '../support/child-process.js';
 import { DedicatedRedis, freePort } from '../support/redis-server.js';
 
@@ -48,6 +49,18 @@ function alive(pid: number): boolean {
 const graceMs = 5_000;
 
 describe('npm start without a Redis', () => {
+  it('uses whatever answers at the default address, and REDIS_URL when set, starting nothing', async () => {
+    const announced: string[] = [];
+    const announce = (message: string) => announced.push(message);
+    const answering = await developmentRedis({ env: { BREAKWATER_LOCAL_REDIS_PORT: '6379' }, announce });
+    expect(answering.url).toBe('redis://127.0.0.1:6379');
+    const chosen = await developmentRedis({ env: { REDIS_URL: 'redis://elsewhere:6380' }, announce });
+    expect(chosen.url).toBe('redis://elsewhere:6380');
+    await answering.close();
+    await chosen.close();
+    expect(announced).toEqual([]);
+  });
+
   it('starts a redis-server of its own, runs a job, and SIGTERM to npm stops everything, Redis included', async () => {
     // The machine's shared Redis holds 6379, so the "default address" is a free port here.
     redisPort = await freePort();
