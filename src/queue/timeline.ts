@@ -59,26 +59,55 @@ export function deferralEntry(at: number, until: number, reason: string): Timeli
 }
 
 /**
- * A job's timeline lives in its BullMQ log: one log entry per run (one Redis call), one JSON line
- * per attempt or deferral in it, so Bull Board shows the same lines the API returns and the log is
- * removed with the job.
+ * A job's timeline lives in its BullMQ log: one log entry per run (one Redis call), one line per
+ * attempt or deferral in it, so Bull Board shows the same lines the API returns and the log is
+ * removed with the job. Each line reads as a sentence first, for people, then carries the entry as
+ * JSON, for programs: `deferred until 2026-11-22T12:00:31.204Z: openai open until … {"event":…}`.
  */
 export function timelineLogEntry(entries: readonly TimelineEntry[]): string {
-  return entries.map((entry) => JSON.stringify(entry)).join('\n');
+  return entries.map((entry) => `${sentence(entry)} ${JSON.stringify(entry)}`).join('\n');
 }
+
+/** The marker where a line's JSON starts. */
+const jsonStart = '{"event":';
 
 /** The timeline from a job's log entries; lines that are not entries (older or foreign) are left out. */
 export function parseTimeline(logEntries: readonly string[]): TimelineEntry[] {
   const entries: TimelineEntry[] = [];
-  // Only Breakwater's entries (JSON lines) are split; anyone else's entry is one foreign line.
-  for (const line of logEntries.flatMap((entry) => (entry.startsWith('{') ? entry.split('\n') : [entry]))) {
-    if (!line.startsWith('{')) continue;
+  for (const line of logEntries.flatMap((entry) => entry.split('\n'))) {
+    // Breakwater's lines: a sentence, then the entry as JSON (or the JSON alone, as older runs wrote).
+    // The JSON is the last marker: inside it, quotes are escaped, so the marker cannot occur there.
+    const start = line.startsWith(jsonStart) ? 0 : line.lastIndexOf(` ${jsonStart}`) + 1;
+    if (start === 0 && !line.startsWith(jsonStart)) continue;
     try {
-      const parsed = timelineEntrySchema.safeParse(JSON.parse(line));
+      const parsed = timelineEntrySchema.safeParse(JSON.parse(line.slice(start)));
       if (parsed.success) entries.push(parsed.data);
     } catch {
       // not JSON: a line someone else logged
     }
   }
   return entries;
+}
+
+/** One entry in words: what happened, where, how long, and why. */
+export function sentence(entry: TimelineEntry): string {
+  if (entry.event === 'deferral') return `deferred until ${entry.until}: ${entry.reason}`;
+  const where = `${entry.provider}/${entry.model}`;
+  switch (entry.outcome) {
+    case 'ok': {
+      const tokens =
+        entry.inputTokens == null || entry.outputTokens == null
+          ? ''
+          : `, ${entry.inputTokens} tokens in, ${entry.outputTokens} out`;
+      const cost = entry.costUsd == null ? '' : `, $${entry.costUsd}`;
+      return `${where} answered in ${entry.durationMs} ms${tokens}${cost}`;
+    }
+    case 'skipped-open':
+      return `${where} skipped: ${entry.error ?? 'breaker open'}`;
+    default: {
+      const status = entry.status === undefined ? '' : ` ${entry.status}`;
+      const why = entry.error === undefined ? '' : `: ${entry.error}`;
+      return `${where} ${entry.outcome} (${entry.errorClass ?? 'error'}${status}) after ${entry.durationMs} ms${why}`;
+    }
+  }
 }
