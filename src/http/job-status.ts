@@ -41,6 +41,8 @@ export async function jobStatus(
     waiting && shut ? heldBy(job.data, shut) : undefined,
   ]);
   const view = viewOf(job, bullState, dueAt, withServingCall(parseTimeline(logs.logs), job.returnvalue));
+  // A job added with plain BullMQ carries no attempts of its own: the worker gives it the config's.
+  if (job.opts.attempts === undefined && shut) view.maxAttempts = shut.config.queue.attempts;
   return held ? { ...view, ...held } : view;
 }
 

@@ -11,6 +11,7 @@ import { attemptEntry, type TimelineEntry } from '../queue/timeline.js';
 import { validateStoredJob } from '../queue/validate-job.js';
 import type { CircuitRegistry } from '../resilience/circuit-registry.js';
 import { type ChainOutcome, walkChain } from '../resilience/fallback-chain.js';
+import { adoptPlainJob } from './adopt-plain-job.js';
 import { applyVerdict, type DeferralWake } from './apply-verdict.js';
 import { type JobResult, jobResultOf } from './job-result.js';
 import type { JobStats } from './job-stats.js';
@@ -64,6 +65,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       child ??= deps.logger.child({ jobId: job.id });
       return child;
     };
+    adoptPlainJob(job, deps.config.queue);
     const validation = validateStoredJob(job.data, deps.config);
     if (validation.kind === 'invalid') {
       throw new UnrecoverableError(new JobValidationError(validation.problems).message);

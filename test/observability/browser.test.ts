@@ -80,7 +80,10 @@ describe('Bull Board and the provider panel in a real browser', () => {
     await page.getByText('Logs', { exact: true }).first().click();
     await page.getByText('"event":"deferral"').first().waitFor();
     // The same line reads as a sentence first, for people.
-    await page.getByText(/^deferred until \d{4}-/).first().waitFor();
+    await page
+      .getByText(/^deferred until \d{4}-/)
+      .first()
+      .waitFor();
     await page.screenshot({ path: `${artifacts}/bull-board-deferred-job.png`, fullPage: true });
     // …and its menu links back to the panel.
     await page.locator('header button').last().click();
