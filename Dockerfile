@@ -2,7 +2,8 @@ FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-fund --no-audit
+# --ignore-scripts: `prepare` builds dist/ for library users with TypeScript, a dev dependency.
+RUN npm ci --omit=dev --ignore-scripts --no-fund --no-audit
 COPY tsconfig.json ./
 COPY src ./src
 COPY workers ./workers

@@ -2,6 +2,7 @@
  * `npm run bench`: Breakwater's speed and outage behaviour, each figure a ratio against raw BullMQ
  * measured in the same run (or a count). Prints a table and writes JSON to bench-results/.
  *   npm run bench -- --jobs 2000 --workers 4 --only worker,submission
+ * `--jobs` defaults to 2000, and to 5000 for slow-provider (about ten seconds a side).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -10,6 +11,7 @@ import { validateConfig } from '../src/config/load-config.js';
 import { redisUrl } from '../src/redis/connection.js';
 import { failover } from './bench/failover.js';
 import { outage } from './bench/outage.js';
+import { slowProvider } from './bench/slow-provider.js';
 import { type BenchRow, formatTable } from './bench/stats.js';
 import { submission } from './bench/submission.js';
 import { wastedCalls } from './bench/wasted-calls.js';
@@ -17,13 +19,13 @@ import { workerPath } from './bench/worker-path.js';
 
 const { values } = parseArgs({
   options: {
-    jobs: { type: 'string', default: '2000' },
+    jobs: { type: 'string' },
     workers: { type: 'string', default: '4' },
     only: { type: 'string' },
     backlog: { type: 'string', default: '10000' },
   },
 });
-const jobs = Number(values.jobs);
+const jobs = Number(values.jobs ?? 2000);
 const workers = Number(values.workers);
 const only = values.only ? new Set(values.only.split(',')) : undefined;
 const url = redisUrl();
@@ -37,11 +39,12 @@ const config = validateConfig(
 ).config;
 
 const suites: Record<string, () => Promise<BenchRow[]>> = {
-  worker: async () => [await workerPath(config, url, jobs)],
+  worker: () => workerPath(config, url, jobs),
   submission: () => submission(config, url, jobs),
   failover: () => failover(url, Math.min(jobs, 500)),
   outage: () => outage(Number(values.backlog), workers),
   'wasted-calls': async () => [await wastedCalls(workers)],
+  'slow-provider': async () => [await slowProvider(url, { jobs: Number(values.jobs ?? 5000) })],
 };
 
 const rows: BenchRow[] = [];

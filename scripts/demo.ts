@@ -3,8 +3,9 @@
  * Jobs flow on the primary, the primary fails and its breaker opens, jobs fall back to the secondary,
  * a total outage defers jobs (no attempt spent), both providers recover, every job completes.
  *
- *   REDIS_URL   Redis to use (default redis://127.0.0.1:6379); the demo uses a queue of its own and
- *               removes it at the end.
+ *   REDIS_URL   Redis to use (default redis://127.0.0.1:6379, else a redis-server of its own started
+ *               from the PATH, as `npm start` does); the demo uses a queue of its own and removes it
+ *               at the end.
  *   DEMO_SPEED  1 (default) takes about half a minute; 10 runs the same story in a few seconds.
  *
  * Exits 0 when every job completed, 1 when a job failed or the story stalled, 2 on a bad DEMO_SPEED.
@@ -21,7 +22,8 @@ import { createLogger } from '../src/logging/logger.js';
 import type { JobData } from '../src/queue/job-input.js';
 import { removeQueue } from '../src/queue/remove-queue.js';
 import { assertRedisReachable } from '../src/redis/check-redis.js';
-import { connectionOptions, redisUrl } from '../src/redis/connection.js';
+import { connectionOptions } from '../src/redis/connection.js';
+import { developmentRedis } from '../src/runtime/development-redis.js';
 import { startWorkerRuntime } from '../src/runtime/worker-runtime.js';
 import { ProviderSimulator } from '../src/simulator/simulator.js';
 import type { JobResult } from '../src/worker/job-result.js';
@@ -38,12 +40,15 @@ try {
   fail(error instanceof Error ? error.message : String(error), 2);
 }
 const settings = demoSettings(speed);
-const url = redisUrl();
+const narrator = new Narrator();
+const redis = await developmentRedis({ announce: (message) => narrator.say(message) }).catch(
+  (error: unknown) => fail(error instanceof Error ? error.message : String(error), 1),
+);
+const { url } = redis;
 await assertRedisReachable(url).catch((error: unknown) =>
   fail(error instanceof Error ? error.message : String(error), 1),
 );
 
-const narrator = new Narrator();
 const simulator = new ProviderSimulator();
 const root = await simulator.start();
 const queueName = `breakwater-demo-${randomUUID().slice(0, 8)}`;
@@ -86,11 +91,14 @@ const cleanUp = () => {
     await runtime.close();
     await removeQueue(queue);
     await simulator.close();
+    await redis.close();
   })();
   return cleaning;
 };
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
+  // `on`, not `once`: npm forwards the signal a process group got, so a second copy may follow.
+  process.on(signal, () => {
+    if (cleaning) return;
     narrator.say(`${signal}: stopping the worker and removing queue ${queueName}`);
     cleanUp().then(
       () => process.exit(130),

@@ -13,8 +13,12 @@ const { values } = parseArgs({
 const simulator = new ProviderSimulator();
 const url = await simulator.start(Number(values.port), values.host);
 process.stdout.write(`provider simulator listening on ${url}\n`);
+let closing = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
+  // `on`, not `once`: npm forwards the signal a process group got, so a second copy may follow.
+  process.on(signal, () => {
+    if (closing) return;
+    closing = true;
     simulator.close().then(() => process.exit(0));
   });
 }

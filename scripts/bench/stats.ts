@@ -21,6 +21,8 @@ export interface BenchRow {
   target: string;
   met: boolean;
   note?: string;
+  /** Redis scripts (eval, evalsha, fcall) per job, for the rows that run jobs through a worker. */
+  scriptsPerJob?: { breakwater: number; baseline: number };
 }
 
 export function formatTable(rows: readonly BenchRow[]): string {
@@ -42,5 +44,6 @@ export function formatTable(rows: readonly BenchRow[]): string {
 }
 
 function round(value: number): string {
-  return value >= 100 ? value.toFixed(0) : value.toFixed(1);
+  if (value >= 100) return value.toFixed(0);
+  return value >= 10 ? value.toFixed(1) : value.toFixed(2);
 }

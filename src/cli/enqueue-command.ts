@@ -1,7 +1,6 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import { BreakwaterApiError } from '../client/breakwater-api-error.js';
-import { type BreakwaterClient, finalEvents } from '../client/breakwater-client.js';
-import type { JobView } from '../http/schemas.js';
+import type { BreakwaterClient } from '../client/breakwater-client.js';
+import type { EndedJob } from '../client/wait-for-jobs.js';
 import { ProgressBar, type ProgressOutput } from './progress-bar.js';
 import { type BadLine, type JobLine, parseJobLines } from './read-jsonl.js';
 
@@ -9,6 +8,9 @@ export interface CliOutput {
   stdout: { write(text: string): unknown };
   stderr: ProgressOutput;
 }
+
+/** What `enqueue` needs of the client. */
+export type EnqueueClient = Pick<BreakwaterClient, 'enqueueMany' | 'waitFor'>;
 
 export interface EnqueueOptions {
   /** Wait for every job and print each result as it finishes. */
@@ -27,12 +29,13 @@ interface Submitted {
 }
 
 /**
- * `breakwater enqueue`: validates every line first and reports bad ones by number, enqueues the rest
- * in atomic batches (a line the server refuses is reported and its batch resent without it, so
- * nothing valid is lost), then optionally waits. Exit code 1 when any line was bad or any job failed.
+ * `breakwater enqueue`: reads every line first and reports those that are not JSON by number,
+ * enqueues the rest in atomic batches (a line the server refuses is reported and its batch resent
+ * without it, so nothing valid is lost) printing each job's id, then optionally waits for every job.
+ * Exit code 1 when any line was bad or any job failed.
  */
 export async function enqueueCommand(
-  client: BreakwaterClient,
+  client: EnqueueClient,
   text: string,
   options: EnqueueOptions,
   output: CliOutput,
@@ -51,14 +54,13 @@ export async function enqueueCommand(
       (error: unknown) => {
         // Earlier batches are in the queue: say which, so a rerun can skip them.
         if (submitted.length > 0) {
-          output.stderr.write(`${submitted.length} job(s) were enqueued before this error (ids on stdout)\n`);
-          printIds(submitted, output);
+          progress.message(`${submitted.length} job(s) were enqueued before this error (ids on stdout)\n`);
         }
         throw error;
       },
     );
     submitted.push(...accepted);
-    if (!options.wait) printIds(accepted, output);
+    progress.above(() => printIds(accepted, output));
     progress.update(Math.min(start + options.batchSize, jobs.length));
   }
   bad.sort((a, b) => a.line - b.line);
@@ -78,7 +80,7 @@ function printIds(jobs: readonly Submitted[], output: CliOutput): void {
 
 /** Sends one batch; lines the server refuses (named `jobs.<index>.…`) are refused and the rest resent. */
 async function submitBatch(
-  client: BreakwaterClient,
+  client: EnqueueClient,
   batch: JobLine[],
   refuse: (line: BadLine) => void,
 ): Promise<Submitted[]> {
@@ -118,100 +120,32 @@ function refusedIndexes(error: unknown): Map<number, string[]> {
   return refused;
 }
 
-/** With the event stream, how often every pending job is still read, in case an event was missed. */
-const safetySweepMs = 10_000;
-
-/**
- * Waits until every job has finished, printing each as one JSON line; returns how many failed. A job
- * is read again as soon as `/v1/events` says it finished; every pending job is swept on start and
- * then every 10 s as a safety net — or every `pollMs` where the event stream is unavailable.
- */
+/** Waits until every job has ended, printing each as one JSON line as it ends; returns how many failed. */
 async function waitForAll(
-  client: BreakwaterClient,
+  client: EnqueueClient,
   submitted: Submitted[],
   pollMs: number,
   output: CliOutput,
 ): Promise<number> {
-  const pending = new Map(submitted.map((job) => [job.id, job.line]));
-  const progress = new ProgressBar(output.stderr, submitted.length, 'finished');
-  const finishedNow = new Set<string>();
-  let wake: () => void = () => undefined;
-  const subscription = await client
-    .events((event) => {
-      if (event.type !== 'job' || !finalEvents.has(event.event) || !pending.has(event.jobId)) return;
-      finishedNow.add(event.jobId);
-      wake();
-    })
-    .catch(() => undefined);
-  // A stream that drops mid-wait hands over to polling at once.
-  let live = subscription !== undefined;
-  void subscription?.closed.then(() => {
-    live = false;
-    wake();
-  });
-  const sweepEveryMs = () => (live ? Math.max(pollMs, safetySweepMs) : pollMs);
+  const lines = new Map(submitted.map((job) => [job.id, job.line]));
+  const progress = new ProgressBar(output.stderr, lines.size, 'finished');
   let failed = 0;
-  let lastSweep = Number.NEGATIVE_INFINITY;
-  try {
-    while (pending.size > 0) {
-      const sweep = Date.now() - lastSweep >= sweepEveryMs();
-      if (sweep) lastSweep = Date.now();
-      const ids = sweep ? [...pending.keys()] : [...finishedNow].filter((id) => pending.has(id));
-      finishedNow.clear();
-      const views = await mapLimited(ids, 16, (id) => lookUp(client, id));
-      for (const view of views) {
-        if (view.state !== 'completed' && view.state !== 'failed' && view.state !== 'gone') continue;
-        if (view.state !== 'completed') failed += 1;
-        output.stdout.write(`${JSON.stringify(finishedLine(pending.get(view.id) ?? 0, view))}\n`);
-        pending.delete(view.id);
-        progress.update(submitted.length - pending.size);
-      }
-      if (pending.size === 0 || finishedNow.size > 0) continue;
-      const early = new AbortController();
-      wake = () => early.abort();
-      await delay(Math.max(0, lastSweep + sweepEveryMs() - Date.now()), undefined, {
-        signal: early.signal,
-      }).catch(() => undefined);
-      wake = () => undefined;
-    }
-  } finally {
-    subscription?.close();
+  let ended = 0;
+  for await (const job of client.waitFor(lines.keys(), { intervalMs: pollMs })) {
+    if (job.state !== 'completed') failed += 1;
+    ended += 1;
+    progress.above(() => output.stdout.write(`${JSON.stringify(endedLine(lines.get(job.id) ?? 0, job))}\n`));
+    progress.update(ended);
   }
   return failed;
 }
 
-/** A job that was cancelled or removed meanwhile is `gone`, not a reason to stop waiting for the rest. */
-async function lookUp(
-  client: BreakwaterClient,
-  id: string,
-): Promise<JobView | { id: string; state: 'gone' }> {
-  try {
-    return await client.get(id);
-  } catch (error) {
-    if (BreakwaterApiError.is(error) && error.status === 404) return { id, state: 'gone' };
-    throw error;
-  }
-}
-
-function finishedLine(line: number, view: JobView | { id: string; state: 'gone' }) {
+function endedLine(line: number, job: EndedJob) {
   return {
     line,
-    id: view.id,
-    state: view.state,
-    ...('result' in view && view.result ? { result: view.result } : {}),
-    ...('error' in view && view.error ? { error: view.error } : {}),
+    id: job.id,
+    state: job.state,
+    ...(job.state !== 'gone' && job.result ? { result: job.result } : {}),
+    ...(job.state !== 'gone' && job.error ? { error: job.error } : {}),
   };
-}
-
-async function mapLimited<T, R>(items: T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const run = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await task(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, run));
-  return results;
 }

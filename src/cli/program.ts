@@ -2,8 +2,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError } from 'commander';
 import { BreakwaterApiError } from '../client/breakwater-api-error.js';
 import { BreakwaterClient } from '../client/breakwater-client.js';
-import type { BreakerEvent } from '../events/breakwater-event.js';
-import { maxBulkJobs } from '../http/schemas.js';
+import type { BreakerEvent } from '../contract/index.js';
+import { maxBulkJobs } from '../contract/index.js';
 import { type CliOutput, enqueueCommand } from './enqueue-command.js';
 import { breakerLine, providersTable } from './providers-table.js';
 
@@ -122,7 +122,8 @@ export async function runCli(argv: string[], context: CliContext): Promise<void>
   try {
     await buildProgram(context).parseAsync(argv);
   } catch (error) {
-    context.stderr.write(`breakwater: ${describeError(error)}\n`);
+    // On a terminal, a progress bar may still be drawn on the last line: the error replaces it.
+    context.stderr.write(`${context.stderr.isTTY ? '\r\x1b[K' : ''}breakwater: ${describeError(error)}\n`);
     context.exit(1);
   }
 }

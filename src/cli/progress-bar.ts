@@ -11,6 +11,8 @@ export class ProgressBar {
   readonly #label: string;
   readonly #width = 30;
   #printedStep = -1;
+  /** The bar as last drawn, while it is on the terminal's last line. */
+  #shown: string | undefined;
 
   constructor(output: ProgressOutput, total: number, label: string) {
     this.#output = output;
@@ -28,12 +30,33 @@ export class ProgressBar {
       return;
     }
     const filled = this.#total === 0 ? this.#width : Math.round((done / this.#total) * this.#width);
-    this.#output.write(`\r[${'█'.repeat(filled)}${'░'.repeat(this.#width - filled)}] ${count}`);
-    if (done >= this.#total) this.#output.write('\n');
+    const bar = `[${'█'.repeat(filled)}${'░'.repeat(this.#width - filled)}] ${count}`;
+    if (done >= this.#total) {
+      this.#output.write(`\r${bar}\n`);
+      this.#shown = undefined;
+    } else {
+      this.#output.write(`\r${bar}`);
+      this.#shown = bar;
+    }
   }
 
   /** A message on its own line, not glued to the end of the bar. */
   message(text: string): void {
-    this.#output.write(this.#output.isTTY ? `\r\x1b[K${text}` : text);
+    this.above(() => this.#output.write(text));
+  }
+
+  /**
+   * Writes whole lines (to this output or another on the same terminal, such as stdout) above the
+   * bar: the bar is cleared first and drawn again after, so no line is glued to it.
+   */
+  above(write: () => void): void {
+    const shown = this.#shown;
+    if (!this.#output.isTTY || shown === undefined) {
+      write();
+      return;
+    }
+    this.#output.write('\r\x1b[K');
+    write();
+    this.#output.write(shown);
   }
 }

@@ -1,5 +1,4 @@
-import type { BreakerEvent } from '../events/breakwater-event.js';
-import type { ProviderStatus } from '../http/schemas.js';
+import type { BreakerEvent, ProviderStatus } from '../contract/index.js';
 
 /** Providers as an aligned text table: name, type, state, and when an open breaker admits a probe. */
 export function providersTable(providers: readonly ProviderStatus[]): string {

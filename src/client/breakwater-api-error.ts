@@ -1,11 +1,9 @@
-import { hasBrand } from '../errors/brand.js';
+import type { FieldProblem } from '../contract/index.js';
+
+/** An offending field of a refused request. */
+export type ApiFieldProblem = FieldProblem;
 
 const brand = Symbol.for('breakwater.BreakwaterApiError');
-
-export interface ApiFieldProblem {
-  path: string;
-  message: string;
-}
 
 /**
  * The API refused a request (status and code as the server sent them, with the offending fields), or
@@ -25,6 +23,7 @@ export class BreakwaterApiError extends Error {
   }
 
   static is(error: unknown): error is BreakwaterApiError {
-    return hasBrand(error, brand);
+    // By brand, not instanceof: recognised across copies of the package.
+    return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[brand] === true;
   }
 }

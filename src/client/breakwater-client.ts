@@ -1,9 +1,16 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import type { BreakwaterEvent } from '../events/breakwater-event.js';
-import type { AcceptedJob, ErrorBody, JobView, ProviderStatus } from '../http/schemas.js';
-import type { JobInput } from '../queue/job-input.js';
+import type {
+  AcceptedJob,
+  BreakwaterEvent,
+  ErrorBody,
+  JobInput,
+  JobView,
+  ProviderStatus,
+  StatsReport,
+} from '../contract/index.js';
 import { BreakwaterApiError } from './breakwater-api-error.js';
 import { type EventSubscription, type SubscribeOptions, subscribeToEvents } from './event-subscription.js';
+import { type EndedJob, type WaitOptions, waitForJobs } from './wait-for-jobs.js';
 
 export interface BreakwaterClientOptions {
   /** The API root, e.g. http://127.0.0.1:3000 */
@@ -20,24 +27,6 @@ export interface BreakwaterClientOptions {
    */
   rateLimitRetries?: number;
 }
-
-export interface WaitOptions {
-  /**
-   * Time between polls when the live event stream cannot be used (a proxy without WebSockets);
-   * with it, the job is read again as soon as it finishes, and polls only every 10 s as a safety net.
-   * @defaultValue 500
-   */
-  intervalMs?: number;
-  /** Give up (BreakwaterApiError code `timeout`) after this long. @defaultValue no limit */
-  timeoutMs?: number;
-  signal?: AbortSignal;
-}
-
-const finished = new Set(['completed', 'failed']);
-/** Job events after which a job is finished (or gone). */
-export const finalEvents = new Set(['completed', 'failed', 'removed']);
-/** With the event stream, how often a wait still reads the job, in case an event was missed. */
-const safetyPollMs = 10_000;
 
 /** A small client for Node services: enqueue jobs, read them, wait for them. */
 export class BreakwaterClient {
@@ -78,58 +67,31 @@ export class BreakwaterClient {
     return (await this.#request<{ providers: ProviderStatus[] }>('GET', '/v1/providers')).providers;
   }
 
+  /** Counters per provider and model, job counts by state, and spend (`GET /v1/stats`). */
+  stats(): Promise<StatsReport> {
+    return this.#request('GET', '/v1/stats');
+  }
+
   /**
    * Resolves with the job once it is completed or failed: read again the moment `/v1/events` says it
    * finished (polling every `intervalMs` instead where the stream is unavailable). Deferred jobs are
-   * simply waited for.
+   * simply waited for. A job removed meanwhile rejects with status 404.
    */
   async wait(id: string, options: WaitOptions = {}): Promise<JobView> {
-    const interval = options.intervalMs ?? 500;
-    const deadline =
-      options.timeoutMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + options.timeoutMs;
-    let wake: () => void = () => undefined;
-    let woken = false;
-    const subscription = await this.events(
-      (event) => {
-        if (event.type === 'job' && finalEvents.has(event.event)) {
-          woken = true;
-          wake();
-        }
-      },
-      { jobId: id, timeoutMs: Math.max(1, Math.min(10_000, deadline - Date.now())) },
-    ).catch(() => undefined);
-    // A stream that drops mid-wait hands over to polling at once.
-    let live = subscription !== undefined;
-    void subscription?.closed.then(() => {
-      live = false;
-      wake();
-    });
-    try {
-      for (;;) {
-        woken = false;
-        const job = await this.get(id, options.signal);
-        if (finished.has(job.state)) return job;
-        const remaining = deadline - Date.now();
-        if (remaining <= 0) {
-          throw new BreakwaterApiError(
-            0,
-            'timeout',
-            `job ${id} is still ${job.state} after ${options.timeoutMs} ms`,
-          );
-        }
-        if (woken) continue;
-        const pause = Math.min(remaining, live ? Math.max(interval, safetyPollMs) : interval);
-        // Until the event says it finished, or the pause ends; an abort ends it too.
-        const early = new AbortController();
-        wake = () => early.abort();
-        const signals = options.signal ? [early.signal, options.signal] : [early.signal];
-        await delay(pause, undefined, { signal: AbortSignal.any(signals) }).catch((error: unknown) => {
-          if (options.signal?.aborted) throw error;
-        });
-      }
-    } finally {
-      subscription?.close();
+    for await (const job of this.waitFor([id], options)) {
+      if (job.state === 'gone') throw new BreakwaterApiError(404, 'not-found', `no job ${id}`);
+      return job;
     }
+    throw new BreakwaterApiError(0, 'timeout', `job ${id} was not waited for`);
+  }
+
+  /**
+   * Yields each job as it ends (completed, failed, or `gone` when removed meanwhile), in the order
+   * they end, following `/v1/events` with polling as the fallback: `for await (const job of
+   * client.waitFor(ids)) …`. Stopping the loop early closes the event stream.
+   */
+  waitFor(ids: Iterable<string>, options: WaitOptions = {}): AsyncGenerator<EndedJob, void, undefined> {
+    return waitForJobs(this, ids, options);
   }
 
   /**

@@ -1,5 +1,5 @@
 import { WebSocket } from 'ws';
-import type { BreakwaterEvent } from '../events/breakwater-event.js';
+import type { BreakwaterEvent } from '../contract/index.js';
 import { BreakwaterApiError } from './breakwater-api-error.js';
 
 export interface EventSubscription {

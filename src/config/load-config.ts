@@ -2,10 +2,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
-import { Secret } from '../providers/secret.js';
+import { Secret } from '../logging/secret.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
 import { defaultConfigDocument } from './default-config.js';
-import { type BreakwaterConfig, configSchema, type ProviderType } from './schema.js';
+import { modelIdProblemFor } from './model-id.js';
+import { ownEntry } from './own-key.js';
+import { type BreakwaterConfig, configSchema, type ProviderType, simulatedOnlyKeys } from './schema.js';
 
 export interface LoadedConfig {
   config: BreakwaterConfig;
@@ -75,20 +77,9 @@ export function validateConfig(document: unknown, source: string, env: NodeJS.Pr
   const problems = [...crossReferenceProblems(config)];
   const secrets = new Map<string, Secret>();
   for (const [name, provider] of Object.entries(config.providers)) {
+    if (provider.type === 'simulated') continue;
     const keyEnv = provider.apiKeyEnv ?? defaultKeyEnv[provider.type];
-    if (provider.type === 'openai-compatible' && !provider.baseURL) {
-      problems.push({
-        path: `providers.${name}.baseURL`,
-        message: 'an openai-compatible provider needs its baseURL, e.g. http://127.0.0.1:8000/v1',
-      });
-    }
-    if (provider.type !== 'simulated' && (provider.wire || provider.latencyMs)) {
-      problems.push({
-        path: `providers.${name}.${provider.wire ? 'wire' : 'latencyMs'}`,
-        message: 'only simulated providers take this key; remove it',
-      });
-    }
-    if (provider.type === 'simulated' || keyEnv === undefined) continue;
+    if (keyEnv === undefined) continue;
     const value = env[keyEnv];
     if (!value) {
       problems.push({
@@ -107,15 +98,19 @@ function* crossReferenceProblems(config: BreakwaterConfig): Generator<ConfigProb
   const known = Object.keys(config.providers);
   for (const [route, chain] of Object.entries(config.routes)) {
     for (const [index, entry] of chain.entries()) {
-      if (!config.providers[entry.provider]) {
+      const provider = ownEntry(config.providers, entry.provider);
+      if (!provider) {
         yield {
           path: `routes.${route}.${index}.provider`,
           message: `unknown provider "${entry.provider}"; define it under providers (known: ${known.join(', ')})`,
         };
+        continue;
       }
+      const modelProblem = modelIdProblemFor(provider, entry.model);
+      if (modelProblem) yield { path: `routes.${route}.${index}.model`, message: modelProblem };
     }
   }
-  if (!config.routes[config.defaultRoute]) {
+  if (!ownEntry(config.routes, config.defaultRoute)) {
     yield {
       path: 'defaultRoute',
       message: `route "${config.defaultRoute}" is not defined under routes (known: ${Object.keys(config.routes).join(', ')})`,
@@ -126,6 +121,13 @@ function* crossReferenceProblems(config: BreakwaterConfig): Generator<ConfigProb
 function toProblem(issue: z.core.$ZodIssue): ConfigProblem {
   const path = issue.path.length > 0 ? issue.path.map(String).join('.') : '(root)';
   if (issue.code === 'unrecognized_keys') {
+    const simulatedOnly = issue.keys.find((key) => (simulatedOnlyKeys as readonly string[]).includes(key));
+    if (issue.path[0] === 'providers' && issue.path.length === 2 && simulatedOnly) {
+      return {
+        path: `${path}.${simulatedOnly}`,
+        message: 'only simulated providers take this key; remove it',
+      };
+    }
     return {
       path,
       message: `unknown key(s) ${issue.keys.join(', ')}; check the spelling against the README`,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { anyModelPattern, maxModelIdChars, modelIdRule } from './model-id.js';
 
 /** The config file's shape. JSON is valid YAML; every key is documented with its default. */
 
@@ -39,34 +40,100 @@ const latencySchema = z
   .strict()
   .refine((latency) => latency.max >= latency.min, 'max must be >= min');
 
-export const providerSchema = z
+const baseURLSchema = z.url('must be an absolute http(s) URL');
+
+/** Keys every provider type takes. */
+const providerCommon = {
+  /** Name of the environment variable that holds the key. Keys never go in the file. */
+  apiKeyEnv: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name such as OPENAI_API_KEY')
+    .optional(),
+  /** A call is aborted after this long. @defaultValue 60000 */
+  timeoutMs: positiveInt('milliseconds').default(60_000),
+  breaker: breakerSchema.default(() => breakerSchema.parse({})),
+};
+
+/** A provider reached through its own wire format: OpenAI, Anthropic or Gemini. */
+const wireProviderSchema = <Type extends WireFormat>(type: Type) =>
+  z
+    .object({
+      type: z.literal(type),
+      /** AI SDK convention: the API root with its version path (https://api.openai.com/v1). @defaultValue the provider's */
+      baseURL: baseURLSchema.optional(),
+      ...providerCommon,
+    })
+    .strict();
+
+export const openaiProviderSchema = wireProviderSchema('openai');
+export const anthropicProviderSchema = wireProviderSchema('anthropic');
+export const googleProviderSchema = wireProviderSchema('google');
+
+export const openaiCompatibleProviderSchema = z
   .object({
-    type: z.enum(providerTypes, {
+    type: z.literal('openai-compatible'),
+    /** Required: the server's API root with its version path. */
+    baseURL: z.url({
       error: (issue) =>
-        `unknown provider type ${JSON.stringify(issue.input)}; use one of ${providerTypes.join(', ')}`,
+        issue.input === undefined
+          ? 'an openai-compatible provider needs its baseURL, e.g. http://127.0.0.1:8000/v1'
+          : 'must be an absolute http(s) URL',
     }),
-    /** AI SDK convention: the API root with its version path (https://api.openai.com/v1). */
-    baseURL: z.url('must be an absolute http(s) URL').optional(),
-    /** Name of the environment variable that holds the key. Keys never go in the file. */
-    apiKeyEnv: z
-      .string()
-      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name such as OPENAI_API_KEY')
-      .optional(),
-    /** A call is aborted after this long. @defaultValue 60000 */
-    timeoutMs: positiveInt('milliseconds').default(60_000),
-    breaker: breakerSchema.default(() => breakerSchema.parse({})),
-    /** `simulated` only: which provider's wire format the simulator speaks. @defaultValue openai */
-    wire: z.enum(wireFormats).optional(),
-    /** `simulated` only: the simulated provider's latency when healthy. */
-    latencyMs: latencySchema.optional(),
+    ...providerCommon,
   })
   .strict();
+
+/**
+ * A provider served by the built-in simulator in the wire format it names. Resolved into that wire
+ * type with the simulator's URL before any adapter sees it (`resolveProviders`).
+ */
+export const simulatedProviderSchema = z
+  .object({
+    type: z.literal('simulated'),
+    /** The root of a simulator started elsewhere (`npm run simulator`). @defaultValue an in-process one */
+    baseURL: baseURLSchema.optional(),
+    /** Which provider's wire format the simulator speaks. @defaultValue openai */
+    wire: z.enum(wireFormats).default('openai'),
+    /** The simulated provider's latency when healthy. @defaultValue none */
+    latencyMs: latencySchema.optional(),
+    ...providerCommon,
+  })
+  .strict();
+
+/** Only `simulated` providers take these keys. */
+export const simulatedOnlyKeys = ['wire', 'latencyMs'] as const;
+
+export const providerSchema = z.discriminatedUnion(
+  'type',
+  [
+    openaiProviderSchema,
+    anthropicProviderSchema,
+    googleProviderSchema,
+    openaiCompatibleProviderSchema,
+    simulatedProviderSchema,
+  ],
+  {
+    error: (issue) =>
+      issue.code === 'invalid_union'
+        ? `unknown provider type ${JSON.stringify(typeOf(issue.input))}; use one of ${providerTypes.join(', ')}`
+        : undefined,
+  },
+);
 export type ProviderConfig = z.infer<typeof providerSchema>;
+export type SimulatedProviderConfig = z.infer<typeof simulatedProviderSchema>;
+
+function typeOf(input: unknown): unknown {
+  return typeof input === 'object' && input !== null ? (input as { type?: unknown }).type : undefined;
+}
 
 export const chainEntrySchema = z
   .object({
     provider: z.string().min(1, 'must name a provider'),
-    model: z.string().min(1, 'must name a model').max(200, 'must be at most 200 characters'),
+    model: z
+      .string()
+      .min(1, 'must name a model')
+      .max(maxModelIdChars, `must be at most ${maxModelIdChars} characters`)
+      .regex(anyModelPattern, `must be a model id: ${modelIdRule}`),
     /** Overrides the provider's timeoutMs for this entry. */
     timeoutMs: positiveInt('milliseconds').optional(),
   })
@@ -152,6 +219,46 @@ export const apiSchema = z
     rateLimit: rateLimitSchema
       .optional()
       .describe('Submission rate limit per token (POST /v1/jobs and /v1/jobs/bulk); off when absent.'),
+    /**
+     * Host names (optionally `name:port`) the API answers besides 127.0.0.1, localhost and [::1], for
+     * clients that reach it by another name. Any other Host header is refused (DNS rebinding).
+     * @defaultValue []
+     */
+    allowedHosts: z
+      .array(
+        z
+          .string()
+          .regex(
+            /^([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(:\d{1,5})?$/,
+            'must be a host name or address, optionally with :port (api.example.com, 10.0.0.5:3000)',
+          ),
+      )
+      .default([])
+      .describe('Host names the API answers besides 127.0.0.1, localhost and [::1] (any port unless given).'),
+    /**
+     * When the Host header is checked: `always`, or `without-token` (only while no
+     * BREAKWATER_API_TOKEN is set; a token already keeps rebinding pages out). @defaultValue always
+     */
+    hostCheck: z
+      .enum(['always', 'without-token'])
+      .default('always')
+      .describe('Check the Host header always, or only while the API has no token.'),
+    /**
+     * What a job's own `chain` may name: `any` provider/model pair, or `configured-models-only`, the
+     * pairs some route names (producers then cannot pick, and spend on, other models). @defaultValue any
+     */
+    jobChains: z
+      .enum(['any', 'configured-models-only'])
+      .default('any')
+      .describe("What a job's own chain may name: any model, or only provider/model pairs of a route."),
+    /** Open /v1/events WebSockets per API process. @defaultValue 256 */
+    maxEventConnections: positiveInt('connections')
+      .default(256)
+      .describe('Open /v1/events WebSockets per API process.'),
+    /** Open /v1/events WebSockets per client address. @defaultValue 16 */
+    maxEventConnectionsPerClient: positiveInt('connections')
+      .default(16)
+      .describe('Open /v1/events WebSockets per client address.'),
   })
   .strict();
 export type ApiConfig = z.infer<typeof apiSchema>;

@@ -1,46 +1,9 @@
 import type { FleetRecord } from '../fleet/fleet-record.js';
 
-export type JobEventName =
-  | 'queued'
-  | 'active'
-  | 'completed'
-  | 'failed'
-  | 'deferred'
-  | 'delayed'
-  | 'removed'
-  | 'stalled';
+// The events' shapes are part of the public contract; the server builds them here.
+export type { BreakerEvent, BreakwaterEvent, JobEvent, JobEventName } from '../contract/events.js';
 
-/** A job's lifecycle step, from whichever process made it. */
-export interface JobEvent {
-  type: 'job';
-  event: JobEventName;
-  jobId: string;
-  at: string;
-  /** deferred, delayed: when the job runs again. */
-  until?: string;
-  /** deferred: which providers were open; failed: the error. */
-  reason?: string;
-  /** completed: who served it and what it cost. */
-  provider?: string;
-  model?: string;
-  costUsd?: number | null;
-}
-
-/** A provider's fleet breaker changed state (a worker tripped it, a probe closed it, a person did). */
-export interface BreakerEvent {
-  type: 'breaker';
-  provider: string;
-  state: FleetRecord['state'];
-  at: string;
-  /** While open: when a probe is admitted; absent: until closed by hand. */
-  until?: string;
-  reason?: string;
-  /** The process that made the change. */
-  worker: string;
-  manual?: { by: string; reason: string };
-}
-
-export type BreakwaterEvent = JobEvent | BreakerEvent;
+import type { BreakerEvent } from '../contract/events.js';
 
 export function breakerEvent(provider: string, record: FleetRecord): BreakerEvent {
   return {

@@ -34,8 +34,9 @@ export class JobEventMapper {
       const progress = readProgress(data);
       if (progress.deferredUntil === undefined) return;
       this.#remember(jobId, progress.deferredUntil);
+      const until = iso(progress.deferredUntil);
       job('deferred', jobId, id, {
-        ...(iso(progress.deferredUntil) ? { until: iso(progress.deferredUntil) } : {}),
+        ...(until ? { until } : {}),
         ...(progress.reason ? { reason: progress.reason } : {}),
       });
     });
@@ -45,7 +46,8 @@ export class JobEventMapper {
         this.#deferred.delete(jobId);
         return;
       }
-      job('delayed', jobId, id, iso(due) ? { until: iso(due) } : {});
+      const until = iso(due);
+      job('delayed', jobId, id, until ? { until } : {});
     });
   }
 

@@ -10,8 +10,17 @@ import {
   describeFailure,
   type ProviderCircuit,
 } from '../resilience/provider-circuit.js';
+import { statusOf } from '../resilience/provider-state.js';
+import { Waiters } from '../resilience/waiters.js';
 import type { FleetRecord } from './fleet-record.js';
-import type { FleetStore, ProbeAnswer } from './fleet-store.js';
+import {
+  type FleetEvent,
+  type FleetState,
+  fleetAvailability,
+  followingLocal,
+  nextFleetState,
+} from './fleet-state.js';
+import type { FleetStore } from './fleet-store.js';
 
 export interface FleetCircuitOptions {
   local: ProviderCircuit;
@@ -34,19 +43,16 @@ export interface FleetCircuitOptions {
  * A provider's circuit shared by the fleet. This process's own breaker still counts its calls; when
  * it trips, the fleet opens everywhere (once `quorum` workers agree). When the open period ends, only
  * the worker holding the probe lease calls the provider; its outcome closes or reopens the breaker
- * in every process. If Redis cannot be reached, the local breaker alone decides.
+ * in every process. If Redis cannot be reached, the local breaker alone decides. What this process
+ * knows of the fleet is one `FleetState`, changed only through `nextFleetState`.
  */
 export class FleetCircuit implements Circuit {
   readonly provider: string;
   readonly #local: ProviderCircuit;
   readonly #options: FleetCircuitOptions;
   readonly #now: () => number;
-  /** The fleet's record while it says open. */
-  #open: FleetRecord | undefined;
-  /** This process holds the probe lease; the next call is the probe. */
-  #probe: 'none' | 'won' | 'in-flight' = 'none';
-  /** Until when another worker's probe lease runs (as last heard). */
-  #othersProbeUntil = 0;
+  readonly #probeWaiters = new Waiters();
+  #state: FleetState = followingLocal;
 
   constructor(options: FleetCircuitOptions) {
     this.#local = options.local;
@@ -58,87 +64,74 @@ export class FleetCircuit implements Circuit {
 
   /** Applies a record of the fleet's state (from Redis at startup, or a broadcast). */
   apply(record: FleetRecord): void {
+    const before = this.#state;
+    this.#transition({ type: 'record', record });
+    const after = this.#state;
+    if (after === before) return;
+    if (after.kind === 'local') {
+      // Closed fleet-wide: lift what the fleet put on this process (a local trip awaiting quorum,
+      // made while the fleet never opened it, stands).
+      this.#local.reset('fleet');
+      return;
+    }
     if (record.state === 'open') {
-      // The prober applies its own change at once; the broadcast of it arrives again later.
-      if (this.#open?.until === record.until && this.#open?.reason === record.reason) return;
-      this.#open = record;
-      this.#local.applyOpen(record.until ?? openUntilClosed, describe(record));
-    } else {
-      // A closed record changes nothing for a process the fleet never opened: its own local trip
-      // (awaiting quorum, or made while Redis was away) stands.
-      if (!this.#open) return;
-      this.#open = undefined;
-      this.#othersProbeUntil = 0;
-      this.#local.applyClosed();
+      const status = statusOf(record, this.#now());
+      this.#local.holdUntil(
+        record.until ?? openUntilClosed,
+        status.kind === 'closed' ? 'open' : status.reason,
+        'fleet',
+      );
     }
   }
 
   /** The fleet says this provider is open: a recovery will be broadcast. */
   fleetOpen(): boolean {
-    return this.#open !== undefined;
+    return this.#state.kind !== 'local';
   }
 
   availability(): Availability {
-    const open = this.#open;
-    if (!open) return this.#local.availability();
-    const now = this.#now();
-    const until = open.until ?? openUntilClosed;
-    if (now < until) return { kind: 'open', until, reason: describe(open) };
-    if (this.#probe !== 'none') return { kind: 'probing' };
-    // Another worker holds the probe lease: open for us until it ends (no attempt spent meanwhile).
-    if (now < this.#othersProbeUntil) {
-      return {
-        kind: 'open',
-        until: this.#othersProbeUntil,
-        reason: `another worker is probing ${this.provider}`,
-      };
-    }
-    return { kind: 'half-open' };
+    return fleetAvailability(this.#state, this.#now(), this.provider, () => this.#local.availability());
   }
 
   async admit(): Promise<Availability> {
     const availability = this.availability();
-    if (availability.kind !== 'half-open' || !this.#open) return availability;
-    this.#probe = 'won';
-    let answer: ProbeAnswer;
+    if (availability.kind !== 'half-open' || this.#state.kind === 'local') return availability;
+    // Taken before the lease is asked for, so this process's other calls wait for the answer.
+    this.#transition({ type: 'probe-won' });
     try {
-      answer = await this.#options.store.acquireProbe(this.provider, this.#options.probeLeaseMs);
+      const answer = await this.#options.store.acquireProbe(this.provider, this.#options.probeLeaseMs);
+      if (answer.won) return { kind: 'half-open' };
+      this.#transition({ type: 'probe-lost', leaseUntil: this.#now() + answer.leaseMs });
+      // The fleet may have moved on (closed, or reopened) without this process hearing of it.
+      this.apply(answer.record ?? { state: 'closed', since: this.#now(), worker: 'fleet' });
+      return this.availability();
     } catch (error) {
-      this.#probe = 'none';
-      this.#local.probeEnded();
+      this.#transition({ type: 'probe-ended' });
       this.#options.logger.warn(
         { err: error, provider: this.provider },
         'fleet unreachable: local breaker decides',
       );
       return this.#local.availability();
     }
-    if (answer.won) return { kind: 'half-open' };
-    this.#probe = 'none';
-    this.#othersProbeUntil = this.#now() + answer.leaseMs;
-    // The fleet may have moved on (closed, or reopened) without this process hearing of it.
-    if (answer.record) this.apply(answer.record);
-    else this.apply({ state: 'closed', since: this.#now(), worker: 'fleet' });
-    this.#local.probeEnded();
-    return this.availability();
   }
 
   async call<T>(task: () => Promise<T>): Promise<CircuitCall<T>> {
-    if (this.#probe !== 'won') {
+    if (this.#state.kind !== 'probing' || this.#state.step !== 'won') {
       const call = await this.#local.call(task);
       if (call.kind === 'error' && countsAgainstProvider(call.error)) this.#countFailure(call.error);
       return call;
     }
-    this.#probe = 'in-flight';
+    this.#transition({ type: 'probe-sent' });
     try {
       return await this.#sendProbe(task);
     } finally {
-      this.#probe = 'none';
-      this.#local.probeEnded();
+      this.#transition({ type: 'probe-ended' });
     }
   }
 
   probeSettled(maxWaitMs: number, signal?: AbortSignal): Promise<void> {
-    return this.#local.probeSettled(maxWaitMs, signal);
+    if (this.#state.kind === 'local') return this.#local.probeSettled(maxWaitMs, signal);
+    return this.#probeWaiters.wait(maxWaitMs, signal);
   }
 
   hold(durationMs: number, reason: string): void {
@@ -155,6 +148,14 @@ export class FleetCircuit implements Circuit {
 
   shutdown(): void {
     this.#local.shutdown();
+  }
+
+  #transition(event: FleetEvent): void {
+    const next = nextFleetState(this.#state, event);
+    if (next === this.#state) return;
+    this.#state = next;
+    // Whoever waits for a probe looks again: it settled, or the fleet moved on.
+    this.#probeWaiters.wakeAll();
   }
 
   /** The probe goes straight to the provider; its outcome is the fleet's, not one process's. */
@@ -197,7 +198,7 @@ export class FleetCircuit implements Circuit {
     write: () => Promise<boolean>,
     outcome: { state: 'open'; until: number; reason: string } | { state: 'closed' },
   ): Promise<void> {
-    const mine = { ...outcome, since: this.#now(), worker: 'probe' };
+    const mine: FleetRecord = { ...outcome, since: this.#now(), worker: 'probe' };
     const accepted = await write().catch(() => undefined);
     if (accepted !== false) {
       this.apply(mine);
@@ -246,9 +247,4 @@ export class FleetCircuit implements Circuit {
         this.#options.logger.warn({ err: error, provider: this.provider }, 'could not share breaker state');
       });
   }
-}
-
-function describe(record: FleetRecord): string {
-  const reason = record.reason ?? 'breaker open';
-  return record.manual ? `opened by ${record.manual.by}: ${record.manual.reason}` : reason;
 }

@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import type { BreakwaterConfig, ProviderConfig } from '../config/schema.js';
 import type { Logger } from '../logging/logger.js';
+import { queueKeyOf } from '../queue/bullmq-internals.js';
 import { failFastConnectionOptions } from '../redis/connection.js';
 import type { ProviderCircuit } from '../resilience/provider-circuit.js';
 import type { DeferralWake } from '../worker/processor.js';
@@ -35,7 +36,7 @@ export class FleetMember {
     this.#redis = redis;
     this.store = new FleetStore({
       redis,
-      keyPrefix: `bull:${options.config.queue.name}`,
+      keyPrefix: queueKeyOf(options.config.queue.name),
       worker: options.workerId ?? workerId(),
       ...(options.now ? { now: options.now } : {}),
     });
@@ -70,8 +71,14 @@ export class FleetMember {
     return circuit;
   };
 
-  /** Reads the fleet's state, then follows it; `promote` wakes a deferred job. */
-  async join(promote: (jobId: string) => Promise<boolean>): Promise<void> {
+  /**
+   * Reads the fleet's state, then follows it; `promote` wakes a deferred job, `closed` hears of every
+   * provider that closed fleet-wide.
+   */
+  async join(
+    promote: (jobId: string) => Promise<boolean>,
+    closed: (provider: string) => void = () => undefined,
+  ): Promise<void> {
     const queue = this.#options.config.queue;
     this.#waker = new FleetWaker({
       store: this.store,
@@ -83,9 +90,10 @@ export class FleetMember {
       ...(this.#options.now ? { now: this.#options.now } : {}),
     });
     const waker = this.#waker;
-    this.#fleet = await joinFleet(this.#circuits, this.store, this.#options.logger, (provider, record) =>
-      waker.observe(provider, record),
-    );
+    this.#fleet = await joinFleet(this.#circuits, this.store, this.#options.logger, (provider, record) => {
+      waker.observe(provider, record);
+      if (record.state === 'closed') closed(provider);
+    });
   }
 
   /** For the processor: which deferred jobs the fleet will wake, and remembering them. */

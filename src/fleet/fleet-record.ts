@@ -1,28 +1,28 @@
+import type { ProviderRecord } from '../resilience/provider-state.js';
+
 /** A provider's breaker state as the whole fleet sees it, kept in Redis. */
-export interface FleetRecord {
-  state: 'open' | 'closed';
-  /** When it entered this state (epoch ms). */
-  since: number;
-  /** While open: when one probe is admitted (epoch ms). Absent: open until closed by hand. */
-  until?: number;
-  reason?: string;
-  /** The worker (or API caller) that made the change. */
-  worker: string;
-  /** Set when a person opened or closed it through the API. */
-  manual?: { by: string; reason: string };
-}
+export type FleetRecord = ProviderRecord;
 
 /** A record from Redis or a message, or undefined when it is not one. */
 export function parseFleetRecord(json: string): FleetRecord | undefined {
   try {
-    const value = JSON.parse(json) as FleetRecord;
-    const valid =
-      (value.state === 'open' || value.state === 'closed') &&
-      typeof value.since === 'number' &&
-      typeof value.worker === 'string' &&
-      (value.until === undefined || typeof value.until === 'number');
-    return valid ? value : undefined;
+    return checkFleetRecord(JSON.parse(json));
   } catch {
     return undefined;
   }
+}
+
+/** The value as a record when it has a record's shape, else undefined. */
+export function checkFleetRecord(value: unknown): FleetRecord | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const record = value as Partial<FleetRecord>;
+  const manual = record.manual as Partial<FleetRecord['manual']> | undefined;
+  const valid =
+    (record.state === 'open' || record.state === 'closed') &&
+    typeof record.since === 'number' &&
+    typeof record.worker === 'string' &&
+    (record.until === undefined || typeof record.until === 'number') &&
+    (record.reason === undefined || typeof record.reason === 'string') &&
+    (manual === undefined || (typeof manual?.by === 'string' && typeof manual.reason === 'string'));
+  return valid ? (record as FleetRecord) : undefined;
 }

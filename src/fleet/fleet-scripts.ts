@@ -1,117 +1,166 @@
-/**
- * The fleet's transitions as Lua, so each is one atomic step in Redis: a check, the new record, and
- * the broadcast. Numbers travel as strings; the record is JSON (cjson).
- */
+import { LuaScript } from '../redis/lua-script.js';
 
 /**
- * KEYS: fleet hash, trips set, probe lease, failure counter.
- * ARGV: provider, worker, now, until ('' = until closed by hand), reason, quorum, windowMs,
- *       manual JSON (''), force ('1': skip quorum and keep-later checks), channel,
- *       probe ('1': only if this worker holds the probe lease).
- * Returns 'pending' (quorum not reached), 'already' (open at least as long), 'lost' or 'opened'.
+ * The fleet's transitions as Lua, so each is one atomic step in Redis: a check, the new record, and
+ * the broadcast. Each takes its keys and one JSON argument with named fields (decoded with cjson);
+ * the record is JSON too. The TypeScript side of each input is the interface above it.
  */
-export const openScript = `
-local provider, worker, now = ARGV[1], ARGV[2], tonumber(ARGV[3])
-local untilArg, reason, quorum, windowMs = ARGV[4], ARGV[5], tonumber(ARGV[6]), tonumber(ARGV[7])
-local manual, force, channel, probe = ARGV[8], ARGV[9], ARGV[10], ARGV[11]
-if probe == '1' and redis.call('GET', KEYS[3]) ~= worker then return 'lost' end
-if force ~= '1' then
-  redis.call('SADD', KEYS[2], worker)
-  redis.call('PEXPIRE', KEYS[2], windowMs)
-  if redis.call('SCARD', KEYS[2]) < quorum then return 'pending' end
-  local current = redis.call('HGET', KEYS[1], provider)
+
+/** KEYS: fleet hash, trips set, probe lease, failure counter. */
+export interface OpenInput {
+  provider: string;
+  worker: string;
+  now: number;
+  /** Absent: open until closed by hand. */
+  until?: number;
+  reason: string;
+  quorum: number;
+  windowMs: number;
+  manual?: { by: string; reason: string };
+  /** Skip the quorum and keep-later checks (a failed probe, a manual open). */
+  force: boolean;
+  channel: string;
+  /** Only while this worker holds the probe lease. */
+  probe: boolean;
+}
+
+/** Replies 'pending' (quorum not reached), 'already' (open at least as long), 'lost' or 'opened'. */
+export const openScript = new LuaScript(`
+local input = cjson.decode(ARGV[1])
+if input.probe and redis.call('GET', KEYS[3]) ~= input.worker then return 'lost' end
+if not input.force then
+  redis.call('SADD', KEYS[2], input.worker)
+  redis.call('PEXPIRE', KEYS[2], input.windowMs)
+  if redis.call('SCARD', KEYS[2]) < input.quorum then return 'pending' end
+  local current = redis.call('HGET', KEYS[1], input.provider)
   if current then
     local record = cjson.decode(current)
-    if record.state == 'open' and (record['until'] == nil or record['until'] >= tonumber(untilArg)) then
+    if record.state == 'open' and (record['until'] == nil or (input['until'] ~= nil and record['until'] >= input['until'])) then
       return 'already'
     end
   end
 end
-local record = { state = 'open', since = now, reason = reason, worker = worker }
-if untilArg ~= '' then record['until'] = tonumber(untilArg) end
-if manual ~= '' then record.manual = cjson.decode(manual) end
-redis.call('HSET', KEYS[1], provider, cjson.encode(record))
+local record = { state = 'open', since = input.now, reason = input.reason, worker = input.worker }
+record['until'] = input['until']
+record.manual = input.manual
+redis.call('HSET', KEYS[1], input.provider, cjson.encode(record))
 redis.call('DEL', KEYS[3], KEYS[4])
-redis.call('PUBLISH', channel, cjson.encode({ provider = provider, record = record }))
+redis.call('PUBLISH', input.channel, cjson.encode({ provider = input.provider, record = record }))
 return 'opened'
-`;
+`);
 
-/**
- * One failed call, counted fleet-wide, so the fleet trips after `volume` failures in all, as one
- * process would, instead of `volume` in each.
- * KEYS: fleet hash, trips set, probe lease, failure counter.
- * ARGV: provider, worker, now, until, reason, quorum, windowMs, volume, eligible ('1': this
- *       worker's own failure rate is over the threshold), channel.
- * Returns 'counted', 'already' or 'opened'.
- */
-export const failureScript = `
-local provider, worker, now, untilMs, reason = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
-local quorum, windowMs, volume, eligible, channel = tonumber(ARGV[6]), ARGV[7], tonumber(ARGV[8]), ARGV[9], ARGV[10]
+/** KEYS: fleet hash, trips set, probe lease, failure counter. One failed call, counted fleet-wide. */
+export interface FailureInput {
+  provider: string;
+  worker: string;
+  now: number;
+  /** When the fleet would admit a probe if this failure opens it. */
+  until: number;
+  reason: string;
+  quorum: number;
+  windowMs: number;
+  /** Failures in the window, fleet-wide, before the provider opens. */
+  volume: number;
+  /** This worker's own failure rate is over the breaker's threshold. */
+  eligible: boolean;
+  channel: string;
+}
+
+/** Replies 'counted', 'already' or 'opened'. */
+export const failureScript = new LuaScript(`
+local input = cjson.decode(ARGV[1])
 local count = redis.call('INCR', KEYS[4])
-if count == 1 then redis.call('PEXPIRE', KEYS[4], windowMs) end
-if eligible == '1' then
-  redis.call('SADD', KEYS[2], worker)
-  redis.call('PEXPIRE', KEYS[2], windowMs)
+if count == 1 then redis.call('PEXPIRE', KEYS[4], input.windowMs) end
+if input.eligible then
+  redis.call('SADD', KEYS[2], input.worker)
+  redis.call('PEXPIRE', KEYS[2], input.windowMs)
 end
-if eligible ~= '1' or count < volume or redis.call('SCARD', KEYS[2]) < quorum then return 'counted' end
-local current = redis.call('HGET', KEYS[1], provider)
+if not input.eligible or count < input.volume or redis.call('SCARD', KEYS[2]) < input.quorum then return 'counted' end
+local current = redis.call('HGET', KEYS[1], input.provider)
 if current and cjson.decode(current).state == 'open' then return 'already' end
-local record = { state = 'open', since = now, reason = reason, worker = worker }
-record['until'] = untilMs
-redis.call('HSET', KEYS[1], provider, cjson.encode(record))
+local record = { state = 'open', since = input.now, reason = input.reason, worker = input.worker }
+record['until'] = input['until']
+redis.call('HSET', KEYS[1], input.provider, cjson.encode(record))
 redis.call('DEL', KEYS[3], KEYS[4])
-redis.call('PUBLISH', channel, cjson.encode({ provider = provider, record = record }))
+redis.call('PUBLISH', input.channel, cjson.encode({ provider = input.provider, record = record }))
 return 'opened'
-`;
+`);
 
-/**
- * KEYS: fleet hash, trips set, probe lease, failure counter.
- * ARGV: provider, worker, now, manual JSON (''), probe ('1': only if this worker holds the lease), channel.
- * Returns 1 when closed, 0 when the probe lease was lost (someone changed the state meanwhile).
- */
-export const closeScript = `
-if ARGV[5] == '1' and redis.call('GET', KEYS[3]) ~= ARGV[2] then return 0 end
-local record = { state = 'closed', since = tonumber(ARGV[3]), worker = ARGV[2] }
-if ARGV[4] ~= '' then record.manual = cjson.decode(ARGV[4]) end
-redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(record))
+/** KEYS: fleet hash, trips set, probe lease, failure counter. */
+export interface CloseInput {
+  provider: string;
+  worker: string;
+  now: number;
+  manual?: { by: string; reason: string };
+  /** Only while this worker holds the probe lease. */
+  probe: boolean;
+  channel: string;
+}
+
+/** Replies 'closed', or 'lost' when the probe lease was lost (someone changed the state meanwhile). */
+export const closeScript = new LuaScript(`
+local input = cjson.decode(ARGV[1])
+if input.probe and redis.call('GET', KEYS[3]) ~= input.worker then return 'lost' end
+local record = { state = 'closed', since = input.now, worker = input.worker }
+record.manual = input.manual
+redis.call('HSET', KEYS[1], input.provider, cjson.encode(record))
 redis.call('DEL', KEYS[2], KEYS[3], KEYS[4])
-redis.call('PUBLISH', ARGV[6], cjson.encode({ provider = ARGV[1], record = record }))
-return 1
-`;
+redis.call('PUBLISH', input.channel, cjson.encode({ provider = input.provider, record = record }))
+return 'closed'
+`);
+
+/** KEYS: fleet hash, probe lease. */
+export interface AcquireProbeInput {
+  provider: string;
+  worker: string;
+  now: number;
+  leaseMs: number;
+}
 
 /**
- * KEYS: fleet hash, probe lease. ARGV: provider, worker, now, lease ttl ms.
- * Returns { won (1|0), the provider's record (JSON or false), the lease's remaining ms }: this worker
- * may send the probe when the provider is open, its open period is over and nobody holds the lease.
+ * Replies JSON `{ won, record?, leaseMs }`: this worker may send the probe when the provider is open,
+ * its open period is over and nobody holds the lease; otherwise the record now and how long another
+ * worker's lease still runs.
  */
-export const acquireProbeScript = `
-local current = redis.call('HGET', KEYS[1], ARGV[1])
-if not current then return { 0, false, 0 } end
+export const acquireProbeScript = new LuaScript(`
+local input = cjson.decode(ARGV[1])
+local current = redis.call('HGET', KEYS[1], input.provider)
+if not current then return cjson.encode({ won = false, leaseMs = 0 }) end
 local record = cjson.decode(current)
-if record.state ~= 'open' or record['until'] == nil or record['until'] > tonumber(ARGV[3]) then
-  return { 0, current, 0 }
+if record.state ~= 'open' or record['until'] == nil or record['until'] > input.now then
+  return cjson.encode({ won = false, record = record, leaseMs = 0 })
 end
-if redis.call('SET', KEYS[2], ARGV[2], 'NX', 'PX', ARGV[4]) then return { 1, current, tonumber(ARGV[4]) } end
-return { 0, current, redis.call('PTTL', KEYS[2]) }
-`;
+if redis.call('SET', KEYS[2], input.worker, 'NX', 'PX', input.leaseMs) then
+  return cjson.encode({ won = true, record = record, leaseMs = input.leaseMs })
+end
+return cjson.encode({ won = false, record = record, leaseMs = redis.call('PTTL', KEYS[2]) })
+`);
 
-/** KEYS: probe lease. ARGV: worker. Releases the lease if this worker holds it. */
-export const releaseProbeScript = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+/** KEYS: probe lease. Releases the lease if this worker holds it. Replies 1 or 0. */
+export const releaseProbeScript = new LuaScript(`
+local input = cjson.decode(ARGV[1])
+if redis.call('GET', KEYS[1]) == input.worker then return redis.call('DEL', KEYS[1]) end
 return 0
-`;
+`);
+
+/** KEYS: lease, deferred set. */
+export interface TakeDeferredInput {
+  worker: string;
+  leaseMs: number;
+  count: number;
+}
 
 /**
- * KEYS: lease, deferred set. ARGV: worker, lease ttl ms, count.
- * Takes the lease (one waker per moment) and pops up to `count` deferred job ids; nothing when
+ * Takes the lease (one waker per moment) and pops up to `count` deferred job ids; replies false when
  * another worker holds the lease.
  */
-export const takeDeferredScript = `
-if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) or redis.call('GET', KEYS[1]) == ARGV[1] then
-  local popped = redis.call('ZPOPMIN', KEYS[2], ARGV[3])
+export const takeDeferredScript = new LuaScript(`
+local input = cjson.decode(ARGV[1])
+if redis.call('SET', KEYS[1], input.worker, 'NX', 'PX', input.leaseMs) or redis.call('GET', KEYS[1]) == input.worker then
+  local popped = redis.call('ZPOPMIN', KEYS[2], input.count)
   local ids = {}
   for i = 1, #popped, 2 do ids[#ids + 1] = popped[i] end
   return ids
 end
 return false
-`;
+`);

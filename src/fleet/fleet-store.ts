@@ -1,5 +1,7 @@
 import type { Redis } from 'ioredis';
-import { type FleetRecord, parseFleetRecord } from './fleet-record.js';
+import { BreakwaterKeys } from '../redis/breakwater-keys.js';
+import { replyOneOf } from '../redis/lua-script.js';
+import { checkFleetRecord, type FleetRecord, parseFleetRecord } from './fleet-record.js';
 import {
   acquireProbeScript,
   closeScript,
@@ -59,76 +61,58 @@ export class FleetStore {
   readonly worker: string;
   readonly channel: string;
   readonly #redis: Redis;
-  readonly #prefix: string;
-  /** The queue's delayed set: a deferred job is one that is still in it. */
-  readonly #delayed: string;
-  readonly #hash: string;
+  readonly #keys: BreakwaterKeys;
   readonly #now: () => number;
 
   constructor(options: FleetStoreOptions) {
     this.#redis = options.redis;
-    this.#prefix = `${options.keyPrefix}:breakwater`;
-    this.#delayed = `${options.keyPrefix}:delayed`;
-    this.#hash = `${this.#prefix}:fleet`;
-    this.channel = `${this.#prefix}:fleet-events`;
+    this.#keys = new BreakwaterKeys(options.keyPrefix);
+    this.channel = this.#keys.fleetChannel;
     this.worker = options.worker;
     this.#now = options.now ?? Date.now;
   }
 
   async open(provider: string, request: OpenRequest): Promise<OpenOutcome> {
-    const outcome = await this.#redis.eval(
-      openScript,
-      4,
-      ...this.#keys(provider),
+    const reply = await openScript.run(this.#redis, this.#recordKeys(provider), {
       provider,
-      this.worker,
-      this.#now(),
-      request.until === undefined ? '' : Math.round(request.until),
-      request.reason,
-      request.quorum ?? 1,
-      request.windowMs ?? 60_000,
-      request.manual ? JSON.stringify(request.manual) : '',
-      request.force ? '1' : '0',
-      this.channel,
-      request.probe ? '1' : '0',
-    );
-    return outcome as OpenOutcome;
+      worker: this.worker,
+      now: this.#now(),
+      ...(request.until === undefined ? {} : { until: Math.round(request.until) }),
+      reason: request.reason,
+      quorum: request.quorum ?? 1,
+      windowMs: request.windowMs ?? 60_000,
+      ...(request.manual ? { manual: request.manual } : {}),
+      force: request.force ?? false,
+      channel: this.channel,
+      probe: request.probe ?? false,
+    });
+    return replyOneOf(reply, ['opened', 'pending', 'already', 'lost'], 'open');
   }
 
   /** Counts one failed call fleet-wide; opens the provider everywhere once the fleet has seen enough. */
   async recordFailure(provider: string, failure: FailureReport): Promise<OpenOutcome | 'counted'> {
-    const outcome = await this.#redis.eval(
-      failureScript,
-      4,
-      ...this.#keys(provider),
+    const reply = await failureScript.run(this.#redis, this.#recordKeys(provider), {
       provider,
-      this.worker,
-      this.#now(),
-      Math.round(failure.until),
-      failure.reason,
-      failure.quorum,
-      failure.windowMs,
-      failure.volume,
-      failure.eligible ? '1' : '0',
-      this.channel,
-    );
-    return outcome as OpenOutcome | 'counted';
+      worker: this.worker,
+      now: this.#now(),
+      ...failure,
+      until: Math.round(failure.until),
+      channel: this.channel,
+    });
+    return replyOneOf(reply, ['counted', 'already', 'opened'], 'failure');
   }
 
   /** Closes fleet-wide; with `probe`, only while this worker still holds the probe lease. */
   async close(provider: string, options: { probe?: boolean; manual?: { by: string; reason: string } } = {}) {
-    const closed = await this.#redis.eval(
-      closeScript,
-      4,
-      ...this.#keys(provider),
+    const reply = await closeScript.run(this.#redis, this.#recordKeys(provider), {
       provider,
-      this.worker,
-      this.#now(),
-      options.manual ? JSON.stringify(options.manual) : '',
-      options.probe ? '1' : '0',
-      this.channel,
-    );
-    return closed === 1;
+      worker: this.worker,
+      now: this.#now(),
+      ...(options.manual ? { manual: options.manual } : {}),
+      probe: options.probe ?? false,
+      channel: this.channel,
+    });
+    return replyOneOf(reply, ['closed', 'lost'], 'close') === 'closed';
   }
 
   /**
@@ -136,29 +120,23 @@ export class FleetStore {
    * (it may have closed meanwhile) and how long another worker's lease still runs.
    */
   async acquireProbe(provider: string, ttlMs: number): Promise<ProbeAnswer> {
-    const [hash, , lease] = this.#keys(provider);
-    const [won, json, leaseMs] = (await this.#redis.eval(
-      acquireProbeScript,
-      2,
-      hash,
-      lease,
+    const reply = await acquireProbeScript.run(this.#redis, [this.#keys.fleet, this.#keys.probe(provider)], {
       provider,
-      this.worker,
-      this.#now(),
-      ttlMs,
-    )) as [number, string | null, number];
-    const record = typeof json === 'string' ? parseFleetRecord(json) : undefined;
-    return { won: won === 1, ...(record ? { record } : {}), leaseMs: Math.max(0, leaseMs) };
+      worker: this.worker,
+      now: this.#now(),
+      leaseMs: ttlMs,
+    });
+    return parseProbeAnswer(reply);
   }
 
   /** The provider's record now. */
   async readOne(provider: string): Promise<FleetRecord | undefined> {
-    const json = await this.#redis.hget(this.#hash, provider);
+    const json = await this.#redis.hget(this.#keys.fleet, provider);
     return json === null ? undefined : parseFleetRecord(json);
   }
 
   async releaseProbe(provider: string): Promise<void> {
-    await this.#redis.eval(releaseProbeScript, 1, this.#keys(provider)[2], this.worker);
+    await releaseProbeScript.run(this.#redis, [this.#keys.probe(provider)], { worker: this.worker });
   }
 
   /** Remembers a deferred job under each provider of its chain, to wake it when one recovers. */
@@ -166,7 +144,7 @@ export class FleetStore {
     const day = 24 * 3_600_000;
     const pipeline = this.#redis.pipeline();
     for (const provider of providers) {
-      const key = this.#deferredKey(provider);
+      const key = this.#keys.deferred(provider);
       pipeline.zadd(key, Math.min(until, this.#now() + day), jobId);
       pipeline.zremrangebyscore(key, '-inf', this.#now() - day);
       pipeline.pexpire(key, 2 * day);
@@ -178,7 +156,7 @@ export class FleetStore {
   async forgetDeferred(providers: readonly string[], jobId: string): Promise<void> {
     if (providers.length === 0) return;
     const pipeline = this.#redis.pipeline();
-    for (const provider of providers) pipeline.zrem(this.#deferredKey(provider), jobId);
+    for (const provider of providers) pipeline.zrem(this.#keys.deferred(provider), jobId);
     await pipeline.exec();
   }
 
@@ -188,7 +166,8 @@ export class FleetStore {
    */
   async deferredCounts(providers: readonly string[]): Promise<Map<string, number>> {
     const pipeline = this.#redis.pipeline();
-    for (const provider of providers) pipeline.zintercard(2, this.#deferredKey(provider), this.#delayed);
+    for (const provider of providers)
+      pipeline.zintercard(2, this.#keys.deferred(provider), this.#keys.delayed);
     const replies = (await pipeline.exec()) ?? [];
     return new Map(providers.map((provider, index) => [provider, Number(replies[index]?.[1] ?? 0)]));
   }
@@ -203,21 +182,20 @@ export class FleetStore {
     leaseMs: number,
     count: number,
   ): Promise<string[] | undefined> {
-    const ids = await this.#redis.eval(
-      takeDeferredScript,
-      2,
-      `${this.#prefix}:wake:${provider}:${lease}`,
-      this.#deferredKey(provider),
-      this.worker,
-      leaseMs,
-      count,
+    const ids = await takeDeferredScript.run(
+      this.#redis,
+      [this.#keys.wake(provider, lease), this.#keys.deferred(provider)],
+      { worker: this.worker, leaseMs, count },
     );
-    return Array.isArray(ids) ? ids.map(String) : undefined;
+    if (ids === null) return undefined;
+    if (!Array.isArray(ids))
+      throw new Error(`unexpected reply from the take-deferred script: ${JSON.stringify(ids)}`);
+    return ids.map(String);
   }
 
   async read(): Promise<Map<string, FleetRecord>> {
     const records = new Map<string, FleetRecord>();
-    for (const [provider, json] of Object.entries(await this.#redis.hgetall(this.#hash))) {
+    for (const [provider, json] of Object.entries(await this.#redis.hgetall(this.#keys.fleet))) {
       const record = parseFleetRecord(json);
       if (record) records.set(provider, record);
     }
@@ -243,7 +221,7 @@ export class FleetStore {
     subscriber.on('message', (_channel: string, message: string) => {
       try {
         const { provider, record } = JSON.parse(message) as { provider: string; record: unknown };
-        const parsed = parseFleetRecord(JSON.stringify(record));
+        const parsed = checkFleetRecord(record);
         if (parsed) apply(provider, parsed);
       } catch {
         // not one of ours
@@ -261,16 +239,22 @@ export class FleetStore {
     return () => subscriber.disconnect();
   }
 
-  #deferredKey(provider: string): string {
-    return `${this.#prefix}:deferred:${provider}`;
+  #recordKeys(provider: string): string[] {
+    const keys = this.#keys;
+    return [keys.fleet, keys.trips(provider), keys.probe(provider), keys.failures(provider)];
   }
+}
 
-  #keys(provider: string): [string, string, string, string] {
-    return [
-      this.#hash,
-      `${this.#prefix}:trips:${provider}`,
-      `${this.#prefix}:probe:${provider}`,
-      `${this.#prefix}:failures:${provider}`,
-    ];
+/** The probe script's JSON reply, checked. */
+function parseProbeAnswer(reply: unknown): ProbeAnswer {
+  const answer = typeof reply === 'string' ? (JSON.parse(reply) as unknown) : undefined;
+  if (typeof answer !== 'object' || answer === null) {
+    throw new Error(`unexpected reply from the acquire-probe script: ${JSON.stringify(reply)}`);
   }
+  const { won, record, leaseMs } = answer as { won?: unknown; record?: unknown; leaseMs?: unknown };
+  if (typeof won !== 'boolean' || typeof leaseMs !== 'number') {
+    throw new Error(`unexpected reply from the acquire-probe script: ${JSON.stringify(reply)}`);
+  }
+  const checked = checkFleetRecord(record);
+  return { won, ...(checked ? { record: checked } : {}), leaseMs: Math.max(0, leaseMs) };
 }

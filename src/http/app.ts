@@ -10,10 +10,13 @@ import type { StatsStore } from '../stats/stats-store.js';
 import type { JobResult } from '../worker/job-result.js';
 import { requireToken } from './auth.js';
 import { boardPath, boardRouter } from './board.js';
+import { parseByteSize, refuseDeclaredOversize } from './declared-length.js';
 import { docsPage } from './docs-page.js';
 import { errorHandler, notFound } from './error-handler.js';
+import { hostGuard } from './host-guard.js';
 import { HttpError } from './http-error.js';
 import { openApiDocument } from './openapi.js';
+import { pageHeaders } from './page-headers.js';
 import { panelRoutes } from './panel/panel-routes.js';
 import { requireJson } from './require-json.js';
 import { healthRoutes } from './routes/health.js';
@@ -48,12 +51,18 @@ export function createApp(options: AppOptions): Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
 
+  const bodyLimit = options.bodyLimit ?? '10mb';
+
+  // Probes (load balancers, Kubernetes) name the API by its address; the answer is only "ok".
   app.use(healthRoutes({ pingRedis: options.pingRedis }));
+  // Before auth, so a page that rebinds its name to this API is refused whatever it sends.
+  app.use(hostGuard({ allowedHosts: config.api.allowedHosts, hostCheck: config.api.hostCheck, token }));
+  app.use(refuseDeclaredOversize(parseByteSize(bodyLimit)));
   const spec = openApiDocument(options.version ?? '0.0.0');
   app.get('/openapi.json', (_request, response) => {
     response.json(spec);
   });
-  app.get('/docs', (_request, response) => {
+  app.get('/docs', pageHeaders, (_request, response) => {
     response.type('html').send(docsPage);
   });
 
@@ -73,15 +82,15 @@ export function createApp(options: AppOptions): Express {
     );
   });
   v1.post('/{*path}', requireJson);
-  v1.use(express.json({ limit: options.bodyLimit ?? '10mb' }));
+  v1.use(express.json({ limit: bodyLimit }));
   if (options.submitGuard) v1.post(['/jobs', '/jobs/bulk'], options.submitGuard);
-  v1.use(jobRoutes({ queue, config }));
+  v1.use(jobRoutes({ queue, config, fleet: options.fleet }));
   v1.use(providerRoutes({ config, fleet: options.fleet, logger }));
   v1.use(statsRoutes({ config, queue, fleet: options.fleet, stats: options.stats }));
   app.use('/v1', v1);
 
   if (config.board.enabled) {
-    app.use('/admin', requireToken({ token, basic: true }));
+    app.use('/admin', pageHeaders, requireToken({ token, basic: true }));
     app.use(
       '/admin',
       panelRoutes({ config, queue, fleet: options.fleet, stats: options.stats, token, logger }),

@@ -2,7 +2,7 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
-import type { Router } from 'express';
+import { type Express, type RequestHandler, Router } from 'express';
 import type { BoardConfig } from '../config/schema.js';
 
 export const boardPath = '/admin/queues';
@@ -18,5 +18,30 @@ export function boardRouter(queue: Queue, config: BoardConfig): Router {
       uiConfig: { boardTitle: 'Breakwater', miscLinks: [{ text: 'Providers', url: '/admin/providers' }] },
     },
   });
-  return serverAdapter.getRouter() as Router;
+  const board = serverAdapter.getRouter() as Express;
+  // Bull Board brings its own Express app, which would announce itself on every response.
+  board.disable('x-powered-by');
+  const router = Router();
+  router.use(withPanelLink);
+  router.use(board);
+  return router;
 }
+
+/**
+ * Bull Board's own menu hides its links behind a button; the provider panel is what a newcomer
+ * looks for beside the queue, so every board page also carries a link to it in plain sight.
+ */
+export const panelLinkHtml =
+  '<a id="breakwater-provider-panel" href="/admin/providers" style="position:fixed;right:1rem;bottom:1rem;z-index:1000;' +
+  'padding:0.4rem 0.8rem;border-radius:6px;background:#1d2733;color:#fff;font:14px system-ui,sans-serif;text-decoration:none">' +
+  'Provider panel: breakers, reasons, next probes →</a>';
+
+const withPanelLink: RequestHandler = (_request, response, next) => {
+  const render = response.render.bind(response);
+  response.render = ((view: string, options?: object) =>
+    render(view, options ?? {}, (error: Error | null, html: string) => {
+      if (error) return next(error);
+      response.send(html.replace('</body>', `${panelLinkHtml}</body>`));
+    })) as typeof response.render;
+  next();
+};

@@ -3,15 +3,33 @@
  * /openapi.json, lists every operation with its schemas, and sends requests from the browser.
  */
 
+/**
+ * Prefilled bodies. No `idempotencyKey`: the same key with the same content names the same job, so a
+ * second Send would not make a new one (and an edited prompt would be a 409).
+ */
 const examples: Record<string, unknown> = {
-  'POST /v1/jobs': { prompt: 'Summarise: the harbour wall held through the storm.', idempotencyKey: 'doc-1' },
+  'POST /v1/jobs': { prompt: 'Summarise: the harbour wall held through the storm.' },
   'POST /v1/jobs/bulk': {
     jobs: [{ prompt: 'Classify: refund request' }, { prompt: 'Classify: bug report' }],
   },
 };
 
+/**
+ * The spec's text as HTML: escaped, with \`inline code\` (as the descriptions write it) in <code>.
+ * Runs in the browser (serialised into the page) and in tests.
+ */
+export function inlineCodeHtml(text: string): string {
+  const escaped = text
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('"', '&quot;');
+  return escaped.replace(/\u0060([^\u0060]+)\u0060/g, '<code>$1</code>');
+}
+
 const script = `
 const examples = ${JSON.stringify(examples)};
+const inlineCodeHtml = ${inlineCodeHtml.toString()};
 const token = document.getElementById('token');
 token.value = localStorage.getItem('breakwater-token') || '';
 token.addEventListener('change', () => localStorage.setItem('breakwater-token', token.value));
@@ -19,7 +37,7 @@ const el = (tag, props = {}, ...children) => { const node = Object.assign(docume
 fetch('/openapi.json').then((response) => response.json()).then((spec) => {
   const root = document.getElementById('operations');
   document.getElementById('title').textContent = spec.info.title + ' API ' + spec.info.version;
-  document.getElementById('about').textContent = spec.info.description;
+  document.getElementById('about').innerHTML = inlineCodeHtml(spec.info.description);
   for (const [path, operations] of Object.entries(spec.paths)) {
     for (const [method, operation] of Object.entries(operations)) {
       const key = method.toUpperCase() + ' ' + path;
@@ -43,9 +61,9 @@ fetch('/openapi.json').then((response) => response.json()).then((spec) => {
       const schemaRef = operation.requestBody && operation.requestBody.content['application/json'].schema.$ref;
       const schema = schemaRef ? spec.components.schemas[schemaRef.split('/').pop()] : null;
       const details = schema ? el('details', {}, el('summary', { textContent: 'Request schema' }), el('pre', { textContent: JSON.stringify(schema, null, 2) })) : '';
-      const responses = el('ul', {}, ...Object.entries(operation.responses).map(([status, r]) => el('li', { textContent: status + ': ' + (r.description || '') })));
+      const responses = el('ul', {}, ...Object.entries(operation.responses).map(([status, r]) => el('li', { innerHTML: inlineCodeHtml(status + ': ' + (r.description || '')) })));
       root.append(el('section', {}, el('h2', {}, el('span', { className: 'method ' + method, textContent: method.toUpperCase() }), ' ' + path),
-        el('p', { textContent: operation.summary + (operation.description ? ' — ' + operation.description : '') }),
+        el('p', { innerHTML: inlineCodeHtml(operation.summary + (operation.description ? ' — ' + operation.description : '')) }),
         ...params, body || '', send, details, responses, output));
     }
   }
@@ -67,12 +85,13 @@ export const docsPage = `<!doctype html>
   textarea, input { display: block; width: 100%; box-sizing: border-box; font-family: ui-monospace, monospace; margin: 0.3rem 0; }
   .output { background: #f3f6f9; padding: 0.5rem; white-space: pre-wrap; }
   .output:empty { display: none; }
+  code { font-family: ui-monospace, monospace; background: #eef2f6; border-radius: 3px; padding: 0 0.2rem; }
 </style>
 </head>
 <body>
 <h1 id="title">Breakwater API</h1>
 <p id="about"></p>
-<p><a href="/openapi.json">openapi.json</a> · <a href="/admin/queues">Bull Board</a></p>
+<p><a href="/openapi.json">openapi.json</a> · <a href="/admin/queues">Bull Board</a> · <a href="/admin/providers"><strong>Provider panel</strong></a> (each provider's breaker, reason and next probe)</p>
 <label>Token (BREAKWATER_API_TOKEN, if set) <input id="token" type="password" autocomplete="off"></label>
 <main id="operations"></main>
 <script>${script}</script>

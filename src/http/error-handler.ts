@@ -6,6 +6,19 @@ import { isRedisCommandTimeout } from '../redis/redis-timeout.js';
 import { HttpError } from './http-error.js';
 import type { ErrorBody } from './schemas.js';
 
+/**
+ * Errors from Express and its parts that carry an HTTP status (`%ff` in a path is a URIError with
+ * 400; a body that does not inflate is a zlib error body-parser marks 400).
+ */
+function clientStatus(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { status, statusCode } = error as { status?: unknown; statusCode?: unknown };
+  const value = typeof status === 'number' ? status : statusCode;
+  return typeof value === 'number' && Number.isInteger(value) && value >= 400 && value < 500
+    ? value
+    : undefined;
+}
+
 /** Express's body parser marks its errors with a `type` and a `status`. */
 interface BodyParserError {
   type: string;
@@ -45,6 +58,17 @@ export function toHttpError(error: unknown, redisAvailable: () => boolean = () =
       );
     }
   }
+  const status = clientStatus(error);
+  if (status !== undefined) {
+    return new HttpError(
+      status,
+      status === 413 ? 'payload-too-large' : 'invalid-request',
+      clientMessage(status),
+      {
+        cause: error,
+      },
+    );
+  }
   if (!redisAvailable() || isRedisCommandTimeout(error)) {
     return new HttpError(
       503,
@@ -56,6 +80,18 @@ export function toHttpError(error: unknown, redisAvailable: () => boolean = () =
     );
   }
   return new HttpError(500, 'internal', 'internal error; see the server log', { cause: error });
+}
+
+/** A fixed message per status: the error's own text may quote the request back. */
+function clientMessage(status: number): string {
+  switch (status) {
+    case 400:
+      return 'the request cannot be read (a malformed path, header or body encoding)';
+    case 413:
+      return 'the request is too large';
+    default:
+      return `the request was refused (${status})`;
+  }
 }
 
 export function errorBody(error: HttpError): ErrorBody {

@@ -13,6 +13,7 @@ export type HttpErrorCode =
   | 'forbidden'
   | 'upgrade-required'
   | 'not-found'
+  | 'misdirected-request'
   | 'conflict'
   | 'rate-limited'
   | 'redis-unavailable'

@@ -1,26 +1,81 @@
 import type { Job, Queue } from 'bullmq';
+import type { BreakwaterConfig } from '../config/schema.js';
 import { readProgress } from '../queue/deferral.js';
 import type { JobData } from '../queue/job-input.js';
 import { delayedDueAt } from '../queue/promote-deferred.js';
-import { parseTimeline, type TimelineEntry } from '../queue/timeline.js';
+import { resolveChain } from '../queue/resolve-chain.js';
+import { attemptEntry, parseTimeline, type TimelineEntry } from '../queue/timeline.js';
+import { openUntilClosed } from '../resilience/availability.js';
+import { chainShut } from '../resilience/chain-shut.js';
+import type { ProviderRecord } from '../resilience/provider-state.js';
 import type { JobResult } from '../worker/job-result.js';
+import { isoTime } from './iso-time.js';
 import type { JobState, JobView } from './schemas.js';
 
 type BreakwaterQueue = Queue<JobData, JobResult>;
 
+/** What tells a waiting job held up by open providers from one merely queued. */
+export interface ShutCheck {
+  config: BreakwaterConfig;
+  /** The fleet's breaker records. */
+  records: () => Promise<ReadonlyMap<string, ProviderRecord>>;
+  now?: () => number;
+}
+
 /** Where a job is, as users see it; undefined when the id is unknown (or the job was removed). */
-export async function jobStatus(queue: BreakwaterQueue, id: string): Promise<JobView | undefined> {
+export async function jobStatus(
+  queue: BreakwaterQueue,
+  id: string,
+  shut?: ShutCheck,
+): Promise<JobView | undefined> {
   // State first, then the job: a job that finishes in between is read with its result, never as
   // `completed` without one.
   const bullState = await queue.getJobState(id);
   if (bullState === 'unknown') return undefined;
   const job = await queue.getJob(id);
   if (!job) return undefined;
-  const [dueAt, logs] = await Promise.all([
+  const waiting = publicState(bullState) === 'waiting';
+  const [dueAt, logs, held] = await Promise.all([
     bullState === 'delayed' ? delayedDueAt(queue, id) : undefined,
     queue.getJobLogs(id),
+    waiting && shut ? heldBy(job.data, shut) : undefined,
   ]);
-  return viewOf(job, bullState, dueAt, parseTimeline(logs.logs));
+  const view = viewOf(job, bullState, dueAt, withServingCall(parseTimeline(logs.logs), job.returnvalue));
+  // A job added with plain BullMQ carries no attempts of its own: the worker gives it the config's.
+  if (job.opts.attempts === undefined && shut) view.maxAttempts = shut.config.queue.attempts;
+  return held ? { ...view, ...held } : view;
+}
+
+/**
+ * A waiting job whose chain's providers are all open is not merely queued: the queue is paused, or
+ * the worker that takes it will defer it. It reads deferred, with the reason and when the first of
+ * them admits a probe, computed from the fleet's records as it is read (nothing is written per job).
+ */
+async function heldBy(
+  data: JobData,
+  shut: ShutCheck,
+): Promise<Pick<JobView, 'state' | 'reason' | 'nextAttemptAt'> | undefined> {
+  const chain = resolveChain(data, shut.config);
+  if (chain.kind === 'invalid') return undefined;
+  const providers = chain.chain.map((entry) => entry.provider);
+  const closed = chainShut(providers, await shut.records(), (shut.now ?? Date.now)());
+  if (!closed) return undefined;
+  return {
+    state: 'deferred',
+    reason: closed.reasons.join(', '),
+    ...(closed.until >= openUntilClosed ? {} : { nextAttemptAt: new Date(closed.until).toISOString() }),
+  };
+}
+
+/**
+ * A clean first-entry success writes no timeline line: its one attempt lives in the result. The
+ * view shows it all the same, so every completed job's timeline ends with the call that served it.
+ */
+function withServingCall(timeline: TimelineEntry[], result: JobResult | null | undefined): TimelineEntry[] {
+  const served = result?.attempts?.at(-1);
+  if (!served || timeline.some((entry) => entry.event === 'attempt' && entry.outcome === 'ok'))
+    return timeline;
+  return [...timeline, attemptEntry(served)];
 }
 
 function viewOf(
@@ -35,6 +90,8 @@ function viewOf(
   const deferred = bullState === 'delayed' && dueAt !== undefined && dueAt === progress.deferredUntil;
   const state = deferred ? 'deferred' : publicState(bullState);
   const error = state === 'completed' ? undefined : job.failedReason || undefined;
+  const nextAttemptAt = isoTime(dueAt);
+  const finishedAt = job.finishedOn ? isoTime(job.finishedOn) : undefined;
   return {
     id: String(job.id),
     state,
@@ -44,9 +101,9 @@ function viewOf(
     maxAttempts: job.opts.attempts ?? 1,
     deferrals: progress.deferrals,
     ...(deferred && progress.reason ? { reason: progress.reason } : {}),
-    ...(dueAt === undefined ? {} : { nextAttemptAt: new Date(dueAt).toISOString() }),
-    createdAt: new Date(job.timestamp).toISOString(),
-    ...(job.finishedOn ? { finishedAt: new Date(job.finishedOn).toISOString() } : {}),
+    ...(nextAttemptAt === undefined ? {} : { nextAttemptAt }),
+    createdAt: isoTime(job.timestamp) ?? new Date(0).toISOString(),
+    ...(finishedAt === undefined ? {} : { finishedAt }),
     ...spent(timeline),
     timeline,
   };

@@ -32,7 +32,11 @@ const error = (description: string) => ({ description, ...json('Error') });
 const idParameter = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
 const nameParameter = { name: 'name', in: 'path', required: true, schema: { type: 'string' } };
 /** Responses every /v1 route can give. */
-const v1Errors = { 401: error('Missing or wrong token'), 503: error('Redis is unreachable; retry later') };
+const v1Errors = {
+  401: error('Missing or wrong token'),
+  421: error('The Host header names no host this API answers to (see api.allowedHosts)'),
+  503: error('Redis is unreachable; retry later'),
+};
 const bodyErrors = {
   413: error('The body is too large'),
   415: error('The body is not sent as application/json'),

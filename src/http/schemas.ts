@@ -1,13 +1,14 @@
 import { z } from 'zod';
+import { maxBulkJobs } from '../contract/job-input.js';
 import { jobInputSchema } from '../queue/job-input.js';
-import { timelineEntrySchema } from '../queue/timeline.js';
+import { attemptSchema, timelineEntrySchema } from '../queue/timeline.js';
 
 /**
  * The API's request and response shapes. Requests are validated with these, responses are typed by
  * them, and /openapi.json is generated from them: one source for all three.
  */
 
-export const maxBulkJobs = 1_000;
+export { maxBulkJobs };
 
 export const bulkRequestSchema = z
   .object({
@@ -35,18 +36,6 @@ export type AcceptedJob = z.infer<typeof acceptedJobSchema>;
 export const bulkAcceptedSchema = z.object({ jobs: z.array(acceptedJobSchema) });
 
 const usageSchema = z.object({ inputTokens: z.number().nullable(), outputTokens: z.number().nullable() });
-
-export const attemptSchema = z.object({
-  provider: z.string(),
-  model: z.string(),
-  outcome: z.enum(['ok', 'retryable', 'auth', 'rejected', 'skipped-open']),
-  at: z.number().meta({ description: 'epoch ms' }),
-  ms: z.number(),
-  error: z.string().optional(),
-  code: z.string().optional(),
-  status: z.number().optional(),
-  retryAfterMs: z.number().optional(),
-});
 
 export const jobResultSchema = z.object({
   text: z.string(),
@@ -112,16 +101,27 @@ export const providerStatusSchema = z.object({
 });
 export type ProviderStatus = z.infer<typeof providerStatusSchema>;
 
+/** Longest reason for opening or closing a provider by hand (it is shown, logged and broadcast). */
+export const maxManualReasonChars = 500;
+/** Longest manual opening with a duration: one year. */
+export const maxManualOpenMs = 365 * 24 * 3600 * 1000;
+
 export const openRequestSchema = z
   .object({
-    reason: z.string().min(1, 'say why (it is logged and shown in /v1/providers)'),
+    reason: z
+      .string()
+      .min(1, 'say why (it is logged and shown in /v1/providers)')
+      .max(maxManualReasonChars, `must be at most ${maxManualReasonChars} characters`),
     by: z.string().min(1).max(100).optional().describe('Who, for the log; default "api".'),
     durationMs: z
       .number()
       .int('must be a whole number')
       .positive('must be > 0')
+      .max(maxManualOpenMs, `must be at most ${maxManualOpenMs} (one year)`)
       .optional()
-      .describe('Open this long, then probe as usual; without it, open until closed by hand.'),
+      .describe(
+        'Open this long (at most a year), then probe as usual; without it, open until closed by hand.',
+      ),
   })
   .strict();
 

@@ -47,7 +47,10 @@ export const statsReportSchema = z.object({
   totals: z.object({ calls: z.number().int(), ...tokensAndCost }),
   jobs: z
     .record(z.string(), z.number().int())
-    .describe('Jobs by BullMQ state; `delayed` includes deferred ones.'),
+    .describe(
+      'Jobs by state: BullMQ states, where `delayed` includes jobs a worker deferred; while every ' +
+        'provider is open the queue is paused and its waiting jobs count as `deferred`.',
+    ),
   pricesTakenOn: z
     .string()
     .describe('When the built-in prices were taken; `pricing` in the config overrides them.'),

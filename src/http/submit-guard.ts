@@ -2,6 +2,7 @@ import type { RequestHandler } from 'express';
 import type { Redis } from 'ioredis';
 import type { BreakwaterConfig } from '../config/schema.js';
 import { SlidingWindow } from '../ratelimit/sliding-window.js';
+import { BreakwaterKeys } from '../redis/breakwater-keys.js';
 import { submissionRateLimit } from './rate-limit.js';
 
 /** The app's `submitGuard` option from the config: the rate limit when `api.rateLimit` is set. */
@@ -16,7 +17,7 @@ export function submitGuard(
   if (!limit) return {};
   const window = new SlidingWindow({
     redis,
-    keyPrefix: `${queueKey}:breakwater:rate`,
+    keyPrefix: new BreakwaterKeys(queueKey).rateLimit,
     limit: limit.jobs,
     windowMs: limit.windowMs,
     ...(now ? { now } : {}),

@@ -1,5 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
-import { providerStatus } from '../http/routes/providers.js';
+import { providerView } from '../resilience/provider-view.js';
 import type { StatsSources } from '../stats/stats-report.js';
 import { FleetLatencyHistogram } from './fleet-histogram.js';
 
@@ -31,14 +31,14 @@ export function createMetricsRegistry(snapshot: () => Promise<StatsSources>): Re
       const sources = await read();
       this.reset();
       for (const name of Object.keys(sources.config.providers)) {
-        const status = providerStatus(name, sources.config, sources.records.get(name), sources.now);
+        const status = providerView(name, sources.config, sources.records.get(name), sources.now);
         this.set({ provider: name }, breakerStateValue[status.state]);
       }
     },
   });
   new Gauge({
     name: 'breakwater_jobs',
-    help: 'Jobs by BullMQ state (delayed includes deferred jobs).',
+    help: 'Jobs by state; delayed includes jobs a worker deferred, deferred counts jobs waiting in a queue paused because every provider is open.',
     labelNames: ['state'],
     registers: [registry],
     async collect() {

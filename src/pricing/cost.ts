@@ -1,3 +1,4 @@
+import { ownEntry } from '../config/own-key.js';
 import type { TokenUsage } from '../providers/completion.js';
 import { builtInPrices, type Price } from './price-table.js';
 
@@ -7,7 +8,8 @@ export function costUsd(
   usage: TokenUsage,
   overrides: Readonly<Record<string, Price>>,
 ): number | null {
-  const price = overrides[model] ?? builtInPrices[model];
+  // Own keys only: a model named `constructor` has no price, not Object's constructor.
+  const price = ownEntry(overrides, model) ?? ownEntry(builtInPrices, model);
   if (!price || usage.inputTokens === null || usage.outputTokens === null) return null;
   const cost = (usage.inputTokens * price.input + usage.outputTokens * price.output) / 1_000_000;
   return Math.round(cost * 1e9) / 1e9;

@@ -3,22 +3,19 @@ import { createGoogleGenerativeAI } from '@ai-sdk/google';
 import { createOpenAI } from '@ai-sdk/openai';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { LanguageModel } from 'ai';
-import type { ProviderConfig, WireFormat } from '../config/schema.js';
-import { simulatedBaseURL } from '../simulator/routing.js';
+import { modelIdProblemFor } from '../config/model-id.js';
+import { ownEntry } from '../config/own-key.js';
+import type { ResolvedProvider } from '../config/resolve-providers.js';
+import type { Secret } from '../logging/secret.js';
 import { createAiSdkAdapter } from './ai-sdk-adapter.js';
 import type { LanguageModelAdapter } from './completion.js';
-import type { Secret } from './secret.js';
 
 export interface AdapterSource {
-  providers: Readonly<Record<string, ProviderConfig>>;
+  /** Every provider resolved to a real wire type (`resolveProviders`): simulated ones included. */
+  providers: Readonly<Record<string, ResolvedProvider>>;
   secrets: ReadonlyMap<string, Secret>;
-  /** Root URL of the simulator that serves `simulated` providers without a baseURL of their own. */
-  simulatorUrl?: string;
   fetch?: typeof globalThis.fetch;
 }
-
-/** Key sent to the simulator; it accepts any key unless a test sets one. */
-const simulatedKey = 'simulated-key';
 
 /** Builds (and caches) one adapter per provider/model pair from the validated config. */
 export class AdapterFactory {
@@ -42,61 +39,37 @@ export class AdapterFactory {
     return adapter;
   }
 
-  #model(provider: string, modelId: string, apiKey: string | undefined): LanguageModel {
-    const config = this.source.providers[provider];
+  #model(provider: string, modelId: string, secretKey: string | undefined): LanguageModel {
+    const config = ownEntry(this.source.providers, provider);
     if (!config) throw new Error(`unknown provider "${provider}"`);
+    // Jobs are checked when enqueued and when run; this is the last line before a URL is built.
+    const modelProblem = modelIdProblemFor(config, modelId);
+    if (modelProblem) throw new Error(`model ${JSON.stringify(modelId)} refused: ${modelProblem}`);
     const fetch = this.source.fetch ? { fetch: this.source.fetch } : {};
+    const apiKey = config.simulated ? config.apiKey : secretKey;
+    // Only what is set: an absent key or baseURL leaves the SDK's own default (its env variable, its URL).
+    const settings = {
+      ...(apiKey === undefined ? {} : { apiKey }),
+      ...(config.baseURL === undefined ? {} : { baseURL: config.baseURL }),
+      ...fetch,
+    };
     switch (config.type) {
       case 'openai':
+        return createOpenAI(settings).chat(modelId);
       case 'anthropic':
+        return createAnthropic(settings)(modelId);
       case 'google':
-        return wireModel(config.type, modelId, {
-          apiKey,
-          ...(config.baseURL ? { baseURL: config.baseURL } : {}),
-          ...fetch,
-        });
+        return createGoogleGenerativeAI(settings)(modelId);
       case 'openai-compatible':
         return createOpenAICompatible({
           name: provider,
-          baseURL: config.baseURL ?? '',
+          baseURL: config.baseURL,
           ...(apiKey ? { apiKey } : {}),
           includeUsage: true,
           ...fetch,
         }).chatModel(modelId);
-      case 'simulated': {
-        // The same adapters as the real providers, pointed at the simulator.
-        const wire = config.wire ?? 'openai';
-        const baseURL = simulatedBaseURL(this.#simulatorRoot(provider, config), provider, wire);
-        return wireModel(wire, modelId, { apiKey: simulatedKey, baseURL, ...fetch });
-      }
       default:
-        throw new Error(`unknown provider type ${JSON.stringify(config.type satisfies never)}`);
+        throw new Error(`unknown provider type ${JSON.stringify(config satisfies never)}`);
     }
-  }
-
-  #simulatorRoot(provider: string, config: ProviderConfig): string {
-    const root = config.baseURL ?? this.source.simulatorUrl;
-    if (!root)
-      throw new Error(`simulated provider "${provider}" has no simulator: set its baseURL or start one`);
-    return root;
-  }
-}
-
-interface WireSettings {
-  apiKey: string | undefined;
-  baseURL?: string;
-  fetch?: typeof globalThis.fetch;
-}
-
-function wireModel(wire: WireFormat, modelId: string, settings: WireSettings): LanguageModel {
-  switch (wire) {
-    case 'openai':
-      return createOpenAI(settings).chat(modelId);
-    case 'anthropic':
-      return createAnthropic(settings)(modelId);
-    case 'google':
-      return createGoogleGenerativeAI(settings)(modelId);
-    default:
-      throw new Error(`unknown wire format ${JSON.stringify(wire satisfies never)}`);
   }
 }

@@ -1,4 +1,4 @@
-import type { AttemptRecord } from '../resilience/attempt.js';
+import type { Attempt } from '../contract/attempt.js';
 
 /** What Breakwater keeps on a job between runs, in BullMQ's `progress` field. */
 export interface JobProgress {
@@ -9,7 +9,7 @@ export interface JobProgress {
   /** Why the job was last deferred, for people. */
   reason?: string;
   /** The attempts of the last run. */
-  lastAttempts?: AttemptRecord[];
+  lastAttempts?: Attempt[];
 }
 
 export function readProgress(progress: unknown): JobProgress {

@@ -56,7 +56,7 @@ export async function assertNoConflict(
   );
   const problems = keyed.flatMap((job, index): FieldProblem[] => {
     const earlier = existing[index];
-    if (!earlier || canonical(earlier.data) === canonical(job.data)) return [];
+    if (!earlier || canonical(content(earlier.data)) === canonical(content(job.data))) return [];
     return [
       {
         path: `${job.prefix}idempotencyKey`,
@@ -65,6 +65,12 @@ export async function assertNoConflict(
     ];
   });
   if (problems.length > 0) throw new IdempotencyConflictError(problems);
+}
+
+/** What a job asks for: its data without the schema version stamp (a job stored before it had none). */
+function content(data: object): object {
+  const { schemaVersion: _version, ...rest } = data as { schemaVersion?: number };
+  return rest;
 }
 
 /** JSON with sorted keys, so key order does not make two equal jobs differ. */

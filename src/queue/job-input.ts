@@ -1,8 +1,14 @@
 import { z } from 'zod';
 import { chainEntrySchema } from '../config/schema.js';
+import { jsonDepth, maxMetadataDepth } from './metadata-limits.js';
 
-/** Most text a job may carry, in characters: prompt, system and every message together (~250k tokens). */
+/**
+ * Most text a job may carry, in characters: prompt, system, every message and its metadata (as JSON)
+ * together (~250k tokens).
+ */
 export const maxPromptChars = 1_000_000;
+/** Longest delay a job may ask for: one year. Later dates are not a queue's business. */
+export const maxDelayMs = 365 * 24 * 3600 * 1000;
 /** Most messages in one job's conversation. */
 export const maxMessages = 1_000;
 
@@ -63,8 +69,11 @@ export const jobInputSchema = z
       .number()
       .int()
       .min(0)
+      .max(maxDelayMs, `must be at most ${maxDelayMs} (one year)`)
       .optional()
-      .describe("Run no earlier than this many milliseconds from now (the user's own delay)."),
+      .describe(
+        "Run no earlier than this many milliseconds from now (the user's own delay), at most a year.",
+      ),
     deadline: z.iso
       .datetime({ offset: true, error: 'must be an ISO 8601 date-time, e.g. 2026-11-22T12:00:00Z' })
       .optional()
@@ -74,7 +83,12 @@ export const jobInputSchema = z
       .enum(['defer', 'fail'])
       .default('defer')
       .describe('When every provider of the chain is open: wait for one (defer) or fail at once.'),
-    metadata: z.record(z.string(), z.unknown()).optional().describe('Free data kept with the job.'),
+    metadata: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe(
+        `Free data kept with the job: at most ${maxMetadataDepth} levels deep, its JSON counted in the job's ${maxPromptChars} characters.`,
+      ),
   })
   .strict()
   .superRefine((job, context) => {
@@ -85,12 +99,24 @@ export const jobInputSchema = z
         message: 'give exactly one of messages or prompt',
       });
     }
-    const size = promptChars(job);
-    if (size > maxPromptChars) {
+    // Depth first: measuring the size serialises the metadata, which a deep value would overflow.
+    if (job.metadata !== undefined && jsonDepth(job.metadata) > maxMetadataDepth) {
       context.addIssue({
         code: 'custom',
-        path: [job.messages === undefined ? 'prompt' : 'messages'],
-        message: `prompt, system and messages together are ${size} characters; at most ${maxPromptChars}`,
+        path: ['metadata'],
+        message: `nests more than ${maxMetadataDepth} levels deep; flatten it`,
+      });
+      return;
+    }
+    const metadataChars = job.metadata === undefined ? 0 : JSON.stringify(job.metadata).length;
+    const textChars = promptChars(job);
+    const size = textChars + metadataChars;
+    if (size > maxPromptChars) {
+      const largest = metadataChars > textChars ? 'metadata' : undefined;
+      context.addIssue({
+        code: 'custom',
+        path: [largest ?? (job.messages === undefined ? 'prompt' : 'messages')],
+        message: `prompt, system, messages and metadata together are ${size} characters; at most ${maxPromptChars}`,
       });
     }
     if (job.route !== undefined && job.chain !== undefined) {
@@ -98,7 +124,11 @@ export const jobInputSchema = z
     }
   });
 
-function promptChars(job: { prompt?: string; system?: string; messages?: { content: string }[] }): number {
+function promptChars(job: {
+  prompt?: string | undefined;
+  system?: string | undefined;
+  messages?: { content: string }[] | undefined;
+}): number {
   let size = (job.prompt?.length ?? 0) + (job.system?.length ?? 0);
   for (const message of job.messages ?? []) size += message.content.length;
   return size;

@@ -3,6 +3,7 @@ import type { BreakwaterConfig } from '../config/schema.js';
 import { assertNoConflict, duplicateKeys, type KeyedJob } from './idempotency.js';
 import type { JobData } from './job-input.js';
 import { jobOptions } from './job-options.js';
+import { stampSchemaVersion } from './job-schema-version.js';
 import { type FieldProblem, JobValidationError } from './job-validation-error.js';
 import { validateJob } from './validate-job.js';
 
@@ -24,8 +25,9 @@ export async function enqueueJob<Result>(
 ): Promise<Job<JobData, Result>> {
   const validation = validateJob(input, config);
   if (validation.kind === 'invalid') throw new JobValidationError(validation.problems);
-  await assertNoConflict(queue, [{ prefix: '', data: validation.data }]);
-  return queue.add(jobName, validation.data, jobOptions(validation.data, config.queue));
+  const data = stampSchemaVersion(validation.data);
+  await assertNoConflict(queue, [{ prefix: '', data }]);
+  return queue.add(jobName, data, jobOptions(data, config.queue));
 }
 
 /**
@@ -48,7 +50,7 @@ export async function enqueueJobs<Result>(
         ...validation.problems.map((problem) => ({ ...problem, path: `${index}.${problem.path}` })),
       );
     } else {
-      valid.push({ prefix: `${index}.`, data: validation.data });
+      valid.push({ prefix: `${index}.`, data: stampSchemaVersion(validation.data) });
     }
   }
   problems.push(...duplicateKeys(valid));

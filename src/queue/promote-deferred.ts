@@ -1,8 +1,6 @@
 import { Job, type KeysMap, type RedisQueueBackend, type Worker } from 'bullmq';
+import { dueAtOfScore } from './bullmq-internals.js';
 import { readProgress } from './deferral.js';
-
-/** BullMQ keeps a delayed job's due time in the score, shifted left 12 bits for ordering. */
-const delayedScoreShift = 0x1000;
 
 /** When a delayed job is due (epoch ms), from the queue's delayed set; undefined when it is not there. */
 export async function delayedDueAt(
@@ -11,7 +9,7 @@ export async function delayedDueAt(
 ): Promise<number | undefined> {
   const client = await queue.getBackend().client;
   const score = await client.zscore(queue.keys.delayed as string, jobId);
-  return score === null ? undefined : Math.floor(Number(score) / delayedScoreShift);
+  return score === null ? undefined : dueAtOfScore(score);
 }
 
 /**

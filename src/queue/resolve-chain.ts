@@ -1,4 +1,6 @@
-import type { BreakwaterConfig } from '../config/schema.js';
+import { modelIdProblemFor } from '../config/model-id.js';
+import { ownEntry } from '../config/own-key.js';
+import type { BreakwaterConfig, ChainEntry } from '../config/schema.js';
 import type { ResolvedEntry } from '../resilience/fallback-chain.js';
 import type { JobData } from './job-input.js';
 
@@ -6,13 +8,17 @@ export type ChainResolution =
   | { kind: 'ok'; chain: ResolvedEntry[] }
   | { kind: 'invalid'; path: string; message: string };
 
-/** The job's fallback chain with timeouts filled in, checked against the configured providers. */
+/**
+ * The job's fallback chain with timeouts filled in, checked against the configured providers (own
+ * keys only: a route or provider named `constructor` is unknown, not Object's), the provider's
+ * model-id rule and `api.jobChains`.
+ */
 export function resolveChain(job: JobData, config: BreakwaterConfig): ChainResolution {
-  let entries = job.chain;
+  let entries: readonly ChainEntry[] | undefined = job.chain;
   let path = 'chain';
   if (!entries) {
     const route = job.route ?? config.defaultRoute;
-    entries = config.routes[route];
+    entries = ownEntry(config.routes, route);
     path = 'route';
     if (!entries) {
       return {
@@ -24,15 +30,32 @@ export function resolveChain(job: JobData, config: BreakwaterConfig): ChainResol
   }
   const chain: ResolvedEntry[] = [];
   for (const [index, entry] of entries.entries()) {
-    const provider = config.providers[entry.provider];
+    const at = (field: string) => (job.chain ? `chain.${index}.${field}` : path);
+    const provider = ownEntry(config.providers, entry.provider);
     if (!provider) {
       return {
         kind: 'invalid',
-        path: job.chain ? `chain.${index}.provider` : path,
+        path: at('provider'),
         message: `unknown provider "${entry.provider}" (known: ${Object.keys(config.providers).join(', ')})`,
+      };
+    }
+    const modelProblem = modelIdProblemFor(provider, entry.model);
+    if (modelProblem) return { kind: 'invalid', path: at('model'), message: modelProblem };
+    if (job.chain && config.api.jobChains === 'configured-models-only' && !routed(config, entry)) {
+      return {
+        kind: 'invalid',
+        path: at('model'),
+        message: `"${entry.model}" on "${entry.provider}" is in no route, and this API takes only the provider/model pairs its routes name (api.jobChains)`,
       };
     }
     chain.push({ ...entry, timeoutMs: entry.timeoutMs ?? provider.timeoutMs });
   }
   return { kind: 'ok', chain };
+}
+
+/** Whether some route names this provider/model pair. */
+function routed(config: BreakwaterConfig, entry: ChainEntry): boolean {
+  return Object.values(config.routes).some((route) =>
+    route.some((named) => named.provider === entry.provider && named.model === entry.model),
+  );
 }

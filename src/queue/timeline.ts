@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import type { TokenUsage } from '../providers/completion.js';
-import type { AttemptRecord } from '../resilience/attempt.js';
+import type { Attempt } from '../contract/attempt.js';
 
-const attemptEntrySchema = z.object({
-  event: z.literal('attempt'),
+/** One call or skip of a chain entry (the public `Attempt`), as the API documents it. */
+export const attemptSchema = z.object({
   at: z.iso.datetime().describe('When the call started, or the entry was skipped.'),
   provider: z.string(),
   model: z.string(),
@@ -19,10 +18,13 @@ const attemptEntrySchema = z.object({
     .describe('The provider error class, e.g. rate-limited, timeout, server-error.'),
   status: z.number().int().optional().describe("The provider's HTTP status, when it answered."),
   error: z.string().optional(),
+  retryAfterMs: z.number().optional().describe('How long the provider asked us to wait, when it said.'),
   inputTokens: z.number().int().nullable().optional(),
   outputTokens: z.number().int().nullable().optional(),
   costUsd: z.number().nullable().optional().describe('USD for this call; null when the model has no price.'),
 });
+
+const attemptEntrySchema = attemptSchema.extend({ event: z.literal('attempt') });
 
 const deferralEntrySchema = z.object({
   event: z.literal('deferral'),
@@ -35,30 +37,16 @@ export const timelineEntrySchema = z.discriminatedUnion('event', [attemptEntrySc
 export type TimelineEntry = z.infer<typeof timelineEntrySchema>;
 export type AttemptEntry = z.infer<typeof attemptEntrySchema>;
 
-/** An attempt as a timeline entry; a successful call carries its tokens and cost. */
-export function attemptEntry(
-  attempt: AttemptRecord,
-  spent?: { usage: TokenUsage; costUsd: number | null },
-): AttemptEntry {
-  return {
-    event: 'attempt',
-    at: new Date(attempt.at).toISOString(),
-    provider: attempt.provider,
-    model: attempt.model,
-    outcome: attempt.outcome,
-    durationMs: attempt.ms,
-    ...(attempt.code ? { errorClass: attempt.code } : {}),
-    ...(attempt.outcome === 'skipped-open' ? { errorClass: 'breaker-open' } : {}),
-    ...(attempt.status === undefined ? {} : { status: attempt.status }),
-    ...(attempt.error === undefined ? {} : { error: attempt.error }),
-    ...(spent
-      ? {
-          inputTokens: spent.usage.inputTokens,
-          outputTokens: spent.usage.outputTokens,
-          costUsd: spent.costUsd,
-        }
-      : {}),
-  };
+// The timeline's attempt and the public Attempt are one shape: neither may drift from the other.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+/** Optional fields compared without the `undefined` zod adds to them. */
+type Defined<T> = { [K in keyof T]: Exclude<T[K], undefined> };
+const attemptShapesAgree: Same<Defined<Omit<AttemptEntry, 'event'>>, Defined<Attempt>> = true;
+void attemptShapesAgree;
+
+/** An attempt as a timeline entry: the attempt itself, marked as one. */
+export function attemptEntry(attempt: Attempt): AttemptEntry {
+  return { event: 'attempt', ...attempt };
 }
 
 export function deferralEntry(at: number, until: number, reason: string): TimelineEntry {
@@ -71,26 +59,55 @@ export function deferralEntry(at: number, until: number, reason: string): Timeli
 }
 
 /**
- * A job's timeline lives in its BullMQ log: one log entry per run (one Redis call), one JSON line
- * per attempt or deferral in it, so Bull Board shows the same lines the API returns and the log is
- * removed with the job.
+ * A job's timeline lives in its BullMQ log: one log entry per run (one Redis call), one line per
+ * attempt or deferral in it, so Bull Board shows the same lines the API returns and the log is
+ * removed with the job. Each line reads as a sentence first, for people, then carries the entry as
+ * JSON, for programs: `deferred until 2026-11-22T12:00:31.204Z: openai open until … {"event":…}`.
  */
 export function timelineLogEntry(entries: readonly TimelineEntry[]): string {
-  return entries.map((entry) => JSON.stringify(entry)).join('\n');
+  return entries.map((entry) => `${sentence(entry)} ${JSON.stringify(entry)}`).join('\n');
 }
+
+/** The marker where a line's JSON starts. */
+const jsonStart = '{"event":';
 
 /** The timeline from a job's log entries; lines that are not entries (older or foreign) are left out. */
 export function parseTimeline(logEntries: readonly string[]): TimelineEntry[] {
   const entries: TimelineEntry[] = [];
-  // Only Breakwater's entries (JSON lines) are split; anyone else's entry is one foreign line.
-  for (const line of logEntries.flatMap((entry) => (entry.startsWith('{') ? entry.split('\n') : [entry]))) {
-    if (!line.startsWith('{')) continue;
+  for (const line of logEntries.flatMap((entry) => entry.split('\n'))) {
+    // Breakwater's lines: a sentence, then the entry as JSON (or the JSON alone, as older runs wrote).
+    // The JSON is the last marker: inside it, quotes are escaped, so the marker cannot occur there.
+    const start = line.startsWith(jsonStart) ? 0 : line.lastIndexOf(` ${jsonStart}`) + 1;
+    if (start === 0 && !line.startsWith(jsonStart)) continue;
     try {
-      const parsed = timelineEntrySchema.safeParse(JSON.parse(line));
+      const parsed = timelineEntrySchema.safeParse(JSON.parse(line.slice(start)));
       if (parsed.success) entries.push(parsed.data);
     } catch {
       // not JSON: a line someone else logged
     }
   }
   return entries;
+}
+
+/** One entry in words: what happened, where, how long, and why. */
+export function sentence(entry: TimelineEntry): string {
+  if (entry.event === 'deferral') return `deferred until ${entry.until}: ${entry.reason}`;
+  const where = `${entry.provider}/${entry.model}`;
+  switch (entry.outcome) {
+    case 'ok': {
+      const tokens =
+        entry.inputTokens == null || entry.outputTokens == null
+          ? ''
+          : `, ${entry.inputTokens} tokens in, ${entry.outputTokens} out`;
+      const cost = entry.costUsd == null ? '' : `, $${entry.costUsd}`;
+      return `${where} answered in ${entry.durationMs} ms${tokens}${cost}`;
+    }
+    case 'skipped-open':
+      return `${where} skipped: ${entry.error ?? 'breaker open'}`;
+    default: {
+      const status = entry.status === undefined ? '' : ` ${entry.status}`;
+      const why = entry.error === undefined ? '' : `: ${entry.error}`;
+      return `${where} ${entry.outcome} (${entry.errorClass ?? 'error'}${status}) after ${entry.durationMs} ms${why}`;
+    }
+  }
 }

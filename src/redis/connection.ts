@@ -5,7 +5,10 @@ import type { RedisOptions } from 'ioredis';
  * `ConnectionOptions` wants an index signature (which an interface such as ioredis's lacks) and a
  * `retryStrategy` that is a function when present (ioredis also allows `null`).
  */
-export type RedisConnectionOptions = Omit<RedisOptions, 'retryStrategy'> & {
+export type RedisConnectionOptions = {
+  // BullMQ's fields are optional without `| undefined`, which exactOptionalPropertyTypes tells apart.
+  [K in Exclude<keyof RedisOptions, 'retryStrategy'>]?: Exclude<RedisOptions[K], undefined>;
+} & {
   retryStrategy?: (times: number) => number | null | undefined;
 };
 

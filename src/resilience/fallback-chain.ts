@@ -1,10 +1,10 @@
 import type { ChainEntry } from '../config/schema.js';
+import type { Attempt } from '../contract/attempt.js';
 import { CallAbortedError } from '../providers/call-aborted-error.js';
 import type { CompletionRequest, CompletionResult, LanguageModelAdapter } from '../providers/completion.js';
 import { ProviderError } from '../providers/provider-error.js';
-import type { AttemptRecord } from './attempt.js';
-import { openUntilClosed } from './availability.js';
-import type { CircuitRegistry } from './circuit-registry.js';
+import { shutReason } from './chain-shut.js';
+import type { Circuit } from './circuit.js';
 
 export interface ResolvedEntry extends ChainEntry {
   /** The timeout for this entry: its own, else its provider's. */
@@ -18,25 +18,26 @@ export type ChainOutcome =
       result: CompletionResult;
       entry: ResolvedEntry;
       index: number;
-      attempts: AttemptRecord[];
+      attempts: Attempt[];
     }
   /** Every entry was called and every one rejected the request: it cannot be served anywhere. */
-  | { kind: 'all-rejected'; attempts: AttemptRecord[] }
+  | { kind: 'all-rejected'; attempts: Attempt[] }
   /** Every entry's provider is open now: `until` is the earliest a probe will be admitted. */
-  | { kind: 'all-open'; until: number; reasons: string[]; attempts: AttemptRecord[] }
+  | { kind: 'all-open'; until: number; reasons: string[]; attempts: Attempt[] }
   /** Calls failed but some provider of the chain is still closed: an ordinary retry. */
-  | { kind: 'failed'; retryAfterMs?: number; attempts: AttemptRecord[] }
-  | { kind: 'aborted'; attempts: AttemptRecord[] };
+  | { kind: 'failed'; retryAfterMs?: number; attempts: Attempt[] }
+  | { kind: 'aborted'; attempts: Attempt[] };
 
 export interface WalkOptions {
   chain: readonly ResolvedEntry[];
   request: CompletionRequest;
-  circuits: CircuitRegistry;
+  /** Each provider's circuit (the registry, or an in-memory one in tests). */
+  circuits: { get(provider: string): Circuit };
   adapter: (provider: string, model: string) => LanguageModelAdapter;
   signal?: AbortSignal;
   now?: () => number;
   /** Called after each attempt, e.g. to log a misconfigured provider. */
-  onAttempt?: (attempt: AttemptRecord) => void;
+  onAttempt?: (attempt: Attempt) => void;
 }
 
 /**
@@ -46,8 +47,8 @@ export interface WalkOptions {
  */
 export async function walkChain(options: WalkOptions): Promise<ChainOutcome> {
   const now = options.now ?? Date.now;
-  const attempts: AttemptRecord[] = [];
-  const record = (attempt: AttemptRecord) => {
+  const attempts: Attempt[] = [];
+  const record = (attempt: Attempt) => {
     attempts.push(attempt);
     options.onAttempt?.(attempt);
   };
@@ -60,14 +61,16 @@ export async function walkChain(options: WalkOptions): Promise<ChainOutcome> {
       await circuit.probeSettled(entry.timeoutMs, options.signal);
       availability = await circuit.admit();
     }
-    const at = now();
+    const started = now();
+    const at = new Date(started).toISOString();
     if (availability.kind === 'open') {
       record({
         provider: entry.provider,
         model: entry.model,
         outcome: 'skipped-open',
         at,
-        ms: 0,
+        durationMs: 0,
+        errorClass: 'breaker-open',
         error: availability.reason,
       });
       continue;
@@ -79,10 +82,10 @@ export async function walkChain(options: WalkOptions): Promise<ChainOutcome> {
         ...(options.signal ? { signal: options.signal } : {}),
       }),
     );
-    const ms = now() - at;
+    const durationMs = now() - started;
     switch (call.kind) {
       case 'ok':
-        record({ provider: entry.provider, model: entry.model, outcome: 'ok', at, ms });
+        record({ provider: entry.provider, model: entry.model, outcome: 'ok', at, durationMs });
         return { kind: 'completed', result: call.value, entry, index, attempts };
       case 'refused':
         record({
@@ -90,7 +93,8 @@ export async function walkChain(options: WalkOptions): Promise<ChainOutcome> {
           model: entry.model,
           outcome: 'skipped-open',
           at,
-          ms,
+          durationMs,
+          errorClass: 'breaker-open',
           error: 'breaker open',
         });
         break;
@@ -102,9 +106,9 @@ export async function walkChain(options: WalkOptions): Promise<ChainOutcome> {
           model: entry.model,
           outcome: error?.verdict ?? 'retryable',
           at,
-          ms,
+          durationMs,
           error: error?.message ?? String(call.error),
-          ...(error ? { code: error.code } : {}),
+          ...(error ? { errorClass: error.code } : {}),
           ...(error?.status === undefined ? {} : { status: error.status }),
           ...(error?.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
         });
@@ -117,7 +121,7 @@ export async function walkChain(options: WalkOptions): Promise<ChainOutcome> {
   return settle(options, attempts);
 }
 
-function settle(options: WalkOptions, attempts: AttemptRecord[]): ChainOutcome {
+function settle(options: WalkOptions, attempts: Attempt[]): ChainOutcome {
   if (options.signal?.aborted) return { kind: 'aborted', attempts };
   if (
     attempts.length === options.chain.length &&
@@ -134,11 +138,7 @@ function settle(options: WalkOptions, attempts: AttemptRecord[]): ChainOutcome {
       return { kind: 'failed', attempts, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
     }
     if (availability.until < until) until = availability.until;
-    const when =
-      availability.until >= openUntilClosed
-        ? 'until closed by hand'
-        : `until ${new Date(availability.until).toISOString()}`;
-    reasons.push(`${entry.provider} open ${when} (${availability.reason})`);
+    reasons.push(shutReason(entry.provider, availability.until, availability.reason));
   }
   return { kind: 'all-open', until, reasons: [...new Set(reasons)], attempts };
 }
@@ -147,7 +147,7 @@ function settle(options: WalkOptions, attempts: AttemptRecord[]): ChainOutcome {
  * When every failed call came with a Retry-After, retrying before the shortest of them is pointless:
  * that is the least the next attempt waits. Otherwise the ordinary backoff decides.
  */
-function shortestRetryAfter(attempts: AttemptRecord[]): number | undefined {
+function shortestRetryAfter(attempts: Attempt[]): number | undefined {
   const failed = attempts.filter((attempt) => attempt.outcome === 'retryable' || attempt.outcome === 'auth');
   if (failed.length === 0 || failed.some((attempt) => attempt.retryAfterMs === undefined)) return undefined;
   return Math.min(...failed.map((attempt) => attempt.retryAfterMs ?? 0));

@@ -3,6 +3,7 @@ import type { BreakerConfig } from '../config/schema.js';
 import { CallAbortedError } from '../providers/call-aborted-error.js';
 import { ProviderError } from '../providers/provider-error.js';
 import type { Availability, BreakerState } from './availability.js';
+import { Waiters } from './waiters.js';
 
 export interface ProviderCircuitOptions {
   provider: string;
@@ -23,11 +24,13 @@ export interface CircuitTransition {
   provider: string;
   state: BreakerState;
   /** `local`: this process's own calls caused it; `fleet`: applied from the fleet's shared state. */
-  source: 'local' | 'fleet';
+  source: TransitionSource;
   /** When an open circuit will admit a probe (epoch ms). */
   until?: number;
   reason?: string;
 }
+
+export type TransitionSource = 'local' | 'fleet';
 
 type Task<T> = () => Promise<T>;
 
@@ -46,13 +49,13 @@ export class ProviderCircuit {
   readonly #maxHoldMs: number;
   readonly #now: () => number;
   readonly #listeners = new Set<(transition: CircuitTransition) => void>();
-  readonly #probeWaiters = new Set<() => void>();
+  readonly #probeWaiters = new Waiters();
   #openedAt = 0;
   #lastFailure = '';
   #heldUntil = 0;
   #holdReason = '';
-  /** Set while the fleet's state is applied, so opossum's own events are not reported as local. */
-  #applying = false;
+  /** Who is resetting the breaker right now: opossum's own close event is reported as theirs. */
+  #resetBy: TransitionSource | undefined;
 
   constructor(options: ProviderCircuitOptions) {
     this.provider = options.provider;
@@ -76,8 +79,7 @@ export class ProviderCircuit {
     });
     this.#breaker.on('open', () => {
       this.#openedAt = this.#now();
-      this.#wakeProbeWaiters();
-      if (this.#applying) return;
+      this.#probeWaiters.wakeAll();
       this.#emit({
         state: 'open',
         source: 'local',
@@ -85,12 +87,10 @@ export class ProviderCircuit {
         reason: this.#lastFailure,
       });
     });
-    this.#breaker.on('halfOpen', () => {
-      if (!this.#applying) this.#emit({ state: 'half-open', source: 'local' });
-    });
+    this.#breaker.on('halfOpen', () => this.#emit({ state: 'half-open', source: 'local' }));
     this.#breaker.on('close', () => {
-      this.#wakeProbeWaiters();
-      if (!this.#applying) this.#emit({ state: 'closed', source: 'local' });
+      this.#probeWaiters.wakeAll();
+      this.#emit({ state: 'closed', source: this.#resetBy ?? 'local' });
     });
   }
 
@@ -115,34 +115,33 @@ export class ProviderCircuit {
   }
 
   /**
-   * Applies the fleet's shared state: open until `until` (no Retry-After cap: the fleet decided it),
-   * whatever this process's own calls say.
+   * Shut until `until` whatever this process's own calls say (no Retry-After cap: the caller, e.g. the
+   * fleet, decided it), replacing any hold.
    */
-  applyOpen(until: number, reason: string): void {
-    this.#applying = true;
-    try {
-      this.#heldUntil = until;
-      this.#holdReason = reason;
-      this.#breaker.open();
-    } finally {
-      this.#applying = false;
-    }
-    this.#wakeProbeWaiters();
-    this.#emit({ state: 'open', source: 'fleet', until, reason });
+  holdUntil(until: number, reason: string, source: TransitionSource): void {
+    if (until === this.#heldUntil && reason === this.#holdReason) return;
+    this.#heldUntil = until;
+    this.#holdReason = reason;
+    this.#probeWaiters.wakeAll();
+    this.#emit({ state: 'open', source, until, reason });
   }
 
-  /** Applies the fleet's shared state: closed, any hold lifted. */
-  applyClosed(): void {
-    const wasShut = this.#heldUntil > this.#now() || !this.#breaker.closed;
-    this.#applying = true;
-    try {
-      this.#heldUntil = 0;
-      this.#breaker.close();
-    } finally {
-      this.#applying = false;
+  /** Closed again, any hold lifted and the breaker reset (the fleet closed it, a person did). */
+  reset(source: TransitionSource): void {
+    // Any hold not yet lifted (even one whose time has passed) means the provider was shut.
+    const held = this.#heldUntil > 0;
+    this.#heldUntil = 0;
+    if (!this.#breaker.closed) {
+      this.#resetBy = source;
+      try {
+        this.#breaker.close();
+      } finally {
+        this.#resetBy = undefined;
+      }
+    } else if (held) {
+      this.#emit({ state: 'closed', source });
     }
-    this.#wakeProbeWaiters();
-    if (wasShut) this.#emit({ state: 'closed', source: 'fleet' });
+    this.#probeWaiters.wakeAll();
   }
 
   /** Runs a task through the breaker. Never throws: the outcome is data. */
@@ -157,24 +156,9 @@ export class ProviderCircuit {
     }
   }
 
-  /** Wakes callers waiting for a probe: it settled elsewhere (the fleet's probe, a lost lease). */
-  probeEnded(): void {
-    this.#wakeProbeWaiters();
-  }
-
   /** Resolves when a probe in flight settles (the breaker closes or reopens), or after `maxWaitMs`. */
   probeSettled(maxWaitMs: number, signal?: AbortSignal): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.#probeWaiters.delete(done);
-        signal?.removeEventListener('abort', done);
-        resolve();
-      };
-      const timer = setTimeout(done, maxWaitMs);
-      this.#probeWaiters.add(done);
-      signal?.addEventListener('abort', done, { once: true });
-    });
+    return this.#probeWaiters.wait(maxWaitMs, signal);
   }
 
   /** Shut the provider until `until` at least (Retry-After, maintenance). Bounded by maxHoldMs. */
@@ -208,10 +192,6 @@ export class ProviderCircuit {
       error.retryAfterMs,
       `${this.provider} asked to retry after ${Math.ceil(error.retryAfterMs / 1000)} s (${error.status ?? error.code})`,
     );
-  }
-
-  #wakeProbeWaiters(): void {
-    for (const wake of [...this.#probeWaiters]) wake();
   }
 
   #emit(transition: Omit<CircuitTransition, 'provider'>): void {

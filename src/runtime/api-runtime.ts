@@ -9,6 +9,7 @@ import { FleetStore } from '../fleet/fleet-store.js';
 import { workerId } from '../fleet/worker-id.js';
 import { createApp } from '../http/app.js';
 import { attachEventSocket } from '../http/event-socket.js';
+import { applyServerLimits } from '../http/server-limits.js';
 import { submitGuard } from '../http/submit-guard.js';
 import { knownSecrets } from '../logging/known-secrets.js';
 import { createLogger, type Logger } from '../logging/logger.js';
@@ -87,7 +88,14 @@ export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRu
       throw error;
     },
   );
-  const events = attachEventSocket(server, { hub, token: options.token, logger });
+  const events = attachEventSocket(server, {
+    hub,
+    token: options.token,
+    logger,
+    hosts: { allowedHosts: config.api.allowedHosts, hostCheck: config.api.hostCheck },
+    maxConnections: config.api.maxEventConnections,
+    maxConnectionsPerClient: config.api.maxEventConnectionsPerClient,
+  });
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
@@ -141,6 +149,7 @@ const redisCommandTimeoutMs = 700;
 function listen(app: ReturnType<typeof createApp>, port: number, host: string): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = app.listen(port, host);
+    applyServerLimits(server);
     server.once('listening', () => resolve(server));
     server.once('error', reject);
   });

@@ -1,4 +1,4 @@
-import type { BreakwaterConfig } from '../config/schema.js';
+import type { BreakwaterConfig, SimulatedProviderConfig } from '../config/schema.js';
 import { defaultProfile } from '../simulator/profile.js';
 import { ProviderSimulator } from '../simulator/simulator.js';
 
@@ -9,11 +9,11 @@ import { ProviderSimulator } from '../simulator/simulator.js';
 export async function startEmbeddedSimulator(
   config: BreakwaterConfig,
 ): Promise<ProviderSimulator | undefined> {
-  const embedded = Object.entries(config.providers).filter(
-    ([, provider]) => provider.type === 'simulated' && !provider.baseURL,
-  );
-  if (embedded.length === 0) return undefined;
-  const latency = new Map(embedded.map(([name, provider]) => [name, provider.latencyMs]));
+  const latency = new Map<string, SimulatedProviderConfig['latencyMs']>();
+  for (const [name, provider] of Object.entries(config.providers)) {
+    if (provider.type === 'simulated' && !provider.baseURL) latency.set(name, provider.latencyMs);
+  }
+  if (latency.size === 0) return undefined;
   const simulator = new ProviderSimulator({
     initialProfile: (name) => {
       const profile = defaultProfile();

@@ -1,7 +1,9 @@
 import type { LoadedConfig } from '../config/load-config.js';
+import { resolveProviders } from '../config/resolve-providers.js';
 import { FleetMember } from '../fleet/fleet-member.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 import { AdapterFactory } from '../providers/create-adapter.js';
+import { queueKeyOf } from '../queue/bullmq-internals.js';
 import { promoteDeferred } from '../queue/promote-deferred.js';
 import { connectionOptions } from '../redis/connection.js';
 import { CircuitRegistry } from '../resilience/circuit-registry.js';
@@ -61,10 +63,10 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     if (transition.state === 'open') logger.warn(fields, `provider ${transition.provider} breaker open`);
     else logger.info(fields, `provider ${transition.provider} breaker ${transition.state}`);
   });
+  // Simulated providers become the wire types they speak, now that the simulator's URL is known.
   const adapters = new AdapterFactory({
-    providers: config.providers,
+    providers: resolveProviders(config.providers, simulator?.url),
     secrets,
-    ...(simulator ? { simulatorUrl: simulator.url } : {}),
   });
   // The fleet's state is read before the worker exists, so a restarted worker never calls a
   // provider the fleet knows is down. Wake-ups that come early wait for the worker.
@@ -72,9 +74,14 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
   const workerReady = new Promise<BreakwaterWorker['worker']>((resolve) => {
     workerCreated = resolve;
   });
-  await member.join(async (jobId) => promoteDeferred(await workerReady, jobId));
+  let lift: () => Promise<void> = async () => undefined;
+  await member.join(
+    async (jobId) => promoteDeferred(await workerReady, jobId),
+    // A provider closed: a queue paused because every provider was open takes jobs again now.
+    () => void lift().catch((error: unknown) => logger.warn({ err: error }, 'queue pause not lifted')),
+  );
   const stats = new StatsRecorder({
-    store: new StatsStore({ redis: member.redis, keyPrefix: `bull:${config.queue.name}` }),
+    store: new StatsStore({ redis: member.redis, keyPrefix: queueKeyOf(config.queue.name) }),
     knownModels: knownModels(config),
     onError: (error) => logger.warn({ err: error }, 'stats not written; kept for the next flush'),
   });
@@ -91,6 +98,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     stats,
   });
   workerCreated(breakwater.worker);
+  lift = () => breakwater.liftPause();
   logger.info(
     {
       queue: config.queue.name,

@@ -11,6 +11,7 @@ export const anthropicWire: Wire = {
     if (!isRecord(body)) return { invalid: 'messages: Input should be a valid dictionary' };
     if (typeof body.model !== 'string') return { invalid: 'model: Field required' };
     if (typeof body.max_tokens !== 'number') return { invalid: 'max_tokens: Field required' };
+    if (body.stream === true) return { invalid: 'stream: the simulator does not stream' };
     if (!Array.isArray(body.messages) || body.messages.length === 0) {
       return { invalid: 'messages: at least one message is required' };
     }
@@ -72,6 +73,8 @@ function anthropicError(facts: ErrorFacts): [string, string] {
       return ['request_too_large', 'Request exceeds the maximum allowed number of bytes.'];
     case 429:
       return ['rate_limit_error', 'Number of request tokens has exceeded your per-minute rate limit.'];
+    // Anthropic answers an overloaded or unavailable API with its overloaded error, on 529 and 503.
+    case 503:
     case 529:
       return ['overloaded_error', 'Overloaded'];
     default:

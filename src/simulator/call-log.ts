@@ -36,10 +36,17 @@ export function safeHeaders(headers: Record<string, string | string[] | undefine
 /** The header adapters send with each call, so a call made twice for one job is traceable. */
 export const jobIdHeader = 'x-breakwater-job-id';
 
+/** How the last call a provider got for a job ended, when that call was answered or cut off. */
+type Settled = 'served' | 'cut';
+
 export class CallLog {
   readonly #byProvider = new Map<string, ProviderStats>();
   /** Calls per Breakwater job id, across providers (bounded). */
   readonly #byJob = new Map<string, number>();
+  /** Per job and provider, a call that was served or cut off: one more call for it repeats work. */
+  readonly #settled = new Map<string, Settled>();
+  /** Per job, per provider: calls that repeated one already served or cut off. */
+  readonly #repeated = new Map<string, Record<string, number>>();
 
   constructor(
     private readonly keepRecent = 50,
@@ -63,6 +70,12 @@ export class CallLog {
   started(provider: string, at: number, jobId?: string): void {
     if (jobId !== undefined && (this.#byJob.has(jobId) || this.#byJob.size < this.keepJobs)) {
       this.#byJob.set(jobId, (this.#byJob.get(jobId) ?? 0) + 1);
+      // A fallback to another provider, or a retry after the provider failed, is not a repeat.
+      if (this.#settled.has(settledKey(jobId, provider))) {
+        const repeats = this.#repeated.get(jobId) ?? {};
+        repeats[provider] = (repeats[provider] ?? 0) + 1;
+        this.#repeated.set(jobId, repeats);
+      }
     }
     const stats = this.stats(provider);
     stats.calls += 1;
@@ -78,6 +91,14 @@ export class CallLog {
     stats.outcomes[key] = (stats.outcomes[key] ?? 0) + 1;
     stats.recent.push(call);
     if (stats.recent.length > this.keepRecent) stats.recent.shift();
+    const jobId = call.headers[jobIdHeader];
+    if (
+      jobId !== undefined &&
+      this.#byJob.has(jobId) &&
+      (call.outcome === 'ok' || call.outcome === 'aborted')
+    ) {
+      this.#settled.set(settledKey(jobId, provider), call.outcome === 'ok' ? 'served' : 'cut');
+    }
   }
 
   /** Calls received per job id (the `x-breakwater-job-id` header), every provider counted. */
@@ -85,8 +106,23 @@ export class CallLog {
     return this.#byJob;
   }
 
+  /**
+   * Jobs whose call ran again at a provider that had already answered it or whose call was cut
+   * off (a worker killed mid-call): extra calls per provider. Fallbacks and retries after a
+   * provider's failure are the breaker doing its job, not repeats.
+   */
+  repeatedCalls(): ReadonlyMap<string, Readonly<Record<string, number>>> {
+    return this.#repeated;
+  }
+
   reset(): void {
+    this.#settled.clear();
+    this.#repeated.clear();
     this.#byJob.clear();
     this.#byProvider.clear();
   }
+}
+
+function settledKey(jobId: string, provider: string): string {
+  return `${jobId}\n${provider}`;
 }

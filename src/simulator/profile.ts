@@ -8,7 +8,7 @@ export type SimulatedMode =
   /** Never answers; the call ends only when the client aborts it. */
   | { kind: 'hang' }
   /** 429 with a Retry-After of this many seconds (as an HTTP date when `httpDate`). */
-  | { kind: 'rate-limited'; retryAfterSeconds: number; httpDate?: boolean }
+  | { kind: 'rate-limited'; retryAfterSeconds: number; httpDate?: boolean | undefined }
   /** Refuses the key: 401 (Gemini: its real 400 API_KEY_INVALID). */
   | { kind: 'unauthorized' };
 

@@ -12,11 +12,6 @@ export interface Route {
   model?: string;
 }
 
-/** The base URL an AI SDK provider of this wire format uses for a simulated provider. */
-export function simulatedBaseURL(root: string, provider: string, wire: Wire['name']): string {
-  return `${root.replace(/\/+$/, '')}/${encodeURIComponent(provider)}/${wire === 'google' ? 'v1beta' : 'v1'}`;
-}
-
 export function matchRoute(method: string, pathname: string): Route | undefined {
   if (method !== 'POST') return undefined;
   const parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);

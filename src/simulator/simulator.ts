@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { z } from 'zod';
+import { simulatedBaseURL } from './base-url.js';
 import { CallLog, jobIdHeader, type ProviderStats, safeHeaders } from './call-log.js';
 import { type Decision, decide } from './decide.js';
 import { applyPatch, defaultProfile, type ProfilePatch, type SimulatedProfile } from './profile.js';
-import { matchRoute, type Route, readJson, send, simulatedBaseURL } from './routing.js';
+import { matchRoute, type Route, readJson, send } from './routing.js';
 import type { Wire, WireReply } from './wire.js';
 
 export interface SimulatorOptions {
@@ -91,9 +93,14 @@ export class ProviderSimulator {
     return this.#log.stats(provider).times.filter((at) => at >= since).length;
   }
 
-  /** Calls received per Breakwater job id: more than one is a job whose call ran again. */
+  /** Calls received per Breakwater job id, every provider counted (fallbacks and retries included). */
   callsByJob(): ReadonlyMap<string, number> {
     return this.#log.callsByJob();
+  }
+
+  /** Jobs a provider got again after it had answered them or the call was cut off: extra calls per provider. */
+  repeatedCalls(): ReadonlyMap<string, Readonly<Record<string, number>>> {
+    return this.#log.repeatedCalls();
   }
 
   reset(): void {
@@ -241,22 +248,19 @@ export class ProviderSimulator {
       try {
         this.configure(provider, (await readJson(request)) as ProfilePatch);
       } catch (error) {
-        return send(response, {
-          status: 400,
-          headers: {},
-          body: { error: error instanceof Error ? error.message : String(error) },
-        });
+        return send(response, { status: 400, headers: {}, body: controlError(error) });
       }
       return send(response, { status: 200, headers: {}, body: this.#describe(provider) });
     }
     return send(response, { status: 405, headers: {}, body: { error: `method ${method} not allowed` } });
   }
 
-  /** Jobs seen (by `x-breakwater-job-id`) and those whose call ran more than once, e.g. after a crash. */
+  /** Jobs seen (by `x-breakwater-job-id`) and those a provider served twice, e.g. after a crash. */
   #jobsCalledTwice() {
-    const calls = this.#log.callsByJob();
-    const repeated = [...calls].filter(([, count]) => count > 1);
-    return { jobs: calls.size, repeated: Object.fromEntries(repeated) };
+    return {
+      jobs: this.#log.callsByJob().size,
+      repeated: Object.fromEntries(this.#log.repeatedCalls()),
+    };
   }
 
   #describe(provider: string) {
@@ -268,6 +272,20 @@ export class ProviderSimulator {
       outcomes: stats.outcomes,
     };
   }
+}
+
+/** A refused control request: zod's problems as data, each with its path, not a string of JSON. */
+function controlError(error: unknown) {
+  if (error instanceof z.ZodError) {
+    return {
+      error: 'invalid profile patch',
+      problems: error.issues.map((issue) => ({
+        path: issue.path.map(String).join('.') || '(body)',
+        message: issue.message,
+      })),
+    };
+  }
+  return { error: error instanceof Error ? error.message : String(error) };
 }
 
 function summarise(text: string): string {

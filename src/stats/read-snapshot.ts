@@ -1,6 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { BreakwaterConfig } from '../config/schema.js';
 import type { FleetStore } from '../fleet/fleet-store.js';
+import { chainShut } from '../resilience/chain-shut.js';
 import type { StatsSources } from './stats-report.js';
 import type { StatsStore } from './stats-store.js';
 
@@ -21,5 +22,27 @@ export async function readSnapshot(readers: SnapshotReaders): Promise<StatsSourc
     readers.fleet.deferredCounts(providers),
     readers.queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'completed', 'failed'),
   ]);
-  return { config: readers.config, stats, records, deferredNow, jobs, now: (readers.now ?? Date.now)() };
+  const now = (readers.now ?? Date.now)();
+  const everyProviderShut = chainShut(providers, records, now) !== undefined;
+  return {
+    config: readers.config,
+    stats,
+    records,
+    deferredNow,
+    jobs: jobsByState(jobs, everyProviderShut),
+    now,
+  };
+}
+
+/**
+ * Job counts as people read them. While every provider is open the queue is paused: its waiting
+ * jobs are not merely queued, they wait for a provider, so they count as deferred.
+ */
+export function jobsByState(
+  counts: Readonly<Record<string, number>>,
+  everyProviderShut: boolean,
+): Record<string, number> {
+  if (!everyProviderShut) return { ...counts };
+  const held = (counts.waiting ?? 0) + (counts.prioritized ?? 0);
+  return { ...counts, waiting: 0, prioritized: 0, deferred: held };
 }

@@ -1,8 +1,8 @@
 import type { BreakwaterConfig } from '../config/schema.js';
+import type { ProviderStats, StatsReport } from '../contract/index.js';
 import type { FleetRecord } from '../fleet/fleet-record.js';
-import { providerStatus } from '../http/routes/providers.js';
-import type { ProviderStats, StatsReport } from '../http/stats-schema.js';
 import { builtInPricesTakenOn } from '../pricing/price-table.js';
+import { providerView } from '../resilience/provider-view.js';
 import type { FleetStats, ModelStats } from './stats-store.js';
 
 export interface StatsSources {
@@ -22,7 +22,7 @@ export function statsReport(sources: StatsSources): StatsReport {
   const names = [...new Set([...Object.keys(config.providers), ...stats.models.map((m) => m.provider)])];
   const providers = names.map((name): ProviderStats => {
     const models = stats.models.filter((model) => model.provider === name);
-    const status = providerStatus(name, config, sources.records.get(name), sources.now);
+    const status = providerView(name, config, sources.records.get(name), sources.now);
     const recent = stats.recent.get(name) ?? { calls: 0, failures: 0 };
     return {
       name,

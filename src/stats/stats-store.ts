@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { BreakwaterKeys } from '../redis/breakwater-keys.js';
 import { latencyBuckets, parseFieldKey, type StatsDelta } from './stats-delta.js';
 
 export interface ModelStats {
@@ -64,7 +65,7 @@ export class StatsStore {
 
   constructor(options: StatsStoreOptions) {
     this.#redis = options.redis;
-    this.#key = `${options.keyPrefix}:breakwater:stats`;
+    this.#key = new BreakwaterKeys(options.keyPrefix).stats;
     this.#now = options.now ?? Date.now;
   }
 
@@ -145,7 +146,8 @@ function applyField(stats: ModelStats, name: string, value: number): void {
     const index = Number(name.slice('latency:'.length));
     if (Number.isInteger(index) && index >= 0 && index <= latencyBuckets.length)
       stats.latencyBuckets[index] = value;
-  } else if (name === 'skips') stats.skips = value;
+  } else if (name === 'failures') stats.failures = value;
+  else if (name === 'skips') stats.skips = value;
   else if (name === 'input-tokens') stats.inputTokens = value;
   else if (name === 'output-tokens') stats.outputTokens = value;
   else if (name === 'cost-usd') stats.costUsd = value;

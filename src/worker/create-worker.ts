@@ -22,20 +22,30 @@ export interface BreakwaterWorkerOptions {
   stats?: ProcessorDeps['stats'];
   /** In-flight jobs get this long to finish on close before their calls are aborted. @defaultValue 30000 */
   closeGraceMs?: number;
-  prefix?: string;
 }
 
 export interface BreakwaterWorker {
   readonly worker: Worker<JobData, JobResult>;
   /** Stops taking jobs, lets in-flight calls finish within the grace period, aborts and returns the rest. Idempotent. */
   close(): Promise<void>;
+  /**
+   * Lifts a queue-wide pause (a provider closed again): every worker of the queue takes jobs again
+   * within a second, instead of sleeping out the pause.
+   */
+  liftPause(): Promise<void>;
 }
 
 /**
  * A manual rate limit is how a worker pauses the whole queue (every provider open). BullMQ only
  * honours it when the worker has a limiter, so this one is set so high it never limits by itself.
+ * Its window is 1 ms: BullMQ counts each job in a limiter key that lives for the window, and Bull
+ * Board shows any live limiter key as "rate limited" — with a longer window the board would report
+ * a rate limit for that long after every job, while only a real pause may show as one.
  */
-const pauseOnlyLimiter = { max: 2 ** 52, duration: 60_000 };
+const pauseOnlyLimiter = { max: 2 ** 52, duration: 1 };
+
+/** The longest a worker sleeps on a queue-wide pause before it looks again. */
+const pauseRecheckMs = 1_000;
 
 export function createBreakwaterWorker(options: BreakwaterWorkerOptions): BreakwaterWorker {
   let worker: Worker<JobData, JobResult> | undefined;
@@ -64,9 +74,10 @@ export function createBreakwaterWorker(options: BreakwaterWorkerOptions): Breakw
       connection: options.connection,
       concurrency: options.config.queue.concurrency,
       limiter: pauseOnlyLimiter,
+      // A paused worker looks again at least this often, so a lifted pause takes effect promptly.
+      maximumRateLimitDelay: pauseRecheckMs,
       ...crashSafety(options.config.queue),
       settings: { backoffStrategy: createBackoffStrategy(options.random ? { random: options.random } : {}) },
-      ...(options.prefix ? { prefix: options.prefix } : {}),
     },
   );
   worker.on('error', (error) => options.logger.error({ err: error }, 'worker error'));
@@ -75,6 +86,10 @@ export function createBreakwaterWorker(options: BreakwaterWorkerOptions): Breakw
   let closing: Promise<void> | undefined;
   return {
     worker: running,
+    async liftPause() {
+      const client = await running.getBackend().client;
+      await client.del(running.keys.limiter as string);
+    },
     close() {
       if (closing) return closing;
       closing = (async () => {

@@ -52,13 +52,19 @@ describe('breakwater enqueue', () => {
     expect(output).toContain('4 enqueued, 3 bad line(s) not enqueued');
     expect(output).toContain('4 completed, 0 failed or gone');
 
-    const results = output
+    const printed = output
       .split('\n')
       .filter((line) => line.startsWith('{'))
       .map(
-        (line) => JSON.parse(line) as { line: number; id: string; state: string; result?: { text: string } },
+        (line) => JSON.parse(line) as { line: number; id: string; state?: string; result?: { text: string } },
       );
+    // Each job's id as its batch is accepted, then each result as the job finishes.
+    const ids = printed.filter((entry) => entry.state === undefined);
+    const results = printed.filter((entry) => entry.state !== undefined);
+    expect(ids.map((entry) => entry.line)).toEqual([1, 2, 5, 8]);
+    expect(printed.indexOf(ids[3]!)).toBeLessThan(printed.indexOf(results[0]!));
     expect(results.map((result) => result.line).sort()).toEqual([1, 2, 5, 8]);
+    expect(results.map((result) => result.id).sort()).toEqual(ids.map((entry) => entry.id).sort());
     const ticketOnLine: Record<number, number> = { 1: 1, 2: 2, 5: 4, 8: 7 };
     for (const result of results) {
       expect(result.state).toBe('completed');
@@ -146,7 +152,7 @@ describe('breakwater enqueue, edge cases', () => {
     const results = running
       .output()
       .split('\n')
-      .filter((line) => line.startsWith('{'))
+      .filter((line) => line.startsWith('{"line"') && line.includes('"state"'))
       .map((line) => JSON.parse(line) as { line: number; state: string });
     expect(results.sort((a, b) => a.line - b.line).map((result) => [result.line, result.state])).toEqual([
       [1, 'completed'],

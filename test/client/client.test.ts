@@ -44,6 +44,34 @@ describe('BreakwaterClient', () => {
       'secondary',
       'tertiary',
     ]);
+    const stats = await client.stats();
+    expect(stats.providers.map((provider) => provider.name).sort()).toEqual([
+      'primary',
+      'secondary',
+      'tertiary',
+    ]);
+    // Workers flush their counters in batches: the call shows up shortly.
+    await expect.poll(async () => (await client.stats()).totals.calls, { timeout: 10_000 }).toBe(1);
+  });
+
+  it('waitFor yields each job as it ends, in the order they end, and a job removed meanwhile as gone', async () => {
+    harness = await new ApiHarness({ worker: true }).start();
+    const client = new BreakwaterClient({ url: harness.api.url });
+    const [first, second, parked] = await client.enqueueMany([
+      { prompt: 'now' },
+      { prompt: 'soon', delayMs: 300 },
+      { prompt: 'much later', delayMs: 600_000 },
+    ]);
+    const ended: string[] = [];
+    // Reads a minute apart: each job is seen as it ends only because /v1/events says so.
+    for await (const job of client.waitFor([parked!.id, second!.id, first!.id], { intervalMs: 60_000 })) {
+      ended.push(`${job.id} ${job.state}`);
+      if (ended.length === 2) await client.cancel(parked!.id);
+    }
+    // The two that run end in either order; the parked one ends only once it is cancelled.
+    expect(ended.slice(0, 2).sort()).toEqual([`${first!.id} completed`, `${second!.id} completed`].sort());
+    expect(ended[2]).toBe(`${parked!.id} gone`);
+    await expect(client.wait(parked!.id)).rejects.toMatchObject({ status: 404, code: 'not-found' });
   });
 
   it('enqueueMany is all or nothing; errors carry status, code and fields', async () => {

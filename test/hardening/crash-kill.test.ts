@@ -67,7 +67,8 @@ describe('kill -9 of worker processes during a run', () => {
       repeated: Record<string, number>;
     };
     expect(control.jobs).toBe(jobs);
-    expect(Object.keys(control.repeated)).toHaveLength(figures.jobsCalledTwiceOrMore);
+    expect(Object.keys(control.repeated).sort()).toEqual([...h.simulator.repeatedCalls().keys()].sort());
+    expect(Object.keys(control.repeated).length).toBeLessThanOrEqual(figures.jobsCalledTwiceOrMore);
 
     expect(kills).toBeGreaterThanOrEqual(3);
     expect(counts).toMatchObject({ completed: jobs, failed: 0, waiting: 0, active: 0, delayed: 0 });

@@ -71,8 +71,13 @@ describe('a job seen through the API while workers run it', () => {
 
     const submittedAt = Date.now();
     const { body } = await harness.request<Accepted>('POST', '/v1/jobs', { prompt: 'wait for a provider' });
-    await expect.poll(() => stateOf(harness, body.id), { timeout: 10_000 }).toBe('deferred');
-    const view = (await harness.request<View>('GET', `/v1/jobs/${body.id}`)).body;
+    // It reads deferred from the moment it is submitted (its providers are open); wait for the worker's
+    // own deferral, which sets the job's timer.
+    const deferredByWorker = async () => (await harness.request<View>('GET', `/v1/jobs/${body.id}`)).body;
+    await expect
+      .poll(async () => (await deferredByWorker()).deferrals, { timeout: 10_000 })
+      .toBeGreaterThanOrEqual(1);
+    const view = await deferredByWorker();
     expect(view).toMatchObject({ state: 'deferred', attempts: 0 });
     expect(view.deferrals).toBeGreaterThanOrEqual(1);
     expect(view.reason).toMatch(/^primary open until .*secondary open until/);

@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiHarness } from '../support/api-harness.js';
 
@@ -10,6 +11,21 @@ interface Accepted {
 }
 interface ErrorBody {
   error: { code: string; message: string; fields?: { path: string; message: string }[] };
+}
+function postWithoutBody(url: string, contentType: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(url, { method: 'POST', headers: { 'content-type': contentType } });
+    request.on('response', (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => {
+        body += chunk;
+      });
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+    });
+    request.on('error', reject);
+    request.end();
+  });
 }
 const fieldsOf = (body: unknown) => (body as ErrorBody).error.fields?.map((field) => field.path);
 
@@ -64,6 +80,24 @@ describe('POST /v1/jobs', () => {
     expect((text.body as unknown as ErrorBody).error.message).toContain('Content-Type: application/json');
     const empty = await harness.request('POST', '/v1/jobs/bulk');
     expect(empty.status).toBe(415);
+    expect(await harness.queue.count()).toBe(0);
+  });
+
+  it('rejects an empty body declared as JSON with 400 invalid-json, not 415', async () => {
+    harness = await new ApiHarness().start();
+    // `curl -X POST -H 'content-type: application/json'` sends no Content-Length at all.
+    const noLength = await postWithoutBody(`${harness.api.url}/v1/jobs`, 'application/json');
+    expect(noLength.status).toBe(400);
+    expect(JSON.parse(noLength.body).error).toMatchObject({
+      code: 'invalid-json',
+      message: expect.stringContaining('empty'),
+    });
+    // fetch sends Content-Length: 0.
+    const zero = await harness.request('POST', '/v1/jobs', '', {
+      'content-type': 'application/json; charset=utf-8',
+    });
+    expect(zero.status).toBe(400);
+    expect((zero.body as unknown as ErrorBody).error.code).toBe('invalid-json');
     expect(await harness.queue.count()).toBe(0);
   });
 

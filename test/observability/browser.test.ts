@@ -79,6 +79,11 @@ describe('Bull Board and the provider panel in a real browser', () => {
     await page.getByText(`#${job.body.id}`).first().waitFor({ timeout: 15_000 });
     await page.getByText('Logs', { exact: true }).first().click();
     await page.getByText('"event":"deferral"').first().waitFor();
+    // The same line reads as a sentence first, for people.
+    await page
+      .getByText(/^deferred until \d{4}-/)
+      .first()
+      .waitFor();
     await page.screenshot({ path: `${artifacts}/bull-board-deferred-job.png`, fullPage: true });
     // …and its menu links back to the panel.
     await page.locator('header button').last().click();

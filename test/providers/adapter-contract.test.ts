@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { validateConfig } from '../../src/config/load-config.js';
-import type { ProviderConfig, ProviderType } from '../../src/config/schema.js';
+import { resolveProviders } from '../../src/config/resolve-providers.js';
+import type { ProviderType } from '../../src/config/schema.js';
 import { AdapterFactory } from '../../src/providers/create-adapter.js';
 import { ProviderError } from '../../src/providers/provider-error.js';
 import { ProviderSimulator } from '../../src/simulator/simulator.js';
@@ -65,7 +66,7 @@ function adapterFor(testCase: Case, name: string = testCase.type) {
     { [testCase.env]: key },
   );
   const factory = new AdapterFactory({
-    providers: loaded.config.providers as Record<string, ProviderConfig>,
+    providers: resolveProviders(loaded.config.providers),
     secrets: loaded.secrets,
   });
   return factory.get(name, 'model-x');

@@ -43,6 +43,8 @@ describe('enqueueing jobs', () => {
       delayMs: 60_000,
       metadata: { ticket: 7 },
       onAllOpen: 'defer',
+      // Stamped: the worker trusts a job validated with the current schema instead of parsing it again.
+      schemaVersion: 1,
     });
     expect(job.opts).toMatchObject({
       attempts: 5,

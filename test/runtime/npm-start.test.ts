@@ -80,6 +80,8 @@ describe('npm start', () => {
 
     // As a terminal's Ctrl-C or a process manager does: the signal reaches npm and Breakwater alike.
     running.signalGroup('SIGTERM');
+    // npm forwards the group's signal, so node gets it twice: the copy is not a second signal.
+    expect(await running.exited).toBe(0);
     await running.closed;
     expect(running.output()).toContain('"msg":"api stopped"');
     expect(running.output()).toContain('"msg":"worker stopped"');

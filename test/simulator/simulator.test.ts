@@ -43,6 +43,11 @@ describe('provider simulator', () => {
       body: JSON.stringify({ mode: { kind: 'sideways' } }),
     });
     expect(bad.status).toBe(400);
+    // zod's problems as data a script can read, not JSON escaped inside a string.
+    expect(await bad.json()).toEqual({
+      error: 'invalid profile patch',
+      problems: [{ path: 'mode.kind', message: expect.any(String) }],
+    });
 
     await fetch(`${url}/_control/reset`, { method: 'POST' });
     expect((await call(simulator, 'alpha')).status).toBe(200);
@@ -96,5 +101,53 @@ describe('provider simulator', () => {
     const started = performance.now();
     await call(simulator, 'alpha');
     expect(performance.now() - started).toBeGreaterThanOrEqual(145);
+  });
+
+  it('/_control/jobs counts a call repeated at a provider that had served it, not a fallback or a retry', async () => {
+    simulator = new ProviderSimulator();
+    const url = await simulator.start();
+    const callAs = (provider: string, jobId: string) =>
+      fetch(`${simulator.baseURL(provider, 'openai')}/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-breakwater-job-id': jobId },
+        body: JSON.stringify(openaiBody('hello')),
+      }).then((response) => response.status);
+    simulator.configure('primary', { mode: { kind: 'down', status: 503 } });
+    // Job 1: the primary fails, the fallback serves it — the breaker doing its job.
+    expect(await callAs('primary', '1')).toBe(503);
+    expect(await callAs('secondary', '1')).toBe(200);
+    // Job 2: the primary fails, then a retry on it succeeds — not a repeat either.
+    expect(await callAs('primary', '2')).toBe(503);
+    simulator.configure('primary', { mode: { kind: 'healthy' } });
+    expect(await callAs('primary', '2')).toBe(200);
+    // Job 3: served, then called again (a worker died before it recorded the result).
+    expect(await callAs('primary', '3')).toBe(200);
+    expect(await callAs('primary', '3')).toBe(200);
+
+    const jobs = (await (await fetch(`${url}/_control/jobs`)).json()) as unknown;
+    expect(jobs).toEqual({ jobs: 3, repeated: { '3': { primary: 1 } } });
+    expect(simulator.callsByJob().get('1')).toBe(2);
+  });
+
+  it('speaks Anthropic on a 503: overloaded, as Anthropic does, and refuses stream: true by name', async () => {
+    simulator = new ProviderSimulator();
+    await simulator.start();
+    simulator.configure('claude', { mode: { kind: 'down', status: 503 } });
+    const post = (body: Record<string, unknown>) =>
+      fetch(`${simulator.baseURL('claude', 'anthropic')}/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': 'k', 'anthropic-version': '2023-06-01' },
+        body: JSON.stringify({ model: 'claude-haiku-4-5', max_tokens: 16, ...body }),
+      });
+    const unavailable = await post({ messages: [{ role: 'user', content: 'hi' }] });
+    expect(unavailable.status).toBe(503);
+    expect(await unavailable.json()).toMatchObject({
+      type: 'error',
+      error: { type: 'overloaded_error', message: 'Overloaded' },
+    });
+    simulator.configure('claude', { mode: { kind: 'healthy' } });
+    const streamed = await post({ messages: [{ role: 'user', content: 'hi' }], stream: true });
+    expect(streamed.status).toBe(400);
+    expect(JSON.stringify(await streamed.json())).toContain('does not stream');
   });
 });

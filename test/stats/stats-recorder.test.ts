@@ -23,10 +23,16 @@ function store() {
 }
 
 const ok = (model: string, costUsd: number | null) =>
-  attemptEntry(
-    { provider: 'openai', model, outcome: 'ok', at: Date.now(), ms: 120 },
-    { usage: { inputTokens: 100, outputTokens: 20 }, costUsd },
-  );
+  attemptEntry({
+    provider: 'openai',
+    model,
+    outcome: 'ok',
+    at: new Date().toISOString(),
+    durationMs: 120,
+    inputTokens: 100,
+    outputTokens: 20,
+    costUsd,
+  });
 
 describe('stats recorder and store (real Redis)', () => {
   it('applies a batch once when a flush is retried after a timeout that Redis had in fact applied', async () => {
@@ -73,9 +79,9 @@ describe('stats recorder and store (real Redis)', () => {
         provider: 'openai',
         model: 'gpt-4.1-mini',
         outcome: 'retryable',
-        at: 0,
-        ms: 30_000,
-        code: 'timeout',
+        at: new Date(0).toISOString(),
+        durationMs: 30_000,
+        errorClass: 'timeout',
       }),
     );
     await recorder.close();
@@ -84,6 +90,9 @@ describe('stats recorder and store (real Redis)', () => {
     expect(other).toMatchObject({ calls: { ok: 5 }, unpricedCalls: 5, costUsd: 0 });
     const timedOut = stats.models.find((model) => model.model === 'gpt-4.1-mini');
     expect(timedOut?.calls).toEqual({ timeout: 1 });
+    // The total the API and the panel show, read back from Redis as /metrics reads it.
+    expect(timedOut?.failures).toBe(1);
+    expect(other?.failures).toBe(0);
     // 30 s falls in the 30 s bucket (index 8 of 0.05 … 120).
     expect(timedOut?.latencyBuckets[8]).toBe(1);
     expect(stats.recent.get('openai')).toEqual({ calls: 6, failures: 1 });

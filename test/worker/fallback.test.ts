@@ -78,7 +78,7 @@ describe('walking the fallback chain', () => {
       provider: 'primary',
       outcome: 'auth',
       status: 401,
-      code: 'unauthorized',
+      errorClass: 'unauthorized',
     });
     const misconfigured = harness.logLines.find((line) => String(line.msg).includes('misconfigured'));
     expect(misconfigured).toMatchObject({ level: 50, provider: 'primary', jobId: job.id, status: 401 });
@@ -100,9 +100,13 @@ describe('walking the fallback chain', () => {
     const job = await harness.add({ prompt: 'hello' });
     const [result] = await completed(harness, [job.id!]);
     expect(result?.provider).toBe('secondary');
-    expect(result?.attempts[0]).toMatchObject({ provider: 'primary', outcome: 'retryable', code: 'timeout' });
-    expect(result?.attempts[0]?.ms).toBeGreaterThanOrEqual(290);
-    expect(result?.attempts[0]?.ms).toBeLessThan(1_500);
+    expect(result?.attempts[0]).toMatchObject({
+      provider: 'primary',
+      outcome: 'retryable',
+      errorClass: 'timeout',
+    });
+    expect(result?.attempts[0]?.durationMs).toBeGreaterThanOrEqual(290);
+    expect(result?.attempts[0]?.durationMs).toBeLessThan(1_500);
     await expect.poll(() => harness.simulator.stats('primary').outcomes.aborted).toBe(1);
   });
 

@@ -1,6 +1,7 @@
 import type { Job, Queue } from 'bullmq';
 import { Router } from 'express';
 import type { BreakwaterConfig } from '../../config/schema.js';
+import type { FleetStore } from '../../fleet/fleet-store.js';
 import { cancelJob } from '../../queue/cancel-job.js';
 import { fieldProblems } from '../../queue/field-problems.js';
 import { IdempotencyConflictError } from '../../queue/idempotency.js';
@@ -15,6 +16,9 @@ import { type AcceptedJob, bulkRequestSchema } from '../schemas.js';
 export interface JobRoutesOptions {
   queue: Queue<JobData, JobResult>;
   config: BreakwaterConfig;
+  /** The fleet's breaker records: a waiting job whose providers are all open reads deferred. */
+  fleet?: Pick<FleetStore, 'read'>;
+  now?: () => number;
 }
 
 /**
@@ -29,8 +33,9 @@ function jobId(id: string): string {
 }
 
 /** POST /v1/jobs, POST /v1/jobs/bulk, GET and DELETE /v1/jobs/:id. */
-export function jobRoutes({ queue, config }: JobRoutesOptions): Router {
+export function jobRoutes({ queue, config, fleet, now }: JobRoutesOptions): Router {
   const router = Router();
+  const shut = fleet ? { config, records: () => fleet.read(), ...(now ? { now } : {}) } : undefined;
 
   router.post('/jobs', async (request, response) => {
     const job = await enqueueJob(queue, config, request.body);
@@ -56,7 +61,7 @@ export function jobRoutes({ queue, config }: JobRoutesOptions): Router {
   });
 
   router.get('/jobs/:id', async (request, response) => {
-    const view = await jobStatus(queue, jobId(request.params.id));
+    const view = await jobStatus(queue, jobId(request.params.id), shut);
     if (!view) throw new HttpError(404, 'not-found', `no job ${request.params.id}`);
     response.json(view);
   });

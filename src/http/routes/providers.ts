@@ -1,11 +1,11 @@
 import { Router } from 'express';
 import type { z } from 'zod';
 import type { BreakwaterConfig } from '../../config/schema.js';
-import type { FleetRecord } from '../../fleet/fleet-record.js';
 import type { FleetStore } from '../../fleet/fleet-store.js';
 import type { Logger } from '../../logging/logger.js';
 import { fieldProblems } from '../../queue/field-problems.js';
 import { JobValidationError } from '../../queue/job-validation-error.js';
+import { type ProviderView, providerView } from '../../resilience/provider-view.js';
 import { HttpError } from '../http-error.js';
 import { closeRequestSchema, openRequestSchema, type ProviderStatus } from '../schemas.js';
 
@@ -20,7 +20,7 @@ export interface ProviderRoutesOptions {
 export function providerRoutes({ config, fleet, logger, now = Date.now }: ProviderRoutesOptions): Router {
   const router = Router();
   const statusOf = async (name: string): Promise<ProviderStatus> =>
-    providerStatus(name, config, (await fleet.read()).get(name), now());
+    providerView(name, config, (await fleet.read()).get(name), now());
   const known = (name: string) => {
     if (!Object.hasOwn(config.providers, name)) throw new HttpError(404, 'not-found', `no provider ${name}`);
     return name;
@@ -30,7 +30,7 @@ export function providerRoutes({ config, fleet, logger, now = Date.now }: Provid
     const records = await fleet.read();
     response.json({
       providers: Object.keys(config.providers).map((name) =>
-        providerStatus(name, config, records.get(name), now()),
+        providerView(name, config, records.get(name), now()),
       ),
     });
   });
@@ -70,25 +70,6 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   throw new JobValidationError(fieldProblems(parsed.error));
 }
 
-/** A provider as the fleet sees it; an open record whose probe time has passed reads half-open. */
-export function providerStatus(
-  name: string,
-  config: BreakwaterConfig,
-  record: FleetRecord | undefined,
-  now: number,
-): ProviderStatus {
-  const base = { name, type: config.providers[name]?.type ?? 'unknown' };
-  const updated = record ? { updatedAt: new Date(record.since).toISOString() } : {};
-  const manual = record?.manual ? { manual: record.manual } : {};
-  if (!record || record.state === 'closed') return { ...base, state: 'closed', ...updated, ...manual };
-  if (record.until !== undefined && record.until <= now)
-    return { ...base, state: 'half-open', ...updated, ...manual };
-  return {
-    ...base,
-    state: 'open',
-    ...(record.until === undefined ? {} : { nextProbeAt: new Date(record.until).toISOString() }),
-    ...(record.reason ? { reason: record.reason } : {}),
-    ...updated,
-    ...manual,
-  };
-}
+// The view the routes send is the documented wire shape: the compiler keeps the two in step.
+const viewIsStatus = (view: ProviderView): ProviderStatus => view;
+void viewIsStatus;

@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { knownSecrets } from '../logging/known-secrets.js';
+import { knownSecrets } from './known-secrets.js';
 
 /**
  * A provider key or token. It prints, logs and serialises as `[redacted]`: the only way to the

@@ -1,0 +1,25 @@
+/**
+ * The API's public contract: every shape it accepts and returns, as plain types. The client and
+ * the CLI see the server only through this module; the server's schemas are checked against it.
+ */
+export type { ErrorBody, FieldProblem } from './error-body.js';
+export type { BreakerEvent, BreakwaterEvent, JobEvent, JobEventName } from './events.js';
+export { finalJobEvents } from './events.js';
+export type {
+  AcceptedJob,
+  Attempt,
+  AttemptEntry,
+  AttemptOutcome,
+  DeferralEntry,
+  FinishedState,
+  FinishReason,
+  JobResult,
+  JobState,
+  JobView,
+  TimelineEntry,
+  TokenUsage,
+} from './job.js';
+export type { ChainEntry, ChatMessage, JobInput } from './job-input.js';
+export { maxBulkJobs } from './job-input.js';
+export type { BreakerState, ProviderStatus } from './provider-status.js';
+export type { ModelStats, ProviderStats, StatsReport, StatsTotals, TokensAndCost } from './stats-report.js';

@@ -1,0 +1,87 @@
+import type { Attempt } from './attempt.js';
+
+export type { Attempt, AttemptOutcome } from './attempt.js';
+
+/** An attempt in a job's timeline. */
+export interface AttemptEntry extends Attempt {
+  event: 'attempt';
+}
+
+/** A deferral in a job's timeline: every provider of the chain was open; no attempt was spent. */
+export interface DeferralEntry {
+  event: 'deferral';
+  at: string;
+  /** When the job runs again at the latest. */
+  until: string;
+  /** Which providers were open, and why. */
+  reason: string;
+}
+
+/** One line of a job's timeline (the same lines as its log in Bull Board). */
+export type TimelineEntry = AttemptEntry | DeferralEntry;
+
+/**
+ * deferred: every provider of the chain is open, the job waits for one (no attempt spent);
+ * delayed: the job waits for its own delayMs or a retry backoff.
+ */
+export type JobState = 'waiting' | 'active' | 'deferred' | 'delayed' | 'completed' | 'failed';
+
+/** Where a job finished: it will not change state again. */
+export type FinishedState = Extract<JobState, 'completed' | 'failed'>;
+
+/** What `POST /v1/jobs` (and each item of the bulk answer) returns. */
+export interface AcceptedJob {
+  id: string;
+  state: JobState;
+}
+
+/** Unified finish reasons of a provider's answer. */
+export type FinishReason = 'stop' | 'length' | 'content-filter' | 'tool-calls' | 'error' | 'other';
+
+/** Tokens as the provider reported them; null when it did not. */
+export interface TokenUsage {
+  inputTokens: number | null;
+  outputTokens: number | null;
+}
+
+/** What a completed job returns. */
+export interface JobResult {
+  text: string;
+  finishReason: FinishReason;
+  provider: string;
+  model: string;
+  usage: TokenUsage;
+  /** The successful call's latency. */
+  latencyMs: number;
+  /** USD from the price table; null when the model's price or token counts are unknown. */
+  costUsd: number | null;
+  /** True when an entry other than the chain's first served the job. */
+  fallbackUsed: boolean;
+  /** Every call and skip of the run that completed; the last one served the job. */
+  attempts: Attempt[];
+}
+
+/** A job as `GET /v1/jobs/:id` returns it. */
+export interface JobView {
+  id: string;
+  state: JobState;
+  result?: JobResult;
+  /** The last error: why the job failed, or why it is waiting for a retry. */
+  error?: string;
+  /** Attempts made: each failed run and the run that finished. Deferrals spend none. */
+  attempts: number;
+  maxAttempts: number;
+  deferrals: number;
+  /** While deferred: which providers were open and why. */
+  reason?: string;
+  /** While deferred or delayed: when the job runs again (ISO). */
+  nextAttemptAt?: string;
+  createdAt: string;
+  finishedAt?: string;
+  /** Tokens over every call that returned an answer. */
+  usage?: { inputTokens: number; outputTokens: number };
+  /** USD over those calls; null when a model has no price. */
+  costUsd?: number | null;
+  /** Every attempt and deferral, oldest first. */
+  timeline: TimelineEntry[];
+}

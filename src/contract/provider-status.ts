@@ -1,0 +1,18 @@
+/** A provider's breaker as the API reports it. */
+export type BreakerState = 'closed' | 'open' | 'half-open';
+
+/** One provider as `GET /v1/providers` returns it. */
+export interface ProviderStatus {
+  name: string;
+  /** The provider type from the config (`openai`, `simulated`, …). */
+  type: string;
+  state: BreakerState;
+  /** While open: when the breaker admits its next probe call (ISO). */
+  nextProbeAt?: string;
+  /** While open: why (the last failure, or a Retry-After hold). */
+  reason?: string;
+  /** When the provider entered this state (ISO). */
+  updatedAt?: string;
+  /** Set when a person opened or closed it by hand. */
+  manual?: { by: string; reason: string };
+}

@@ -1,0 +1,25 @@
+/**
+ * What Breakwater reads of BullMQ's own layout in Redis, in one place: the key prefix, the delayed
+ * set's name, and how a delayed job's due time is kept in its score. Change here on a BullMQ upgrade.
+ */
+
+/** BullMQ's default key prefix: a queue named `q` keeps its keys under `bull:q`. */
+const bullPrefix = 'bull';
+
+/** The key every key of a queue starts with (BullMQ's `queue.qualifiedName`). */
+export function queueKeyOf(queueName: string): string {
+  return `${bullPrefix}:${queueName}`;
+}
+
+/** The queue's delayed set (a sorted set of job ids). */
+export function delayedKeyOf(queueKey: string): string {
+  return `${queueKey}:delayed`;
+}
+
+/** BullMQ keeps a delayed job's due time in the score, shifted left 12 bits for ordering. */
+const delayedScoreShift = 0x1000;
+
+/** When a delayed job is due (epoch ms), from its score in the delayed set. */
+export function dueAtOfScore(score: string | number): number {
+  return Math.floor(Number(score) / delayedScoreShift);
+}

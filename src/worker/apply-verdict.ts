@@ -1,0 +1,111 @@
+import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
+import type { Logger } from '../logging/logger.js';
+import { readProgress } from '../queue/deferral.js';
+import type { JobData } from '../queue/job-input.js';
+import { RetryableJobError } from '../queue/retryable-job-error.js';
+import { deferralEntry, type TimelineEntry, timelineLogEntry } from '../queue/timeline.js';
+import type { JobResult } from './job-result.js';
+import type { JobStats } from './job-stats.js';
+import type { Verdict } from './verdict.js';
+
+export interface DeferralWake {
+  /** Whether a recovery of one of these providers will be broadcast (the fleet knows they are open). */
+  willWake(providers: readonly string[]): boolean;
+  /** Remembers a deferred job under its providers, once it sits in the delayed set. */
+  register(jobId: string, providers: readonly string[], probeAt: number): Promise<void>;
+  /** Forgets a job that was deferred and runs again, so it no longer counts as deferred. */
+  forget(jobId: string, providers: readonly string[]): Promise<void>;
+}
+
+/** One run of one job, as the applier needs it. */
+export interface Run {
+  job: Job<JobData>;
+  token: string | undefined;
+  /** This run's timeline lines (attempts); empty when nothing is worth keeping beyond the result. */
+  timeline: readonly TimelineEntry[];
+  /** The job's result, for a `complete` verdict. */
+  result: () => JobResult;
+  log: () => Logger;
+}
+
+export interface ApplyDeps {
+  now: () => number;
+  wake?: DeferralWake;
+  stats?: JobStats;
+  /** Called after a deferral: pauses the queue when every provider is open. */
+  afterDeferral: () => Promise<void>;
+}
+
+/**
+ * Applies a verdict to BullMQ: the one place that moves a job to delayed and throws `DelayedError`,
+ * `UnrecoverableError` or a retryable error. The run's timeline goes out first, not awaited on its
+ * own: it is sent on the worker's connection ahead of the job's move, in order, without a round trip.
+ */
+export async function applyVerdict(verdict: Verdict, run: Run, deps: ApplyDeps): Promise<JobResult> {
+  const write = (extra: readonly TimelineEntry[] = []) => writeTimeline(run, [...run.timeline, ...extra]);
+  switch (verdict.kind) {
+    case 'complete':
+      void write();
+      return run.result();
+    case 'fail':
+      void write();
+      throw new UnrecoverableError(verdict.reason);
+    case 'retry':
+      void write();
+      throw new RetryableJobError(verdict.reason, verdict.retryAfterMs);
+    case 'hand-back':
+      void write();
+      await run.job.moveToDelayed(deps.now(), run.token);
+      throw new DelayedError(verdict.reason);
+    case 'defer':
+      return defer(verdict, run, deps, write);
+    default:
+      throw new Error(`unknown verdict ${JSON.stringify(verdict satisfies never)}`);
+  }
+}
+
+async function defer(
+  verdict: Extract<Verdict, { kind: 'defer' }>,
+  run: Run,
+  deps: ApplyDeps,
+  write: (extra?: readonly TimelineEntry[]) => Promise<void>,
+): Promise<never> {
+  const { job } = run;
+  const { until, reason, providers } = verdict;
+  const deferrals = readProgress(job.progress).deferrals + 1;
+  run
+    .log()
+    .info(
+      { deferrals, providers, until: new Date(until).toISOString() },
+      'job deferred: every provider open',
+    );
+  deps.stats?.deferral(providers);
+  const lastAttempts = run.timeline.flatMap((entry) => {
+    if (entry.event !== 'attempt') return [];
+    const { event: _event, ...attempt } = entry;
+    return [attempt];
+  });
+  // Issued together: one round trip on the shared connection instead of several.
+  await Promise.all([
+    write([deferralEntry(deps.now(), until, reason)]),
+    job.updateProgress({ deferrals, deferredUntil: until, reason, lastAttempts }),
+    job.moveToDelayed(until, run.token),
+  ]);
+  if (verdict.wakeable) {
+    // Registered only now that the job is delayed, so a waker cannot find it still active.
+    await deps.wake?.register(String(job.id), providers, verdict.probeAt).catch((error: unknown) => {
+      run
+        .log()
+        .warn({ err: error }, 'deferred job not registered for early wake: its own timer will wake it');
+    });
+  }
+  await deps.afterDeferral();
+  throw new DelayedError(`deferred until ${new Date(until).toISOString()}`);
+}
+
+async function writeTimeline(run: Run, lines: readonly TimelineEntry[]): Promise<void> {
+  if (lines.length === 0) return;
+  await run.job
+    .log(timelineLogEntry(lines))
+    .catch((error: unknown) => run.log().warn({ err: error }, 'timeline lines not written'));
+}
