@@ -16,6 +16,17 @@ export function delayedKeyOf(queueKey: string): string {
   return `${queueKey}:delayed`;
 }
 
+/**
+ * The job hash field Bull Board reads a delayed job's run time from: it shows `timestamp + delay`,
+ * while BullMQ's own move to delayed stores the delay from the moment of the move.
+ */
+export const boardDelayField = 'delay';
+
+/** The `delay` that makes Bull Board show `until` for a job created at `createdAt`. */
+export function boardDelay(createdAt: number, until: number): number {
+  return Math.max(0, Math.round(until - createdAt));
+}
+
 /** BullMQ keeps a delayed job's due time in the score, shifted left 12 bits for ordering. */
 const delayedScoreShift = 0x1000;
 

@@ -34,6 +34,8 @@ export interface ApplyDeps {
   stats?: JobStats;
   /** Called after a deferral: pauses the queue when every provider is open. */
   afterDeferral: () => Promise<void>;
+  /** Records a deferred job's due time where dashboards read it (Bull Board: created + delay). */
+  showDueTime?: (job: Job<JobData>, until: number) => Promise<void>;
 }
 
 /**
@@ -91,6 +93,9 @@ async function defer(
     job.updateProgress({ deferrals, deferredUntil: until, reason, lastAttempts }),
     job.moveToDelayed(until, run.token),
   ]);
+  await deps.showDueTime?.(job, until).catch((error: unknown) => {
+    run.log().debug({ err: error }, 'due time not shown to dashboards');
+  });
   if (verdict.wakeable) {
     // Registered only now that the job is delayed, so a waker cannot find it still active.
     await deps.wake?.register(String(job.id), providers, verdict.probeAt).catch((error: unknown) => {

@@ -3,6 +3,7 @@ import type { BreakwaterConfig } from '../config/schema.js';
 import type { Logger } from '../logging/logger.js';
 import type { LanguageModelAdapter } from '../providers/completion.js';
 import { createBackoffStrategy } from '../queue/backoff.js';
+import { boardDelay, boardDelayField } from '../queue/bullmq-internals.js';
 import type { JobData } from '../queue/job-input.js';
 import type { CircuitRegistry } from '../resilience/circuit-registry.js';
 import { crashSafety } from './crash-safety.js';
@@ -66,6 +67,13 @@ export function createBreakwaterWorker(options: BreakwaterWorkerOptions): Breakw
     ...(options.deferralJitterMs === undefined ? {} : { deferralJitterMs: options.deferralJitterMs }),
     ...(options.wake ? { wake: options.wake } : {}),
     ...(options.stats ? { stats: options.stats } : {}),
+    showDueTime: async (job, until) => {
+      if (!worker) return;
+      const client = await worker.getBackend().client;
+      await client.hset(worker.toKey(String(job.id)), {
+        [boardDelayField]: boardDelay(job.timestamp, until),
+      });
+    },
   });
   worker = new Worker<JobData, JobResult>(
     options.config.queue.name,

@@ -12,7 +12,7 @@ import { validateStoredJob } from '../queue/validate-job.js';
 import type { CircuitRegistry } from '../resilience/circuit-registry.js';
 import { type ChainOutcome, walkChain } from '../resilience/fallback-chain.js';
 import { adoptPlainJob } from './adopt-plain-job.js';
-import { applyVerdict, type DeferralWake } from './apply-verdict.js';
+import { type ApplyDeps, applyVerdict, type DeferralWake } from './apply-verdict.js';
 import { type JobResult, jobResultOf } from './job-result.js';
 import type { JobStats } from './job-stats.js';
 import { queuePause } from './queue-pause.js';
@@ -35,6 +35,8 @@ export interface ProcessorDeps {
   wake?: DeferralWake;
   /** Counts calls, tokens, cost, fallbacks and deferrals (metrics and /v1/stats). */
   stats?: JobStats;
+  /** Records a deferred job's due time where dashboards read it. */
+  showDueTime?: ApplyDeps['showDueTime'];
 }
 
 /** The longest a deferred job sleeps on its own timer (a provider opened by hand with no end). */
@@ -120,6 +122,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
         afterDeferral,
         ...(deps.wake ? { wake: deps.wake } : {}),
         ...(deps.stats ? { stats: deps.stats } : {}),
+        ...(deps.showDueTime ? { showDueTime: deps.showDueTime } : {}),
       },
     );
   };

@@ -55,6 +55,8 @@ describe('deferral when every provider of the chain is open', () => {
         /^primary open until \d{4}-\d\d-\d\dT.*Z \(breaker open: overloaded 503\), secondary open until/,
       );
       expect(progress.deferredUntil).toBeGreaterThan(Date.now() - 5_000);
+      // Bull Board shows a delayed job's run time as created + delay: the same time the API gives.
+      expect(job.timestamp + job.delay).toBe(progress.deferredUntil);
       // The job log is its timeline: both entries skipped past open breakers, then the deferral.
       const timeline = parseTimeline((await harness.queue.getJobLogs(id)).logs);
       expect(timeline.slice(0, 3)).toMatchObject([
