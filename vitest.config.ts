@@ -7,6 +7,9 @@ const unit = [
   'test/providers/**/*.test.ts',
   'test/resilience/**/*.test.ts',
   'test/simulator/**/*.test.ts',
+  'test/unit/**/*.test.ts',
+  'test/architecture/**/*.test.ts',
+  'test/contract/**/*.test.ts',
 ];
 
 /**
