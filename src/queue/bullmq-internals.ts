@@ -27,6 +27,12 @@ export function boardDelay(createdAt: number, until: number): number {
   return Math.max(0, Math.round(until - createdAt));
 }
 
+/**
+ * The job hash field counting the times a job was moved to active (`attemptsStarted`, Bull Board's
+ * "started" badge). A deferral spends no attempt, so it takes back the start it counted.
+ */
+export const startedAttemptsField = 'ats';
+
 /** BullMQ keeps a delayed job's due time in the score, shifted left 12 bits for ordering. */
 const delayedScoreShift = 0x1000;
 

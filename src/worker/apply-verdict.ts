@@ -34,7 +34,10 @@ export interface ApplyDeps {
   stats?: JobStats;
   /** Called after a deferral: pauses the queue when every provider is open. */
   afterDeferral: () => Promise<void>;
-  /** Records a deferred job's due time where dashboards read it (Bull Board: created + delay). */
+  /**
+   * Records a deferral where dashboards read a job: its due time (Bull Board: created + delay), and
+   * no started attempt for it.
+   */
   showDueTime?: (job: Job<JobData>, until: number) => Promise<void>;
 }
 

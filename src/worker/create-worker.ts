@@ -3,7 +3,7 @@ import type { BreakwaterConfig } from '../config/schema.js';
 import type { Logger } from '../logging/logger.js';
 import type { LanguageModelAdapter } from '../providers/completion.js';
 import { createBackoffStrategy } from '../queue/backoff.js';
-import { boardDelay, boardDelayField } from '../queue/bullmq-internals.js';
+import { boardDelay, boardDelayField, startedAttemptsField } from '../queue/bullmq-internals.js';
 import type { JobData } from '../queue/job-input.js';
 import type { CircuitRegistry } from '../resilience/circuit-registry.js';
 import { crashSafety } from './crash-safety.js';
@@ -70,8 +70,11 @@ export function createBreakwaterWorker(options: BreakwaterWorkerOptions): Breakw
     showDueTime: async (job, until) => {
       if (!worker) return;
       const client = await worker.getBackend().client;
+      // The run time Bull Board shows, and a deferral not counted as a started attempt (the job is
+      // locked by this worker: nobody else counts a start meanwhile).
       await client.hset(worker.toKey(String(job.id)), {
         [boardDelayField]: boardDelay(job.timestamp, until),
+        [startedAttemptsField]: Math.max(0, job.attemptsStarted - 1),
       });
     },
   });

@@ -57,6 +57,8 @@ describe('deferral when every provider of the chain is open', () => {
       expect(progress.deferredUntil).toBeGreaterThan(Date.now() - 5_000);
       // Bull Board shows a delayed job's run time as created + delay: the same time the API gives.
       expect(job.timestamp + job.delay).toBe(progress.deferredUntil);
+      // …and a deferral is not counted as a started attempt (Bull Board's "started" badge).
+      expect(job.attemptsStarted).toBe(0);
       // The job log is its timeline: both entries skipped past open breakers, then the deferral.
       const timeline = parseTimeline((await harness.queue.getJobLogs(id)).logs);
       expect(timeline.slice(0, 3)).toMatchObject([
