@@ -5,6 +5,7 @@ import { checkFleetRecord, type FleetRecord, parseFleetRecord } from './fleet-re
 import {
   acquireProbeScript,
   closeScript,
+  type FailureInput,
   failureScript,
   openScript,
   releaseProbeScript,
@@ -28,17 +29,8 @@ export interface OpenRequest {
   manual?: { by: string; reason: string };
 }
 
-export interface FailureReport {
-  /** When the fleet would admit a probe if this failure opens it. */
-  until: number;
-  reason: string;
-  quorum: number;
-  windowMs: number;
-  /** Failures in the window, fleet-wide, before the provider opens. */
-  volume: number;
-  /** This worker's own failure rate is over the breaker's threshold. */
-  eligible: boolean;
-}
+/** One failed call as a worker reports it: the failure script's input, less who and where. */
+export type FailureReport = Omit<FailureInput, 'provider' | 'worker' | 'now' | 'channel'>;
 
 export interface ProbeAnswer {
   won: boolean;

@@ -1,23 +1,9 @@
 import type { Attempt } from '../contract/attempt.js';
-import type { FinishReason, TokenUsage } from '../providers/completion.js';
+import type { JobResult } from '../contract/job.js';
 import type { ChainOutcome } from '../resilience/fallback-chain.js';
 
-/** What a completed job returns (BullMQ `returnvalue`). */
-export interface JobResult {
-  text: string;
-  finishReason: FinishReason;
-  provider: string;
-  model: string;
-  usage: TokenUsage;
-  /** The successful call's latency. */
-  latencyMs: number;
-  /** USD from the price table; null when the model's price or token counts are unknown. */
-  costUsd: number | null;
-  /** True when an entry other than the chain's first served the job. */
-  fallbackUsed: boolean;
-  /** Every call and skip of the run that completed; the last one served the job. */
-  attempts: Attempt[];
-}
+/** What a completed job returns (BullMQ `returnvalue`): the public contract's shape. */
+export type { JobResult };
 
 /** The result of a completed walk; `attempts` are the run's, the serving one priced. */
 export function jobResultOf(

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { developmentRedis } from '../../src/runtime/development-redis.js';
-import { type RunningProcess, startEntry, startProcess } from '../support/child-process.js';
+import { healthzStatus, type RunningProcess, startEntry, startProcess } from '../support/child-process.js';
 import { DedicatedRedis, freePort } from '../support/redis-server.js';
 
 let running: RunningProcess | undefined;
@@ -74,17 +74,10 @@ describe('npm start without a Redis', () => {
     });
     const base = `http://127.0.0.1:${port}`;
     await expect
-      .poll(
-        () =>
-          fetch(`${base}/healthz`).then(
-            (response) => response.status,
-            () => 0,
-          ),
-        {
-          timeout: 30_000,
-          interval: 100,
-        },
-      )
+      .poll(() => healthzStatus(base), {
+        timeout: 30_000,
+        interval: 100,
+      })
       .toBe(200);
     const announced = running
       .output()

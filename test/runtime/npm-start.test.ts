@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { defaultConfigDocument } from '../../src/config/default-config.js';
 import { removeQueue } from '../../src/queue/remove-queue.js';
 import { connectionOptions } from '../../src/redis/connection.js';
-import { type RunningProcess, startEntry, startProcess } from '../support/child-process.js';
+import { healthzStatus, type RunningProcess, startEntry, startProcess } from '../support/child-process.js';
 import { freePort } from '../support/redis-server.js';
 import { redisUrl } from '../support/worker-harness.js';
 
@@ -40,17 +40,10 @@ describe('npm start', () => {
     });
     const base = `http://127.0.0.1:${port}`;
     await expect
-      .poll(
-        () =>
-          fetch(`${base}/healthz`).then(
-            (response) => response.status,
-            () => 0,
-          ),
-        {
-          timeout: 20_000,
-          interval: 100,
-        },
-      )
+      .poll(() => healthzStatus(base), {
+        timeout: 20_000,
+        interval: 100,
+      })
       .toBe(200);
 
     const created = await fetch(`${base}/v1/jobs`, {

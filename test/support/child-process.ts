@@ -49,3 +49,11 @@ export function startProcess(
 export function startEntry(entry: string, env: Record<string, string>): RunningProcess {
   return startProcess(process.execPath, ['--import', 'tsx', entry], env);
 }
+
+/** A started server's `/healthz` status, 0 while nothing answers yet: for `expect.poll`. */
+export function healthzStatus(base: string): Promise<number> {
+  return fetch(`${base}/healthz`).then(
+    (response) => response.status,
+    () => 0,
+  );
+}
