@@ -61,7 +61,8 @@ export function describeTransition(
   switch (transition.state) {
     case 'open': {
       const usable = others
-        .filter((other) => other.availability.kind !== 'open')
+        // Only a closed provider takes the jobs: a half-open one admits one probe, the rest defer.
+        .filter((other) => other.availability.kind === 'closed')
         .map((other) => other.provider);
       const consequence =
         usable.length > 0

@@ -20,7 +20,21 @@ describe("Bull Board's rate-limit badge", () => {
   });
 
   it('shows the pause while every provider is open', async () => {
-    harness = await new WorkerHarness().start();
+    // Open periods far longer than the test, so the providers are still open when it looks.
+    harness = await new WorkerHarness({
+      config: (base) => {
+        const providers = base.providers as Record<string, Record<string, unknown>>;
+        return {
+          ...base,
+          providers: Object.fromEntries(
+            Object.entries(providers).map(([name, provider]) => [
+              name,
+              { ...provider, breaker: { ...(provider.breaker as object), resetTimeoutMs: 30_000 } },
+            ]),
+          ),
+        };
+      },
+    }).start();
     const board = new BullMQAdapter(harness.queue);
     for (const name of ['primary', 'secondary', 'tertiary'])
       harness.simulator.configure(name, { mode: { kind: 'down', status: 503 } });
@@ -34,7 +48,8 @@ describe("Bull Board's rate-limit badge", () => {
         },
         { timeout: 15_000, interval: 200 },
       )
-      .toBeGreaterThan(0);
+      // Seconds, not the limiter's 1 ms window after each job: the pause lasts until a probe.
+      .toBeGreaterThan(1_000);
     expect(harness.circuits.everyProviderOpenUntil()).toBeDefined();
   });
 });
