@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiHarness } from '../support/api-harness.js';
+import { withResetTimeout } from '../support/worker-harness.js';
 
 let harness: ApiHarness | undefined;
 afterEach(async () => {
@@ -17,19 +18,7 @@ interface View {
 describe('the job view in a total outage', () => {
   it('40 jobs submitted while every provider is open all read deferred with a reason and a next attempt; all complete after healing', async () => {
     // A long open period: the outage lasts until the test heals it, whatever the machine's speed.
-    const longReset = (base: Record<string, unknown>) => {
-      const providers = base.providers as Record<string, Record<string, unknown>>;
-      return {
-        ...base,
-        providers: Object.fromEntries(
-          Object.entries(providers).map(([name, provider]) => [
-            name,
-            { ...provider, breaker: { ...(provider.breaker as object), resetTimeoutMs: 60_000 } },
-          ]),
-        ),
-      };
-    };
-    harness = await new ApiHarness({ worker: true, config: longReset }).start();
+    harness = await new ApiHarness({ worker: true, config: withResetTimeout(60_000) }).start();
     const h = harness;
     for (const name of ['primary', 'secondary', 'tertiary'])
       h.simulator.configure(name, { mode: { kind: 'down', status: 503 } });

@@ -16,6 +16,25 @@ import type { JobResult } from '../../src/worker/job-result.js';
 
 export const redisUrl = defaultRedisUrl();
 
+/**
+ * A harness `config` that gives every provider's breaker this open period: for tests that need an
+ * outage to last until they end it, whatever the machine's speed.
+ */
+export function withResetTimeout(resetTimeoutMs: number) {
+  return (base: Record<string, unknown>): Record<string, unknown> => {
+    const providers = base.providers as Record<string, Record<string, unknown>>;
+    return {
+      ...base,
+      providers: Object.fromEntries(
+        Object.entries(providers).map(([name, provider]) => [
+          name,
+          { ...provider, breaker: { ...(provider.breaker as object), resetTimeoutMs } },
+        ]),
+      ),
+    };
+  };
+}
+
 export interface HarnessOptions {
   /** Extra config merged over the test default (three simulated providers, fast breakers). */
   config?: (base: Record<string, unknown>) => Record<string, unknown>;

@@ -1,6 +1,6 @@
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WorkerHarness } from '../support/worker-harness.js';
+import { WorkerHarness, withResetTimeout } from '../support/worker-harness.js';
 
 let harness: WorkerHarness;
 afterEach(() => harness.stop());
@@ -21,20 +21,7 @@ describe("Bull Board's rate-limit badge", () => {
 
   it('shows the pause while every provider is open', async () => {
     // Open periods far longer than the test, so the providers are still open when it looks.
-    harness = await new WorkerHarness({
-      config: (base) => {
-        const providers = base.providers as Record<string, Record<string, unknown>>;
-        return {
-          ...base,
-          providers: Object.fromEntries(
-            Object.entries(providers).map(([name, provider]) => [
-              name,
-              { ...provider, breaker: { ...(provider.breaker as object), resetTimeoutMs: 30_000 } },
-            ]),
-          ),
-        };
-      },
-    }).start();
+    harness = await new WorkerHarness({ config: withResetTimeout(30_000) }).start();
     const board = new BullMQAdapter(harness.queue);
     for (const name of ['primary', 'secondary', 'tertiary'])
       harness.simulator.configure(name, { mode: { kind: 'down', status: 503 } });
