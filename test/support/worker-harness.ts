@@ -1,3 +1,4 @@
+import type { WindowOf } from '../../src/admission/budget-window.js';
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { type Job, Queue } from 'bullmq';
@@ -39,6 +40,8 @@ export interface HarnessOptions {
   /** Extra config merged over the test default (three simulated providers, fast breakers). */
   config?: (base: Record<string, unknown>) => Record<string, unknown>;
   now?: () => number;
+  /** The budget windows the workers count spend in. */
+  budgetWindow?: WindowOf;
   deferralJitterMs?: number;
   url?: string;
 }
@@ -107,6 +110,7 @@ export class WorkerHarness {
       deferralJitterMs: this.options.deferralJitterMs ?? 50,
       closeGraceMs: 2_000,
       ...(this.options.now ? { now: this.options.now } : {}),
+      ...(this.options.budgetWindow ? { budgetWindow: this.options.budgetWindow } : {}),
     });
     this.#runtimes.push(runtime);
     return runtime;
