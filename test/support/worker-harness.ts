@@ -1,7 +1,7 @@
-import type { WindowOf } from '../../src/admission/budget-window.js';
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { type Job, Queue } from 'bullmq';
+import type { WindowOf } from '../../src/admission/budget-window.js';
 import { validateConfig } from '../../src/config/load-config.js';
 import type { BreakwaterConfig } from '../../src/config/schema.js';
 import { createLogger } from '../../src/logging/logger.js';
