@@ -4,7 +4,9 @@ import { LuaScript } from '../redis/lua-script.js';
  * Admission as Lua, so each step is atomic fleet-wide. A rate bucket is a hash: `lvl` (its level
  * when last touched), `ts` (then), `lim` (the limit per minute the provider reported), `blk` (no
  * call until then: a 429, an exhausted quota) and `why` (the block's reason). A bucket of limit L
- * per minute paces at `L * headroom`: it holds one second of that and refills continuously.
+ * per minute paces at `L * headroom`: it holds half a second of that and refills continuously, so
+ * the provider's own bucket (a second of its limit, as OpenAI enforces) keeps a cushion for calls
+ * that reach it out of step.
  */
 
 /** Shared Lua: a bucket's effective limit and its level now. */
@@ -15,7 +17,7 @@ local function effective(configured, learned)
 end
 local function level(h, limit, headroom, now)
   local pace = limit * headroom
-  local cap = math.max(1, pace / 60)
+  local cap = math.max(1, pace / 120)
   local rate = pace / 60000
   local lvl = tonumber(h[1])
   local ts = tonumber(h[2])

@@ -32,7 +32,7 @@ import { describeRefusal, type Refusal } from './refusal.js';
  * Pacing runs at this share of a limit, so calls that reach the provider a little out of step (the
  * network, a busy worker) do not meet its own bucket empty.
  */
-export const limitHeadroom = 0.95;
+export const limitHeadroom = 0.98;
 
 /** How long a bucket outlives its last use: what a provider reported is kept that long. */
 const bucketTtlMs = 24 * 3_600_000;

@@ -1,5 +1,8 @@
 import type { CapacityState, LimitBucketView } from '../contract/provider-limits.js';
 
+/** A bucket holds half a second of its pace (pace per minute / 120), as the admission script. */
+const burstDivisor = 120;
+
 /** A bucket's hash as stored (`lvl`, `ts`, `lim`, `blk`, `why`, `bkk`). */
 export interface StoredBucket {
   lvl?: string;
@@ -39,7 +42,7 @@ export function bucketView(
   };
   if (limit !== undefined) {
     const pace = limit * headroom;
-    const cap = Math.max(1, pace / 60);
+    const cap = Math.max(1, pace / burstDivisor);
     const rate = pace / 60_000;
     const level = number(stored.lvl);
     const touched = number(stored.ts);

@@ -44,7 +44,7 @@ async function completedAll(ids: string[], timeout = 20_000) {
 
 describe('admission control', () => {
   it('onLimit next: jobs spill to the next entry while the first is at capacity', async () => {
-    // 60 rpm paces at 0.95 calls per second: one call, then the bucket is empty for a second.
+    // 60 rpm paces at 0.98 calls per second: one call, then the bucket is empty for a second.
     harness = await new WorkerHarness({ config: limitedPrimary(60, 'next') }).start();
     const jobs = await Promise.all(
       Array.from({ length: 10 }, (_, i) => harness.add({ prompt: `spill ${i}` })),
@@ -67,7 +67,7 @@ describe('admission control', () => {
   });
 
   it('onLimit wait: jobs wait for the first entry, spending no attempt, and never spill', async () => {
-    // 600 rpm paces at 9.5 calls per second: 20 jobs need about two seconds of it.
+    // 600 rpm paces at 9.8 calls per second: 20 jobs need about two seconds of it.
     harness = await new WorkerHarness({ config: limitedPrimary(600, 'wait') }).start();
     const jobs = await Promise.all(
       Array.from({ length: 20 }, (_, i) => harness.add({ prompt: `wait ${i}` })),
