@@ -142,6 +142,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     close() {
       closing ??= (async () => {
         await breakwater.close();
+        await gate.close();
         await stats.close();
         member.leave();
         circuits.shutdown();
