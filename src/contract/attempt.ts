@@ -1,5 +1,5 @@
 /** What happened at one entry of a chain during one run. */
-export type AttemptOutcome = 'ok' | 'retryable' | 'auth' | 'rejected' | 'skipped-open';
+export type AttemptOutcome = 'ok' | 'retryable' | 'auth' | 'rejected' | 'invalid-output' | 'skipped-open';
 
 /**
  * One call (or skip) of a chain entry. The one shape of an attempt: in a job's result, in its

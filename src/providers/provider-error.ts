@@ -8,9 +8,13 @@ import { hasBrand } from '../errors/brand.js';
  * - `auth`: the provider refused our credentials (401/403). The provider is misconfigured:
  *   counts against its breaker and is logged as such.
  * - `rejected`: this request cannot be served here (400/404/413/422: bad model, context too long,
- *   content policy). Not the provider's fault: never counts against its breaker.
+ *   content policy, a structured answer blocked by a content filter). Not the provider's fault:
+ *   never counts against its breaker.
+ * - `invalid-output`: the provider answered, but a structured answer is not JSON, does not match the
+ *   schema or was cut off. The provider is up: never counts against its breaker; the next entry may
+ *   do better, and a later attempt may too.
  */
-export type ProviderVerdict = 'retryable' | 'auth' | 'rejected';
+export type ProviderVerdict = 'retryable' | 'auth' | 'rejected' | 'invalid-output';
 
 export type ProviderErrorCode =
   | 'network'
@@ -24,7 +28,11 @@ export type ProviderErrorCode =
   | 'bad-request'
   | 'not-found'
   | 'too-large'
-  | 'unprocessable';
+  | 'unprocessable'
+  | 'content-filter'
+  | 'unparseable-output'
+  | 'schema-mismatch'
+  | 'truncated-output';
 
 export interface ProviderErrorDetails {
   verdict: ProviderVerdict;
@@ -67,7 +75,7 @@ export class ProviderError extends Error {
 
   /** Whether this outcome counts as a failure of the provider (and so against its breaker). */
   get countsAgainstProvider(): boolean {
-    return this.verdict !== 'rejected';
+    return this.verdict !== 'rejected' && this.verdict !== 'invalid-output';
   }
 
   toJSON(): ProviderErrorDetails {

@@ -7,9 +7,9 @@ export const attemptSchema = z.object({
   provider: z.string(),
   model: z.string(),
   outcome: z
-    .enum(['ok', 'retryable', 'auth', 'rejected', 'skipped-open'])
+    .enum(['ok', 'retryable', 'auth', 'rejected', 'invalid-output', 'skipped-open'])
     .describe(
-      'ok; retryable (5xx, 429, timeout); auth (key refused); rejected (the request itself); skipped-open (breaker open, no call).',
+      'ok; retryable (5xx, 429, timeout); auth (key refused); rejected (the request itself); invalid-output (a structured answer that is not JSON, misses the schema or was cut off); skipped-open (breaker open, no call).',
     ),
   durationMs: z.number(),
   errorClass: z

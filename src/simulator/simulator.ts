@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
+import { specialAnswer } from './answer.js';
 import { simulatedBaseURL } from './base-url.js';
 import { CallLog, jobIdHeader, type ProviderStats, safeHeaders } from './call-log.js';
 import { type Decision, decide } from './decide.js';
 import { applyPatch, defaultProfile, type ProfilePatch, type SimulatedProfile } from './profile.js';
 import { matchRoute, type Route, readJson, send } from './routing.js';
-import type { Wire, WireReply } from './wire.js';
+import type { ParsedCall, RecordedImage, Wire, WireReply } from './wire.js';
 
 export interface SimulatorOptions {
   now?: () => number;
@@ -132,7 +133,7 @@ export class ProviderSimulator {
     const parsed = route.wire.parse(body, route.model);
     const jobId = request.headers[jobIdHeader];
     this.#log.started(route.provider, at, typeof jobId === 'string' ? jobId : undefined);
-    const record = (outcome: 'ok' | 'aborted' | number, model: string) =>
+    const record = (outcome: 'ok' | 'aborted' | number, model: string, images: RecordedImage[] = []) =>
       this.#log.finished(route.provider, {
         at,
         wire: route.wire.name,
@@ -142,6 +143,7 @@ export class ProviderSimulator {
         hadKey: route.wire.apiKey(request.headers, url) !== undefined,
         headers: safeHeaders(request.headers),
         body,
+        images,
       });
     if ('invalid' in parsed) {
       const reply = route.wire.error({
@@ -156,14 +158,18 @@ export class ProviderSimulator {
     }
     const decision = decide(
       this.profile(route.provider),
-      { promptText: parsed.promptText, apiKey: route.wire.apiKey(request.headers, url) },
+      {
+        promptText: parsed.promptText,
+        apiKey: route.wire.apiKey(request.headers, url),
+        structured: parsed.structured !== undefined,
+      },
       at,
       this.#random,
     );
     const aborted = await this.#wait(decision, request, response);
-    if (aborted) return record('aborted', parsed.model);
-    const reply = this.#reply(decision, route, parsed.model, parsed.promptText, parsed.maxTokens, id, at);
-    record(reply.status === 200 ? 'ok' : reply.status, parsed.model);
+    if (aborted) return record('aborted', parsed.model, parsed.images);
+    const reply = this.#reply(decision, route, parsed, id, at);
+    record(reply.status === 200 ? 'ok' : reply.status, parsed.model, parsed.images);
     send(response, reply);
   }
 
@@ -184,15 +190,8 @@ export class ProviderSimulator {
     });
   }
 
-  #reply(
-    decision: Decision,
-    route: Route,
-    model: string,
-    promptText: string,
-    maxTokens: number | undefined,
-    id: string,
-    at: number,
-  ): WireReply {
+  #reply(decision: Decision, route: Route, call: ParsedCall, id: string, at: number): WireReply {
+    const { model, promptText, maxTokens } = call;
     if (decision.kind === 'error') {
       const retryAfterDate =
         decision.httpDate && decision.retryAfterSeconds !== undefined
@@ -209,6 +208,23 @@ export class ProviderSimulator {
         ...(retryAfterDate ? { retryAfterDate } : {}),
       });
     }
+    if (decision.kind !== 'reply') throw new Error('a hung call gets no reply');
+    const special = specialAnswer(call, decision, this.profile(route.provider).embeddingDimensions);
+    if (special) {
+      const output = special.toolCall ? JSON.stringify(special.toolCall.input) : special.text;
+      // A JSON answer longer than max tokens is cut off mid-value, as a real model's is.
+      const cut = !special.embeddings && maxTokens !== undefined && estimateTokens(output) > maxTokens;
+      return route.wire.success({
+        id,
+        model,
+        ...special,
+        ...(cut && !special.toolCall ? { text: output.slice(0, Math.max(1, maxTokens * 4)) } : {}),
+        finishReason: decision.contentFiltered ? 'content-filter' : cut ? 'length' : 'stop',
+        inputTokens: estimateTokens(promptText),
+        outputTokens: special.embeddings ? 0 : cut ? maxTokens : estimateTokens(output),
+        createdAt: at,
+      });
+    }
     const full = `Simulated reply from ${route.provider} (${model}): ${summarise(promptText)}`;
     const fullTokens = estimateTokens(full);
     const truncated = maxTokens !== undefined && fullTokens > maxTokens;
@@ -217,7 +233,7 @@ export class ProviderSimulator {
       id,
       model,
       text,
-      finishReason: truncated ? 'length' : 'stop',
+      finishReason: decision.contentFiltered ? 'content-filter' : truncated ? 'length' : 'stop',
       inputTokens: estimateTokens(promptText),
       outputTokens: truncated ? maxTokens : fullTokens,
       createdAt: at,

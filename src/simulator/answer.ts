@@ -1,0 +1,34 @@
+import type { Decision } from './decide.js';
+import { embeddingVector } from './embedding-vector.js';
+import { sampleJson, violatingJson } from './sample-json.js';
+import type { ParsedCall, SuccessFacts } from './wire.js';
+
+/** The content of a successful reply: text, a structured answer (as text or a tool call) or vectors. */
+export type Answer = Pick<SuccessFacts, 'text' | 'toolCall' | 'embeddings'>;
+
+/**
+ * What a simulated provider answers a call with, beyond plain text: JSON generated from a
+ * structured request's schema (made invalid when the decision says so), or one deterministic vector
+ * per value of an embedding request. Undefined for a plain completion.
+ */
+export function specialAnswer(
+  call: ParsedCall,
+  decision: Extract<Decision, { kind: 'reply' }>,
+  embeddingDimensions: number,
+): Answer | undefined {
+  if (call.embed) {
+    const dimensions = call.embed.dimensions ?? embeddingDimensions;
+    return {
+      text: '',
+      embeddings: call.embed.values.map((value) => embeddingVector(call.model, value, dimensions)),
+    };
+  }
+  const ask = call.structured;
+  if (!ask) return undefined;
+  if (decision.invalidOutput === 'bad-json') return { text: '{"simulated": "not JSON, cut off' };
+  const value =
+    decision.invalidOutput === 'schema-violation' ? violatingJson(ask.schema) : sampleJson(ask.schema);
+  if (value === undefined) return { text: '{"simulated": "not JSON, cut off' };
+  if (ask.tool) return { text: '', toolCall: { name: ask.tool, input: value } };
+  return { text: JSON.stringify(value) };
+}
