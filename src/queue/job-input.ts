@@ -170,8 +170,10 @@ function promptChars(job: {
   let size = (job.prompt?.length ?? 0) + (job.system?.length ?? 0);
   for (const message of job.messages ?? []) size += contentChars(message.content);
   for (const text of typeof job.input === 'string' ? [job.input] : (job.input ?? [])) size += text.length;
-  // The schema's depth is checked by its own field; a deep one never reaches here.
-  if (job.output !== undefined) size += JSON.stringify(job.output.schema).length;
+  // A schema too deep to serialise safely is refused by its own field, whatever its size.
+  if (job.output !== undefined && jsonDepth(job.output.schema) <= maxMetadataDepth) {
+    size += JSON.stringify(job.output.schema).length;
+  }
   return size;
 }
 

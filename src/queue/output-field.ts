@@ -3,6 +3,12 @@ import { schemaProblem } from '../structured/json-schema.js';
 import { jsonDepth, maxMetadataDepth } from './metadata-limits.js';
 
 /**
+ * Longest output schema, as JSON. ajv compiles a schema into code: an untrusted schema is bounded in
+ * size and depth so compiling it stays cheap (ajv's own security advice).
+ */
+export const maxSchemaChars = 100_000;
+
+/**
  * A structured job's `output`: the JSON Schema its answer must match, checked with a real validator
  * when the job is submitted, so a schema no provider could honour is a 400, not a failed job.
  */
@@ -14,6 +20,14 @@ export const outputFieldSchema = z
         // Depth first: compiling a hostile schema recurses as deep as it nests.
         if (jsonDepth(schema) > maxMetadataDepth) {
           context.addIssue({ code: 'custom', message: `nests more than ${maxMetadataDepth} levels deep` });
+          return;
+        }
+        const size = JSON.stringify(schema).length;
+        if (size > maxSchemaChars) {
+          context.addIssue({
+            code: 'custom',
+            message: `is ${size} characters as JSON; at most ${maxSchemaChars}`,
+          });
           return;
         }
         const problem = schemaProblem(schema);

@@ -45,6 +45,21 @@ describe('jobs the API refuses with a 400 naming the field, creating nothing', (
       /JSON Schema object/,
     ],
     [
+      'a schema over 100,000 characters',
+      { prompt: 'a', output: { schema: { type: 'object', description: 'x'.repeat(100_000) } } },
+      'output.schema',
+      /at most 100000/,
+    ],
+    [
+      'a schema nested too deep',
+      {
+        prompt: 'a',
+        output: { schema: { type: 'object', not: JSON.parse(`${'{"not":'.repeat(40)}{}${'}'.repeat(40)}`) } },
+      },
+      'output.schema',
+      /nests more than 32 levels deep/,
+    ],
+    [
       'a bad output name',
       { prompt: 'a', output: { schema, name: 'a name' } },
       'output.name',
