@@ -1,6 +1,7 @@
 import type { Decision } from './decide.js';
 import { embeddingVector } from './embedding-vector.js';
 import { sampleJson, violatingJson } from './sample-json.js';
+import { estimateTokens } from './tokens.js';
 import type { ParsedCall, SuccessFacts } from './wire.js';
 
 /** The content of a successful reply: text, a structured answer (as text or a tool call) or vectors. */
@@ -31,4 +32,30 @@ export function specialAnswer(
   if (value === undefined) return { text: '{"simulated": "not JSON, cut off' };
   if (ask.tool) return { text: '', toolCall: { name: ask.tool, input: value } };
   return { text: JSON.stringify(value) };
+}
+
+/**
+ * A special answer as a reply's facts. A JSON answer longer than the request's max tokens is cut
+ * off mid-value with a `length` finish, as a real model's is; a matching prompt ends at the filter.
+ */
+export function specialFacts(
+  answer: Answer,
+  call: ParsedCall,
+  decision: Extract<Decision, { kind: 'reply' }>,
+  id: string,
+  at: number,
+): SuccessFacts {
+  const output = answer.toolCall ? JSON.stringify(answer.toolCall.input) : answer.text;
+  const { maxTokens } = call;
+  const cut = !answer.embeddings && maxTokens !== undefined && estimateTokens(output) > maxTokens;
+  return {
+    id,
+    model: call.model,
+    ...answer,
+    ...(cut && !answer.toolCall ? { text: output.slice(0, Math.max(1, maxTokens * 4)) } : {}),
+    finishReason: decision.contentFiltered ? 'content-filter' : cut ? 'length' : 'stop',
+    inputTokens: estimateTokens(call.promptText),
+    outputTokens: answer.embeddings ? 0 : cut ? maxTokens : estimateTokens(output),
+    createdAt: at,
+  };
 }

@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
-import { specialAnswer } from './answer.js';
+import { specialAnswer, specialFacts } from './answer.js';
 import { simulatedBaseURL } from './base-url.js';
 import { CallLog, jobIdHeader, type ProviderStats, safeHeaders } from './call-log.js';
 import { type Decision, decide } from './decide.js';
 import { applyPatch, defaultProfile, type ProfilePatch, type SimulatedProfile } from './profile.js';
 import { matchRoute, type Route, readJson, send } from './routing.js';
+import { estimateTokens } from './tokens.js';
 import type { ParsedCall, RecordedImage, Wire, WireReply } from './wire.js';
 
 export interface SimulatorOptions {
@@ -210,21 +211,7 @@ export class ProviderSimulator {
     }
     if (decision.kind !== 'reply') throw new Error('a hung call gets no reply');
     const special = specialAnswer(call, decision, this.profile(route.provider).embeddingDimensions);
-    if (special) {
-      const output = special.toolCall ? JSON.stringify(special.toolCall.input) : special.text;
-      // A JSON answer longer than max tokens is cut off mid-value, as a real model's is.
-      const cut = !special.embeddings && maxTokens !== undefined && estimateTokens(output) > maxTokens;
-      return route.wire.success({
-        id,
-        model,
-        ...special,
-        ...(cut && !special.toolCall ? { text: output.slice(0, Math.max(1, maxTokens * 4)) } : {}),
-        finishReason: decision.contentFiltered ? 'content-filter' : cut ? 'length' : 'stop',
-        inputTokens: estimateTokens(promptText),
-        outputTokens: special.embeddings ? 0 : cut ? maxTokens : estimateTokens(output),
-        createdAt: at,
-      });
-    }
+    if (special) return route.wire.success(specialFacts(special, call, decision, id, at));
     const full = `Simulated reply from ${route.provider} (${model}): ${summarise(promptText)}`;
     const fullTokens = estimateTokens(full);
     const truncated = maxTokens !== undefined && fullTokens > maxTokens;
@@ -307,8 +294,4 @@ function controlError(error: unknown) {
 function summarise(text: string): string {
   const line = text.replace(/\s+/g, ' ').trim();
   return line.length > 80 ? `${line.slice(0, 77)}...` : line;
-}
-
-function estimateTokens(text: string): number {
-  return Math.max(1, Math.ceil(text.length / 4));
 }
