@@ -11,7 +11,12 @@ import type {
 } from './completion.js';
 import { imageUrlsPassedThrough } from './image-urls.js';
 import { modelMessages } from './model-messages.js';
-import { finishProblem, structuredFailure, structuredOutput } from './structured-output.js';
+import {
+  finishProblem,
+  structuredFailure,
+  structuredOutput,
+  structuredProviderOptions,
+} from './structured-output.js';
 
 // Breakwater reports through its own logs; the SDK's console warnings (e.g. unknown model ids) are noise.
 (globalThis as { AI_SDK_LOG_WARNINGS?: boolean }).AI_SDK_LOG_WARNINGS = false;
@@ -65,7 +70,11 @@ export function createAiSdkAdapter(options: AiSdkAdapterOptions): LanguageModelA
             const result = await generateText(settings);
             return completion(result, now() - started);
           }
-          const result = await generateText({ ...settings, output: structuredOutput(request.output) });
+          const result = await generateText({
+            ...settings,
+            output: structuredOutput(request.output),
+            providerOptions: structuredProviderOptions(request.output),
+          });
           const finishReason = mapFinishReason(result.finishReason);
           const problem = finishProblem(finishReason, context());
           if (problem) throw problem;

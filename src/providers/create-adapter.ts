@@ -56,6 +56,8 @@ export class AdapterFactory {
           baseURL: config.baseURL,
           ...(apiKey ? { apiKey } : {}),
           includeUsage: true,
+          // Structured output as OpenAI's wire has it (`response_format: json_schema`), not bare JSON mode.
+          supportsStructuredOutputs: true,
           ...fetch,
         }).chatModel(modelId);
       default:

@@ -1,5 +1,6 @@
 import { JSONParseError, type JSONSchema7, jsonSchema, NoObjectGeneratedError, Output } from 'ai';
 import { validationErrors } from '../structured/json-schema.js';
+import { strictReady } from '../structured/strict-schema.js';
 import type { ClassifyContext } from './classify-error.js';
 import type { FinishReason, StructuredOutput } from './completion.js';
 import { ProviderError, type ProviderErrorCode } from './provider-error.js';
@@ -22,6 +23,15 @@ export function structuredOutput(output: StructuredOutput) {
     },
   });
   return Output.object({ schema, ...(output.name === undefined ? {} : { name: output.name }) });
+}
+
+/**
+ * OpenAI's wire (and OpenAI-compatible servers) in strict mode only when the schema is strict-ready;
+ * other providers ignore these keys.
+ */
+export function structuredProviderOptions(output: StructuredOutput) {
+  const strictJsonSchema = strictReady(output.schema);
+  return { openai: { strictJsonSchema }, openaiCompatible: { strictJsonSchema } };
 }
 
 /**

@@ -62,6 +62,7 @@ describe.each([
   ['anthropic', 'claude-haiku-4-5'],
   ['anthropic', 'claude-3-haiku-20240307'],
   ['google', 'gemini-2.5-flash'],
+  ['openai-compatible', 'llama-3.1-8b'],
 ] as const)('structured output on %s (%s)', (type, model) => {
   it('a valid answer comes back as the object', async () => {
     const result = await adapter(type, model).complete(request, call);
@@ -114,6 +115,25 @@ describe.each([
     expect(result.embeddings).toHaveLength(3);
     expect(result.embeddings.every((vector) => vector.length === 6)).toBe(true);
     expect(result.usage).toEqual({ inputTokens: tokens, outputTokens: 0 });
+  });
+});
+
+describe.each(['openai', 'openai-compatible'] as const)("OpenAI's strict mode on %s", (type) => {
+  const sentFormat = () => {
+    const body = simulator.stats(type).recent.at(-1)?.body as { response_format?: unknown } | undefined;
+    return body?.response_format;
+  };
+
+  it('a closed schema with every property required goes strict', async () => {
+    await adapter(type, 'm-1').complete(request, call);
+    expect(sentFormat()).toMatchObject({ type: 'json_schema', json_schema: { strict: true } });
+  });
+
+  it('any other schema goes non-strict (strict mode would refuse it), and is still validated', async () => {
+    const open = { schema: { type: 'object', properties: { label: { type: 'string' } } } };
+    const result = await adapter(type, 'm-1').complete({ ...request, output: open }, call);
+    expect(sentFormat()).toMatchObject({ type: 'json_schema', json_schema: { strict: false } });
+    expect(result.object).toEqual({ label: 'simulated' });
   });
 });
 

@@ -8,6 +8,7 @@ import { jobInputSchema } from '../../src/queue/job-input.js';
 import { countsAgainstProvider } from '../../src/resilience/provider-circuit.js';
 import { sampleJson, violatingJson } from '../../src/simulator/sample-json.js';
 import { schemaProblem, validationErrors } from '../../src/structured/json-schema.js';
+import { strictReady } from '../../src/structured/strict-schema.js';
 import { verdictFor } from '../../src/worker/verdict.js';
 
 const context = { provider: 'p', model: 'm', now: 0, redact: [] };
@@ -192,5 +193,39 @@ describe('field problems inside unions', () => {
         { path: 'messages.0.content', message: 'must be a string or an array of parts' },
       ]);
     }
+  });
+});
+
+describe("OpenAI's strict mode", () => {
+  const closed = (properties: Record<string, unknown>) => ({
+    type: 'object',
+    properties,
+    required: Object.keys(properties),
+    additionalProperties: false,
+  });
+
+  it('takes closed objects with every property required, however nested', () => {
+    expect(
+      strictReady(
+        closed({ a: { type: 'string' }, b: { type: 'array', items: closed({ c: { type: 'number' } }) } }),
+      ),
+    ).toBe(true);
+    expect(
+      strictReady({
+        ...closed({ a: { $ref: '#/$defs/x' } }),
+        $defs: { x: closed({ y: { type: 'string' } }) },
+      }),
+    ).toBe(true);
+  });
+
+  it('refuses an open object, an optional property, or either one nested', () => {
+    expect(strictReady({ type: 'object', properties: { a: { type: 'string' } }, required: ['a'] })).toBe(
+      false,
+    );
+    expect(strictReady({ ...closed({ a: { type: 'string' } }), required: [] })).toBe(false);
+    expect(strictReady(closed({ a: { type: 'array', items: { type: 'object', properties: {} } } }))).toBe(
+      false,
+    );
+    expect(strictReady({ ...closed({}), $defs: { x: { type: 'object' } } })).toBe(false);
   });
 });
