@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EmbeddingJobResult } from '../../src/contract/job.js';
-import { WorkerHarness } from '../support/worker-harness.js';
+import { readProgress } from '../../src/queue/deferral.js';
+import { WorkerHarness, withResetTimeout } from '../support/worker-harness.js';
 
 let harness: WorkerHarness;
 afterEach(() => harness.stop());
@@ -88,5 +89,37 @@ describe('embedding jobs', () => {
     expect((done!.returnvalue as EmbeddingJobResult).embeddings).toEqual([expect.any(Array)]);
     expect((done!.returnvalue as EmbeddingJobResult).embeddings[0]).toHaveLength(16);
     expect(harness.simulator.stats('tertiary').recent[0]?.path).toMatch(/:embedContent$/);
+  });
+
+  it('with every embedding provider open, the job is deferred (no attempt spent), then completes when one heals', async () => {
+    harness = await new WorkerHarness({
+      config: (base) => withResetTimeout(3_000)(withEmbedRoute(base)),
+    }).start();
+    harness.simulator.configure('primary', { mode: { kind: 'down', status: 503 } });
+    harness.simulator.configure('tertiary', { mode: { kind: 'down', status: 503 } });
+    // Trip both breakers (volume threshold 2): each run calls both entries.
+    const trips = await Promise.all(
+      [0, 1].map((index) => harness.add({ kind: 'embed', route: 'embed', input: `trip ${index}` })),
+    );
+    await expect
+      .poll(
+        () =>
+          ['primary', 'tertiary'].every((name) => harness.circuits.get(name).availability().kind === 'open'),
+        { timeout: 10_000, interval: 50 },
+      )
+      .toBe(true);
+    const job = await harness.add({ kind: 'embed', route: 'embed', input: corpus.slice(0, 10) });
+    await expect
+      .poll(async () => readProgress((await harness.job(job.id!)).progress).deferrals, {
+        timeout: 10_000,
+        interval: 50,
+      })
+      .toBeGreaterThanOrEqual(1);
+    expect((await harness.job(job.id!)).attemptsMade).toBe(0);
+    harness.simulator.configure('tertiary', { mode: { kind: 'healthy' }, embeddingDimensions: 4 });
+    const [done] = await finished(harness, [job.id!, ...trips.map((trip) => trip.id!)]);
+    expect(await done?.getState()).toBe('completed');
+    expect((done!.returnvalue as EmbeddingJobResult).embeddings).toHaveLength(10);
+    expect((done!.returnvalue as EmbeddingJobResult).provider).toBe('tertiary');
   });
 });
