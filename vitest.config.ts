@@ -27,6 +27,7 @@ const exclusive = [
   'test/fleet/quorum.test.ts',
   'test/observability/browser.test.ts',
   'test/scripts/demo.test.ts',
+  'test/structured/embeddings-cli.test.ts',
 ];
 
 export default defineConfig({
