@@ -27,6 +27,7 @@ const exclusive = [
   'test/fleet/quorum.test.ts',
   'test/observability/browser.test.ts',
   'test/scripts/demo.test.ts',
+  'test/admission/fleet-pacing.test.ts',
   'test/structured/embeddings-cli.test.ts',
 ];
 

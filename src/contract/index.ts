@@ -31,5 +31,13 @@ export type {
   TextPart,
 } from './job-input.js';
 export { maxBulkJobs } from './job-input.js';
-export type { BreakerState, ProviderStatus } from './provider-status.js';
+export type {
+  BreakerState,
+  BudgetView,
+  CapacityState,
+  LimitBucketView,
+  ProviderLimitsView,
+  ProviderStatus,
+  ProvidersResponse,
+} from './provider-status.js';
 export type { ModelStats, ProviderStats, StatsReport, StatsTotals, TokensAndCost } from './stats-report.js';

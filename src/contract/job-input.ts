@@ -38,6 +38,8 @@ export interface ChainEntry {
   model: string;
   /** Overrides the provider's timeoutMs for this entry. */
   timeoutMs?: number;
+  /** When this entry has no capacity (rate limit, quota, budget): try the next entry, or wait for this one. @defaultValue next */
+  onLimit?: 'next' | 'wait';
 }
 
 /**
@@ -67,6 +69,8 @@ export interface JobInput {
   idempotencyKey?: string;
   /** When every provider of the chain is open: wait for one (defer) or fail at once. @defaultValue defer */
   onAllOpen?: 'defer' | 'fail';
+  /** Who the job is for: the config's tenant caps and tenant budgets apply to it. */
+  tenant?: string;
   /** complete (the default) answers messages or prompt; embed embeds `input` on a route of embedding models. */
   kind?: 'complete' | 'embed';
   /** With `kind: "embed"`: the text to embed, one string or up to 2,048. */

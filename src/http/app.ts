@@ -1,5 +1,6 @@
 import type { Queue } from 'bullmq';
 import express, { type Express, type RequestHandler } from 'express';
+import type { LimitsStore } from '../admission/limits-store.js';
 import type { BreakwaterConfig } from '../config/schema.js';
 import type { FleetStore } from '../fleet/fleet-store.js';
 import type { Logger } from '../logging/logger.js';
@@ -30,6 +31,8 @@ export interface AppOptions {
   fleet: FleetStore;
   /** The fleet's call, token and cost totals. */
   stats: StatsStore;
+  /** What admission keeps: limits, quotas, budgets, jobs waiting for capacity. */
+  limits?: LimitsStore;
   logger: Logger;
   /** Resolves when Redis answers (for /readyz). */
   pingRedis: () => Promise<unknown>;
@@ -66,7 +69,14 @@ export function createApp(options: AppOptions): Express {
     response.type('html').send(docsPage);
   });
 
-  const snapshot = () => readSnapshot({ config, queue, fleet: options.fleet, stats: options.stats });
+  const snapshot = () =>
+    readSnapshot({
+      config,
+      queue,
+      fleet: options.fleet,
+      stats: options.stats,
+      ...(options.limits ? { limits: options.limits } : {}),
+    });
   const metrics = createMetricsRegistry(snapshot);
   app.get('/metrics', requireToken({ token }), async (_request, response) => {
     response.type(metrics.contentType).send(await metrics.metrics());
@@ -85,8 +95,23 @@ export function createApp(options: AppOptions): Express {
   v1.use(express.json({ limit: bodyLimit }));
   if (options.submitGuard) v1.post(['/jobs', '/jobs/bulk'], options.submitGuard);
   v1.use(jobRoutes({ queue, config, fleet: options.fleet }));
-  v1.use(providerRoutes({ config, fleet: options.fleet, logger }));
-  v1.use(statsRoutes({ config, queue, fleet: options.fleet, stats: options.stats }));
+  v1.use(
+    providerRoutes({
+      config,
+      fleet: options.fleet,
+      logger,
+      ...(options.limits ? { limits: options.limits } : {}),
+    }),
+  );
+  v1.use(
+    statsRoutes({
+      config,
+      queue,
+      fleet: options.fleet,
+      stats: options.stats,
+      ...(options.limits ? { limits: options.limits } : {}),
+    }),
+  );
   app.use('/v1', v1);
 
   if (config.board.enabled) {

@@ -11,6 +11,7 @@ import type {
 } from './completion.js';
 import { imageUrlsPassedThrough } from './image-urls.js';
 import { modelMessages } from './model-messages.js';
+import { pickRateLimitHeaders } from './pick-rate-limit-headers.js';
 import {
   finishProblem,
   structuredFailure,
@@ -96,6 +97,7 @@ export function createAiSdkAdapter(options: AiSdkAdapterOptions): LanguageModelA
           maxRetries: 0,
           abortSignal,
         });
+        const rateLimitHeaders = pickRateLimitHeaders(result.responses?.at(-1)?.headers);
         return {
           kind: 'embed',
           embeddings: result.embeddings,
@@ -105,6 +107,7 @@ export function createAiSdkAdapter(options: AiSdkAdapterOptions): LanguageModelA
             outputTokens: 0,
           },
           latencyMs: now() - started,
+          ...(rateLimitHeaders ? { rateLimitHeaders } : {}),
         };
       });
     };
@@ -117,9 +120,11 @@ interface SdkCompletion {
   finishReason: string;
   rawFinishReason?: string | undefined;
   usage: { inputTokens: number | undefined; outputTokens: number | undefined };
+  response: { headers?: Record<string, string> | undefined };
 }
 
 function completion(result: SdkCompletion, latencyMs: number): CompletionResult {
+  const rateLimitHeaders = pickRateLimitHeaders(result.response.headers);
   return {
     text: result.text,
     finishReason: mapFinishReason(result.finishReason),
@@ -129,6 +134,7 @@ function completion(result: SdkCompletion, latencyMs: number): CompletionResult 
       outputTokens: result.usage.outputTokens ?? null,
     },
     latencyMs,
+    ...(rateLimitHeaders ? { rateLimitHeaders } : {}),
   };
 }
 

@@ -45,6 +45,8 @@ export interface CompletionResult {
   object?: unknown;
   usage: TokenUsage;
   latencyMs: number;
+  /** What the answer's headers said of the provider's limits (`x-ratelimit-*`, `anthropic-ratelimit-*`). */
+  rateLimitHeaders?: Record<string, string>;
 }
 
 /** Strings to embed, in one call of an embedding model. */
@@ -61,6 +63,8 @@ export interface EmbeddingResult {
   /** Embeddings have input tokens only: `outputTokens` is 0. */
   usage: TokenUsage;
   latencyMs: number;
+  /** What the last answer's headers said of the provider's limits. */
+  rateLimitHeaders?: Record<string, string>;
 }
 
 export interface CallOptions {

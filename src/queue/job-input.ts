@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { chainEntrySchema } from '../config/schema.js';
+import { chainEntrySchema, tenantNamePattern } from '../config/schema.js';
 import { embeddingInputSchema, kindProblems } from './embedding-input.js';
 import { contentChars, imageCount, maxImagesPerJob, messageContentSchema } from './message-content.js';
 import { jsonDepth, maxMetadataDepth } from './metadata-limits.js';
@@ -98,6 +98,11 @@ export const jobInputSchema = z
       .enum(['defer', 'fail'])
       .default('defer')
       .describe('When every provider of the chain is open: wait for one (defer) or fail at once.'),
+    tenant: z
+      .string()
+      .regex(tenantNamePattern, 'letters, digits and _.:- only, 1 to 100 characters')
+      .optional()
+      .describe("Who the job is for: the config's tenants caps and tenant budgets apply to it."),
     kind: z
       .enum(['complete', 'embed'])
       .optional()

@@ -1,7 +1,7 @@
+import { estimateTokens } from './compose-reply.js';
 import type { Decision } from './decide.js';
 import { embeddingVector } from './embedding-vector.js';
 import { sampleJson, violatingJson } from './sample-json.js';
-import { estimateTokens } from './tokens.js';
 import type { ParsedCall, SuccessFacts } from './wire.js';
 
 /** The content of a successful reply: text, a structured answer (as text or a tool call) or vectors. */

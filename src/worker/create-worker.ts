@@ -21,6 +21,8 @@ export interface BreakwaterWorkerOptions {
   deferralJitterMs?: number;
   wake?: ProcessorDeps['wake'];
   stats?: ProcessorDeps['stats'];
+  /** Fleet-wide limits and budgets; without it, calls are not paced. */
+  admission?: ProcessorDeps['admission'];
   /** In-flight jobs get this long to finish on close before their calls are aborted. @defaultValue 30000 */
   closeGraceMs?: number;
 }
@@ -67,6 +69,7 @@ export function createBreakwaterWorker(options: BreakwaterWorkerOptions): Breakw
     ...(options.deferralJitterMs === undefined ? {} : { deferralJitterMs: options.deferralJitterMs }),
     ...(options.wake ? { wake: options.wake } : {}),
     ...(options.stats ? { stats: options.stats } : {}),
+    ...(options.admission ? { admission: options.admission } : {}),
     showDueTime: async (job, until) => {
       if (!worker) return;
       const client = await worker.getBackend().client;
