@@ -1,4 +1,3 @@
-import type { Refusal } from '../admission/refusal.js';
 import type { ChainEntry } from '../config/schema.js';
 import type { Attempt } from '../contract/attempt.js';
 import { CallAbortedError } from '../providers/call-aborted-error.js';
@@ -7,6 +6,7 @@ import { ProviderError } from '../providers/provider-error.js';
 import { type ProviderRequest, type ProviderResult, runRequest } from '../providers/run-request.js';
 import { shutReason } from './chain-shut.js';
 import type { Circuit } from './circuit.js';
+import type { Refusal } from './refusal.js';
 
 export interface ResolvedEntry extends ChainEntry {
   /** The timeout for this entry: its own, else its provider's. */
