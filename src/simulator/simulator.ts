@@ -174,8 +174,9 @@ export class ProviderSimulator {
       this.#random,
     );
     const composed = composeReply(route.provider, parsed.model, parsed.promptText, parsed.maxTokens);
-    // Tokens as providers reserve them: the input, plus max_tokens (else the output actually sent).
-    const tokens = composed.inputTokens + (parsed.maxTokens ?? composed.outputTokens);
+    // Tokens as providers reserve them: the input, plus max_tokens (else the output actually sent);
+    // an embedding call writes nothing, its input is all it costs.
+    const tokens = composed.inputTokens + (parsed.embed ? 0 : (parsed.maxTokens ?? composed.outputTokens));
     const limited = this.#limited(route, profile, decision, parsed.model, tokens, id, at);
     if (limited) {
       record(limited.status, parsed.model);
