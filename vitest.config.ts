@@ -28,6 +28,7 @@ const exclusive = [
   'test/observability/browser.test.ts',
   'test/scripts/demo.test.ts',
   'test/admission/fleet-pacing.test.ts',
+  'test/structured/embeddings-cli.test.ts',
 ];
 
 export default defineConfig({

@@ -10,7 +10,9 @@ export type {
   Attempt,
   AttemptEntry,
   AttemptOutcome,
+  CompletionJobResult,
   DeferralEntry,
+  EmbeddingJobResult,
   FinishedState,
   FinishReason,
   JobResult,
@@ -19,7 +21,15 @@ export type {
   TimelineEntry,
   TokenUsage,
 } from './job.js';
-export type { ChainEntry, ChatMessage, JobInput } from './job-input.js';
+export type {
+  ChainEntry,
+  ChatMessage,
+  ContentPart,
+  ImagePart,
+  JobInput,
+  StructuredOutput,
+  TextPart,
+} from './job-input.js';
 export { maxBulkJobs } from './job-input.js';
 export type {
   BreakerState,
