@@ -1,11 +1,13 @@
 import type { ChainEntry } from '../config/schema.js';
 import type { Attempt } from '../contract/attempt.js';
-import { CallAbortedError } from '../providers/call-aborted-error.js';
+import type { CallStrategy } from '../contract/job-input.js';
 import type { LanguageModelAdapter } from '../providers/completion.js';
-import { ProviderError } from '../providers/provider-error.js';
-import { type ProviderRequest, type ProviderResult, runRequest } from '../providers/run-request.js';
+import type { ProviderError } from '../providers/provider-error.js';
+import type { ProviderRequest, ProviderResult } from '../providers/run-request.js';
 import { shutReason } from './chain-shut.js';
 import type { Circuit } from './circuit.js';
+import { entryAttempt } from './entry-attempt.js';
+import { runLanes } from './lanes.js';
 import type { Refusal } from './refusal.js';
 
 export interface ResolvedEntry extends ChainEntry {
@@ -48,6 +50,8 @@ export interface WalkOptions {
   onAttempt?: (attempt: Attempt) => void;
   /** Fleet-wide limits: each call reserves capacity first. Without it, nothing is limited. */
   admission?: EntryAdmission;
+  /** How many entries are called at once. @defaultValue sequential */
+  strategy?: CallStrategy;
 }
 
 /** Admission as the walk needs it, for one job: reserve before a call, settle after. */
@@ -62,125 +66,43 @@ export type EntryAdmit =
   | { kind: 'refused'; refusal: Refusal };
 
 /**
- * Walks a chain in order through each provider's circuit: open entries are skipped without a call,
- * `rejected` moves on without blaming the provider, the first success wins. While another caller's
- * half-open probe is in flight, waits for its outcome instead of calling.
+ * Walks a chain through each provider's circuit: open entries are skipped without a call, `rejected`
+ * moves on without blaming the provider, the first success wins. While another caller's half-open
+ * probe is in flight, waits for its outcome instead of calling. The strategy says how many entries
+ * are called at once: one after another (`sequential`), the first two available at once (`race`), or
+ * the next one only when the current one has not answered within `hedgeAfterMs`.
  */
 export async function walkChain(options: WalkOptions): Promise<ChainOutcome> {
-  const now = options.now ?? Date.now;
   const attempts: Attempt[] = [];
-  const record = (attempt: Attempt) => {
-    attempts.push(attempt);
-    options.onAttempt?.(attempt);
-  };
-
   const refusals: Refusal[] = [];
-  const limitedBy = (refusal: Refusal) => {
-    refusals.push(refusal);
-    const outcome: ChainOutcome = {
-      kind: 'limited',
-      until: refusal.until,
-      reasons: [refusal.reason],
-      refusal,
-      attempts,
-    };
-    return outcome;
-  };
-  for (const [index, entry] of options.chain.entries()) {
-    if (options.signal?.aborted) return { kind: 'aborted', attempts };
-    const circuit = options.circuits.get(entry.provider);
-    let ticket: Extract<EntryAdmit, { kind: 'admitted' }> | undefined;
-    if (options.admission && circuit.availability().kind !== 'open') {
-      const admit = await options.admission.admit(entry);
-      if (admit.kind === 'refused') {
-        record({
-          provider: entry.provider,
-          model: entry.model,
-          outcome: 'skipped-limit',
-          at: new Date(now()).toISOString(),
-          durationMs: 0,
-          errorClass: admit.refusal.errorClass,
-          error: admit.refusal.reason,
-        });
-        if (entry.onLimit === 'wait') return limitedBy(admit.refusal);
-        refusals.push(admit.refusal);
-        continue;
-      }
-      ticket = admit;
+  const tryEntry = entryAttempt(options, attempts, refusals);
+  const end = await runLanes({
+    entries: options.chain.length,
+    strategy: options.strategy ?? 'sequential',
+    attempt: tryEntry,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  switch (end.kind) {
+    case 'ok': {
+      const entry = options.chain[end.index];
+      if (!entry) throw new Error(`no chain entry ${end.index}`);
+      return { kind: 'completed', result: end.result, entry, index: end.index, attempts };
     }
-    let availability = await circuit.admit();
-    while (availability.kind === 'probing' && !options.signal?.aborted) {
-      await circuit.probeSettled(entry.timeoutMs, options.signal);
-      availability = await circuit.admit();
-    }
-    const started = now();
-    const at = new Date(started).toISOString();
-    if (availability.kind === 'open') {
-      ticket?.cancel();
-      record({
-        provider: entry.provider,
-        model: entry.model,
-        outcome: 'skipped-open',
-        at,
-        durationMs: 0,
-        errorClass: 'breaker-open',
-        error: availability.reason,
-      });
-      continue;
-    }
-    const adapter = options.adapter(entry.provider, entry.model);
-    const call = await circuit.call(() =>
-      runRequest(adapter, options.request, {
-        timeoutMs: entry.timeoutMs,
-        ...(options.signal ? { signal: options.signal } : {}),
-      }),
-    );
-    const durationMs = now() - started;
-    ticket?.settle(call.kind === 'ok' ? call.value : undefined);
-    switch (call.kind) {
-      case 'ok':
-        record({ provider: entry.provider, model: entry.model, outcome: 'ok', at, durationMs });
-        return { kind: 'completed', result: call.value, entry, index, attempts };
-      case 'refused':
-        record({
-          provider: entry.provider,
-          model: entry.model,
-          outcome: 'skipped-open',
-          at,
-          durationMs,
-          errorClass: 'breaker-open',
-          error: 'breaker open',
-        });
-        break;
-      case 'error': {
-        if (CallAbortedError.is(call.error)) return { kind: 'aborted', attempts };
-        const error = ProviderError.is(call.error) ? call.error : undefined;
-        const limited =
-          error && options.admission && (error.verdict === 'limited' || error.verdict === 'quota')
-            ? await options.admission.limited(entry, error)
-            : undefined;
-        record({
-          provider: entry.provider,
-          model: entry.model,
-          outcome: error?.verdict ?? 'retryable',
-          at,
-          durationMs,
-          error: error?.message ?? String(call.error),
-          ...(error ? { errorClass: error.code } : {}),
-          ...(error?.status === undefined ? {} : { status: error.status }),
-          ...(error?.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
-        });
-        if (limited) {
-          if (entry.onLimit === 'wait') return limitedBy(limited);
-          refusals.push(limited);
-        }
-        break;
-      }
-      default:
-        throw new Error(`unknown circuit call ${JSON.stringify(call satisfies never)}`);
-    }
+    case 'aborted':
+      return { kind: 'aborted', attempts };
+    case 'wait':
+      return {
+        kind: 'limited',
+        until: end.refusal.until,
+        reasons: [end.refusal.reason],
+        refusal: end.refusal,
+        attempts,
+      };
+    case 'exhausted':
+      return settle(options, attempts, refusals);
+    default:
+      throw new Error(`unknown walk end ${JSON.stringify(end satisfies never)}`);
   }
-  return settle(options, attempts, refusals);
 }
 
 function settle(options: WalkOptions, attempts: Attempt[], refusals: readonly Refusal[]): ChainOutcome {
