@@ -4,6 +4,7 @@ import { readReportedLimits } from '../admission/reported-limits.js';
 import type { LoadedConfig } from '../config/load-config.js';
 import { resolveProviders } from '../config/resolve-providers.js';
 import { FleetMember } from '../fleet/fleet-member.js';
+import { HealthProber } from '../fleet/health-prober.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 import { AdapterFactory } from '../providers/create-adapter.js';
 import { queueKeyOf } from '../queue/bullmq-internals.js';
@@ -99,6 +100,14 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     ...(options.now ? { now: options.now } : {}),
     ...(options.budgetWindow ? { windowOf: options.budgetWindow } : {}),
   });
+  const prober = new HealthProber({
+    config,
+    circuit: (provider) => member.circuit(provider),
+    adapter: (provider, model) => adapters.get(provider, model),
+    redis: member.redis,
+    keys,
+    logger,
+  });
   const breakwater = createBreakwaterWorker({
     config,
     connection: connectionOptions(options.redisUrl),
@@ -141,6 +150,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     simulator,
     close() {
       closing ??= (async () => {
+        prober.close();
         await breakwater.close();
         await gate.close();
         await stats.close();
