@@ -10,6 +10,7 @@ export type {
   Attempt,
   AttemptEntry,
   AttemptOutcome,
+  CacheEntry,
   DeferralEntry,
   FinishedState,
   FinishReason,
@@ -18,8 +19,18 @@ export type {
   JobView,
   TimelineEntry,
   TokenUsage,
+  WebhookEntry,
+  WebhookEventType,
 } from './job.js';
 export type { ChainEntry, ChatMessage, JobInput } from './job-input.js';
 export { maxBulkJobs } from './job-input.js';
 export type { BreakerState, ProviderStatus } from './provider-status.js';
-export type { ModelStats, ProviderStats, StatsReport, StatsTotals, TokensAndCost } from './stats-report.js';
+export type {
+  CacheStats,
+  ModelStats,
+  ProviderStats,
+  StatsReport,
+  StatsTotals,
+  TokensAndCost,
+} from './stats-report.js';
+export type { WebhookEvent } from './webhook-event.js';

@@ -38,6 +38,15 @@ export interface JobInput {
   idempotencyKey?: string;
   /** When every provider of the chain is open: wait for one (defer) or fail at once. @defaultValue defer */
   onAllOpen?: 'defer' | 'fail';
+  /**
+   * POSTed, signed by the Standard Webhooks convention, when the job completes or fails for good;
+   * the config's `webhooks.url` when absent.
+   */
+  webhook?: { url: string };
+  /** `false`: never served from or stored in the result cache; `{ ttlSeconds }`: its own lifetime. */
+  cache?: false | { ttlSeconds: number };
+  /** While every provider of the chain is open, complete with an expired cached answer instead of waiting. */
+  acceptStale?: boolean;
   /** Free data kept with the job. */
   metadata?: Record<string, unknown>;
 }

@@ -127,6 +127,35 @@ export function openApiDocument(version: string): JsonObject {
           },
         },
       },
+      '/v1/jobs/{id}/redeliver': {
+        post: {
+          summary: "Send an ended job's webhook again",
+          description:
+            "A new delivery of the job's completed or failed event, with its own retries and the same " +
+            '`webhook-id` (receivers that saw it already can de-duplicate). Each attempt joins the timeline.',
+          parameters: [idParameter],
+          responses: {
+            202: {
+              description: 'Queued for delivery',
+              content: {
+                'application/json': {
+                  schema: {
+                    type: 'object',
+                    properties: {
+                      id: { type: 'string' },
+                      type: { type: 'string', enum: ['job.completed', 'job.failed'] },
+                      queued: { type: 'boolean' },
+                    },
+                  },
+                },
+              },
+            },
+            404: error('Unknown job'),
+            409: error('The job has not ended, or has no webhook'),
+            ...v1Errors,
+          },
+        },
+      },
       '/v1/providers': {
         get: {
           summary: "Each provider's breaker state and when it next admits a probe",

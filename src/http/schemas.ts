@@ -47,6 +47,11 @@ export const jobResultSchema = z.object({
   costUsd: z.number().nullable(),
   fallbackUsed: z.boolean(),
   attempts: z.array(attemptSchema),
+  cached: z.boolean().optional().describe('Served from the result cache: no provider call (cost 0).'),
+  stale: z
+    .boolean()
+    .optional()
+    .describe('The cached answer had expired: served while every provider was open (acceptStale).'),
 });
 
 export const jobViewSchema = z.object({

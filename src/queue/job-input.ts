@@ -83,6 +83,28 @@ export const jobInputSchema = z
       .enum(['defer', 'fail'])
       .default('defer')
       .describe('When every provider of the chain is open: wait for one (defer) or fail at once.'),
+    webhook: z
+      .object({ url: z.httpUrl('must be an absolute http(s) URL') })
+      .strict()
+      .optional()
+      .describe(
+        "POSTed, signed (Standard Webhooks), when the job completes or fails for good; the config's webhooks.url when absent.",
+      ),
+    cache: z
+      .union([
+        z.literal(false),
+        z.object({ ttlSeconds: z.number().int('must be a whole number').min(0, 'must be >= 0') }).strict(),
+      ])
+      .optional()
+      .describe(
+        "false: never served from or stored in the result cache; { ttlSeconds }: this job's own cache lifetime.",
+      ),
+    acceptStale: z
+      .boolean()
+      .optional()
+      .describe(
+        'While every provider of the chain is open, complete with an expired cached answer (within cache.staleIfAllOpenSeconds) instead of waiting.',
+      ),
     metadata: z
       .record(z.string(), z.unknown())
       .optional()

@@ -16,6 +16,7 @@ import { createLogger, type Logger } from '../logging/logger.js';
 import type { JobData } from '../queue/job-input.js';
 import { failFastConnectionOptions } from '../redis/connection.js';
 import { StatsStore } from '../stats/stats-store.js';
+import { openWebhookQueue } from '../webhooks/webhook-queue.js';
 import type { JobResult } from '../worker/job-result.js';
 import { packageVersion } from './package-version.js';
 import { assertSafeBinding, isLoopbackHost } from './safe-binding.js';
@@ -62,6 +63,8 @@ export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRu
   // Serve only once the queue's connection is ready; closing a BullMQ queue that is still connecting
   // also leaves an unhandled rejection behind.
   await queue.waitUntilReady();
+  const webhooks = openWebhookQueue(queue.qualifiedName, connection);
+  webhooks.on('error', (error: Error) => logger.warn({ err: error }, 'webhook queue connection error'));
   const fleet = new FleetStore({ redis, keyPrefix: queue.qualifiedName, worker: `api:${workerId()}` });
   const hub = await EventHub.start({
     queueName: config.queue.name,
@@ -80,6 +83,7 @@ export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRu
     token: options.token,
     version: packageVersion(),
     ...submitGuard(config, redis, queue.qualifiedName, options.token !== undefined),
+    webhooks: { queue: webhooks, secretSet: options.loaded.webhookSecret !== undefined },
     ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
   });
   const server = await listen(app, options.port ?? 3000, options.host ?? '127.0.0.1').catch(
@@ -123,10 +127,11 @@ export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRu
         // The API holds no locks: when Redis is gone, do not wait for a graceful QUIT it cannot answer.
         const client = await queue.getBackend().client;
         if (redis.status !== 'ready') client.disconnect();
-        const closing = queue.close().catch(() => undefined);
+        const closing = Promise.all([queue.close(), webhooks.close()]).catch(() => undefined);
         const closed = await Promise.race([closing.then(() => true), delay(closeTimeoutMs, false)]);
         // Stop any reconnect loop left behind, whose errors would have no listener any more.
         client.disconnect();
+        await webhooks.disconnect().catch(() => undefined);
         if (!closed) await closing;
         await Promise.race([hub.close().catch(() => undefined), delay(closeTimeoutMs)]);
         redis.disconnect();

@@ -13,6 +13,7 @@ import { StatsRecorder } from '../stats/stats-recorder.js';
 import { StatsStore } from '../stats/stats-store.js';
 import { type BreakwaterWorker, createBreakwaterWorker } from '../worker/create-worker.js';
 import { startEmbeddedSimulator } from './embedded-simulator.js';
+import { startWebhookRuntime } from './webhook-runtime.js';
 
 export interface WorkerRuntimeOptions {
   loaded: LoadedConfig;
@@ -85,6 +86,14 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     knownModels: knownModels(config),
     onError: (error) => logger.warn({ err: error }, 'stats not written; kept for the next flush'),
   });
+  const webhooks = startWebhookRuntime({
+    config,
+    redisUrl: options.redisUrl,
+    secret: options.loaded.webhookSecret,
+    logger,
+    stats,
+    ...(options.now ? { now: options.now } : {}),
+  });
   const breakwater = createBreakwaterWorker({
     config,
     connection: connectionOptions(options.redisUrl),
@@ -96,6 +105,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     ...(options.deferralJitterMs === undefined ? {} : { deferralJitterMs: options.deferralJitterMs }),
     wake: member.wake,
     stats,
+    onJobEnd: webhooks.onJobEnd,
   });
   workerCreated(breakwater.worker);
   lift = () => breakwater.liftPause();
@@ -117,6 +127,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     close() {
       closing ??= (async () => {
         await breakwater.close();
+        await webhooks.close();
         await stats.close();
         member.leave();
         circuits.shutdown();

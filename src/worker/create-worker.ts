@@ -9,6 +9,7 @@ import type { CircuitRegistry } from '../resilience/circuit-registry.js';
 import { crashSafety } from './crash-safety.js';
 import type { JobResult } from './job-result.js';
 import { createProcessor, type ProcessorDeps } from './processor.js';
+import { type JobEndListener, reportingEnds } from './report-job-end.js';
 
 export interface BreakwaterWorkerOptions {
   config: BreakwaterConfig;
@@ -23,6 +24,8 @@ export interface BreakwaterWorkerOptions {
   stats?: ProcessorDeps['stats'];
   /** In-flight jobs get this long to finish on close before their calls are aborted. @defaultValue 30000 */
   closeGraceMs?: number;
+  /** Told when a job completes or fails for good (its webhook); never fails the job. */
+  onJobEnd?: JobEndListener;
 }
 
 export interface BreakwaterWorker {
@@ -78,9 +81,15 @@ export function createBreakwaterWorker(options: BreakwaterWorkerOptions): Breakw
       });
     },
   });
+  const onJobEnd = options.onJobEnd;
+  const run = onJobEnd
+    ? reportingEnds(processor, onJobEnd, (error, job) =>
+        options.logger.warn({ err: error, jobId: job.id }, 'job end not reported to its webhook'),
+      )
+    : processor;
   worker = new Worker<JobData, JobResult>(
     options.config.queue.name,
-    (job, token, signal) => processor(job, token, signal),
+    (job, token, signal) => run(job, token, signal),
     {
       connection: options.connection,
       concurrency: options.config.queue.concurrency,

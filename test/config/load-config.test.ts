@@ -73,6 +73,8 @@ describe('loading the config', () => {
       lockDurationMs: 60_000,
       stalledIntervalMs: 30_000,
       maxStalledCount: 2,
+      keepCompleted: { ageSeconds: 7 * 24 * 3600 },
+      keepFailed: { ageSeconds: 30 * 24 * 3600 },
     });
   });
 
