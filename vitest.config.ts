@@ -27,6 +27,7 @@ const exclusive = [
   'test/fleet/quorum.test.ts',
   'test/observability/browser.test.ts',
   'test/scripts/demo.test.ts',
+  'test/webhooks/receiver-outage.test.ts',
 ];
 
 export default defineConfig({

@@ -286,7 +286,7 @@ export type ApiConfig = z.infer<typeof apiSchema>;
 export const webhooksSchema = z
   .object({
     /** Where every job's end is POSTed unless the job names its own `webhook.url`. @defaultValue none */
-    url: z.httpUrl('must be an absolute http(s) URL').optional(),
+    url: z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }).optional(),
     /** An attempt with no answer after this long counts as failed and is retried. @defaultValue 10000 */
     timeoutMs: positiveInt('milliseconds').default(10_000),
     /** Failed deliveries are retried with exponential backoff for this long, then fail. @defaultValue 86400000 */

@@ -86,11 +86,12 @@ export function createApp(options: AppOptions): Express {
       'GET /v1/events is a WebSocket: connect with a WebSocket client',
     );
   });
+  // A redelivery is an action on a job and carries no body.
+  if (options.webhooks) v1.use(redeliverRoutes({ queue, webhooks: options.webhooks.queue, config }));
   v1.post('/{*path}', requireJson);
   v1.use(express.json({ limit: bodyLimit }));
   if (options.submitGuard) v1.post(['/jobs', '/jobs/bulk'], options.submitGuard);
   const check = webhookSubmitCheck({ config, secretSet: options.webhooks?.secretSet ?? false });
-  if (options.webhooks) v1.use(redeliverRoutes({ queue, webhooks: options.webhooks.queue, config }));
   v1.use(jobRoutes({ queue, config, fleet: options.fleet, check }));
   v1.use(providerRoutes({ config, fleet: options.fleet, logger }));
   v1.use(statsRoutes({ config, queue, fleet: options.fleet, stats: options.stats }));

@@ -84,7 +84,7 @@ export const jobInputSchema = z
       .default('defer')
       .describe('When every provider of the chain is open: wait for one (defer) or fail at once.'),
     webhook: z
-      .object({ url: z.httpUrl('must be an absolute http(s) URL') })
+      .object({ url: z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }) })
       .strict()
       .optional()
       .describe(

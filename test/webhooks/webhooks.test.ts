@@ -1,0 +1,165 @@
+import { Webhook } from 'standardwebhooks';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { JobView } from '../../src/contract/job.js';
+import type { WebhookEvent } from '../../src/contract/webhook-event.js';
+import { connectionOptions } from '../../src/redis/connection.js';
+import { openWebhookQueue } from '../../src/webhooks/webhook-queue.js';
+import { ApiHarness } from '../support/api-harness.js';
+import { testWebhookSecret, WebhookReceiver } from '../support/webhook-receiver.js';
+import { redisUrl } from '../support/worker-harness.js';
+
+const secret = testWebhookSecret();
+
+/** Real API, real worker, real receiver; webhooks may reach loopback (the receiver lives there). */
+async function start(webhooks: Record<string, unknown> = {}, concurrency = 10) {
+  const harness = await new ApiHarness({
+    worker: true,
+    webhookSecret: secret,
+    config: (base) => ({
+      ...base,
+      queue: { ...(base.queue as object), concurrency },
+      webhooks: { allowPrivateNetworks: true, backoffMs: 100, maxBackoffMs: 500, ...webhooks },
+    }),
+  }).start();
+  harnesses.push(harness);
+  return harness;
+}
+
+const harnesses: ApiHarness[] = [];
+const receivers: WebhookReceiver[] = [];
+
+afterEach(async () => {
+  for (const harness of harnesses.splice(0)) await harness.stop();
+  for (const receiver of receivers.splice(0)) await receiver.stop();
+});
+
+async function receiver(): Promise<WebhookReceiver> {
+  const started = await new WebhookReceiver(secret).start();
+  receivers.push(started);
+  return started;
+}
+
+async function deliveries(harness: ApiHarness) {
+  const queue = openWebhookQueue(harness.queue.qualifiedName, connectionOptions(redisUrl));
+  try {
+    return await queue.getJobCounts('completed', 'failed', 'delayed', 'waiting', 'active');
+  } finally {
+    await queue.close();
+  }
+}
+
+describe('webhooks', () => {
+  it('1,000 jobs: 1,000 deliveries, each verified by standardwebhooks; a tampered body fails', async () => {
+    const harness = await start({}, 50);
+    const hooks = await receiver();
+    const jobs = Array.from({ length: 1_000 }, (_, index) => ({
+      prompt: `ok ${index}`,
+      webhook: { url: hooks.url },
+    }));
+    const accepted = await harness.request<{ jobs: { id: string }[] }>('POST', '/v1/jobs/bulk', { jobs });
+    expect(accepted.status).toBe(202);
+    await expect
+      .poll(() => hooks.received.length, { timeout: 60_000, interval: 250 })
+      .toBeGreaterThanOrEqual(1_000);
+    expect(hooks.received).toHaveLength(1_000);
+    expect(hooks.received.every((delivery) => delivery.verified)).toBe(true);
+    const ids = new Set(accepted.body.jobs.map((job) => job.id));
+    const events = hooks.received.map((delivery) => JSON.parse(delivery.body) as WebhookEvent);
+    expect(new Set(events.map((event) => event.data.id))).toEqual(ids);
+    expect(events.every((event) => event.type === 'job.completed' && event.data.state === 'completed')).toBe(
+      true,
+    );
+    expect(new Set(hooks.received.map((delivery) => delivery.id)).size).toBe(1_000);
+
+    const sample = hooks.received[0];
+    if (!sample) throw new Error('no delivery');
+    expect(() => hooks.verify(sample.body, sample.headers)).not.toThrow();
+    const tampered = sample.body.replace('"completed"', '"failed"');
+    expect(tampered).not.toBe(sample.body);
+    expect(() => hooks.verify(tampered, sample.headers)).toThrow();
+    expect(() => new Webhook(testWebhookSecret()).verify(sample.body, sample.headers)).toThrow();
+    await expect.poll(async () => (await deliveries(harness)).completed).toBe(1_000);
+  }, 90_000);
+
+  it('each attempt is on the timeline; metrics and stats count deliveries; redeliver sends it again', async () => {
+    const harness = await start();
+    const hooks = await receiver();
+    hooks.mode = 'error';
+    const { body } = await harness.request<{ id: string }>('POST', '/v1/jobs', {
+      prompt: 'ok',
+      webhook: { url: hooks.url },
+    });
+    await expect.poll(() => hooks.received.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+    hooks.mode = 'ok';
+    await expect.poll(() => hooks.acknowledgedById().size, { timeout: 10_000 }).toBe(1);
+    const view = async () => (await harness.request<JobView>('GET', `/v1/jobs/${body.id}`)).body;
+    await expect
+      .poll(async () => (await view()).timeline.filter((entry) => entry.event === 'webhook').at(-1)?.outcome)
+      .toBe('delivered');
+    const attempts = (await view()).timeline.flatMap((entry) => (entry.event === 'webhook' ? [entry] : []));
+    expect(attempts.length).toBe(hooks.received.length);
+    expect(attempts.slice(0, -1).every((entry) => entry.outcome === 'retry' && entry.status === 500)).toBe(
+      true,
+    );
+    expect((await view()).state).toBe('completed');
+
+    const again = await harness.request('POST', `/v1/jobs/${body.id}/redeliver`);
+    expect(again.status).toBe(202);
+    expect(again.body).toEqual({ id: body.id, type: 'job.completed', queued: true });
+    await expect.poll(() => hooks.acknowledgedById().get(hooks.received[0]?.id ?? '')).toBe(2);
+
+    await expect
+      .poll(
+        async () =>
+          (await harness.request<{ webhooks: Record<string, number> }>('GET', '/v1/stats')).body.webhooks,
+        {
+          timeout: 5_000,
+        },
+      )
+      .toEqual({ retry: attempts.length - 1, delivered: 2 });
+    const metrics = await fetch(`${harness.api.url}/metrics`).then((response) => response.text());
+    expect(metrics).toContain('breakwater_webhook_deliveries_total{outcome="delivered"} 2');
+
+    const running = await harness.request('POST', '/v1/jobs/999999/redeliver');
+    expect(running.status).toBe(404);
+    const plain = await harness.request<{ id: string }>('POST', '/v1/jobs', { prompt: 'ok' });
+    await expect
+      .poll(async () => (await harness.request<JobView>('GET', `/v1/jobs/${plain.body.id}`)).body.state)
+      .toBe('completed');
+    const none = await harness.request<{ error: { message: string } }>(
+      'POST',
+      `/v1/jobs/${plain.body.id}/redeliver`,
+    );
+    expect(none.status).toBe(409);
+    expect(none.body.error.message).toContain('no webhook');
+  });
+
+  it('a failed job reports job.failed; a 410 stops; retries stop after retryForMs and the delivery stays failed', async () => {
+    const harness = await start({ retryForMs: 1_500 });
+    const hooks = await receiver();
+    harness.simulator.configure('tertiary', { rejectPattern: 'reject' });
+    const failed = await harness.request<{ id: string }>('POST', '/v1/jobs', {
+      prompt: 'reject',
+      route: 'solo',
+      webhook: { url: hooks.url },
+    });
+    hooks.mode = 'gone';
+    await expect.poll(() => hooks.received.length).toBe(1);
+    const event = JSON.parse(hooks.received[0]?.body ?? '{}') as WebhookEvent;
+    expect(event.type).toBe('job.failed');
+    expect(event.data).toMatchObject({ id: failed.body.id, state: 'failed' });
+
+    hooks.mode = 'error';
+    const completed = await harness.request<{ id: string }>('POST', '/v1/jobs', {
+      prompt: 'ok',
+      webhook: { url: hooks.url },
+    });
+    await expect.poll(async () => (await deliveries(harness)).failed, { timeout: 10_000 }).toBe(2);
+    expect(hooks.received.filter((delivery) => delivery.id === hooks.received[0]?.id)).toHaveLength(1);
+    const view = (await harness.request<JobView>('GET', `/v1/jobs/${completed.body.id}`)).body;
+    expect(view.state).toBe('completed');
+    const attempts = view.timeline.flatMap((entry) => (entry.event === 'webhook' ? [entry] : []));
+    expect(attempts.at(-1)?.outcome).toBe('give-up');
+    expect(attempts.length).toBeGreaterThanOrEqual(2);
+  });
+});
