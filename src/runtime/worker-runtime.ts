@@ -1,3 +1,5 @@
+import { CachedRuns } from '../cache/cached-runs.js';
+import { ResultCache } from '../cache/result-cache.js';
 import type { LoadedConfig } from '../config/load-config.js';
 import { resolveProviders } from '../config/resolve-providers.js';
 import { FleetMember } from '../fleet/fleet-member.js';
@@ -106,6 +108,13 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     wake: member.wake,
     stats,
     onJobEnd: webhooks.onJobEnd,
+    cache: new CachedRuns({
+      cache: new ResultCache(member.redis, queueKeyOf(config.queue.name)),
+      config,
+      logger,
+      stats,
+      ...(options.now ? { now: options.now } : {}),
+    }),
   });
   workerCreated(breakwater.worker);
   lift = () => breakwater.liftPause();

@@ -1,4 +1,5 @@
 import { type ConnectionOptions, Worker } from 'bullmq';
+import type { CachedRuns } from '../cache/cached-runs.js';
 import type { BreakwaterConfig } from '../config/schema.js';
 import type { Logger } from '../logging/logger.js';
 import type { LanguageModelAdapter } from '../providers/completion.js';
@@ -26,6 +27,8 @@ export interface BreakwaterWorkerOptions {
   closeGraceMs?: number;
   /** Told when a job completes or fails for good (its webhook); never fails the job. */
   onJobEnd?: JobEndListener;
+  /** The result cache: hits complete jobs without a call, identical jobs share one call. */
+  cache?: CachedRuns;
 }
 
 export interface BreakwaterWorker {
@@ -70,6 +73,7 @@ export function createBreakwaterWorker(options: BreakwaterWorkerOptions): Breakw
     ...(options.deferralJitterMs === undefined ? {} : { deferralJitterMs: options.deferralJitterMs }),
     ...(options.wake ? { wake: options.wake } : {}),
     ...(options.stats ? { stats: options.stats } : {}),
+    ...(options.cache ? { staleAnswer: options.cache.staleAnswer.bind(options.cache) } : {}),
     showDueTime: async (job, until) => {
       if (!worker) return;
       const client = await worker.getBackend().client;
@@ -82,11 +86,12 @@ export function createBreakwaterWorker(options: BreakwaterWorkerOptions): Breakw
     },
   });
   const onJobEnd = options.onJobEnd;
+  const cached = options.cache ? options.cache.wrap(processor) : processor;
   const run = onJobEnd
-    ? reportingEnds(processor, onJobEnd, (error, job) =>
+    ? reportingEnds(cached, onJobEnd, (error, job) =>
         options.logger.warn({ err: error, jobId: job.id }, 'job end not reported to its webhook'),
       )
-    : processor;
+    : cached;
   worker = new Worker<JobData, JobResult>(
     options.config.queue.name,
     (job, token, signal) => run(job, token, signal),

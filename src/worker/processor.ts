@@ -10,7 +10,7 @@ import { JobValidationError } from '../queue/job-validation-error.js';
 import { attemptEntry, type TimelineEntry } from '../queue/timeline.js';
 import { validateStoredJob } from '../queue/validate-job.js';
 import type { CircuitRegistry } from '../resilience/circuit-registry.js';
-import { type ChainOutcome, walkChain } from '../resilience/fallback-chain.js';
+import { type ChainOutcome, type ResolvedEntry, walkChain } from '../resilience/fallback-chain.js';
 import { adoptPlainJob } from './adopt-plain-job.js';
 import { type ApplyDeps, applyVerdict, type DeferralWake } from './apply-verdict.js';
 import { type JobResult, jobResultOf } from './job-result.js';
@@ -37,6 +37,12 @@ export interface ProcessorDeps {
   stats?: JobStats;
   /** Records a deferred job's due time where dashboards read it. */
   showDueTime?: ApplyDeps['showDueTime'];
+  /** Instead of a deferral: a stale cached answer, when the job accepts one (the result cache). */
+  staleAnswer?: (
+    job: Job<JobData>,
+    data: JobData,
+    chain: readonly ResolvedEntry[],
+  ) => Promise<JobResult | undefined>;
 }
 
 /** The longest a deferred job sleeps on its own timer (a provider opened by hand with no end). */
@@ -108,6 +114,10 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       jitterMs: Math.floor(random() * jitterMs),
       maxDeferralMs,
     });
+    if (verdict.kind === 'defer' && deps.staleAnswer) {
+      const stale = await deps.staleAnswer(job, data, chain);
+      if (stale) return stale;
+    }
     return applyVerdict(
       verdict,
       {
