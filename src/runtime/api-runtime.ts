@@ -65,6 +65,7 @@ export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRu
   await queue.waitUntilReady();
   const webhooks = openWebhookQueue(queue.qualifiedName, connection);
   webhooks.on('error', (error: Error) => logger.warn({ err: error }, 'webhook queue connection error'));
+  await webhooks.waitUntilReady();
   const fleet = new FleetStore({ redis, keyPrefix: queue.qualifiedName, worker: `api:${workerId()}` });
   const hub = await EventHub.start({
     queueName: config.queue.name,
@@ -126,12 +127,16 @@ export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRu
         });
         // The API holds no locks: when Redis is gone, do not wait for a graceful QUIT it cannot answer.
         const client = await queue.getBackend().client;
-        if (redis.status !== 'ready') client.disconnect();
+        const webhookClient = await webhooks.getBackend().client;
+        if (redis.status !== 'ready') {
+          client.disconnect();
+          webhookClient.disconnect();
+        }
         const closing = Promise.all([queue.close(), webhooks.close()]).catch(() => undefined);
         const closed = await Promise.race([closing.then(() => true), delay(closeTimeoutMs, false)]);
         // Stop any reconnect loop left behind, whose errors would have no listener any more.
         client.disconnect();
-        await webhooks.disconnect().catch(() => undefined);
+        webhookClient.disconnect();
         if (!closed) await closing;
         await Promise.race([hub.close().catch(() => undefined), delay(closeTimeoutMs)]);
         redis.disconnect();

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { Job, Queue } from 'bullmq';
 import type { BreakwaterConfig } from '../config/schema.js';
 import { jobStatus } from '../http/job-status.js';
@@ -30,6 +31,8 @@ export interface WebhookRuntime {
   /** Stops sending (in-flight attempts finish), then closes the queues. Idempotent. */
   close(): Promise<void>;
 }
+
+const closeTimeoutMs = 2_000;
 
 /** A worker process's webhooks: the delivery queue it reports job ends to, and the worker that sends them. */
 export function startWebhookRuntime(options: WebhookRuntimeOptions): WebhookRuntime {
@@ -70,7 +73,14 @@ export function startWebhookRuntime(options: WebhookRuntimeOptions): WebhookRunt
     close() {
       closing ??= (async () => {
         await sender?.close();
-        await Promise.all([deliveries.close(), jobs.close()]);
+        // With Redis gone a queue's close waits for it: bounded, then its connection is cut.
+        const closed = Promise.all([deliveries.close(), jobs.close()]).then(
+          () => true,
+          () => true,
+        );
+        if (!(await Promise.race([closed, delay(closeTimeoutMs, false)]))) {
+          for (const queue of [deliveries, jobs]) void queue.disconnect().catch(() => undefined);
+        }
       })();
       return closing;
     },
