@@ -28,6 +28,7 @@ const exclusive = [
   'test/observability/browser.test.ts',
   'test/scripts/demo.test.ts',
   'test/webhooks/receiver-outage.test.ts',
+  'test/admission/fleet-pacing.test.ts',
 ];
 
 export default defineConfig({

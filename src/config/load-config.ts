@@ -127,6 +127,28 @@ function* crossReferenceProblems(config: BreakwaterConfig): Generator<ConfigProb
       if (modelProblem) yield { path: `routes.${route}.${index}.model`, message: modelProblem };
     }
   }
+  const names = new Set<string>();
+  for (const [index, budget] of config.budgets.entries()) {
+    if (names.has(budget.name)) {
+      yield {
+        path: `budgets.${index}.name`,
+        message: `budget "${budget.name}" is named twice; give each budget its own name`,
+      };
+    }
+    names.add(budget.name);
+    if (budget.provider !== undefined && !ownEntry(config.providers, budget.provider)) {
+      yield {
+        path: `budgets.${index}.provider`,
+        message: `unknown provider "${budget.provider}"; name one defined under providers (known: ${known.join(', ')})`,
+      };
+    }
+    if (budget.route !== undefined && !ownEntry(config.routes, budget.route)) {
+      yield {
+        path: `budgets.${index}.route`,
+        message: `unknown route "${budget.route}"; name one defined under routes (known: ${Object.keys(config.routes).join(', ')})`,
+      };
+    }
+  }
   if (!ownEntry(config.routes, config.defaultRoute)) {
     yield {
       path: 'defaultRoute',

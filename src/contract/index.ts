@@ -24,7 +24,15 @@ export type {
 } from './job.js';
 export type { ChainEntry, ChatMessage, JobInput } from './job-input.js';
 export { maxBulkJobs } from './job-input.js';
-export type { BreakerState, ProviderStatus } from './provider-status.js';
+export type {
+  BreakerState,
+  BudgetView,
+  CapacityState,
+  LimitBucketView,
+  ProviderLimitsView,
+  ProviderStatus,
+  ProvidersResponse,
+} from './provider-status.js';
 export type {
   CacheStats,
   ModelStats,

@@ -10,6 +10,8 @@ export interface ChainEntry {
   model: string;
   /** Overrides the provider's timeoutMs for this entry. */
   timeoutMs?: number;
+  /** When this entry has no capacity (rate limit, quota, budget): try the next entry, or wait for this one. @defaultValue next */
+  onLimit?: 'next' | 'wait';
 }
 
 /**
@@ -47,6 +49,8 @@ export interface JobInput {
   cache?: false | { ttlSeconds: number };
   /** While every provider of the chain is open, complete with an expired cached answer instead of waiting. */
   acceptStale?: boolean;
+  /** Who the job is for: the config's tenant caps and tenant budgets apply to it. */
+  tenant?: string;
   /** Free data kept with the job. */
   metadata?: Record<string, unknown>;
 }

@@ -7,14 +7,18 @@ export interface AttemptEntry extends Attempt {
   event: 'attempt';
 }
 
-/** A deferral in a job's timeline: every provider of the chain was open; no attempt was spent. */
+/**
+ * A deferral in a job's timeline: every provider of the chain was open (`outage`), or no entry had
+ * capacity under a rate limit, quota or budget (`limit`); no attempt was spent.
+ */
 export interface DeferralEntry {
   event: 'deferral';
   at: string;
   /** When the job runs again at the latest. */
   until: string;
-  /** Which providers were open, and why. */
+  /** Which providers were open or limited, and why. */
   reason: string;
+  cause?: 'outage' | 'limit';
 }
 
 /** The events a webhook reports: a job's end. */
@@ -53,7 +57,8 @@ export interface CacheEntry {
 export type TimelineEntry = AttemptEntry | DeferralEntry | WebhookEntry | CacheEntry;
 
 /**
- * deferred: every provider of the chain is open, the job waits for one (no attempt spent);
+ * deferred: every provider of the chain is open, or none has capacity under its limits; the job
+ * waits (no attempt spent);
  * delayed: the job waits for its own delayMs or a retry backoff.
  */
 export type JobState = 'waiting' | 'active' | 'deferred' | 'delayed' | 'completed' | 'failed';

@@ -1,5 +1,6 @@
 import type { Queue } from 'bullmq';
 import express, { type Express, type RequestHandler } from 'express';
+import type { LimitsStore } from '../admission/limits-store.js';
 import type { BreakwaterConfig } from '../config/schema.js';
 import type { FleetStore } from '../fleet/fleet-store.js';
 import type { Logger } from '../logging/logger.js';
@@ -33,6 +34,8 @@ export interface AppOptions {
   fleet: FleetStore;
   /** The fleet's call, token and cost totals. */
   stats: StatsStore;
+  /** What admission keeps: limits, quotas, budgets, jobs waiting for capacity. */
+  limits?: LimitsStore;
   logger: Logger;
   /** Resolves when Redis answers (for /readyz). */
   pingRedis: () => Promise<unknown>;
@@ -71,7 +74,14 @@ export function createApp(options: AppOptions): Express {
     response.type('html').send(docsPage);
   });
 
-  const snapshot = () => readSnapshot({ config, queue, fleet: options.fleet, stats: options.stats });
+  const snapshot = () =>
+    readSnapshot({
+      config,
+      queue,
+      fleet: options.fleet,
+      stats: options.stats,
+      ...(options.limits ? { limits: options.limits } : {}),
+    });
   const metrics = createMetricsRegistry(snapshot);
   app.get('/metrics', requireToken({ token }), async (_request, response) => {
     response.type(metrics.contentType).send(await metrics.metrics());
@@ -93,8 +103,23 @@ export function createApp(options: AppOptions): Express {
   if (options.submitGuard) v1.post(['/jobs', '/jobs/bulk'], options.submitGuard);
   const check = webhookSubmitCheck({ config, secretSet: options.webhooks?.secretSet ?? false });
   v1.use(jobRoutes({ queue, config, fleet: options.fleet, check }));
-  v1.use(providerRoutes({ config, fleet: options.fleet, logger }));
-  v1.use(statsRoutes({ config, queue, fleet: options.fleet, stats: options.stats }));
+  v1.use(
+    providerRoutes({
+      config,
+      fleet: options.fleet,
+      logger,
+      ...(options.limits ? { limits: options.limits } : {}),
+    }),
+  );
+  v1.use(
+    statsRoutes({
+      config,
+      queue,
+      fleet: options.fleet,
+      stats: options.stats,
+      ...(options.limits ? { limits: options.limits } : {}),
+    }),
+  );
   app.use('/v1', v1);
 
   if (config.board.enabled) {

@@ -8,6 +8,7 @@ import type {
   FinishReason,
   LanguageModelAdapter,
 } from './completion.js';
+import { pickRateLimitHeaders } from './pick-rate-limit-headers.js';
 
 // Breakwater reports through its own logs; the SDK's console warnings (e.g. unknown model ids) are noise.
 (globalThis as { AI_SDK_LOG_WARNINGS?: boolean }).AI_SDK_LOG_WARNINGS = false;
@@ -59,6 +60,7 @@ export function createAiSdkAdapter(options: AiSdkAdapterOptions): LanguageModelA
           maxRetries: 0,
           abortSignal: controller.signal,
         });
+        const rateLimitHeaders = pickRateLimitHeaders(result.response.headers);
         return {
           text: result.text,
           finishReason: mapFinishReason(result.finishReason),
@@ -68,6 +70,7 @@ export function createAiSdkAdapter(options: AiSdkAdapterOptions): LanguageModelA
             outputTokens: result.usage.outputTokens ?? null,
           },
           latencyMs: now() - started,
+          ...(rateLimitHeaders ? { rateLimitHeaders } : {}),
         };
       } catch (error) {
         if (timedOut) throw timeoutError(context(), call.timeoutMs);

@@ -30,6 +30,8 @@ export interface CompletionResult {
   rawFinishReason?: string;
   usage: TokenUsage;
   latencyMs: number;
+  /** What the answer's headers said of the provider's limits (`x-ratelimit-*`, `anthropic-ratelimit-*`). */
+  rateLimitHeaders?: Record<string, string>;
 }
 
 export interface CallOptions {

@@ -9,13 +9,18 @@ import { hasBrand } from '../errors/brand.js';
  *   counts against its breaker and is logged as such.
  * - `rejected`: this request cannot be served here (400/404/413/422: bad model, context too long,
  *   content policy). Not the provider's fault: never counts against its breaker.
+ * - `limited`: a 429: the provider is up and says we are over a rate limit. A limit, not an outage:
+ *   never counts against its breaker; admission holds the model back until the limit resets.
+ * - `quota`: the account's quota or credit is exhausted (OpenAI `insufficient_quota`, Anthropic
+ *   billing, Gemini per-day `RESOURCE_EXHAUSTED`): no calls until the quota resets; not an outage.
  */
-export type ProviderVerdict = 'retryable' | 'auth' | 'rejected';
+export type ProviderVerdict = 'retryable' | 'auth' | 'rejected' | 'limited' | 'quota';
 
 export type ProviderErrorCode =
   | 'network'
   | 'timeout'
   | 'rate-limited'
+  | 'quota-exhausted'
   | 'overloaded'
   | 'server-error'
   | 'invalid-response'
@@ -36,6 +41,8 @@ export interface ProviderErrorDetails {
   status?: number;
   /** How long the provider asked us to wait (Retry-After, retry-after-ms or Gemini RetryInfo). */
   retryAfterMs?: number;
+  /** The answer's rate-limit headers (`x-ratelimit-*`, `anthropic-ratelimit-*`): what it said of its limits. */
+  rateLimitHeaders?: Readonly<Record<string, string>>;
 }
 
 const brand = Symbol.for('breakwater.ProviderError');
@@ -49,6 +56,7 @@ export class ProviderError extends Error {
   readonly model: string;
   readonly status: number | undefined;
   readonly retryAfterMs: number | undefined;
+  readonly rateLimitHeaders: Readonly<Record<string, string>> | undefined;
 
   constructor(details: ProviderErrorDetails) {
     super(details.message);
@@ -58,6 +66,7 @@ export class ProviderError extends Error {
     this.model = details.model;
     this.status = details.status;
     this.retryAfterMs = details.retryAfterMs;
+    this.rateLimitHeaders = details.rateLimitHeaders;
   }
 
   /** Recognised by brand, so it survives duplicated package copies and realms. */
@@ -67,7 +76,7 @@ export class ProviderError extends Error {
 
   /** Whether this outcome counts as a failure of the provider (and so against its breaker). */
   get countsAgainstProvider(): boolean {
-    return this.verdict !== 'rejected';
+    return this.verdict === 'retryable' || this.verdict === 'auth';
   }
 
   toJSON(): ProviderErrorDetails {

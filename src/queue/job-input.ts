@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { chainEntrySchema } from '../config/schema.js';
+import { chainEntrySchema, tenantNamePattern } from '../config/schema.js';
 import { jsonDepth, maxMetadataDepth } from './metadata-limits.js';
 
 /**
@@ -105,6 +105,11 @@ export const jobInputSchema = z
       .describe(
         'While every provider of the chain is open, complete with an expired cached answer (within cache.staleIfAllOpenSeconds) instead of waiting.',
       ),
+    tenant: z
+      .string()
+      .regex(tenantNamePattern, 'letters, digits and _.:- only, 1 to 100 characters')
+      .optional()
+      .describe("Who the job is for: the config's tenants caps and tenant budgets apply to it."),
     metadata: z
       .record(z.string(), z.unknown())
       .optional()

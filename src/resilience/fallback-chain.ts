@@ -1,3 +1,4 @@
+import type { Refusal } from '../admission/refusal.js';
 import type { ChainEntry } from '../config/schema.js';
 import type { Attempt } from '../contract/attempt.js';
 import { CallAbortedError } from '../providers/call-aborted-error.js';
@@ -24,6 +25,12 @@ export type ChainOutcome =
   | { kind: 'all-rejected'; attempts: Attempt[] }
   /** Every entry's provider is open now: `until` is the earliest a probe will be admitted. */
   | { kind: 'all-open'; until: number; reasons: string[]; attempts: Attempt[] }
+  /**
+   * No entry could take the job for a limit (rate, concurrency, quota, budget), or an entry that
+   * says `onLimit: wait` had none, and no call failed: wait for capacity, no attempt spent.
+   * `refusal` is the limit that frees first (its wait slot spreads waiting jobs).
+   */
+  | { kind: 'limited'; until: number; reasons: string[]; refusal: Refusal | undefined; attempts: Attempt[] }
   /** Calls failed but some provider of the chain is still closed: an ordinary retry. */
   | { kind: 'failed'; retryAfterMs?: number; attempts: Attempt[] }
   | { kind: 'aborted'; attempts: Attempt[] };
@@ -38,7 +45,20 @@ export interface WalkOptions {
   now?: () => number;
   /** Called after each attempt, e.g. to log a misconfigured provider. */
   onAttempt?: (attempt: Attempt) => void;
+  /** Fleet-wide limits: each call reserves capacity first. Without it, nothing is limited. */
+  admission?: EntryAdmission;
 }
+
+/** Admission as the walk needs it, for one job: reserve before a call, settle after. */
+export interface EntryAdmission {
+  admit(entry: ResolvedEntry): Promise<EntryAdmit>;
+  /** The provider answered that it is limited (429) or out of quota: block, and say until when. */
+  limited(entry: ResolvedEntry, error: ProviderError): Promise<Refusal>;
+}
+
+export type EntryAdmit =
+  | { kind: 'admitted'; settle: (result: CompletionResult | undefined) => void; cancel: () => void }
+  | { kind: 'refused'; refusal: Refusal };
 
 /**
  * Walks a chain in order through each provider's circuit: open entries are skipped without a call,
@@ -53,9 +73,40 @@ export async function walkChain(options: WalkOptions): Promise<ChainOutcome> {
     options.onAttempt?.(attempt);
   };
 
+  const refusals: Refusal[] = [];
+  const limitedBy = (refusal: Refusal) => {
+    refusals.push(refusal);
+    const outcome: ChainOutcome = {
+      kind: 'limited',
+      until: refusal.until,
+      reasons: [refusal.reason],
+      refusal,
+      attempts,
+    };
+    return outcome;
+  };
   for (const [index, entry] of options.chain.entries()) {
     if (options.signal?.aborted) return { kind: 'aborted', attempts };
     const circuit = options.circuits.get(entry.provider);
+    let ticket: Extract<EntryAdmit, { kind: 'admitted' }> | undefined;
+    if (options.admission && circuit.availability().kind !== 'open') {
+      const admit = await options.admission.admit(entry);
+      if (admit.kind === 'refused') {
+        record({
+          provider: entry.provider,
+          model: entry.model,
+          outcome: 'skipped-limit',
+          at: new Date(now()).toISOString(),
+          durationMs: 0,
+          errorClass: admit.refusal.errorClass,
+          error: admit.refusal.reason,
+        });
+        if (entry.onLimit === 'wait') return limitedBy(admit.refusal);
+        refusals.push(admit.refusal);
+        continue;
+      }
+      ticket = admit;
+    }
     let availability = await circuit.admit();
     while (availability.kind === 'probing' && !options.signal?.aborted) {
       await circuit.probeSettled(entry.timeoutMs, options.signal);
@@ -64,6 +115,7 @@ export async function walkChain(options: WalkOptions): Promise<ChainOutcome> {
     const started = now();
     const at = new Date(started).toISOString();
     if (availability.kind === 'open') {
+      ticket?.cancel();
       record({
         provider: entry.provider,
         model: entry.model,
@@ -83,6 +135,7 @@ export async function walkChain(options: WalkOptions): Promise<ChainOutcome> {
       }),
     );
     const durationMs = now() - started;
+    ticket?.settle(call.kind === 'ok' ? call.value : undefined);
     switch (call.kind) {
       case 'ok':
         record({ provider: entry.provider, model: entry.model, outcome: 'ok', at, durationMs });
@@ -101,6 +154,10 @@ export async function walkChain(options: WalkOptions): Promise<ChainOutcome> {
       case 'error': {
         if (CallAbortedError.is(call.error)) return { kind: 'aborted', attempts };
         const error = ProviderError.is(call.error) ? call.error : undefined;
+        const limited =
+          error && options.admission && (error.verdict === 'limited' || error.verdict === 'quota')
+            ? await options.admission.limited(entry, error)
+            : undefined;
         record({
           provider: entry.provider,
           model: entry.model,
@@ -112,16 +169,20 @@ export async function walkChain(options: WalkOptions): Promise<ChainOutcome> {
           ...(error?.status === undefined ? {} : { status: error.status }),
           ...(error?.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
         });
+        if (limited) {
+          if (entry.onLimit === 'wait') return limitedBy(limited);
+          refusals.push(limited);
+        }
         break;
       }
       default:
         throw new Error(`unknown circuit call ${JSON.stringify(call satisfies never)}`);
     }
   }
-  return settle(options, attempts);
+  return settle(options, attempts, refusals);
 }
 
-function settle(options: WalkOptions, attempts: Attempt[]): ChainOutcome {
+function settle(options: WalkOptions, attempts: Attempt[], refusals: readonly Refusal[]): ChainOutcome {
   if (options.signal?.aborted) return { kind: 'aborted', attempts };
   if (
     attempts.length === options.chain.length &&
@@ -129,6 +190,10 @@ function settle(options: WalkOptions, attempts: Attempt[]): ChainOutcome {
   ) {
     return { kind: 'all-rejected', attempts };
   }
+  const failedCall = attempts.some(
+    (attempt) => attempt.outcome === 'retryable' || attempt.outcome === 'auth',
+  );
+  if (refusals.length > 0 && !failedCall) return waitForCapacity(options, attempts, refusals);
   const reasons: string[] = [];
   let until = Number.POSITIVE_INFINITY;
   for (const entry of options.chain) {
@@ -141,6 +206,38 @@ function settle(options: WalkOptions, attempts: Attempt[]): ChainOutcome {
     reasons.push(shutReason(entry.provider, availability.until, availability.reason));
   }
   return { kind: 'all-open', until, reasons: [...new Set(reasons)], attempts };
+}
+
+/**
+ * Nothing could take the job now and nothing failed: some entries had no capacity, the others were
+ * open or rejected it. It waits for the first entry that frees: a limit's end, or a probe.
+ */
+function waitForCapacity(
+  options: WalkOptions,
+  attempts: Attempt[],
+  refusals: readonly Refusal[],
+): ChainOutcome {
+  let first = refusals[0];
+  for (const refusal of refusals) if (first === undefined || refusal.until < first.until) first = refusal;
+  let until = first?.until ?? Number.POSITIVE_INFINITY;
+  const reasons = refusals.map((refusal) => refusal.reason);
+  let probeFirst = false;
+  for (const entry of options.chain) {
+    const availability = options.circuits.get(entry.provider).availability();
+    if (availability.kind !== 'open') continue;
+    reasons.push(shutReason(entry.provider, availability.until, availability.reason));
+    if (availability.until < until) {
+      until = availability.until;
+      probeFirst = true;
+    }
+  }
+  return {
+    kind: 'limited',
+    until,
+    reasons: [...new Set(reasons)],
+    refusal: probeFirst ? undefined : first,
+    attempts,
+  };
 }
 
 /**

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { LimitsStore } from '../admission/limits-store.js';
 import type { LoadedConfig } from '../config/load-config.js';
 import { EventHub } from '../events/event-hub.js';
 import { FleetStore } from '../fleet/fleet-store.js';
@@ -14,6 +15,7 @@ import { submitGuard } from '../http/submit-guard.js';
 import { knownSecrets } from '../logging/known-secrets.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 import type { JobData } from '../queue/job-input.js';
+import { BreakwaterKeys } from '../redis/breakwater-keys.js';
 import { failFastConnectionOptions } from '../redis/connection.js';
 import { StatsStore } from '../stats/stats-store.js';
 import { openWebhookQueue } from '../webhooks/webhook-queue.js';
@@ -78,6 +80,7 @@ export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRu
     queue,
     fleet,
     stats: new StatsStore({ redis, keyPrefix: queue.qualifiedName }),
+    limits: new LimitsStore({ redis, keys: new BreakwaterKeys(queue.qualifiedName), config }),
     logger,
     pingRedis: () => redis.ping(),
     redisAvailable: () => redis.status === 'ready',

@@ -1,3 +1,6 @@
+import type { WindowOf } from '../admission/budget-window.js';
+import { FleetAdmission } from '../admission/fleet-admission.js';
+import { readReportedLimits } from '../admission/reported-limits.js';
 import { CachedRuns } from '../cache/cached-runs.js';
 import { ResultCache } from '../cache/result-cache.js';
 import type { LoadedConfig } from '../config/load-config.js';
@@ -7,6 +10,7 @@ import { createLogger, type Logger } from '../logging/logger.js';
 import { AdapterFactory } from '../providers/create-adapter.js';
 import { queueKeyOf } from '../queue/bullmq-internals.js';
 import { promoteDeferred } from '../queue/promote-deferred.js';
+import { BreakwaterKeys } from '../redis/breakwater-keys.js';
 import { connectionOptions } from '../redis/connection.js';
 import { CircuitRegistry } from '../resilience/circuit-registry.js';
 import type { ProviderSimulator } from '../simulator/simulator.js';
@@ -28,6 +32,8 @@ export interface WorkerRuntimeOptions {
   deferralJitterMs?: number;
   /** This process in the fleet's records. @defaultValue host:pid:random */
   workerId?: string;
+  /** The budget windows (tests shorten them). @defaultValue UTC hours, days and months */
+  budgetWindow?: WindowOf;
 }
 
 export interface WorkerRuntime {
@@ -96,6 +102,14 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     stats,
     ...(options.now ? { now: options.now } : {}),
   });
+  const keys = new BreakwaterKeys(queueKeyOf(config.queue.name));
+  const gate = new FleetAdmission({
+    redis: member.redis,
+    keys,
+    config,
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.budgetWindow ? { windowOf: options.budgetWindow } : {}),
+  });
   const breakwater = createBreakwaterWorker({
     config,
     connection: connectionOptions(options.redisUrl),
@@ -115,6 +129,17 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
       stats,
       ...(options.now ? { now: options.now } : {}),
     }),
+    admission: {
+      gate,
+      readReported: readReportedLimits,
+      noteLimitWait: async (jobId, until) => {
+        await member.redis
+          .multi()
+          .zremrangebyscore(keys.limitWaiting, '-inf', Date.now())
+          .zadd(keys.limitWaiting, until, jobId)
+          .exec();
+      },
+    },
   });
   workerCreated(breakwater.worker);
   lift = () => breakwater.liftPause();

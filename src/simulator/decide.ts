@@ -1,6 +1,13 @@
 import type { SimulatedProfile } from './profile.js';
 
-export type ErrorKind = 'down' | 'outage' | 'rate-limited' | 'unauthorized' | 'rejected' | 'error-rate';
+export type ErrorKind =
+  | 'down'
+  | 'outage'
+  | 'rate-limited'
+  | 'unauthorized'
+  | 'rejected'
+  | 'error-rate'
+  | 'quota-exhausted';
 
 /** What the simulator does with one call: pure, given the profile, the time and a random source. */
 export type Decision =
@@ -47,6 +54,9 @@ export function decide(
         retryAfterSeconds: mode.retryAfterSeconds,
         ...(mode.httpDate ? { httpDate: true } : {}),
       };
+    case 'quota-exhausted':
+      // The status is the wire's own (Anthropic answers 400); see limit-wire.ts.
+      return { kind: 'error', error: 'quota-exhausted', status: 429, latencyMs };
     case 'healthy':
       break;
     default:

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { SimulatedLimits } from './rate-limits.js';
 
 /** What a simulated provider does with a call, before latency and error-rate modifiers. */
 export type SimulatedMode =
@@ -10,7 +11,12 @@ export type SimulatedMode =
   /** 429 with a Retry-After of this many seconds (as an HTTP date when `httpDate`). */
   | { kind: 'rate-limited'; retryAfterSeconds: number; httpDate?: boolean | undefined }
   /** Refuses the key: 401 (Gemini: its real 400 API_KEY_INVALID). */
-  | { kind: 'unauthorized' };
+  | { kind: 'unauthorized' }
+  /**
+   * The account's quota is spent: OpenAI 429 `insufficient_quota`, Anthropic's 400 "credit balance is
+   * too low", Gemini 429 RESOURCE_EXHAUSTED naming its per-day quota.
+   */
+  | { kind: 'quota-exhausted' };
 
 export interface OutageWindow {
   /** Epoch milliseconds, inclusive. */
@@ -31,6 +37,8 @@ export interface SimulatedProfile {
   outages: OutageWindow[];
   /** When set, calls must carry this key, else they get the provider's auth error. */
   apiKey?: string;
+  /** Per-minute limits enforced as continuously refilled buckets per model, reported in headers. */
+  limits?: SimulatedLimits;
 }
 
 export const defaultProfile = (): SimulatedProfile => ({
@@ -53,7 +61,10 @@ const modeSchema = z.discriminatedUnion('kind', [
     httpDate: z.boolean().optional(),
   }),
   z.object({ kind: z.literal('unauthorized') }),
+  z.object({ kind: z.literal('quota-exhausted') }),
 ]);
+
+const perMinute = z.number().positive();
 
 /** A change to a profile, as accepted by `configure()` and the control endpoint. */
 export const profilePatchSchema = z
@@ -64,6 +75,8 @@ export const profilePatchSchema = z
     errorStatus: status.optional(),
     rejectPattern: z.string().nullable().optional(),
     apiKey: z.string().nullable().optional(),
+    /** Per-minute limits; they replace earlier ones and start with full buckets; null removes them. */
+    limits: z.object({ rpm: perMinute.optional(), tpm: perMinute.optional() }).strict().nullable().optional(),
     /** Outage windows relative to now; they replace earlier windows. */
     outages: z
       .array(
@@ -92,6 +105,11 @@ export function applyPatch(profile: SimulatedProfile, input: ProfilePatch, now: 
   if (patch.apiKey !== undefined) {
     if (patch.apiKey === null) delete next.apiKey;
     else next.apiKey = patch.apiKey;
+  }
+  if (patch.limits !== undefined) {
+    const { rpm, tpm } = patch.limits ?? {};
+    if (rpm === undefined && tpm === undefined) delete next.limits;
+    else next.limits = { ...(rpm === undefined ? {} : { rpm }), ...(tpm === undefined ? {} : { tpm }) };
   }
   if (patch.outages) {
     next.outages = patch.outages.map((outage) => ({

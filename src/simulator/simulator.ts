@@ -4,7 +4,10 @@ import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { simulatedBaseURL } from './base-url.js';
 import { CallLog, jobIdHeader, type ProviderStats, safeHeaders } from './call-log.js';
+import { type ComposedReply, composeReply } from './compose-reply.js';
 import { type Decision, decide } from './decide.js';
+import { countsAgainstLimits, LimitLedger } from './limit-ledger.js';
+import { limitWireOf } from './limit-wire.js';
 import { applyPatch, defaultProfile, type ProfilePatch, type SimulatedProfile } from './profile.js';
 import { matchRoute, type Route, readJson, send } from './routing.js';
 import type { Wire, WireReply } from './wire.js';
@@ -29,6 +32,7 @@ export interface SimulatorOptions {
 export class ProviderSimulator {
   readonly #profiles = new Map<string, SimulatedProfile>();
   readonly #log = new CallLog();
+  readonly #limits = new LimitLedger();
   readonly #now: () => number;
   readonly #random: () => number;
   readonly #initialProfile: (provider: string) => SimulatedProfile;
@@ -80,6 +84,7 @@ export class ProviderSimulator {
 
   configure(provider: string, patch: ProfilePatch): SimulatedProfile {
     const next = applyPatch(this.profile(provider), patch, this.#now());
+    if (patch.limits !== undefined) this.#limits.forget(provider);
     this.#profiles.set(provider, next);
     return next;
   }
@@ -106,6 +111,7 @@ export class ProviderSimulator {
   reset(): void {
     this.#profiles.clear();
     this.#log.reset();
+    this.#limits.forget();
   }
 
   close(): Promise<void> {
@@ -154,17 +160,59 @@ export class ProviderSimulator {
       record(400, route.model ?? '');
       return send(response, reply);
     }
+    const profile = this.profile(route.provider);
     const decision = decide(
-      this.profile(route.provider),
+      profile,
       { promptText: parsed.promptText, apiKey: route.wire.apiKey(request.headers, url) },
       at,
       this.#random,
     );
+    const composed = composeReply(route.provider, parsed.model, parsed.promptText, parsed.maxTokens);
+    // Tokens as providers reserve them: the input, plus max_tokens (else the output actually sent).
+    const tokens = composed.inputTokens + (parsed.maxTokens ?? composed.outputTokens);
+    const limited = this.#limited(route, profile, decision, parsed.model, tokens, id, at);
+    if (limited) {
+      record(limited.status, parsed.model);
+      return send(response, limited);
+    }
     const aborted = await this.#wait(decision, request, response);
     if (aborted) return record('aborted', parsed.model);
-    const reply = this.#reply(decision, route, parsed.model, parsed.promptText, parsed.maxTokens, id, at);
+    const reply = this.#reply(decision, route, parsed.model, composed, id, at);
     record(reply.status === 200 ? 'ok' : reply.status, parsed.model);
-    send(response, reply);
+    send(response, this.#withLimitHeaders(reply, route, profile, parsed.model));
+  }
+
+  /**
+   * Charges a call to its provider's limits, when it has some and the call counts against them: a
+   * 429 in the provider's format when the call does not fit (answered at once), else undefined.
+   */
+  #limited(
+    route: Route,
+    profile: SimulatedProfile,
+    decision: Decision,
+    model: string,
+    tokens: number,
+    id: string,
+    at: number,
+  ): WireReply | undefined {
+    if (!profile.limits || !countsAgainstLimits(decision)) return undefined;
+    const admission = this.#limits.admit(route.provider, model, profile.limits, { requests: 1, tokens }, at);
+    if (admission.kind === 'admitted') return undefined;
+    const wire = limitWireOf(route.wire.name);
+    const { dimension, limit, used, requested, retryAfterMs } = admission;
+    const reply = wire.rateLimited({ id, model, dimension, limit, used, requested, retryAfterMs, now: at });
+    return { ...reply, headers: { ...reply.headers, ...wire.headers(admission.view, at) } };
+  }
+
+  /**
+   * Every response carries the rate-limit headers of its wire format while the provider has limits,
+   * as they stand when it is sent.
+   */
+  #withLimitHeaders(reply: WireReply, route: Route, profile: SimulatedProfile, model: string): WireReply {
+    if (!profile.limits) return reply;
+    const at = this.#now();
+    const view = this.#limits.view(route.provider, model, profile.limits, at);
+    return { ...reply, headers: { ...reply.headers, ...limitWireOf(route.wire.name).headers(view, at) } };
   }
 
   /** Waits out the latency (or forever, for a hang); true when the client went away first. */
@@ -188,11 +236,13 @@ export class ProviderSimulator {
     decision: Decision,
     route: Route,
     model: string,
-    promptText: string,
-    maxTokens: number | undefined,
+    composed: ComposedReply,
     id: string,
     at: number,
   ): WireReply {
+    if (decision.kind === 'error' && decision.error === 'quota-exhausted') {
+      return limitWireOf(route.wire.name).quotaExhausted({ id, model, now: at });
+    }
     if (decision.kind === 'error') {
       const retryAfterDate =
         decision.httpDate && decision.retryAfterSeconds !== undefined
@@ -209,19 +259,7 @@ export class ProviderSimulator {
         ...(retryAfterDate ? { retryAfterDate } : {}),
       });
     }
-    const full = `Simulated reply from ${route.provider} (${model}): ${summarise(promptText)}`;
-    const fullTokens = estimateTokens(full);
-    const truncated = maxTokens !== undefined && fullTokens > maxTokens;
-    const text = truncated ? full.slice(0, Math.max(1, maxTokens * 4)) : full;
-    return route.wire.success({
-      id,
-      model,
-      text,
-      finishReason: truncated ? 'length' : 'stop',
-      inputTokens: estimateTokens(promptText),
-      outputTokens: truncated ? maxTokens : fullTokens,
-      createdAt: at,
-    });
+    return route.wire.success({ id, model, ...composed, createdAt: at });
   }
 
   async #control(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
@@ -286,13 +324,4 @@ function controlError(error: unknown) {
     };
   }
   return { error: error instanceof Error ? error.message : String(error) };
-}
-
-function summarise(text: string): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > 80 ? `${line.slice(0, 77)}...` : line;
-}
-
-function estimateTokens(text: string): number {
-  return Math.max(1, Math.ceil(text.length / 4));
 }

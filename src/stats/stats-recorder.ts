@@ -54,6 +54,10 @@ export class StatsRecorder implements JobStats {
       this.#delta.count([provider, model, 'skips']);
       return;
     }
+    if (entry.outcome === 'skipped-limit') {
+      this.#delta.count([provider, model, 'limit-skips']);
+      return;
+    }
     const ok = entry.outcome === 'ok';
     this.#delta.count([provider, model, `calls:${ok ? 'ok' : (entry.errorClass ?? entry.outcome)}`]);
     // The provider is to blame unless the request itself was refused (the error's own verdict).
@@ -89,6 +93,10 @@ export class StatsRecorder implements JobStats {
   cache(outcome: 'hit' | 'stale' | 'miss', savedUsd = 0): void {
     this.#delta.count(fleetField(`cache:${outcome}`));
     if (savedUsd > 0) this.#delta.add(fleetField('cache:saved-usd'), savedUsd);
+  }
+
+  limitWait(providers: readonly string[]): void {
+    for (const provider of providers) this.#delta.count([provider, '', 'limit-waits']);
   }
 
   /** Adds what was counted since the last flush; one flush at a time, in order. */

@@ -23,6 +23,8 @@ export interface BreakwaterWorkerOptions {
   deferralJitterMs?: number;
   wake?: ProcessorDeps['wake'];
   stats?: ProcessorDeps['stats'];
+  /** Fleet-wide limits and budgets; without it, calls are not paced. */
+  admission?: ProcessorDeps['admission'];
   /** In-flight jobs get this long to finish on close before their calls are aborted. @defaultValue 30000 */
   closeGraceMs?: number;
   /** Told when a job completes or fails for good (its webhook); never fails the job. */
@@ -74,6 +76,7 @@ export function createBreakwaterWorker(options: BreakwaterWorkerOptions): Breakw
     ...(options.wake ? { wake: options.wake } : {}),
     ...(options.stats ? { stats: options.stats } : {}),
     ...(options.cache ? { staleAnswer: options.cache.staleAnswer.bind(options.cache) } : {}),
+    ...(options.admission ? { admission: options.admission } : {}),
     showDueTime: async (job, until) => {
       if (!worker) return;
       const client = await worker.getBackend().client;

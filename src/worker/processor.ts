@@ -1,4 +1,6 @@
 import { type Job, UnrecoverableError } from 'bullmq';
+import type { Admission } from '../admission/admission.js';
+import { jobAdmission, type ReadReportedLimits } from '../admission/job-admission.js';
 import type { BreakwaterConfig } from '../config/schema.js';
 import type { Attempt } from '../contract/attempt.js';
 import type { Logger } from '../logging/logger.js';
@@ -43,6 +45,12 @@ export interface ProcessorDeps {
     data: JobData,
     chain: readonly ResolvedEntry[],
   ) => Promise<JobResult | undefined>;
+  /** Fleet-wide limits and budgets; without it, calls are not paced. */
+  admission?: {
+    gate: Admission;
+    readReported: ReadReportedLimits;
+    noteLimitWait?: ApplyDeps['noteLimitWait'];
+  };
 }
 
 /** The longest a deferred job sleeps on its own timer (a provider opened by hand with no end). */
@@ -91,17 +99,38 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       void deps.wake.forget(String(job.id), providers).catch(() => undefined);
     }
 
-    const outcome = await walkChain({
+    const request = requestOf(data, job.id);
+    const admission = deps.admission
+      ? jobAdmission({
+          admission: deps.admission.gate,
+          readReported: deps.admission.readReported,
+          config: deps.config,
+          request,
+          route: data.chain ? undefined : (data.route ?? deps.config.defaultRoute),
+          tenant: data.tenant,
+          now,
+          logger: log,
+        })
+      : undefined;
+    let outcome = await walkChain({
       chain,
-      request: requestOf(data, job.id),
+      request,
       circuits: deps.circuits,
       adapter: deps.adapter,
       now,
       ...(signal ? { signal } : {}),
+      ...(admission ? { admission } : {}),
       onAttempt: (attempt) => {
-        if (attempt.outcome !== 'ok' || debug) logAttempt(log, attempt);
+        if ((attempt.outcome !== 'ok' && attempt.outcome !== 'skipped-limit') || debug)
+          logAttempt(log, attempt);
       },
     });
+    if (outcome.kind === 'limited' && outcome.refusal && deps.admission) {
+      // The job's turn among those waiting for the same limit: they come back one after another.
+      const waiting = outcome;
+      const slot = await deps.admission.gate.waitSlot(outcome.refusal).catch(() => waiting.until);
+      outcome = { ...outcome, until: Math.max(outcome.until, slot) };
+    }
     const attempts = pricedAttempts(outcome, deps.config);
     for (const attempt of attempts) deps.stats?.attempt(attemptEntry(attempt));
     if (outcome.kind === 'completed' && outcome.index > 0) {
@@ -133,6 +162,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
         ...(deps.wake ? { wake: deps.wake } : {}),
         ...(deps.stats ? { stats: deps.stats } : {}),
         ...(deps.showDueTime ? { showDueTime: deps.showDueTime } : {}),
+        ...(deps.admission?.noteLimitWait ? { noteLimitWait: deps.admission.noteLimitWait } : {}),
       },
     );
   };

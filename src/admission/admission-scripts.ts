@@ -1,0 +1,210 @@
+import { LuaScript } from '../redis/lua-script.js';
+
+/**
+ * Admission as Lua, so each step is atomic fleet-wide. A rate bucket is a hash: `lvl` (its level
+ * when last touched), `ts` (then), `lim` (the limit per minute the provider reported), `blk` (no
+ * call until then: a 429, an exhausted quota) and `why` (the block's reason). A bucket of limit L
+ * per minute paces at `L * headroom`: it holds half a second of that and refills continuously, so
+ * the provider's own bucket (a second of its limit, as OpenAI enforces) keeps a cushion for calls
+ * that reach it out of step.
+ */
+
+/** Shared Lua: a bucket's effective limit and its level now. */
+const bucketLua = `
+local function effective(configured, learned)
+  if configured and learned then return math.min(configured, learned) end
+  return configured or learned
+end
+local function level(h, limit, headroom, now)
+  local pace = limit * headroom
+  local cap = math.max(1, pace / 120)
+  local rate = pace / 60000
+  local lvl = tonumber(h[1])
+  local ts = tonumber(h[2])
+  if lvl == nil or ts == nil then return cap, cap, rate end
+  return math.min(cap, lvl + math.max(0, now - ts) * rate), cap, rate
+end
+`;
+
+/** KEYS: each rate bucket, then each lease set, then each budget key, in the input's order. */
+export interface AdmitInput {
+  now: number;
+  headroom: number;
+  rates: { limit?: number; cost: number }[];
+  leases: { limit: number; id: string; expiresAt: number }[];
+  budgets: { usd: number; cost: number; expireAt: number }[];
+  /** How long bucket keys outlive their last use (learned limits are kept that long). */
+  ttlMs: number;
+}
+
+/** The first check that refused a call: which one, until when, and what it saw. */
+export type AdmitRefusal =
+  | { kind: 'blocked'; index: number; until: number; why: string; block: BlockKind }
+  | { kind: 'rate'; index: number; until: number; limit: number; left: number; spacing: number }
+  | { kind: 'lease'; index: number; inFlight: number }
+  | { kind: 'budget'; index: number; spent: number };
+
+export type AdmitReply = { admitted: true } | ({ admitted: false } & AdmitRefusal);
+
+/** Checks every bucket, lease and budget; reserves all of them or none. Replies JSON (AdmitReply). */
+export const admitScript = new LuaScript(`
+${bucketLua}
+local input = cjson.decode(ARGV[1])
+local now = input.now
+local nr = #input.rates
+local nl = #input.leases
+local levels = {}
+for i, rate in ipairs(input.rates) do
+  local h = redis.call('HMGET', KEYS[i], 'lvl', 'ts', 'lim', 'blk', 'why', 'bkk')
+  local blk = tonumber(h[4])
+  if blk and blk > now then
+    return cjson.encode({
+      admitted = false, kind = 'blocked', index = i - 1, ['until'] = blk, why = h[5] or '', block = h[6] or 'rate'
+    })
+  end
+  local limit = effective(rate.limit, tonumber(h[3]))
+  if limit then
+    local lvl, cap, pace = level(h, limit, input.headroom, now)
+    local need = math.min(rate.cost, cap)
+    if lvl < need then
+      return cjson.encode({
+        admitted = false, kind = 'rate', index = i - 1, ['until'] = now + math.ceil((need - lvl) / pace),
+        limit = limit, left = math.max(0, math.floor(lvl / cap * limit)), spacing = math.ceil(need / pace)
+      })
+    end
+    levels[i] = lvl - rate.cost
+  end
+end
+for j, lease in ipairs(input.leases) do
+  local key = KEYS[nr + j]
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now)
+  local count = redis.call('ZCARD', key)
+  if count >= lease.limit then
+    return cjson.encode({ admitted = false, kind = 'lease', index = j - 1, inFlight = count })
+  end
+end
+for k, budget in ipairs(input.budgets) do
+  local spent = tonumber(redis.call('GET', KEYS[nr + nl + k])) or 0
+  if spent >= budget.usd then
+    return cjson.encode({ admitted = false, kind = 'budget', index = k - 1, spent = spent })
+  end
+end
+for i, rate in ipairs(input.rates) do
+  if levels[i] then
+    redis.call('HSET', KEYS[i], 'lvl', tostring(levels[i]), 'ts', now)
+    redis.call('PEXPIRE', KEYS[i], input.ttlMs)
+  end
+end
+for j, lease in ipairs(input.leases) do
+  redis.call('ZADD', KEYS[nr + j], lease.expiresAt, lease.id)
+  redis.call('PEXPIRE', KEYS[nr + j], math.max(1, lease.expiresAt - now))
+end
+for k, budget in ipairs(input.budgets) do
+  if budget.cost > 0 then redis.call('INCRBYFLOAT', KEYS[nr + nl + k], tostring(budget.cost)) end
+  redis.call('PEXPIREAT', KEYS[nr + nl + k], budget.expireAt)
+end
+return cjson.encode({ admitted = true })
+`);
+
+/**
+ * KEYS: each rate bucket to correct, then each lease set, then each budget key. After a call: the
+ * token buckets get back what the estimate over-charged (or pay what it under-charged), the leases
+ * are released and the budgets charged the real cost instead of the estimate.
+ */
+export interface SettleInput {
+  rates: { delta: number }[];
+  leases: { id: string }[];
+  budgets: { delta: number }[];
+}
+
+export const settleScript = new LuaScript(`
+local input = cjson.decode(ARGV[1])
+local nr = #input.rates
+local nl = #input.leases
+for i, rate in ipairs(input.rates) do
+  if rate.delta ~= 0 and redis.call('HEXISTS', KEYS[i], 'lvl') == 1 then
+    redis.call('HINCRBYFLOAT', KEYS[i], 'lvl', tostring(rate.delta))
+  end
+end
+for j, lease in ipairs(input.leases) do
+  redis.call('ZREM', KEYS[nr + j], lease.id)
+end
+for k, budget in ipairs(input.budgets) do
+  if budget.delta ~= 0 and redis.call('EXISTS', KEYS[nr + nl + k]) == 1 then
+    redis.call('INCRBYFLOAT', KEYS[nr + nl + k], tostring(budget.delta))
+  end
+end
+return 'settled'
+`);
+
+/**
+ * KEYS: the requests bucket and the tokens bucket of a scope. What a provider's headers said: its
+ * limits per minute, and what remains (a bucket is lowered to it, never raised: others may share
+ * the key; our own reservations are already counted).
+ */
+export interface LearnInput {
+  now: number;
+  headroom: number;
+  ttlMs: number;
+  requests?: { limit: number; remaining: number };
+  tokens?: { limit: number; remaining: number };
+}
+
+export const learnScript = new LuaScript(`
+${bucketLua}
+local input = cjson.decode(ARGV[1])
+local function learn(key, reported)
+  if not reported or reported.limit <= 0 then return end
+  local h = redis.call('HMGET', key, 'lvl', 'ts')
+  local lvl, cap = level(h, reported.limit, input.headroom, input.now)
+  local theirs = math.max(0, reported.remaining) / reported.limit * cap
+  redis.call('HSET', key, 'lim', reported.limit, 'lvl', tostring(math.min(lvl, theirs)), 'ts', input.now)
+  redis.call('PEXPIRE', key, input.ttlMs)
+end
+learn(KEYS[1], input.requests)
+learn(KEYS[2], input.tokens)
+return 'learned'
+`);
+
+/**
+ * KEYS: the requests bucket of the blocked scope. No call until `until` (a 429's reset or
+ * Retry-After, an exhausted quota's reset): the bucket is emptied and a block set that never moves
+ * earlier.
+ */
+export type BlockKind = 'rate' | 'quota';
+
+export interface BlockInput {
+  kind: BlockKind;
+  now: number;
+  until: number;
+  why: string;
+  ttlMs: number;
+}
+
+export const blockScript = new LuaScript(`
+local input = cjson.decode(ARGV[1])
+local current = tonumber(redis.call('HGET', KEYS[1], 'blk')) or 0
+if current >= input['until'] then return 'already' end
+redis.call('HSET', KEYS[1], 'blk', input['until'], 'why', input.why, 'bkk', input.kind, 'lvl', '0', 'ts', input.now)
+redis.call('PEXPIRE', KEYS[1], math.max(input.ttlMs, input['until'] - input.now + 60000))
+return 'blocked'
+`);
+
+/**
+ * KEYS: a limit's wait-slot key. A job that must wait for capacity gets the next free slot at or
+ * after `ready`, and the slot after it moves on by `spacing`: waiting jobs come back one after
+ * another, as capacity frees, never all at once. Replies the slot (epoch ms).
+ */
+export interface SlotInput {
+  now: number;
+  ready: number;
+  spacing: number;
+}
+
+export const slotScript = new LuaScript(`
+local input = cjson.decode(ARGV[1])
+local next = tonumber(redis.call('GET', KEYS[1])) or 0
+local slot = math.max(next, input.ready)
+redis.call('SET', KEYS[1], slot + input.spacing, 'PX', math.max(1000, slot + input.spacing - input.now + 1000))
+return slot
+`);
