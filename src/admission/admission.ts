@@ -24,6 +24,12 @@ export interface ReportedLimits {
   tokens?: { limit: number; remaining: number };
 }
 
+/** Reads what a provider's rate-limit headers say (limits per minute, remaining, reset). */
+export type ReadReportedLimits = (
+  headers: Readonly<Record<string, string>>,
+  now: number,
+) => (ReportedLimits & { resetAt?: number }) | undefined;
+
 /**
  * Fleet-wide admission: every call reserves its requests, tokens, concurrency, tenant caps and
  * budgets in one atomic step before it is sent, and settles them from its usage after.

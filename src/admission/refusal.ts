@@ -1,19 +1,9 @@
+import type { Refusal } from '../resilience/refusal.js';
 import type { AdmissionPlan } from './admission-plan.js';
 import type { AdmitRefusal } from './admission-scripts.js';
 import { windowName } from './budget-window.js';
 
-/** Why a call got no capacity, as the walk records it on an attempt. */
-export type RefusalClass = 'rate-limit' | 'concurrency' | 'budget' | 'quota';
-
-/** A call admission refused: until when, why (for people), and where its wait slot is taken. */
-export interface Refusal {
-  errorClass: RefusalClass;
-  /** The earliest the call may be admitted (epoch ms). */
-  until: number;
-  reason: string;
-  /** The limit's key whose wait slots spread waiting jobs, and the time between two slots. */
-  slot: { key: string; spacing: number } | undefined;
-}
+export type { Refusal, RefusalClass } from '../resilience/refusal.js';
 
 /** How long a job waits for a concurrency slot before it looks again (a call's end is not known). */
 export const concurrencyRetryMs = 250;

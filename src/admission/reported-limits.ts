@@ -1,5 +1,5 @@
-import type { ReadReportedLimits } from './job-admission.js';
-import { type LearnedLimit, learnedLimitsOf } from './rate-limit-headers.js';
+import { type LearnedLimit, learnedLimitsOf } from '../providers/rate-limit-headers.js';
+import type { ReadReportedLimits } from './admission.js';
 
 /**
  * What admission keeps of a provider's rate-limit headers: its requests and tokens per minute with

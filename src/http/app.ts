@@ -126,7 +126,15 @@ export function createApp(options: AppOptions): Express {
     app.use('/admin', pageHeaders, requireToken({ token, basic: true }));
     app.use(
       '/admin',
-      panelRoutes({ config, queue, fleet: options.fleet, stats: options.stats, token, logger }),
+      panelRoutes({
+        config,
+        queue,
+        fleet: options.fleet,
+        stats: options.stats,
+        token,
+        logger,
+        ...(options.limits ? { limits: options.limits } : {}),
+      }),
     );
     app.use(boardPath, boardRouter(queue, config.board, options.webhooks?.queue));
   }

@@ -1,8 +1,8 @@
 import { APICallError } from 'ai';
-import { quotaExhaustionOf } from '../admission/quota-error.js';
 import { knownSecrets } from '../logging/known-secrets.js';
 import { pickRateLimitHeaders } from './pick-rate-limit-headers.js';
 import { ProviderError, type ProviderErrorCode, type ProviderVerdict } from './provider-error.js';
+import { quotaExhaustionOf } from './quota-error.js';
 import { googleErrorDetails, parseRetryAfter } from './retry-after.js';
 
 export interface ClassifyContext {

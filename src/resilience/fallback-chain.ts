@@ -1,4 +1,3 @@
-import type { Refusal } from '../admission/refusal.js';
 import type { ChainEntry } from '../config/schema.js';
 import type { Attempt } from '../contract/attempt.js';
 import { CallAbortedError } from '../providers/call-aborted-error.js';
@@ -6,6 +5,7 @@ import type { CompletionRequest, CompletionResult, LanguageModelAdapter } from '
 import { ProviderError } from '../providers/provider-error.js';
 import { shutReason } from './chain-shut.js';
 import type { Circuit } from './circuit.js';
+import type { Refusal } from './refusal.js';
 
 export interface ResolvedEntry extends ChainEntry {
   /** The timeout for this entry: its own, else its provider's. */

@@ -1,6 +1,5 @@
 import { type Job, UnrecoverableError } from 'bullmq';
-import type { Admission } from '../admission/admission.js';
-import { jobAdmission, type ReadReportedLimits } from '../admission/job-admission.js';
+import type { Admission, ReadReportedLimits } from '../admission/admission.js';
 import type { BreakwaterConfig } from '../config/schema.js';
 import type { Attempt } from '../contract/attempt.js';
 import type { Logger } from '../logging/logger.js';
@@ -15,6 +14,7 @@ import type { CircuitRegistry } from '../resilience/circuit-registry.js';
 import { type ChainOutcome, type ResolvedEntry, walkChain } from '../resilience/fallback-chain.js';
 import { adoptPlainJob } from './adopt-plain-job.js';
 import { type ApplyDeps, applyVerdict, type DeferralWake } from './apply-verdict.js';
+import { jobAdmission } from './job-admission.js';
 import { type JobResult, jobResultOf } from './job-result.js';
 import type { JobStats } from './job-stats.js';
 import { queuePause } from './queue-pause.js';

@@ -90,6 +90,44 @@ describe('admission control', () => {
     }
   });
 
+  it('tokens per minute: long prompts are paced by tokens, not requests', async () => {
+    // 300,000 tpm paces at 4,900 tokens a second; each job is charged 500 input + 100 output tokens
+    // up front, so about 8 jobs a second go, though 3,000 rpm would let 49 a second through.
+    const tpm = 300_000;
+    harness = await new WorkerHarness({
+      config: (base) => {
+        const providers = base.providers as Record<string, Record<string, unknown>>;
+        return {
+          ...base,
+          providers: { ...providers, primary: { ...providers.primary, limits: { rpm: 3_000, tpm } } },
+          routes: { ...(base.routes as object), default: [{ provider: 'primary', model: 'gpt-4.1-mini' }] },
+        };
+      },
+    }).start();
+    harness.simulator.configure('primary', { limits: { tpm } });
+    const jobs = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        harness.add({ prompt: `${i} ${'x'.repeat(1_996)}`.slice(0, 2_000), maxTokens: 100 }),
+      ),
+    );
+    await completedAll(
+      jobs.map((job) => job.id!),
+      30_000,
+    );
+    const stats = harness.simulator.stats('primary');
+    const times = [...stats.times].sort((a, b) => a - b);
+    const spanMs = (times.at(-1) ?? 0) - (times[0] ?? 0);
+    const perSecond = ((stats.outcomes.ok ?? 0) - 1) / (spanMs / 1_000);
+    const tokenBound = (tpm * 0.98) / 60 / 600;
+    console.info(
+      `tpm pacing: ${perSecond.toFixed(1)} jobs/s over ${spanMs} ms; tokens allow ${tokenBound.toFixed(1)}, requests 49`,
+    );
+    expect(stats.outcomes.ok).toBe(40);
+    expect(perSecond).toBeLessThan(tokenBound * 1.5);
+    expect(perSecond).toBeGreaterThan(tokenBound * 0.5);
+    expect(stats.outcomes['429'] ?? 0).toBeLessThanOrEqual(2);
+  });
+
   it('a budget: spend never passes it by more than one job, the rest wait for the next window', async () => {
     // Windows of 3 s stand in for hours; the price makes each job cost about a cent.
     const windowMs = 3_000;

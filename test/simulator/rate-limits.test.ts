@@ -3,8 +3,8 @@ import { createGoogleGenerativeAI } from '@ai-sdk/google';
 import { APICallError, generateText } from 'ai';
 import OpenAI, { RateLimitError } from 'openai';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { quotaExhaustionOf } from '../../src/admission/quota-error.js';
-import { learnedLimitsOf } from '../../src/admission/rate-limit-headers.js';
+import { quotaExhaustionOf } from '../../src/providers/quota-error.js';
+import { learnedLimitsOf } from '../../src/providers/rate-limit-headers.js';
 import { parseRetryAfter } from '../../src/providers/retry-after.js';
 import { ProviderSimulator } from '../../src/simulator/simulator.js';
 

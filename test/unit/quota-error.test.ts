@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nextPacificMidnight, quotaExhaustionOf } from '../../src/admission/quota-error.js';
+import { nextPacificMidnight, quotaExhaustionOf } from '../../src/providers/quota-error.js';
 
 const now = Date.UTC(2026, 10, 29, 12, 0, 0);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { learnedLimitsOf, parseDurationMs } from '../../src/admission/rate-limit-headers.js';
+import { learnedLimitsOf, parseDurationMs } from '../../src/providers/rate-limit-headers.js';
 
 const now = Date.UTC(2026, 10, 29, 12, 0, 0);
 

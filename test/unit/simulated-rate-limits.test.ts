@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDurationMs } from '../../src/admission/rate-limit-headers.js';
+import { parseDurationMs } from '../../src/providers/rate-limit-headers.js';
 import { goDuration } from '../../src/simulator/openai-limits.js';
 import { admit, type LimitBuckets, limitView } from '../../src/simulator/rate-limits.js';
 import {

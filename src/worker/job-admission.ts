@@ -1,3 +1,7 @@
+import type { Admission, ReadReportedLimits } from '../admission/admission.js';
+import { type AdmissionCall, modelScope, providerScope } from '../admission/admission-plan.js';
+import { estimateCall } from '../admission/estimate.js';
+import { clock, type Refusal } from '../admission/refusal.js';
 import { ownEntry } from '../config/own-key.js';
 import type { BreakwaterConfig } from '../config/schema.js';
 import type { Logger } from '../logging/logger.js';
@@ -5,16 +9,6 @@ import { costUsd } from '../pricing/cost.js';
 import type { CompletionRequest, CompletionResult } from '../providers/completion.js';
 import type { ProviderError } from '../providers/provider-error.js';
 import type { EntryAdmission, EntryAdmit, ResolvedEntry } from '../resilience/fallback-chain.js';
-import type { Admission, ReportedLimits } from './admission.js';
-import { type AdmissionCall, modelScope, providerScope } from './admission-plan.js';
-import { estimateCall } from './estimate.js';
-import { clock, type Refusal } from './refusal.js';
-
-/** Reads what a provider's rate-limit headers say (limits per minute, remaining, reset). */
-export type ReadReportedLimits = (
-  headers: Readonly<Record<string, string>>,
-  now: number,
-) => (ReportedLimits & { resetAt?: number }) | undefined;
 
 export interface JobAdmissionOptions {
   admission: Admission;
