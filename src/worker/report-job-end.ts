@@ -1,4 +1,11 @@
-import { DelayedError, type Job, RateLimitError, UnrecoverableError, WaitingChildrenError } from 'bullmq';
+import {
+  DelayedError,
+  Job,
+  type MinimalQueue,
+  RateLimitError,
+  UnrecoverableError,
+  WaitingChildrenError,
+} from 'bullmq';
 import type { WebhookEventType } from '../contract/job.js';
 
 /** Told when a job ends for good; called before BullMQ records the end, so a crash repeats the call. */
@@ -44,4 +51,18 @@ export function endsJob(error: unknown, job: Pick<Job, 'attemptsMade' | 'opts'>)
     return true;
   }
   return job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+}
+
+/**
+ * A job whose worker died too often (`queue.maxStalledCount`) is failed by BullMQ's stalled check,
+ * outside any run: the worker only says it stalled. When the stalled job is found failed, its end is
+ * reported like any other (a second report of one end is delivered once).
+ */
+export async function reportStalledEnd(
+  queue: MinimalQueue,
+  jobId: string,
+  listener: JobEndListener,
+): Promise<void> {
+  const job = await Job.fromId(queue, jobId);
+  if (job && (await job.getState()) === 'failed') await listener(job, 'job.failed');
 }

@@ -1,9 +1,11 @@
+import { UnrecoverableError, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
 import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { JobView } from '../../src/contract/job.js';
 import type { WebhookEvent } from '../../src/contract/webhook-event.js';
 import { connectionOptions } from '../../src/redis/connection.js';
-import { openWebhookQueue } from '../../src/webhooks/webhook-queue.js';
+import { enqueueDelivery, openWebhookQueue } from '../../src/webhooks/webhook-queue.js';
 import { ApiHarness } from '../support/api-harness.js';
 import { testWebhookSecret, WebhookReceiver } from '../support/webhook-receiver.js';
 import { redisUrl } from '../support/worker-harness.js';
@@ -132,6 +134,50 @@ describe('webhooks', () => {
     );
     expect(none.status).toBe(409);
     expect(none.body.error.message).toContain('no webhook');
+  });
+
+  it('a job failed by the stalled check (its workers kept dying) reports job.failed', async () => {
+    const harness = await new ApiHarness({
+      webhookSecret: secret,
+      config: (base) => ({ ...base, webhooks: { allowPrivateNetworks: true } }),
+    }).start();
+    harnesses.push(harness);
+    const hooks = await receiver();
+    const job = await harness.add({ prompt: 'ok', webhook: { url: hooks.url } });
+    // A worker takes the job and dies; BullMQ's stalled check fails it outside any run.
+    const dying = new Worker(harness.queueName, null, { connection: connectionOptions(redisUrl) });
+    const taken = await dying.getNextJob('dying-token');
+    expect(taken?.id).toBe(job.id);
+    await taken?.moveToFailed(new UnrecoverableError('job stalled more than allowable limit'), 'dying-token');
+    await dying.close();
+    await harness.startWorker();
+    harness.breakwater.worker.emit('stalled', String(job.id), 'active');
+    await expect.poll(() => hooks.received.length).toBe(1);
+    expect(JSON.parse(hooks.received[0]?.body ?? '{}')).toMatchObject({
+      type: 'job.failed',
+      data: { id: job.id, state: 'failed', error: 'job stalled more than allowable limit' },
+    });
+
+    // Reported again (another worker saw it stall, or a worker died after reporting): one delivery.
+    const queue = openWebhookQueue(harness.queue.qualifiedName, connectionOptions(redisUrl));
+    await enqueueDelivery(queue, harness.config, {
+      jobId: String(job.id),
+      type: 'job.failed',
+      url: hooks.url,
+      at: Date.now(),
+    });
+    expect(await queue.getJobCountByTypes('completed', 'waiting', 'active', 'delayed', 'failed')).toBe(1);
+    await queue.close();
+
+    // The signing secret is nowhere in Redis, nor in what the receiver got.
+    const key = secret.slice('whsec_'.length);
+    const redis = new Redis(redisUrl);
+    const keys = await redis.keys(`${harness.queue.qualifiedName}*`);
+    const dump = await Promise.all(keys.map((name) => redis.dumpBuffer(name)));
+    redis.disconnect();
+    expect(keys.length).toBeGreaterThan(0);
+    expect(dump.some((value) => value?.toString('latin1').includes(key))).toBe(false);
+    expect(JSON.stringify(hooks.received)).not.toContain(key);
   });
 
   it('a failed job reports job.failed; a 410 stops; retries stop after retryForMs and the delivery stays failed', async () => {
