@@ -68,7 +68,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): Worker<Deli
       now,
       ...(signal ? { signal } : {}),
     });
-    const attempt = job.attemptsStarted;
+    const attempt = job.attemptsStarted - (job.data.startsBeforeBody ?? 0);
     const verdict = deliveryVerdict(outcome, {
       now: now(),
       firstAt: job.timestamp,
@@ -120,7 +120,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): Worker<Deli
       data: view ?? gone(job.data),
     };
     const body = JSON.stringify(event);
-    await job.updateData({ ...job.data, body });
+    await job.updateData({ ...job.data, body, startsBeforeBody: job.attemptsStarted - 1 });
     return body;
   };
 

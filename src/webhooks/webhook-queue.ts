@@ -16,6 +16,8 @@ export interface DeliveryData {
   at: number;
   /** The signed body, fixed at the first attempt so every retry sends the same event. */
   body?: string;
+  /** Times the delivery ran before its first attempt (its job had not ended yet): not attempts. */
+  startsBeforeBody?: number;
 }
 
 /** The delivery queue's name; its prefix puts it under the Breakwater queue's keys. */

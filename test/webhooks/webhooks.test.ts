@@ -100,6 +100,7 @@ describe('webhooks', () => {
       .toBe('delivered');
     const attempts = (await view()).timeline.flatMap((entry) => (entry.event === 'webhook' ? [entry] : []));
     expect(attempts.length).toBe(hooks.received.length);
+    expect(attempts.map((entry) => entry.attempt)).toEqual(attempts.map((_, index) => index + 1));
     expect(attempts.slice(0, -1).every((entry) => entry.outcome === 'retry' && entry.status === 500)).toBe(
       true,
     );
