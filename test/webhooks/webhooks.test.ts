@@ -123,6 +123,19 @@ describe('webhooks', () => {
     const metrics = await fetch(`${harness.api.url}/metrics`).then((response) => response.text());
     expect(metrics).toContain('breakwater_webhook_deliveries_total{outcome="delivered"} 2');
 
+    // Bull Board shows the delivery queue, each attempt in the delivery's log.
+    const board = await harness.request<{ queues: { name: string; jobs: { logs?: unknown }[] }[] }>(
+      'GET',
+      '/admin/queues/api/queues?activeQueue=webhooks&status=completed&page=1',
+    );
+    const shown = board.body.queues.find((entry) => entry.name === 'webhooks');
+    expect(shown?.jobs.length).toBeGreaterThanOrEqual(1);
+    const logs = async () =>
+      (await harness.request<string[]>('GET', `/admin/queues/api/queues/webhooks/${body.id}-completed/logs`))
+        .body;
+    await expect.poll(async () => (await logs()).length).toBe(attempts.length);
+    expect((await logs()).at(-1)).toMatch(/^webhook job\.completed attempt \d+ delivered \(HTTP 200\)/);
+
     const running = await harness.request('POST', '/v1/jobs/999999/redeliver');
     expect(running.status).toBe(404);
     const plain = await harness.request<{ id: string }>('POST', '/v1/jobs', { prompt: 'ok' });
