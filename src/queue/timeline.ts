@@ -183,7 +183,7 @@ function webhookSentence(entry: WebhookEntry): string {
     case 'gone':
       return `${what} answered 410 Gone: no more attempts`;
     case 'give-up':
-      return `${what} failed (${answer}); no more attempts: ${entry.error ?? 'retries ran out'}`;
+      return `${what} failed; no more attempts: ${entry.error ?? answer}`;
     default:
       throw new Error(`unknown webhook outcome ${JSON.stringify(entry.outcome satisfies never)}`);
   }

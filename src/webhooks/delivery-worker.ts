@@ -162,6 +162,8 @@ function webhookEntry(
     outcome: verdict.kind,
     durationMs: outcome.durationMs,
     ...(outcome.kind === 'answered' ? { status: outcome.status } : { error: outcome.error }),
+    // Why it stopped: retries ran out (and after how many), or the address was refused.
+    ...(verdict.kind === 'give-up' ? { error: verdict.reason } : {}),
     ...(verdict.kind === 'retry'
       ? { nextAttemptAt: new Date(started + outcome.durationMs + verdict.delayMs).toISOString() }
       : {}),

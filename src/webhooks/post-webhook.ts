@@ -35,7 +35,7 @@ export async function postWebhook(options: PostOptions): Promise<DeliveryOutcome
       resolve({
         kind: 'no-answer',
         error: timeout.aborted
-          ? `no answer within ${options.timeoutMs} ms`
+          ? `timed out after ${options.timeoutMs} ms`
           : error instanceof Error
             ? error.message
             : String(error),
