@@ -11,7 +11,9 @@ export type ReceiverMode =
   /** 410 Gone. */
   | 'gone'
   /** Reads and records the delivery, then cuts the connection: the sender never learns it arrived. */
-  | 'lose-answer';
+  | 'lose-answer'
+  /** Reads and records the delivery, and never answers. */
+  | 'hang';
 
 export interface Received {
   id: string;
@@ -64,6 +66,7 @@ export class WebhookReceiver {
           request.socket.destroy();
           return;
         }
+        if (mode === 'hang') return;
         response.statusCode = !verified ? 401 : mode === 'ok' ? 200 : mode === 'gone' ? 410 : 500;
         response.end();
       });

@@ -194,6 +194,27 @@ describe('webhooks', () => {
     expect(JSON.stringify(hooks.received)).not.toContain(key);
   });
 
+  it('a receiver that never answers is cut off after webhooks.timeoutMs and retried', async () => {
+    const harness = await start({ timeoutMs: 300, retryForMs: 1_000 });
+    const hooks = await receiver();
+    hooks.mode = 'hang';
+    const { body } = await harness.request<{ id: string }>('POST', '/v1/jobs', {
+      prompt: 'ok',
+      webhook: { url: hooks.url },
+    });
+    const attempts = async () =>
+      (await harness.request<JobView>('GET', `/v1/jobs/${body.id}`)).body.timeline.flatMap((entry) =>
+        entry.event === 'webhook' ? [entry] : [],
+      );
+    await expect.poll(async () => (await attempts()).at(-1)?.outcome, { timeout: 10_000 }).toBe('give-up');
+    const seen = await attempts();
+    expect(seen.length).toBeGreaterThanOrEqual(2);
+    expect(seen.every((entry) => entry.status === undefined)).toBe(true);
+    expect(seen[0]?.error).toBe('timed out after 300 ms');
+    expect(seen.at(-1)?.error).toMatch(/^no answer: timed out after 300 ms; gave up after \d+ attempts$/);
+    expect(hooks.received.length).toBe(seen.length);
+  });
+
   it('a failed job reports job.failed; a 410 stops; retries stop after retryForMs and the delivery stays failed', async () => {
     const harness = await start({ retryForMs: 1_500 });
     const hooks = await receiver();
