@@ -11,8 +11,10 @@ export type {
   JobState,
   JobView,
   ProviderStatus,
+  Redelivery,
   StatsReport,
   TimelineEntry,
+  WebhookEvent,
 } from '../contract/index.js';
 export { BreakwaterApiError } from './breakwater-api-error.js';
 export { BreakwaterClient, type BreakwaterClientOptions } from './breakwater-client.js';

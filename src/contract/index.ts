@@ -41,4 +41,4 @@ export type {
   StatsTotals,
   TokensAndCost,
 } from './stats-report.js';
-export type { WebhookEvent } from './webhook-event.js';
+export type { Redelivery, WebhookEvent } from './webhook-event.js';

@@ -12,3 +12,10 @@ export interface WebhookEvent {
   /** The job as `GET /v1/jobs/:id` returned it when the event was first sent. */
   data: JobView;
 }
+
+/** What `POST /v1/jobs/:id/redeliver` returns: the event queued for delivery again. */
+export interface Redelivery {
+  id: string;
+  type: WebhookEventType;
+  queued: true;
+}

@@ -2,6 +2,7 @@ import { UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it } from 'vitest';
+import { BreakwaterClient } from '../../src/client/index.js';
 import type { JobView } from '../../src/contract/job.js';
 import type { WebhookEvent } from '../../src/contract/webhook-event.js';
 import { connectionOptions } from '../../src/redis/connection.js';
@@ -106,9 +107,8 @@ describe('webhooks', () => {
     );
     expect((await view()).state).toBe('completed');
 
-    const again = await harness.request('POST', `/v1/jobs/${body.id}/redeliver`);
-    expect(again.status).toBe(202);
-    expect(again.body).toEqual({ id: body.id, type: 'job.completed', queued: true });
+    const client = new BreakwaterClient({ url: harness.api.url });
+    expect(await client.redeliver(body.id)).toEqual({ id: body.id, type: 'job.completed', queued: true });
     await expect.poll(() => hooks.acknowledgedById().get(hooks.received[0]?.id ?? '')).toBe(2);
 
     await expect

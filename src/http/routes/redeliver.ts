@@ -1,6 +1,7 @@
 import type { Queue } from 'bullmq';
 import { Router } from 'express';
 import type { BreakwaterConfig } from '../../config/schema.js';
+import type { Redelivery } from '../../contract/webhook-event.js';
 import type { JobData } from '../../queue/job-input.js';
 import { enqueueDelivery, type WebhookQueue, webhookUrlOf } from '../../webhooks/webhook-queue.js';
 import type { JobResult } from '../../worker/job-result.js';
@@ -48,7 +49,8 @@ export function redeliverRoutes({ queue, webhooks, config, now }: RedeliverRoute
       at: job.finishedOn ?? (now ?? Date.now)(),
       redelivery: true,
     });
-    response.status(202).json({ id, type, queued: true });
+    const queued: Redelivery = { id, type, queued: true };
+    response.status(202).json(queued);
   });
   return router;
 }
