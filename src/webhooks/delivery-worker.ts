@@ -89,7 +89,8 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): Worker<Deli
             'webhook attempt not written to the timeline',
           ),
         ),
-      job.log(timelineLogEntry([entry])),
+      // A lost log line must not fail (and so repeat) an attempt already made.
+      job.log(timelineLogEntry([entry])).catch(() => undefined),
     ]);
     switch (verdict.kind) {
       case 'delivered':
@@ -113,6 +114,12 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): Worker<Deli
   const firstBody = async (job: Job<DeliveryData>): Promise<string | undefined> => {
     const view = await options.view(job.data.jobId);
     if (view && view.state !== 'completed' && view.state !== 'failed') return undefined;
+    const ended = job.data.type === 'job.completed' ? 'completed' : 'failed';
+    if (view && view.state !== ended) {
+      // Reported just before BullMQ recorded it, the end did not happen (the worker lost the job,
+      // which then ended otherwise and reported that): nothing to send.
+      throw new UnrecoverableError(`job ${job.data.jobId} ended ${view.state}, not ${ended}`);
+    }
     const event: Omit<WebhookEvent, 'data'> & { data: Pick<JobView, 'id' | 'state'> } = {
       type: job.data.type,
       timestamp: new Date(job.data.at).toISOString(),
