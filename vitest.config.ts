@@ -28,6 +28,7 @@ const exclusive = [
   'test/observability/browser.test.ts',
   'test/scripts/demo.test.ts',
   'test/webhooks/receiver-outage.test.ts',
+  'test/webhooks/thousand-deliveries.test.ts',
   'test/admission/fleet-pacing.test.ts',
 ];
 
