@@ -101,7 +101,8 @@ export class WorkerHarness {
       },
       queue: { name: this.queueName, concurrency: 10, attempts: 3, backoffMs: 100 },
     };
-    this.config = validateConfig(this.options.config ? this.options.config(base) : base, 'test', {}).config;
+    const env = this.options.webhookSecret ? { BREAKWATER_WEBHOOK_SECRET: this.options.webhookSecret } : {};
+    this.config = validateConfig(this.options.config ? this.options.config(base) : base, 'test', env).config;
     this.queue = new Queue(this.queueName, { connection: connectionOptions(this.options.url ?? redisUrl) });
     await this.queue.waitUntilReady();
     if (startWorker) await this.startWorker();

@@ -161,6 +161,20 @@ describe('webhooks', () => {
     expect(JSON.stringify(hooks.received)).not.toContain(key);
   });
 
+  it("the config's webhooks.url serves every job that names none; a job's own URL wins", async () => {
+    const fallback = await receiver();
+    const own = await receiver();
+    const harness = await start({ url: fallback.url });
+    const plain = await harness.request<{ id: string }>('POST', '/v1/jobs', { prompt: 'ok' });
+    const named = await harness.request<{ id: string }>('POST', '/v1/jobs', {
+      prompt: 'ok',
+      webhook: { url: own.url },
+    });
+    await expect.poll(() => fallback.received.length + own.received.length).toBe(2);
+    expect((JSON.parse(fallback.received[0]?.body ?? '{}') as WebhookEvent).data.id).toBe(plain.body.id);
+    expect((JSON.parse(own.received[0]?.body ?? '{}') as WebhookEvent).data.id).toBe(named.body.id);
+  });
+
   it('a receiver that never answers is cut off after webhooks.timeoutMs and retried', async () => {
     const harness = await start({ timeoutMs: 300, retryForMs: 1_000 });
     const hooks = await receiver();
