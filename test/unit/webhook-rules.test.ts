@@ -5,7 +5,7 @@ import { readWebhookSecret } from '../../src/config/webhook-secret.js';
 import { type DeliveryOutcome, deliveryVerdict } from '../../src/webhooks/delivery-verdict.js';
 import { isPrivateAddress } from '../../src/webhooks/private-address.js';
 import { checkHost } from '../../src/webhooks/webhook-address.js';
-import { endsJob } from '../../src/worker/report-job-end.js';
+import { endsJob, reportingEnds } from '../../src/worker/report-job-end.js';
 
 const terms = {
   now: 10_000,
@@ -110,6 +110,40 @@ describe('checkHost', () => {
     expect(
       await checkHost('nowhere.invalid', { allowPrivateNetworks: false, resolve: unresolvable }),
     ).toMatchObject({ kind: 'refused', reason: expect.stringContaining('does not resolve (ENOTFOUND)') });
+  });
+});
+
+describe('reportingEnds', () => {
+  type FakeJob = { id: string; attemptsMade: number; opts: { attempts: number } };
+  const fake = (attemptsMade: number): FakeJob => ({ id: '7', attemptsMade, opts: { attempts: 3 } });
+
+  it('reports a completion and a final failure, never a retry or a deferral', async () => {
+    const seen: string[] = [];
+    const listener = async (_job: unknown, type: string) => {
+      seen.push(type);
+    };
+    const run = (outcome: () => Promise<string>) =>
+      reportingEnds(outcome as never, listener as never, () => undefined) as unknown as (
+        job: FakeJob,
+      ) => Promise<string>;
+    await run(async () => 'done')(fake(0));
+    await expect(run(() => Promise.reject(new Error('retry')))(fake(0))).rejects.toThrow('retry');
+    await expect(run(() => Promise.reject(new DelayedError('deferred')))(fake(2))).rejects.toThrow();
+    await expect(run(() => Promise.reject(new Error('last')))(fake(2))).rejects.toThrow('last');
+    expect(seen).toEqual(['job.completed', 'job.failed']);
+  });
+
+  it('a listener that fails neither fails nor changes the job', async () => {
+    const errors: unknown[] = [];
+    const run = reportingEnds(
+      (async () => 'done') as never,
+      (async () => {
+        throw new Error('redis away');
+      }) as never,
+      (error) => errors.push(error),
+    ) as unknown as (job: FakeJob) => Promise<string>;
+    expect(await run(fake(0))).toBe('done');
+    expect(errors).toHaveLength(1);
   });
 });
 
