@@ -30,6 +30,7 @@ const exclusive = [
   'test/webhooks/receiver-outage.test.ts',
   'test/webhooks/thousand-deliveries.test.ts',
   'test/admission/fleet-pacing.test.ts',
+  'test/structured/embeddings-cli.test.ts',
 ];
 
 export default defineConfig({

@@ -15,24 +15,32 @@ local function effective(configured, learned)
   if configured and learned then return math.min(configured, learned) end
   return configured or learned
 end
+-- The level at 'now', and the time it stands at: never before the bucket was last touched, so a
+-- call decided with a slightly older clock (another process, another machine) refills nothing twice.
 local function level(h, limit, headroom, now)
   local pace = limit * headroom
   local cap = math.max(1, pace / 120)
   local rate = pace / 60000
   local lvl = tonumber(h[1])
   local ts = tonumber(h[2])
-  if lvl == nil or ts == nil then return cap, cap, rate end
-  return math.min(cap, lvl + math.max(0, now - ts) * rate), cap, rate
+  if lvl == nil or ts == nil then return cap, cap, rate, now end
+  local at = math.max(now, ts)
+  return math.min(cap, lvl + (at - ts) * rate), cap, rate, at
 end
 `;
 
-/** KEYS: each rate bucket, then each lease set, then each budget key, in the input's order. */
+/** One call's checks; `key` is the 1-based index of its key in KEYS. */
+export interface AdmitCallInput {
+  rates: { key: number; limit?: number; cost: number }[];
+  leases: { key: number; limit: number; id: string; expiresAt: number }[];
+  budgets: { key: number; usd: number; cost: number; expireAt: number }[];
+}
+
+/** KEYS: every key the calls name (each once). The calls are admitted in order, each atomically. */
 export interface AdmitInput {
   now: number;
   headroom: number;
-  rates: { limit?: number; cost: number }[];
-  leases: { limit: number; id: string; expiresAt: number }[];
-  budgets: { usd: number; cost: number; expireAt: number }[];
+  calls: AdmitCallInput[];
   /** How long bucket keys outlive their last use (learned limits are kept that long). */
   ttlMs: number;
 }
@@ -46,64 +54,78 @@ export type AdmitRefusal =
 
 export type AdmitReply = { admitted: true } | ({ admitted: false } & AdmitRefusal);
 
-/** Checks every bucket, lease and budget; reserves all of them or none. Replies JSON (AdmitReply). */
+/**
+ * Checks every bucket, lease and budget of each call in turn, and reserves all of them or none: the
+ * calls of one batch are decided one after another, as if each had its own round trip. Replies a
+ * JSON array of AdmitReply, one per call.
+ */
 export const admitScript = new LuaScript(`
 ${bucketLua}
 local input = cjson.decode(ARGV[1])
 local now = input.now
-local nr = #input.rates
-local nl = #input.leases
-local levels = {}
-for i, rate in ipairs(input.rates) do
-  local h = redis.call('HMGET', KEYS[i], 'lvl', 'ts', 'lim', 'blk', 'why', 'bkk')
-  local blk = tonumber(h[4])
-  if blk and blk > now then
-    return cjson.encode({
-      admitted = false, kind = 'blocked', index = i - 1, ['until'] = blk, why = h[5] or '', block = h[6] or 'rate'
-    })
-  end
-  local limit = effective(rate.limit, tonumber(h[3]))
-  if limit then
-    local lvl, cap, pace = level(h, limit, input.headroom, now)
-    local need = math.min(rate.cost, cap)
-    if lvl < need then
-      return cjson.encode({
-        admitted = false, kind = 'rate', index = i - 1, ['until'] = now + math.ceil((need - lvl) / pace),
-        limit = limit, left = math.max(0, math.floor(lvl / cap * limit)), spacing = math.ceil(need / pace)
-      })
+local function admit(call)
+  local levels = {}
+  local times = {}
+  local expiring = {}
+  for i, rate in ipairs(call.rates) do
+    local h = redis.call('HMGET', KEYS[rate.key], 'lvl', 'ts', 'lim', 'blk', 'why', 'bkk', 'exp')
+    local blk = tonumber(h[4])
+    if blk and blk > now then
+      return { admitted = false, kind = 'blocked', index = i - 1, ['until'] = blk, why = h[5] or '', block = h[6] or 'rate' }
     end
-    levels[i] = lvl - rate.cost
+    local limit = effective(rate.limit, tonumber(h[3]))
+    if limit then
+      local lvl, cap, pace, at = level(h, limit, input.headroom, now)
+      local need = math.min(rate.cost, cap)
+      if lvl < need then
+        return {
+          admitted = false, kind = 'rate', index = i - 1, ['until'] = at + math.ceil((need - lvl) / pace),
+          limit = limit, left = math.max(0, math.floor(lvl / cap * limit)), spacing = math.ceil(need / pace)
+        }
+      end
+      levels[i] = lvl - rate.cost
+      times[i] = at
+      -- The key's life is renewed when half of it has gone, not on every call.
+      local renewed = tonumber(h[7])
+      if renewed == nil or now - renewed > input.ttlMs / 2 then expiring[i] = true end
+    end
   end
-end
-for j, lease in ipairs(input.leases) do
-  local key = KEYS[nr + j]
-  redis.call('ZREMRANGEBYSCORE', key, '-inf', now)
-  local count = redis.call('ZCARD', key)
-  if count >= lease.limit then
-    return cjson.encode({ admitted = false, kind = 'lease', index = j - 1, inFlight = count })
+  for j, lease in ipairs(call.leases) do
+    redis.call('ZREMRANGEBYSCORE', KEYS[lease.key], '-inf', now)
+    local count = redis.call('ZCARD', KEYS[lease.key])
+    if count >= lease.limit then
+      return { admitted = false, kind = 'lease', index = j - 1, inFlight = count }
+    end
   end
-end
-for k, budget in ipairs(input.budgets) do
-  local spent = tonumber(redis.call('GET', KEYS[nr + nl + k])) or 0
-  if spent >= budget.usd then
-    return cjson.encode({ admitted = false, kind = 'budget', index = k - 1, spent = spent })
+  for k, budget in ipairs(call.budgets) do
+    local spent = tonumber(redis.call('GET', KEYS[budget.key])) or 0
+    if spent >= budget.usd then
+      return { admitted = false, kind = 'budget', index = k - 1, spent = spent }
+    end
   end
-end
-for i, rate in ipairs(input.rates) do
-  if levels[i] then
-    redis.call('HSET', KEYS[i], 'lvl', tostring(levels[i]), 'ts', now)
-    redis.call('PEXPIRE', KEYS[i], input.ttlMs)
+  for i, rate in ipairs(call.rates) do
+    if levels[i] then
+      if expiring[i] then
+        redis.call('HSET', KEYS[rate.key], 'lvl', tostring(levels[i]), 'ts', times[i], 'exp', now)
+        redis.call('PEXPIRE', KEYS[rate.key], input.ttlMs)
+      else
+        redis.call('HSET', KEYS[rate.key], 'lvl', tostring(levels[i]), 'ts', times[i])
+      end
+    end
   end
+  for _, lease in ipairs(call.leases) do
+    redis.call('ZADD', KEYS[lease.key], lease.expiresAt, lease.id)
+    redis.call('PEXPIRE', KEYS[lease.key], math.max(1, lease.expiresAt - now))
+  end
+  for _, budget in ipairs(call.budgets) do
+    if budget.cost > 0 then redis.call('INCRBYFLOAT', KEYS[budget.key], tostring(budget.cost)) end
+    redis.call('PEXPIREAT', KEYS[budget.key], budget.expireAt)
+  end
+  return { admitted = true }
 end
-for j, lease in ipairs(input.leases) do
-  redis.call('ZADD', KEYS[nr + j], lease.expiresAt, lease.id)
-  redis.call('PEXPIRE', KEYS[nr + j], math.max(1, lease.expiresAt - now))
-end
-for k, budget in ipairs(input.budgets) do
-  if budget.cost > 0 then redis.call('INCRBYFLOAT', KEYS[nr + nl + k], tostring(budget.cost)) end
-  redis.call('PEXPIREAT', KEYS[nr + nl + k], budget.expireAt)
-end
-return cjson.encode({ admitted = true })
+local replies = {}
+for n, call in ipairs(input.calls) do replies[n] = admit(call) end
+return cjson.encode(replies)
 `);
 
 /**
@@ -156,9 +178,9 @@ local input = cjson.decode(ARGV[1])
 local function learn(key, reported)
   if not reported or reported.limit <= 0 then return end
   local h = redis.call('HMGET', key, 'lvl', 'ts')
-  local lvl, cap = level(h, reported.limit, input.headroom, input.now)
+  local lvl, cap, _, at = level(h, reported.limit, input.headroom, input.now)
   local theirs = math.max(0, reported.remaining) / reported.limit * cap
-  redis.call('HSET', key, 'lim', reported.limit, 'lvl', tostring(math.min(lvl, theirs)), 'ts', input.now)
+  redis.call('HSET', key, 'lim', reported.limit, 'lvl', tostring(math.min(lvl, theirs)), 'ts', at)
   redis.call('PEXPIRE', key, input.ttlMs)
 end
 learn(KEYS[1], input.requests)
@@ -185,7 +207,8 @@ export const blockScript = new LuaScript(`
 local input = cjson.decode(ARGV[1])
 local current = tonumber(redis.call('HGET', KEYS[1], 'blk')) or 0
 if current >= input['until'] then return 'already' end
-redis.call('HSET', KEYS[1], 'blk', input['until'], 'why', input.why, 'bkk', input.kind, 'lvl', '0', 'ts', input.now)
+local at = math.max(input.now, tonumber(redis.call('HGET', KEYS[1], 'ts')) or input.now)
+redis.call('HSET', KEYS[1], 'blk', input['until'], 'why', input.why, 'bkk', input.kind, 'lvl', '0', 'ts', at)
 redis.call('PEXPIRE', KEYS[1], math.max(input.ttlMs, input['until'] - input.now + 60000))
 return 'blocked'
 `);

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 
 /** What decides an answer: the fields of a job the cache key is made of. */
 export interface CacheKeySource {
-  messages?: readonly { role: string; content: string }[] | undefined;
+  /** Text, or parts (text and images) for a message that carries images. */
+  messages?: readonly { role: string; content: unknown }[] | undefined;
   prompt?: string | undefined;
   system?: string | undefined;
   maxTokens?: number | undefined;

@@ -7,13 +7,18 @@ export type CachePolicy =
   | { kind: 'on'; ttlMs: number; staleMs: number; acceptStale: boolean };
 
 export interface JobCacheTerms {
+  /** Embedding jobs (`embed`) are not cached. */
+  kind?: string | undefined;
   cache?: false | { ttlSeconds: number } | undefined;
   acceptStale?: boolean | undefined;
 }
 
-/** `cache: false` opts out; `cache: { ttlSeconds }` sets the job's own lifetime; else the config's (0 = off). */
+/**
+ * `cache: false` opts out; `cache: { ttlSeconds }` sets the job's own lifetime; else the config's
+ * (0 = off). Only completions are cached: an embedding job never is.
+ */
 export function cachePolicy(job: JobCacheTerms, config: CacheConfig): CachePolicy {
-  if (job.cache === false) return { kind: 'off' };
+  if (job.cache === false || job.kind === 'embed') return { kind: 'off' };
   const ttlSeconds = job.cache?.ttlSeconds ?? config.ttlSeconds;
   if (ttlSeconds <= 0) return { kind: 'off' };
   return {

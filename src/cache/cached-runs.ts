@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Job } from 'bullmq';
 import type { BreakwaterConfig } from '../config/schema.js';
-import type { JobResult } from '../contract/job.js';
+import type { CompletionJobResult, JobResult } from '../contract/job.js';
 import type { Logger } from '../logging/logger.js';
 import type { JobData } from '../queue/job-input.js';
 import { type CacheEntry, timelineLogEntry } from '../queue/timeline.js';
@@ -75,7 +75,7 @@ export class CachedRuns {
       this.#options.stats?.cache('miss');
       try {
         const result = await run(job, token, signal);
-        if (!result.cached) {
+        if ('text' in result && !result.cached) {
           const { attempts: _attempts, ...answer } = result;
           await this.#options.cache
             .write(
@@ -154,7 +154,11 @@ export class CachedRuns {
     }
   }
 
-  async #serve(job: Job<JobData>, answer: CachedAnswer, outcome: 'hit' | 'stale'): Promise<JobResult> {
+  async #serve(
+    job: Job<JobData>,
+    answer: CachedAnswer,
+    outcome: 'hit' | 'stale',
+  ): Promise<CompletionJobResult> {
     this.#options.stats?.cache(outcome, answer.result.costUsd ?? 0);
     const entry: CacheEntry = {
       event: 'cache',
@@ -173,7 +177,7 @@ export class CachedRuns {
   }
 }
 
-/** The fields of a job that decide its answer, `output` read defensively (another version may add it). */
+/** The fields of a job that decide its answer. */
 function keySource(data: JobData): CacheKeySource {
-  return { ...data, output: (data as { output?: unknown }).output };
+  return data;
 }

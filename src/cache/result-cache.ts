@@ -1,11 +1,11 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import type { JobResult } from '../contract/job.js';
+import type { CompletionJobResult } from '../contract/job.js';
 import { BreakwaterKeys } from '../redis/breakwater-keys.js';
 
 /** An answer as the cache keeps it: the result that first completed (without its calls), and when. */
 export interface CachedAnswer {
-  result: Omit<JobResult, 'attempts' | 'cached' | 'stale'>;
+  result: Omit<CompletionJobResult, 'attempts' | 'cached' | 'stale'>;
   storedAt: number;
 }
 

@@ -6,6 +6,7 @@ import { Secret } from '../logging/secret.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
 import { defaultConfigDocument } from './default-config.js';
 import { modelIdProblemFor } from './model-id.js';
+import { routeKindProblem } from './model-kind.js';
 import { ownEntry } from './own-key.js';
 import { type BreakwaterConfig, configSchema, type ProviderType, simulatedOnlyKeys } from './schema.js';
 import { readWebhookSecret, webhookSecretEnv } from './webhook-secret.js';
@@ -125,6 +126,13 @@ function* crossReferenceProblems(config: BreakwaterConfig): Generator<ConfigProb
       }
       const modelProblem = modelIdProblemFor(provider, entry.model);
       if (modelProblem) yield { path: `routes.${route}.${index}.model`, message: modelProblem };
+    }
+    const kindProblem = routeKindProblem(chain, (name) => ownEntry(config.providers, name));
+    if (kindProblem) {
+      yield {
+        path: `routes.${route}.${kindProblem.index}.${kindProblem.field}`,
+        message: kindProblem.message,
+      };
     }
   }
   const names = new Set<string>();

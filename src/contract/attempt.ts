@@ -8,6 +8,8 @@ export type AttemptOutcome =
   | 'limited'
   /** The provider's quota or credit is exhausted (not counted against its breaker). */
   | 'quota'
+  /** A structured answer that is not JSON, misses the schema or was cut off (not counted against its breaker). */
+  | 'invalid-output'
   | 'skipped-open'
   /** No capacity (rate limit, concurrency, quota, budget): not called. */
   | 'skipped-limit';

@@ -11,7 +11,9 @@ export type {
   AttemptEntry,
   AttemptOutcome,
   CacheEntry,
+  CompletionJobResult,
   DeferralEntry,
+  EmbeddingJobResult,
   FinishedState,
   FinishReason,
   JobResult,
@@ -22,7 +24,15 @@ export type {
   WebhookEntry,
   WebhookEventType,
 } from './job.js';
-export type { ChainEntry, ChatMessage, JobInput } from './job-input.js';
+export type {
+  ChainEntry,
+  ChatMessage,
+  ContentPart,
+  ImagePart,
+  JobInput,
+  StructuredOutput,
+  TextPart,
+} from './job-input.js';
 export { maxBulkJobs } from './job-input.js';
 export type {
   BreakerState,

@@ -81,9 +81,14 @@ export interface TokenUsage {
   outputTokens: number | null;
 }
 
-/** What a completed job returns. */
-export interface JobResult {
+/** What a completed job returns: a completion's answer, or an embedding job's vectors. */
+export type JobResult = CompletionJobResult | EmbeddingJobResult;
+
+/** What a completed completion job returns. */
+export interface CompletionJobResult {
   text: string;
+  /** With `output`: the answer as a JSON value that validates against the job's schema. */
+  object?: unknown;
   finishReason: FinishReason;
   provider: string;
   model: string;
@@ -100,6 +105,22 @@ export interface JobResult {
   cached?: boolean;
   /** The cached answer had expired: served while every provider of the chain was open (`acceptStale`). */
   stale?: boolean;
+}
+
+/** What a completed embedding job (`kind: "embed"`) returns. */
+export interface EmbeddingJobResult {
+  /** One vector per input string, in order. */
+  embeddings: number[][];
+  provider: string;
+  model: string;
+  /** Embeddings have input tokens only: `outputTokens` is 0. */
+  usage: TokenUsage;
+  /** USD from the price table; null when the model's price or token count is unknown. */
+  costUsd: number | null;
+  /** True when an entry other than the chain's first served the job. */
+  fallbackUsed: boolean;
+  /** Every call and skip of the run that completed; the last one served the job. */
+  attempts: Attempt[];
 }
 
 /** A job as `GET /v1/jobs/:id` returns it. */

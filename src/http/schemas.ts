@@ -37,8 +37,12 @@ export const bulkAcceptedSchema = z.object({ jobs: z.array(acceptedJobSchema) })
 
 const usageSchema = z.object({ inputTokens: z.number().nullable(), outputTokens: z.number().nullable() });
 
-export const jobResultSchema = z.object({
+export const completionResultSchema = z.object({
   text: z.string(),
+  object: z
+    .unknown()
+    .optional()
+    .describe("With output: the answer as JSON, validated against the job's schema."),
   finishReason: z.string(),
   provider: z.string(),
   model: z.string(),
@@ -53,6 +57,19 @@ export const jobResultSchema = z.object({
     .optional()
     .describe('The cached answer had expired: served while every provider was open (acceptStale).'),
 });
+
+export const embeddingResultSchema = z.object({
+  embeddings: z.array(z.array(z.number())).describe('One vector per input string, in order.'),
+  provider: z.string(),
+  model: z.string(),
+  usage: usageSchema.describe('Embeddings have input tokens only: outputTokens is 0.'),
+  costUsd: z.number().nullable(),
+  fallbackUsed: z.boolean(),
+  attempts: z.array(attemptSchema),
+});
+
+/** A completion's answer, or an embedding job's vectors. */
+export const jobResultSchema = z.union([completionResultSchema, embeddingResultSchema]);
 
 export const jobViewSchema = z.object({
   id: z.string(),

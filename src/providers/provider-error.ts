@@ -8,13 +8,17 @@ import { hasBrand } from '../errors/brand.js';
  * - `auth`: the provider refused our credentials (401/403). The provider is misconfigured:
  *   counts against its breaker and is logged as such.
  * - `rejected`: this request cannot be served here (400/404/413/422: bad model, context too long,
- *   content policy). Not the provider's fault: never counts against its breaker.
+ *   content policy, a structured answer blocked by a content filter). Not the provider's fault:
+ *   never counts against its breaker.
  * - `limited`: a 429: the provider is up and says we are over a rate limit. A limit, not an outage:
  *   never counts against its breaker; admission holds the model back until the limit resets.
  * - `quota`: the account's quota or credit is exhausted (OpenAI `insufficient_quota`, Anthropic
  *   billing, Gemini per-day `RESOURCE_EXHAUSTED`): no calls until the quota resets; not an outage.
+ * - `invalid-output`: the provider answered, but a structured answer is not JSON, does not match the
+ *   schema or was cut off. The provider is up: never counts against its breaker; the next entry may
+ *   do better, and a later attempt may too.
  */
-export type ProviderVerdict = 'retryable' | 'auth' | 'rejected' | 'limited' | 'quota';
+export type ProviderVerdict = 'retryable' | 'auth' | 'rejected' | 'limited' | 'quota' | 'invalid-output';
 
 export type ProviderErrorCode =
   | 'network'
@@ -29,7 +33,11 @@ export type ProviderErrorCode =
   | 'bad-request'
   | 'not-found'
   | 'too-large'
-  | 'unprocessable';
+  | 'unprocessable'
+  | 'content-filter'
+  | 'unparseable-output'
+  | 'schema-mismatch'
+  | 'truncated-output';
 
 export interface ProviderErrorDetails {
   verdict: ProviderVerdict;

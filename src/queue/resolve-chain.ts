@@ -1,4 +1,5 @@
 import { modelIdProblemFor } from '../config/model-id.js';
+import { entryKindProblem } from '../config/model-kind.js';
 import { ownEntry } from '../config/own-key.js';
 import type { BreakwaterConfig, ChainEntry } from '../config/schema.js';
 import type { ResolvedEntry } from '../resilience/fallback-chain.js';
@@ -41,6 +42,8 @@ export function resolveChain(job: JobData, config: BreakwaterConfig): ChainResol
     }
     const modelProblem = modelIdProblemFor(provider, entry.model);
     if (modelProblem) return { kind: 'invalid', path: at('model'), message: modelProblem };
+    const kindProblem = entryKindProblem(job.kind ?? 'complete', entry, provider);
+    if (kindProblem) return { kind: 'invalid', path: at(kindProblem.field), message: kindProblem.message };
     if (job.chain && config.api.jobChains === 'configured-models-only' && !routed(config, entry)) {
       return {
         kind: 'invalid',

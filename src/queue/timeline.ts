@@ -7,9 +7,19 @@ export const attemptSchema = z.object({
   provider: z.string(),
   model: z.string(),
   outcome: z
-    .enum(['ok', 'retryable', 'auth', 'rejected', 'limited', 'quota', 'skipped-open', 'skipped-limit'])
+    .enum([
+      'ok',
+      'retryable',
+      'auth',
+      'rejected',
+      'limited',
+      'quota',
+      'invalid-output',
+      'skipped-open',
+      'skipped-limit',
+    ])
     .describe(
-      'ok; retryable (5xx, timeout, network); auth (key refused); rejected (the request itself); limited (429: a rate limit, not an outage); quota (quota or credit exhausted); skipped-open (breaker open, no call); skipped-limit (no capacity under a rate limit, concurrency, quota or budget: no call).',
+      'ok; retryable (5xx, timeout, network); auth (key refused); rejected (the request itself); limited (429: a rate limit, not an outage); quota (quota or credit exhausted); invalid-output (a structured answer that is not JSON, misses the schema or was cut off); skipped-open (breaker open, no call); skipped-limit (no capacity under a rate limit, concurrency, quota or budget: no call).',
     ),
   durationMs: z.number(),
   errorClass: z

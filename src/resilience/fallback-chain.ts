@@ -1,8 +1,9 @@
 import type { ChainEntry } from '../config/schema.js';
 import type { Attempt } from '../contract/attempt.js';
 import { CallAbortedError } from '../providers/call-aborted-error.js';
-import type { CompletionRequest, CompletionResult, LanguageModelAdapter } from '../providers/completion.js';
+import type { LanguageModelAdapter } from '../providers/completion.js';
 import { ProviderError } from '../providers/provider-error.js';
+import { type ProviderRequest, type ProviderResult, runRequest } from '../providers/run-request.js';
 import { shutReason } from './chain-shut.js';
 import type { Circuit } from './circuit.js';
 import type { Refusal } from './refusal.js';
@@ -16,7 +17,7 @@ export interface ResolvedEntry extends ChainEntry {
 export type ChainOutcome =
   | {
       kind: 'completed';
-      result: CompletionResult;
+      result: ProviderResult;
       entry: ResolvedEntry;
       index: number;
       attempts: Attempt[];
@@ -37,7 +38,7 @@ export type ChainOutcome =
 
 export interface WalkOptions {
   chain: readonly ResolvedEntry[];
-  request: CompletionRequest;
+  request: ProviderRequest;
   /** Each provider's circuit (the registry, or an in-memory one in tests). */
   circuits: { get(provider: string): Circuit };
   adapter: (provider: string, model: string) => LanguageModelAdapter;
@@ -57,7 +58,7 @@ export interface EntryAdmission {
 }
 
 export type EntryAdmit =
-  | { kind: 'admitted'; settle: (result: CompletionResult | undefined) => void; cancel: () => void }
+  | { kind: 'admitted'; settle: (result: ProviderResult | undefined) => void; cancel: () => void }
   | { kind: 'refused'; refusal: Refusal };
 
 /**
@@ -129,7 +130,7 @@ export async function walkChain(options: WalkOptions): Promise<ChainOutcome> {
     }
     const adapter = options.adapter(entry.provider, entry.model);
     const call = await circuit.call(() =>
-      adapter.complete(options.request, {
+      runRequest(adapter, options.request, {
         timeoutMs: entry.timeoutMs,
         ...(options.signal ? { signal: options.signal } : {}),
       }),

@@ -162,6 +162,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
       closing ??= (async () => {
         await breakwater.close();
         await webhooks.close();
+        await gate.close();
         await stats.close();
         member.leave();
         circuits.shutdown();

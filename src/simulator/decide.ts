@@ -11,7 +11,14 @@ export type ErrorKind =
 
 /** What the simulator does with one call: pure, given the profile, the time and a random source. */
 export type Decision =
-  | { kind: 'reply'; latencyMs: number }
+  | {
+      kind: 'reply';
+      latencyMs: number;
+      /** A structured answer made wrong on purpose. */
+      invalidOutput?: 'bad-json' | 'schema-violation';
+      /** The answer stops at the content filter. */
+      contentFiltered?: true;
+    }
   | { kind: 'hang' }
   | {
       kind: 'error';
@@ -26,6 +33,8 @@ export interface CallFacts {
   promptText: string;
   /** The key the call carried, if any. */
   apiKey: string | undefined;
+  /** Whether the call asks for structured output (only those answers can be made invalid). */
+  structured?: boolean;
 }
 
 export function decide(
@@ -69,6 +78,15 @@ export function decide(
   }
   if (profile.errorRate > 0 && random() < profile.errorRate) {
     return { kind: 'error', error: 'error-rate', status: profile.errorStatus, latencyMs };
+  }
+  if (
+    profile.contentFilterPattern !== undefined &&
+    new RegExp(profile.contentFilterPattern).test(call.promptText)
+  ) {
+    return { kind: 'reply', latencyMs, contentFiltered: true };
+  }
+  if (call.structured && profile.invalidOutputRate > 0 && random() < profile.invalidOutputRate) {
+    return { kind: 'reply', latencyMs, invalidOutput: profile.invalidOutput };
   }
   return { kind: 'reply', latencyMs };
 }

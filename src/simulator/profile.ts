@@ -37,6 +37,14 @@ export interface SimulatedProfile {
   outages: OutageWindow[];
   /** When set, calls must carry this key, else they get the provider's auth error. */
   apiKey?: string;
+  /** Fraction (0..1) of structured answers that are invalid, as `invalidOutput` says. */
+  invalidOutputRate: number;
+  /** How an invalid structured answer is wrong: not JSON, or JSON that breaks the schema. */
+  invalidOutput: 'bad-json' | 'schema-violation';
+  /** Prompts matching this regular expression are answered with a content-filter finish. */
+  contentFilterPattern?: string;
+  /** Length of embedding vectors, unless the request asks for another. */
+  embeddingDimensions: number;
   /** Per-minute limits enforced as continuously refilled buckets per model, reported in headers. */
   limits?: SimulatedLimits;
 }
@@ -47,6 +55,9 @@ export const defaultProfile = (): SimulatedProfile => ({
   errorRate: 0,
   errorStatus: 500,
   outages: [],
+  invalidOutputRate: 0,
+  invalidOutput: 'bad-json',
+  embeddingDimensions: 1536,
 });
 
 const status = z.number().int().min(400).max(599);
@@ -75,6 +86,10 @@ export const profilePatchSchema = z
     errorStatus: status.optional(),
     rejectPattern: z.string().nullable().optional(),
     apiKey: z.string().nullable().optional(),
+    invalidOutputRate: z.number().min(0).max(1).optional(),
+    invalidOutput: z.enum(['bad-json', 'schema-violation']).optional(),
+    contentFilterPattern: z.string().nullable().optional(),
+    embeddingDimensions: z.number().int().min(1).max(8192).optional(),
     /** Per-minute limits; they replace earlier ones and start with full buckets; null removes them. */
     limits: z.object({ rpm: perMinute.optional(), tpm: perMinute.optional() }).strict().nullable().optional(),
     /** Outage windows relative to now; they replace earlier windows. */
@@ -105,6 +120,13 @@ export function applyPatch(profile: SimulatedProfile, input: ProfilePatch, now: 
   if (patch.apiKey !== undefined) {
     if (patch.apiKey === null) delete next.apiKey;
     else next.apiKey = patch.apiKey;
+  }
+  if (patch.invalidOutputRate !== undefined) next.invalidOutputRate = patch.invalidOutputRate;
+  if (patch.invalidOutput !== undefined) next.invalidOutput = patch.invalidOutput;
+  if (patch.embeddingDimensions !== undefined) next.embeddingDimensions = patch.embeddingDimensions;
+  if (patch.contentFilterPattern !== undefined) {
+    if (patch.contentFilterPattern === null) delete next.contentFilterPattern;
+    else next.contentFilterPattern = patch.contentFilterPattern;
   }
   if (patch.limits !== undefined) {
     const { rpm, tpm } = patch.limits ?? {};

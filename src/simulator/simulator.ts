@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
+import { specialAnswer, specialFacts } from './answer.js';
 import { simulatedBaseURL } from './base-url.js';
 import { CallLog, jobIdHeader, type ProviderStats, safeHeaders } from './call-log.js';
 import { type ComposedReply, composeReply } from './compose-reply.js';
@@ -10,7 +11,7 @@ import { countsAgainstLimits, LimitLedger } from './limit-ledger.js';
 import { limitWireOf } from './limit-wire.js';
 import { applyPatch, defaultProfile, type ProfilePatch, type SimulatedProfile } from './profile.js';
 import { matchRoute, type Route, readJson, send } from './routing.js';
-import type { Wire, WireReply } from './wire.js';
+import type { ParsedCall, RecordedImage, Wire, WireReply } from './wire.js';
 
 export interface SimulatorOptions {
   now?: () => number;
@@ -138,7 +139,7 @@ export class ProviderSimulator {
     const parsed = route.wire.parse(body, route.model);
     const jobId = request.headers[jobIdHeader];
     this.#log.started(route.provider, at, typeof jobId === 'string' ? jobId : undefined);
-    const record = (outcome: 'ok' | 'aborted' | number, model: string) =>
+    const record = (outcome: 'ok' | 'aborted' | number, model: string, images: RecordedImage[] = []) =>
       this.#log.finished(route.provider, {
         at,
         wire: route.wire.name,
@@ -148,6 +149,7 @@ export class ProviderSimulator {
         hadKey: route.wire.apiKey(request.headers, url) !== undefined,
         headers: safeHeaders(request.headers),
         body,
+        images,
       });
     if ('invalid' in parsed) {
       const reply = route.wire.error({
@@ -163,22 +165,27 @@ export class ProviderSimulator {
     const profile = this.profile(route.provider);
     const decision = decide(
       profile,
-      { promptText: parsed.promptText, apiKey: route.wire.apiKey(request.headers, url) },
+      {
+        promptText: parsed.promptText,
+        apiKey: route.wire.apiKey(request.headers, url),
+        structured: parsed.structured !== undefined,
+      },
       at,
       this.#random,
     );
     const composed = composeReply(route.provider, parsed.model, parsed.promptText, parsed.maxTokens);
-    // Tokens as providers reserve them: the input, plus max_tokens (else the output actually sent).
-    const tokens = composed.inputTokens + (parsed.maxTokens ?? composed.outputTokens);
+    // Tokens as providers reserve them: the input, plus max_tokens (else the output actually sent);
+    // an embedding call writes nothing, its input is all it costs.
+    const tokens = composed.inputTokens + (parsed.embed ? 0 : (parsed.maxTokens ?? composed.outputTokens));
     const limited = this.#limited(route, profile, decision, parsed.model, tokens, id, at);
     if (limited) {
       record(limited.status, parsed.model);
       return send(response, limited);
     }
     const aborted = await this.#wait(decision, request, response);
-    if (aborted) return record('aborted', parsed.model);
-    const reply = this.#reply(decision, route, parsed.model, composed, id, at);
-    record(reply.status === 200 ? 'ok' : reply.status, parsed.model);
+    if (aborted) return record('aborted', parsed.model, parsed.images);
+    const reply = this.#reply(decision, route, parsed, composed, id, at);
+    record(reply.status === 200 ? 'ok' : reply.status, parsed.model, parsed.images);
     send(response, this.#withLimitHeaders(reply, route, profile, parsed.model));
   }
 
@@ -235,11 +242,12 @@ export class ProviderSimulator {
   #reply(
     decision: Decision,
     route: Route,
-    model: string,
+    call: ParsedCall,
     composed: ComposedReply,
     id: string,
     at: number,
   ): WireReply {
+    const { model } = call;
     if (decision.kind === 'error' && decision.error === 'quota-exhausted') {
       return limitWireOf(route.wire.name).quotaExhausted({ id, model, now: at });
     }
@@ -259,7 +267,11 @@ export class ProviderSimulator {
         ...(retryAfterDate ? { retryAfterDate } : {}),
       });
     }
-    return route.wire.success({ id, model, ...composed, createdAt: at });
+    if (decision.kind !== 'reply') throw new Error('a hung call gets no reply');
+    const special = specialAnswer(call, decision, this.profile(route.provider).embeddingDimensions);
+    if (special) return route.wire.success(specialFacts(special, call, decision, id, at));
+    const filtered = decision.contentFiltered ? { finishReason: 'content-filter' as const } : {};
+    return route.wire.success({ id, model, ...composed, ...filtered, createdAt: at });
   }
 
   async #control(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {

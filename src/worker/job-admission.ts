@@ -6,14 +6,14 @@ import { ownEntry } from '../config/own-key.js';
 import type { BreakwaterConfig } from '../config/schema.js';
 import type { Logger } from '../logging/logger.js';
 import { costUsd } from '../pricing/cost.js';
-import type { CompletionRequest, CompletionResult } from '../providers/completion.js';
 import type { ProviderError } from '../providers/provider-error.js';
+import type { ProviderRequest, ProviderResult } from '../providers/run-request.js';
 import type { EntryAdmission, EntryAdmit, ResolvedEntry } from '../resilience/fallback-chain.js';
 
 export interface JobAdmissionOptions {
   admission: Admission;
   config: BreakwaterConfig;
-  request: CompletionRequest;
+  request: ProviderRequest;
   route: string | undefined;
   tenant: string | undefined;
   now: () => number;
@@ -66,7 +66,7 @@ export function jobAdmission(options: JobAdmissionOptions): EntryAdmission {
       }
       if (decision.kind === 'refused') return decision;
       const { ticket } = decision;
-      const settle = (result: CompletionResult | undefined) => {
+      const settle = (result: ProviderResult | undefined) => {
         learn(entry, result?.rateLimitHeaders);
         const usage = result
           ? { ...result.usage, costUsd: costUsd(entry.model, result.usage, config.pricing) }

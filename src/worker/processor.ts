@@ -4,8 +4,10 @@ import type { BreakwaterConfig } from '../config/schema.js';
 import type { Attempt } from '../contract/attempt.js';
 import type { Logger } from '../logging/logger.js';
 import { costUsd } from '../pricing/cost.js';
-import type { CompletionRequest, LanguageModelAdapter } from '../providers/completion.js';
+import type { LanguageModelAdapter } from '../providers/completion.js';
+import type { ProviderRequest } from '../providers/run-request.js';
 import { readProgress } from '../queue/deferral.js';
+import { embeddingValues } from '../queue/embedding-input.js';
 import type { JobData } from '../queue/job-input.js';
 import { JobValidationError } from '../queue/job-validation-error.js';
 import { attemptEntry, type TimelineEntry } from '../queue/timeline.js';
@@ -193,13 +195,21 @@ function pricedAttempts(outcome: ChainOutcome, config: BreakwaterConfig): Attemp
   );
 }
 
-function requestOf(data: JobData, jobId: string | undefined): CompletionRequest {
+function requestOf(data: JobData, jobId: string | undefined): ProviderRequest {
+  if (data.kind === 'embed') {
+    return {
+      kind: 'embed',
+      values: embeddingValues(data.input ?? []),
+      ...(jobId === undefined ? {} : { headers: { 'x-breakwater-job-id': jobId } }),
+    };
+  }
   return {
     ...(data.messages === undefined ? {} : { messages: data.messages }),
     ...(data.prompt === undefined ? {} : { prompt: data.prompt }),
     ...(data.system === undefined ? {} : { system: data.system }),
     ...(data.maxTokens === undefined ? {} : { maxTokens: data.maxTokens }),
     ...(data.temperature === undefined ? {} : { temperature: data.temperature }),
+    ...(data.output === undefined ? {} : { output: data.output }),
     ...(jobId === undefined ? {} : { headers: { 'x-breakwater-job-id': jobId } }),
   };
 }
@@ -218,7 +228,11 @@ function logAttempt(log: () => Logger, attempt: Attempt): void {
       { ...fields, error: attempt.error },
       `provider ${attempt.provider} is misconfigured: its credentials were refused`,
     );
-  } else if (attempt.outcome === 'retryable' || attempt.outcome === 'rejected') {
+  } else if (
+    attempt.outcome === 'retryable' ||
+    attempt.outcome === 'rejected' ||
+    attempt.outcome === 'invalid-output'
+  ) {
     log().warn({ ...fields, error: attempt.error }, 'provider call failed');
   } else {
     log().debug(fields, 'provider attempt');

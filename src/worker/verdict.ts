@@ -62,7 +62,7 @@ export function verdictFor(outcome: ChainOutcome, terms: JobTerms, context: Verd
     case 'failed':
       return {
         kind: 'retry',
-        reason: `every call failed: ${summarise(outcome.attempts)}`,
+        reason: `${failedHow(outcome.attempts)}: ${summarise(outcome.attempts)}`,
         ...(outcome.retryAfterMs === undefined ? {} : { retryAfterMs: outcome.retryAfterMs }),
       };
     case 'aborted':
@@ -102,6 +102,14 @@ function allOpenVerdict(
     context.now + context.maxDeferralMs,
   );
   return { kind: 'defer', until, probeAt: outcome.until, reason, providers, wakeable };
+}
+
+/** Every answer missed the schema (each entry's errors follow), or calls failed. */
+function failedHow(attempts: readonly Attempt[]): string {
+  const called = attempts.filter((attempt) => !attempt.outcome.startsWith('skipped-'));
+  return called.length > 0 && called.every((attempt) => attempt.outcome === 'invalid-output')
+    ? 'no answer matched the output schema'
+    : 'every call failed';
 }
 
 /** Each entry's outcome in a line: `openai/gpt-4.1-mini: retryable (server error)`. */

@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { JobView } from '../../src/contract/job.js';
+import type { CompletionJobResult, JobView } from '../../src/contract/job.js';
 import type { StatsReport } from '../../src/contract/stats-report.js';
 import { ApiHarness } from '../support/api-harness.js';
 import { redisUrl } from '../support/worker-harness.js';
@@ -26,13 +26,16 @@ async function submit(harness: ApiHarness, job: Record<string, unknown>): Promis
   return response.body.id;
 }
 
-async function finished(harness: ApiHarness, id: string): Promise<JobView> {
+/** A completion job's view: its result is an answer (embedding jobs are never cached). */
+type CompletionView = Omit<JobView, 'result'> & { result?: CompletionJobResult };
+
+async function finished(harness: ApiHarness, id: string): Promise<CompletionView> {
   await expect
     .poll(async () => (await harness.request<JobView>('GET', `/v1/jobs/${id}`)).body.state, {
       timeout: 10_000,
     })
     .toBe('completed');
-  return (await harness.request<JobView>('GET', `/v1/jobs/${id}`)).body;
+  return (await harness.request<CompletionView>('GET', `/v1/jobs/${id}`)).body;
 }
 
 const calls = (harness: ApiHarness) => harness.simulator.stats('primary').calls;
@@ -85,6 +88,33 @@ describe('the result cache', () => {
       harness,
       await submit(harness, { prompt: 'What is a breakwater?', maxTokens: 50, temperature: 1 }),
     );
+    expect(calls(harness)).toBe(2);
+  });
+
+  it('a structured answer is served with its object; another schema is another answer', async () => {
+    const harness = await start({ ttlSeconds: 60 });
+    const schema = {
+      type: 'object',
+      properties: { sentiment: { type: 'string', enum: ['positive', 'neutral', 'negative'] } },
+      required: ['sentiment'],
+      additionalProperties: false,
+    };
+    const job = { prompt: 'Classify: the tide came in.', output: { schema } };
+    const first = await finished(harness, await submit(harness, job));
+    expect(first.result?.object).toBeDefined();
+    const second = await finished(harness, await submit(harness, job));
+    expect(second.result).toMatchObject({
+      cached: true,
+      object: first.result?.object,
+      text: first.result?.text,
+    });
+    expect(calls(harness)).toBe(1);
+    // The same schema written in another key order is the same schema.
+    const { required, ...rest } = schema;
+    const reordered = { ...job, output: { schema: { required, ...rest } } };
+    expect((await finished(harness, await submit(harness, reordered))).result?.cached).toBe(true);
+    const other = { ...job, output: { schema: { ...schema, required: [] } } };
+    expect((await finished(harness, await submit(harness, other))).result?.cached).toBeUndefined();
     expect(calls(harness)).toBe(2);
   });
 

@@ -32,6 +32,22 @@ describe('cacheKey', () => {
       { ...job, prompt: undefined, messages: [{ role: 'user', content: 'hi' }] },
     ],
     ['an output schema', { ...job, output: { schema: { type: 'object' } } }],
+    [
+      'an image in a message',
+      {
+        ...job,
+        prompt: undefined,
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'hi' },
+              { type: 'image', url: 'https://x/y.png' },
+            ],
+          },
+        ],
+      },
+    ],
   ])('changes with %s', (_what, other) => {
     expect(cacheKey(other, chain)).not.toBe(cacheKey(job, chain));
   });
@@ -70,6 +86,8 @@ describe('cachePolicy and freshness', () => {
     });
     expect(cachePolicy({}, { ...config, ttlSeconds: 0 })).toEqual({ kind: 'off' });
     expect(cachePolicy({ cache: { ttlSeconds: 0 } }, config)).toEqual({ kind: 'off' });
+    expect(cachePolicy({ kind: 'embed' }, config)).toEqual({ kind: 'off' });
+    expect(cachePolicy({ kind: 'complete' }, config)).toMatchObject({ kind: 'on' });
   });
 
   it('an answer is fresh within the TTL, stale within the stale window after it, then expired', () => {
