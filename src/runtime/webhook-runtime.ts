@@ -59,9 +59,8 @@ export function startWebhookRuntime(options: WebhookRuntimeOptions): WebhookRunt
         ...(options.now ? { now: options.now } : {}),
       })
     : undefined;
-  if (!sender) {
-    logger.info('webhooks are queued but not sent by this worker: BREAKWATER_WEBHOOK_SECRET is not set');
-  }
+  // Said once, when the first delivery is queued: most fleets without the secret use no webhooks.
+  let unsentSaid = false;
 
   let closing: Promise<void> | undefined;
   return {
@@ -69,6 +68,12 @@ export function startWebhookRuntime(options: WebhookRuntimeOptions): WebhookRunt
       const url = webhookUrlOf(job.data, config);
       if (url === undefined) return;
       await enqueueDelivery(deliveries, config, { jobId: String(job.id), type, url, at: now() });
+      if (!sender && !unsentSaid) {
+        unsentSaid = true;
+        logger.warn(
+          'webhook deliveries are queued, but this worker does not send them: set BREAKWATER_WEBHOOK_SECRET',
+        );
+      }
     },
     close() {
       closing ??= (async () => {
