@@ -6,6 +6,7 @@ import type {
   JobInput,
   JobView,
   ProviderStatus,
+  Redelivery,
   StatsReport,
 } from '../contract/index.js';
 import { BreakwaterApiError } from './breakwater-api-error.js';
@@ -61,6 +62,11 @@ export class BreakwaterClient {
   /** Cancels a job that has not started (409 `conflict` once it has). */
   async cancel(id: string): Promise<void> {
     await this.#request('DELETE', `/v1/jobs/${encodeURIComponent(id)}`);
+  }
+
+  /** Sends an ended job's webhook event again, same `webhook-id` (409 `conflict` before it ends, or without a webhook). */
+  redeliver(id: string): Promise<Redelivery> {
+    return this.#request('POST', `/v1/jobs/${encodeURIComponent(id)}/redeliver`);
   }
 
   async providers(): Promise<ProviderStatus[]> {

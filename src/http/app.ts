@@ -8,6 +8,8 @@ import { createMetricsRegistry } from '../metrics/metrics-registry.js';
 import type { JobData } from '../queue/job-input.js';
 import { readSnapshot } from '../stats/read-snapshot.js';
 import type { StatsStore } from '../stats/stats-store.js';
+import type { WebhookQueue } from '../webhooks/webhook-queue.js';
+import { webhookSubmitCheck } from '../webhooks/webhook-submit-check.js';
 import type { JobResult } from '../worker/job-result.js';
 import { requireToken } from './auth.js';
 import { boardPath, boardRouter } from './board.js';
@@ -23,6 +25,7 @@ import { requireJson } from './require-json.js';
 import { healthRoutes } from './routes/health.js';
 import { jobRoutes } from './routes/jobs.js';
 import { providerRoutes } from './routes/providers.js';
+import { redeliverRoutes } from './routes/redeliver.js';
 import { statsRoutes } from './routes/stats.js';
 
 export interface AppOptions {
@@ -45,6 +48,8 @@ export interface AppOptions {
   version?: string;
   /** Runs before a job is submitted (POST /v1/jobs, /v1/jobs/bulk): the rate limit. */
   submitGuard?: RequestHandler;
+  /** Webhook deliveries (redelivery, Bull Board); without it, jobs' webhooks are refused as unsigned. */
+  webhooks?: { queue: WebhookQueue; secretSet: boolean };
 }
 
 /** The HTTP API, its docs and Bull Board, as one Express app (no listening: the caller decides). */
@@ -91,10 +96,13 @@ export function createApp(options: AppOptions): Express {
       'GET /v1/events is a WebSocket: connect with a WebSocket client',
     );
   });
+  // A redelivery is an action on a job and carries no body.
+  if (options.webhooks) v1.use(redeliverRoutes({ queue, webhooks: options.webhooks.queue, config }));
   v1.post('/{*path}', requireJson);
   v1.use(express.json({ limit: bodyLimit }));
   if (options.submitGuard) v1.post(['/jobs', '/jobs/bulk'], options.submitGuard);
-  v1.use(jobRoutes({ queue, config, fleet: options.fleet }));
+  const check = webhookSubmitCheck({ config, secretSet: options.webhooks?.secretSet ?? false });
+  v1.use(jobRoutes({ queue, config, fleet: options.fleet, check }));
   v1.use(
     providerRoutes({
       config,
@@ -128,7 +136,7 @@ export function createApp(options: AppOptions): Express {
         ...(options.limits ? { limits: options.limits } : {}),
       }),
     );
-    app.use(boardPath, boardRouter(queue, config.board));
+    app.use(boardPath, boardRouter(queue, config.board, options.webhooks?.queue));
   }
 
   app.use(notFound);

@@ -8,11 +8,21 @@ import type { BoardConfig } from '../config/schema.js';
 export const boardPath = '/admin/queues';
 
 /** Bull Board for the queue, mounted at /admin/queues; deferrals show in each job's log. */
-export function boardRouter(queue: Queue, config: BoardConfig): Router {
+export function boardRouter(queue: Queue, config: BoardConfig, webhooks?: Queue): Router {
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(boardPath);
   createBullBoard({
-    queues: [new BullMQAdapter(queue, { readOnlyMode: config.readOnly, description: 'Breakwater AI jobs' })],
+    queues: [
+      new BullMQAdapter(queue, { readOnlyMode: config.readOnly, description: 'Breakwater AI jobs' }),
+      ...(webhooks
+        ? [
+            new BullMQAdapter(webhooks, {
+              readOnlyMode: config.readOnly,
+              description: 'Webhook deliveries: one per job end, each attempt in its log',
+            }),
+          ]
+        : []),
+    ],
     serverAdapter,
     options: {
       uiConfig: { boardTitle: 'Breakwater', miscLinks: [{ text: 'Providers', url: '/admin/providers' }] },

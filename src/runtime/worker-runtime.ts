@@ -1,6 +1,8 @@
 import type { WindowOf } from '../admission/budget-window.js';
 import { FleetAdmission } from '../admission/fleet-admission.js';
 import { readReportedLimits } from '../admission/reported-limits.js';
+import { CachedRuns } from '../cache/cached-runs.js';
+import { ResultCache } from '../cache/result-cache.js';
 import type { LoadedConfig } from '../config/load-config.js';
 import { resolveProviders } from '../config/resolve-providers.js';
 import { FleetMember } from '../fleet/fleet-member.js';
@@ -18,6 +20,7 @@ import { StatsRecorder } from '../stats/stats-recorder.js';
 import { StatsStore } from '../stats/stats-store.js';
 import { type BreakwaterWorker, createBreakwaterWorker } from '../worker/create-worker.js';
 import { startEmbeddedSimulator } from './embedded-simulator.js';
+import { startWebhookRuntime } from './webhook-runtime.js';
 
 export interface WorkerRuntimeOptions {
   loaded: LoadedConfig;
@@ -92,6 +95,14 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     knownModels: knownModels(config),
     onError: (error) => logger.warn({ err: error }, 'stats not written; kept for the next flush'),
   });
+  const webhooks = startWebhookRuntime({
+    config,
+    redisUrl: options.redisUrl,
+    secret: options.loaded.webhookSecret,
+    logger,
+    stats,
+    ...(options.now ? { now: options.now } : {}),
+  });
   const keys = new BreakwaterKeys(queueKeyOf(config.queue.name));
   const gate = new FleetAdmission({
     redis: member.redis,
@@ -119,6 +130,14 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     ...(options.deferralJitterMs === undefined ? {} : { deferralJitterMs: options.deferralJitterMs }),
     wake: member.wake,
     stats,
+    onJobEnd: webhooks.onJobEnd,
+    cache: new CachedRuns({
+      cache: new ResultCache(member.redis, queueKeyOf(config.queue.name)),
+      config,
+      logger,
+      stats,
+      ...(options.now ? { now: options.now } : {}),
+    }),
     admission: {
       gate,
       readReported: readReportedLimits,
@@ -152,6 +171,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
       closing ??= (async () => {
         prober.close();
         await breakwater.close();
+        await webhooks.close();
         await gate.close();
         await stats.close();
         member.leave();

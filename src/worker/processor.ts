@@ -13,7 +13,7 @@ import { JobValidationError } from '../queue/job-validation-error.js';
 import { attemptEntry, type TimelineEntry } from '../queue/timeline.js';
 import { validateStoredJob } from '../queue/validate-job.js';
 import type { CircuitRegistry } from '../resilience/circuit-registry.js';
-import { type ChainOutcome, walkChain } from '../resilience/fallback-chain.js';
+import { type ChainOutcome, type ResolvedEntry, walkChain } from '../resilience/fallback-chain.js';
 import { adoptPlainJob } from './adopt-plain-job.js';
 import { type ApplyDeps, applyVerdict, type DeferralWake } from './apply-verdict.js';
 import { jobAdmission } from './job-admission.js';
@@ -41,6 +41,12 @@ export interface ProcessorDeps {
   stats?: JobStats;
   /** Records a deferred job's due time where dashboards read it. */
   showDueTime?: ApplyDeps['showDueTime'];
+  /** Instead of a deferral: a stale cached answer, when the job accepts one (the result cache). */
+  staleAnswer?: (
+    job: Job<JobData>,
+    data: JobData,
+    chain: readonly ResolvedEntry[],
+  ) => Promise<JobResult | undefined>;
   /** Fleet-wide limits and budgets; without it, calls are not paced. */
   admission?: {
     gate: Admission;
@@ -140,6 +146,10 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       jitterMs: Math.floor(random() * jitterMs),
       maxDeferralMs,
     });
+    if (verdict.kind === 'defer' && deps.staleAnswer) {
+      const stale = await deps.staleAnswer(job, data, chain);
+      if (stale) return stale;
+    }
     return applyVerdict(
       verdict,
       {
