@@ -1,4 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import type { BudgetView } from '../contract/provider-limits.js';
 import { providerView } from '../resilience/provider-view.js';
 import type { StatsSources } from '../stats/stats-report.js';
 import { FleetLatencyHistogram } from './fleet-histogram.js';
@@ -117,30 +118,25 @@ export function createMetricsRegistry(snapshot: () => Promise<StatsSources>): Re
       }
     },
   });
-  new Gauge({
-    name: 'breakwater_budget_spent_usd',
-    help: "USD spent and reserved in a budget's current window.",
-    labelNames: ['budget', 'per'],
-    registers: [registry],
-    async collect() {
-      const { limits } = await read();
-      this.reset();
-      for (const budget of limits?.budgets ?? [])
-        this.set({ budget: budget.name, per: budget.per }, budget.spentUsd);
-    },
-  });
-  new Gauge({
-    name: 'breakwater_budget_usd',
-    help: 'The USD a budget allows per window.',
-    labelNames: ['budget', 'per'],
-    registers: [registry],
-    async collect() {
-      const { limits } = await read();
-      this.reset();
-      for (const budget of limits?.budgets ?? [])
-        this.set({ budget: budget.name, per: budget.per }, budget.usd);
-    },
-  });
+  const perBudget = (name: string, help: string, value: (budget: BudgetView) => number) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['budget', 'per'],
+      registers: [registry],
+      async collect() {
+        const { limits } = await read();
+        this.reset();
+        for (const budget of limits?.budgets ?? [])
+          this.set({ budget: budget.name, per: budget.per }, value(budget));
+      },
+    });
+  perBudget(
+    'breakwater_budget_spent_usd',
+    "USD spent and reserved in a budget's current window.",
+    (b) => b.spentUsd,
+  );
+  perBudget('breakwater_budget_usd', 'The USD a budget allows per window.', (b) => b.usd);
   const perModel = (
     name: string,
     help: string,

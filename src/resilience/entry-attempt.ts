@@ -18,7 +18,11 @@ export function entryAttempt(options: WalkOptions, attempts: Attempt[], refusals
     options.onAttempt?.(attempt);
   };
 
-  return async (index: number, lane: AbortSignal): Promise<LaneStep> => {
+  return async (
+    index: number,
+    lane: AbortSignal,
+    calling: () => void = () => undefined,
+  ): Promise<LaneStep> => {
     const entry = options.chain[index];
     if (!entry) throw new Error(`no chain entry ${index}`);
     const jobAborted = () => options.signal?.aborted === true;
@@ -65,6 +69,7 @@ export function entryAttempt(options: WalkOptions, attempts: Attempt[], refusals
       return { kind: 'next' };
     }
     const adapter = options.adapter(entry.provider, entry.model);
+    calling();
     const call = await circuit.call(() =>
       runRequest(adapter, options.request, { timeoutMs: entry.timeoutMs, signal: lane }),
     );

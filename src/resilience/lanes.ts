@@ -38,7 +38,8 @@ export function lanePolicy(strategy: CallStrategy): LanePolicy {
 export interface LanesOptions {
   entries: number;
   strategy: CallStrategy;
-  attempt: (index: number, lane: AbortSignal) => Promise<LaneStep>;
+  /** One entry's attempt; it calls `calling` when its request goes out (a hedge counts from then). */
+  attempt: (index: number, lane: AbortSignal, calling: () => void) => Promise<LaneStep>;
   signal?: AbortSignal;
   /** Timers, for tests. @defaultValue setTimeout/clearTimeout */
   setTimer?: (callback: () => void, ms: number) => () => void;
@@ -47,7 +48,7 @@ export interface LanesOptions {
 /**
  * Runs a chain's entries in lanes: one after another (`sequential`), the first two available at
  * once (`race`: a skipped entry frees its lane for the next at once), or the next only when the
- * running one has not answered within `hedgeAfterMs`. The first answer wins; the other lanes are
+ * running one has not answered within `hedgeAfterMs` of its request going out. The first answer wins; the other lanes are
  * aborted and awaited, so their attempts are recorded before the walk ends.
  */
 export async function runLanes(options: LanesOptions): Promise<LanesEnd> {
@@ -61,6 +62,8 @@ export async function runLanes(options: LanesOptions): Promise<LanesEnd> {
   type Running = {
     index: number;
     controller: AbortController;
+    /** Resolves when the entry's request goes out. */
+    calling: Promise<void>;
     done: Promise<{ index: number; step: LaneStep }>;
   };
   const running = new Map<number, Running>();
@@ -72,8 +75,12 @@ export async function runLanes(options: LanesOptions): Promise<LanesEnd> {
     const index = next++;
     const controller = new AbortController();
     const lane = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
-    const done = options.attempt(index, lane).then((step) => ({ index, step }));
-    running.set(index, { index, controller, done });
+    let called: () => void = () => undefined;
+    const calling = new Promise<void>((resolve) => {
+      called = resolve;
+    });
+    const done = options.attempt(index, lane, () => called()).then((step) => ({ index, step }));
+    running.set(index, { index, controller, calling, done });
     return true;
   };
   const abortOthers = async () => {
@@ -89,16 +96,26 @@ export async function runLanes(options: LanesOptions): Promise<LanesEnd> {
   }
   while (running.size > 0) {
     let cancelHedge: () => void = () => undefined;
+    let cancelled = false;
+    // The hedge counts from the moment the running entry's request went out, not from its admission.
+    const latest = [...running.values()].at(-1);
     const hedge =
-      policy.hedgeAfterMs !== undefined && running.size < policy.maxInFlight && next < options.entries
-        ? new Promise<'hedge'>((resolve) => {
-            cancelHedge = setTimer(() => resolve('hedge'), policy.hedgeAfterMs ?? 0);
-          })
+      policy.hedgeAfterMs !== undefined &&
+      running.size < policy.maxInFlight &&
+      next < options.entries &&
+      latest
+        ? latest.calling.then(
+            () =>
+              new Promise<'hedge'>((resolve) => {
+                if (!cancelled) cancelHedge = setTimer(() => resolve('hedge'), policy.hedgeAfterMs ?? 0);
+              }),
+          )
         : undefined;
     const first = await Promise.race([
       ...[...running.values()].map((lane) => lane.done),
       ...(hedge ? [hedge] : []),
     ]);
+    cancelled = true;
     cancelHedge();
     if (first === 'hedge') {
       start();

@@ -36,6 +36,17 @@ function config(extra: Record<string, unknown> = {}) {
   ).config;
 }
 
+/** A call of the `evals` route to Anthropic, which has nothing configured. */
+const evalsCall = {
+  provider: 'anthropic',
+  model: 'claude-haiku-4-5',
+  timeoutMs: 1,
+  estimate: { inputTokens: 1, outputTokens: 1 },
+  estimatedCostUsd: 0,
+  route: 'evals',
+  tenant: undefined,
+};
+
 describe('admission plan', () => {
   it('a call reserves the provider, the model, the tenant and every matching budget', () => {
     const plan = admissionPlan(
@@ -119,20 +130,7 @@ describe('admission plan', () => {
 });
 
 describe('refusals in words', () => {
-  const plan = admissionPlan(
-    config(),
-    {
-      provider: 'anthropic',
-      model: 'claude-haiku-4-5',
-      timeoutMs: 1,
-      estimate: { inputTokens: 1, outputTokens: 1 },
-      estimatedCostUsd: 0,
-      route: 'evals',
-      tenant: undefined,
-    },
-    at,
-    calendarWindow,
-  );
+  const plan = admissionPlan(config(), evalsCall, at, calendarWindow);
 
   it('a rate limit names the scope, what is left and until when', () => {
     const refusal = describeRefusal(

@@ -7,9 +7,10 @@ function scripted(entries: number) {
   const started: number[] = [];
   const aborted: number[] = [];
   const finish = new Map<number, (step: LaneStep) => void>();
-  const attempt = (index: number, lane: AbortSignal) =>
+  const attempt = (index: number, lane: AbortSignal, calling: () => void) =>
     new Promise<LaneStep>((resolve) => {
       started.push(index);
+      calling();
       finish.set(index, resolve);
       lane.addEventListener('abort', () => {
         aborted.push(index);
