@@ -3,9 +3,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { simulatedBaseURL } from './base-url.js';
+import { BatchDesk, type ReceivedBatch } from './batch/batch-desk.js';
+import type { BatchPatch, BatchProfile } from './batch/batch-profile.js';
+import { OpenAIBatchWire } from './batch/openai-batch-wire.js';
 import { CallLog, jobIdHeader, type ProviderStats, safeHeaders } from './call-log.js';
 import { type Decision, decide } from './decide.js';
 import { applyPatch, defaultProfile, type ProfilePatch, type SimulatedProfile } from './profile.js';
+import { replyFacts } from './reply-facts.js';
 import { matchRoute, type Route, readJson, send } from './routing.js';
 import type { Wire, WireReply } from './wire.js';
 
@@ -32,6 +36,8 @@ export class ProviderSimulator {
   readonly #now: () => number;
   readonly #random: () => number;
   readonly #initialProfile: (provider: string) => SimulatedProfile;
+  readonly #batches: BatchDesk;
+  readonly #openaiBatches: OpenAIBatchWire;
   #server: Server | undefined;
   #closing: Promise<void> | undefined;
 
@@ -39,6 +45,8 @@ export class ProviderSimulator {
     this.#now = options.now ?? Date.now;
     this.#random = options.random ?? Math.random;
     this.#initialProfile = options.initialProfile ?? defaultProfile;
+    this.#batches = new BatchDesk(this.#now, this.#random);
+    this.#openaiBatches = new OpenAIBatchWire(this.#batches, this.#now);
   }
 
   /** Starts listening on 127.0.0.1 (port 0 picks a free one) and returns the base URL. */
@@ -103,7 +111,18 @@ export class ProviderSimulator {
     return this.#log.repeatedCalls();
   }
 
+  /** Changes how a provider's batch endpoints behave (turnaround, item errors, failure, expiry, down). */
+  configureBatches(provider: string, patch: BatchPatch): BatchProfile {
+    return this.#batches.configure(provider, patch);
+  }
+
+  /** Every batch the simulator received, oldest first, with the custom ids of its requests. */
+  batchesReceived(): ReceivedBatch[] {
+    return this.#batches.received();
+  }
+
   reset(): void {
+    this.#batches.reset();
     this.#profiles.clear();
     this.#log.reset();
   }
@@ -123,6 +142,10 @@ export class ProviderSimulator {
   async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://simulator');
     if (url.pathname.startsWith('/_control')) return this.#control(request, response, url);
+    const [provider, version, ...rest] = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+    if (provider && version === 'v1' && OpenAIBatchWire.matches(rest)) {
+      return this.#openaiBatches.handle(provider, rest, request, response);
+    }
     const route = matchRoute(request.method ?? 'GET', url.pathname);
     if (!route)
       return send(response, { status: 404, headers: {}, body: { error: `no route ${url.pathname}` } });
@@ -209,19 +232,7 @@ export class ProviderSimulator {
         ...(retryAfterDate ? { retryAfterDate } : {}),
       });
     }
-    const full = `Simulated reply from ${route.provider} (${model}): ${summarise(promptText)}`;
-    const fullTokens = estimateTokens(full);
-    const truncated = maxTokens !== undefined && fullTokens > maxTokens;
-    const text = truncated ? full.slice(0, Math.max(1, maxTokens * 4)) : full;
-    return route.wire.success({
-      id,
-      model,
-      text,
-      finishReason: truncated ? 'length' : 'stop',
-      inputTokens: estimateTokens(promptText),
-      outputTokens: truncated ? maxTokens : fullTokens,
-      createdAt: at,
-    });
+    return route.wire.success(replyFacts(route.provider, { model, promptText, maxTokens }, id, at));
   }
 
   async #control(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
@@ -234,6 +245,7 @@ export class ProviderSimulator {
     if (method === 'GET' && parts[1] === 'jobs') {
       return send(response, { status: 200, headers: {}, body: this.#jobsCalledTwice() });
     }
+    if (parts[1] === 'batches') return this.#controlBatches(request, response, method, parts[2]);
     if (parts[1] !== 'providers')
       return send(response, { status: 404, headers: {}, body: { error: 'unknown control route' } });
     const provider = parts[2];
@@ -251,6 +263,26 @@ export class ProviderSimulator {
         return send(response, { status: 400, headers: {}, body: controlError(error) });
       }
       return send(response, { status: 200, headers: {}, body: this.#describe(provider) });
+    }
+    return send(response, { status: 405, headers: {}, body: { error: `method ${method} not allowed` } });
+  }
+
+  async #controlBatches(
+    request: IncomingMessage,
+    response: ServerResponse,
+    method: string,
+    provider: string | undefined,
+  ): Promise<void> {
+    if (method === 'GET' && !provider) {
+      return send(response, { status: 200, headers: {}, body: this.batchesReceived() });
+    }
+    if (provider && (method === 'PUT' || method === 'PATCH')) {
+      try {
+        const profile = this.configureBatches(provider, (await readJson(request)) as BatchPatch);
+        return send(response, { status: 200, headers: {}, body: profile });
+      } catch (error) {
+        return send(response, { status: 400, headers: {}, body: controlError(error) });
+      }
     }
     return send(response, { status: 405, headers: {}, body: { error: `method ${method} not allowed` } });
   }
@@ -286,13 +318,4 @@ function controlError(error: unknown) {
     };
   }
   return { error: error instanceof Error ? error.message : String(error) };
-}
-
-function summarise(text: string): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > 80 ? `${line.slice(0, 77)}...` : line;
-}
-
-function estimateTokens(text: string): number {
-  return Math.max(1, Math.ceil(text.length / 4));
 }
