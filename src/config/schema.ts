@@ -42,6 +42,23 @@ const latencySchema = z
 
 const baseURLSchema = z.url('must be an absolute http(s) URL');
 
+/** How a provider's batch API is used by chain entries that say `batch: true`. */
+export const batchSchema = z
+  .object({
+    /** A provider batch is submitted as soon as this many jobs wait for it. @defaultValue 1000 */
+    maxJobs: positiveInt('jobs').default(1_000),
+    /** …or once the oldest job has waited this long. @defaultValue 60000 */
+    maxWaitMs: positiveInt('milliseconds').default(60_000),
+    /** How often a running batch is polled. @defaultValue 30000 */
+    pollIntervalMs: positiveInt('milliseconds').default(30_000),
+    /** The provider's completion window: a job whose deadline comes sooner skips the batch entry. @defaultValue 86400000 */
+    windowMs: positiveInt('milliseconds').default(86_400_000),
+    /** The batch wire format of an openai-compatible provider; other types use their own. */
+    wire: z.enum(['openai']).optional(),
+  })
+  .strict();
+export type BatchConfig = z.infer<typeof batchSchema>;
+
 /** Keys every provider type takes. */
 const providerCommon = {
   /** Name of the environment variable that holds the key. Keys never go in the file. */
@@ -52,6 +69,7 @@ const providerCommon = {
   /** A call is aborted after this long. @defaultValue 60000 */
   timeoutMs: positiveInt('milliseconds').default(60_000),
   breaker: breakerSchema.default(() => breakerSchema.parse({})),
+  batch: batchSchema.default(() => batchSchema.parse({})),
 };
 
 /** A provider reached through its own wire format: OpenAI, Anthropic or Gemini. */
@@ -136,6 +154,8 @@ export const chainEntrySchema = z
       .regex(anyModelPattern, `must be a model id: ${modelIdRule}`),
     /** Overrides the provider's timeoutMs for this entry. */
     timeoutMs: positiveInt('milliseconds').optional(),
+    /** Send through the provider's batch API at its batch price; the next entry serves what it cannot. */
+    batch: z.boolean().optional(),
   })
   .strict();
 export type ChainEntry = z.infer<typeof chainEntrySchema>;
@@ -263,7 +283,16 @@ export const apiSchema = z
   .strict();
 export type ApiConfig = z.infer<typeof apiSchema>;
 
-export const priceSchema = z.object({ input: z.number().min(0), output: z.number().min(0) }).strict();
+export const priceSchema = z
+  .object({
+    input: z.number().min(0),
+    output: z.number().min(0),
+    /** Batch price per million input tokens. @defaultValue half of input */
+    batchInput: z.number().min(0).optional(),
+    /** Batch price per million output tokens. @defaultValue half of output */
+    batchOutput: z.number().min(0).optional(),
+  })
+  .strict();
 
 export const configSchema = z
   .object({

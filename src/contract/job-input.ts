@@ -10,6 +10,8 @@ export interface ChainEntry {
   model: string;
   /** Overrides the provider's timeoutMs for this entry. */
   timeoutMs?: number;
+  /** Send through the provider's batch API at its batch price; the next entry serves what it cannot. */
+  batch?: boolean;
 }
 
 /**

@@ -59,6 +59,8 @@ export interface JobResult {
   fallbackUsed: boolean;
   /** Every call and skip of the run that completed; the last one served the job. */
   attempts: Attempt[];
+  /** Set when a provider batch served the job (at the batch price): the batch's id. */
+  batch?: { id: string };
 }
 
 /** A job as `GET /v1/jobs/:id` returns it. */

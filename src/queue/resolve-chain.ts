@@ -1,3 +1,4 @@
+import { batchEntryProblem } from '../config/batch-wire.js';
 import { modelIdProblemFor } from '../config/model-id.js';
 import { ownEntry } from '../config/own-key.js';
 import type { BreakwaterConfig, ChainEntry } from '../config/schema.js';
@@ -41,6 +42,8 @@ export function resolveChain(job: JobData, config: BreakwaterConfig): ChainResol
     }
     const modelProblem = modelIdProblemFor(provider, entry.model);
     if (modelProblem) return { kind: 'invalid', path: at('model'), message: modelProblem };
+    const batchProblem = entry.batch ? batchEntryProblem(entry.provider, provider) : undefined;
+    if (batchProblem) return { kind: 'invalid', path: at('batch'), message: batchProblem };
     if (job.chain && config.api.jobChains === 'configured-models-only' && !routed(config, entry)) {
       return {
         kind: 'invalid',

@@ -19,6 +19,8 @@ export type ChainOutcome =
       entry: ResolvedEntry;
       index: number;
       attempts: Attempt[];
+      /** Set when a provider batch served the job (at the batch price). */
+      batch?: { id: string };
     }
   /** Every entry was called and every one rejected the request: it cannot be served anywhere. */
   | { kind: 'all-rejected'; attempts: Attempt[] }
@@ -27,6 +29,17 @@ export type ChainOutcome =
   /** Calls failed but some provider of the chain is still closed: an ordinary retry. */
   | { kind: 'failed'; retryAfterMs?: number; attempts: Attempt[] }
   | { kind: 'aborted'; attempts: Attempt[] };
+
+/** The walk reached a batch entry the job may use: it joins that provider's next batch. */
+export interface BatchStop {
+  kind: 'batch';
+  entry: ResolvedEntry;
+  index: number;
+  attempts: Attempt[];
+}
+
+/** How a walk ended: a chain outcome, or a stop at a batch entry. */
+export type WalkOutcome = ChainOutcome | BatchStop;
 
 export interface WalkOptions {
   chain: readonly ResolvedEntry[];
@@ -38,6 +51,14 @@ export interface WalkOptions {
   now?: () => number;
   /** Called after each attempt, e.g. to log a misconfigured provider. */
   onAttempt?: (attempt: Attempt) => void;
+  /** Where the walk starts (entries before it already ran), with their attempts. @defaultValue 0 */
+  from?: number;
+  attempts?: readonly Attempt[];
+  /**
+   * Whether the job may use this batch entry (its deadline leaves the provider's window). Without
+   * it, or when it says no, batch entries are passed over without an attempt.
+   */
+  batch?: (entry: ResolvedEntry) => boolean;
 }
 
 /**
@@ -45,17 +66,25 @@ export interface WalkOptions {
  * `rejected` moves on without blaming the provider, the first success wins. While another caller's
  * half-open probe is in flight, waits for its outcome instead of calling.
  */
-export async function walkChain(options: WalkOptions): Promise<ChainOutcome> {
+export async function walkChain(options: WalkOptions): Promise<WalkOutcome> {
   const now = options.now ?? Date.now;
-  const attempts: Attempt[] = [];
+  const attempts: Attempt[] = [...(options.attempts ?? [])];
   const record = (attempt: Attempt) => {
     attempts.push(attempt);
     options.onAttempt?.(attempt);
   };
 
   for (const [index, entry] of options.chain.entries()) {
+    if (index < (options.from ?? 0)) continue;
     if (options.signal?.aborted) return { kind: 'aborted', attempts };
     const circuit = options.circuits.get(entry.provider);
+    if (entry.batch) {
+      if (!options.batch?.(entry)) continue;
+      const open = circuit.availability();
+      if (open.kind !== 'open') return { kind: 'batch', entry, index, attempts };
+      record(skippedOpen(entry, new Date(now()).toISOString(), open.reason));
+      continue;
+    }
     let availability = await circuit.admit();
     while (availability.kind === 'probing' && !options.signal?.aborted) {
       await circuit.probeSettled(entry.timeoutMs, options.signal);
@@ -64,15 +93,7 @@ export async function walkChain(options: WalkOptions): Promise<ChainOutcome> {
     const started = now();
     const at = new Date(started).toISOString();
     if (availability.kind === 'open') {
-      record({
-        provider: entry.provider,
-        model: entry.model,
-        outcome: 'skipped-open',
-        at,
-        durationMs: 0,
-        errorClass: 'breaker-open',
-        error: availability.reason,
-      });
+      record(skippedOpen(entry, at, availability.reason));
       continue;
     }
     const adapter = options.adapter(entry.provider, entry.model);
@@ -119,6 +140,18 @@ export async function walkChain(options: WalkOptions): Promise<ChainOutcome> {
     }
   }
   return settle(options, attempts);
+}
+
+function skippedOpen(entry: ResolvedEntry, at: string, reason: string): Attempt {
+  return {
+    provider: entry.provider,
+    model: entry.model,
+    outcome: 'skipped-open',
+    at,
+    durationMs: 0,
+    errorClass: 'breaker-open',
+    error: reason,
+  };
 }
 
 function settle(options: WalkOptions, attempts: Attempt[]): ChainOutcome {

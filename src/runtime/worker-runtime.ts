@@ -1,10 +1,17 @@
+import { batchClients } from '../batch/batch-clients.js';
+import { BatchCoordinator } from '../batch/batch-coordinator.js';
+import { batchStep } from '../batch/batch-step.js';
+import { BatchStore } from '../batch/batch-store.js';
+import { wakeBatchedJob } from '../batch/wake-batched-job.js';
 import type { LoadedConfig } from '../config/load-config.js';
 import { resolveProviders } from '../config/resolve-providers.js';
 import { FleetMember } from '../fleet/fleet-member.js';
+import { workerId } from '../fleet/worker-id.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 import { AdapterFactory } from '../providers/create-adapter.js';
 import { queueKeyOf } from '../queue/bullmq-internals.js';
 import { promoteDeferred } from '../queue/promote-deferred.js';
+import { BreakwaterKeys } from '../redis/breakwater-keys.js';
 import { connectionOptions } from '../redis/connection.js';
 import { CircuitRegistry } from '../resilience/circuit-registry.js';
 import type { ProviderSimulator } from '../simulator/simulator.js';
@@ -64,10 +71,8 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     else logger.info(fields, `provider ${transition.provider} breaker ${transition.state}`);
   });
   // Simulated providers become the wire types they speak, now that the simulator's URL is known.
-  const adapters = new AdapterFactory({
-    providers: resolveProviders(config.providers, simulator?.url),
-    secrets,
-  });
+  const providers = resolveProviders(config.providers, simulator?.url);
+  const adapters = new AdapterFactory({ providers, secrets });
   // The fleet's state is read before the worker exists, so a restarted worker never calls a
   // provider the fleet knows is down. Wake-ups that come early wait for the worker.
   let workerCreated: (worker: BreakwaterWorker['worker']) => void = () => undefined;
@@ -85,6 +90,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     knownModels: knownModels(config),
     onError: (error) => logger.warn({ err: error }, 'stats not written; kept for the next flush'),
   });
+  const batchStore = new BatchStore(member.redis, new BreakwaterKeys(queueKeyOf(config.queue.name)));
   const breakwater = createBreakwaterWorker({
     config,
     connection: connectionOptions(options.redisUrl),
@@ -96,8 +102,20 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     ...(options.deferralJitterMs === undefined ? {} : { deferralJitterMs: options.deferralJitterMs }),
     wake: member.wake,
     stats,
+    batch: batchStep(batchStore, config, options.now ?? Date.now),
   });
   workerCreated(breakwater.worker);
+  const batches = new BatchCoordinator({
+    store: batchStore,
+    config,
+    circuits,
+    client: batchClients({ providers, secrets, ...(options.now ? { now: options.now } : {}) }),
+    wake: async (jobId) => void (await wakeBatchedJob(breakwater.worker, jobId)),
+    worker: options.workerId ?? workerId(),
+    logger,
+    ...(options.now ? { now: options.now } : {}),
+  });
+  batches.start();
   lift = () => breakwater.liftPause();
   logger.info(
     {
@@ -116,6 +134,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     simulator,
     close() {
       closing ??= (async () => {
+        await batches.close();
         await breakwater.close();
         await stats.close();
         member.leave();

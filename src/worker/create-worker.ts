@@ -21,6 +21,8 @@ export interface BreakwaterWorkerOptions {
   deferralJitterMs?: number;
   wake?: ProcessorDeps['wake'];
   stats?: ProcessorDeps['stats'];
+  /** Batch entries (`batch: true`); without it they are passed over. */
+  batch?: ProcessorDeps['batch'];
   /** In-flight jobs get this long to finish on close before their calls are aborted. @defaultValue 30000 */
   closeGraceMs?: number;
 }
@@ -67,6 +69,7 @@ export function createBreakwaterWorker(options: BreakwaterWorkerOptions): Breakw
     ...(options.deferralJitterMs === undefined ? {} : { deferralJitterMs: options.deferralJitterMs }),
     ...(options.wake ? { wake: options.wake } : {}),
     ...(options.stats ? { stats: options.stats } : {}),
+    ...(options.batch ? { batch: options.batch } : {}),
     showDueTime: async (job, until) => {
       if (!worker) return;
       const client = await worker.getBackend().client;

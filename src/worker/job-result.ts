@@ -21,5 +21,6 @@ export function jobResultOf(
     costUsd: attempts.at(-1)?.costUsd ?? null,
     fallbackUsed: outcome.index > 0,
     attempts: [...attempts],
+    ...(outcome.batch ? { batch: outcome.batch } : {}),
   };
 }

@@ -1,7 +1,9 @@
 import { type Job, UnrecoverableError } from 'bullmq';
+import { type BatchStep, withoutBatches } from '../batch/batch-step.js';
 import type { BreakwaterConfig } from '../config/schema.js';
 import type { Attempt } from '../contract/attempt.js';
 import type { Logger } from '../logging/logger.js';
+import { batchCostUsd } from '../pricing/batch-cost.js';
 import { costUsd } from '../pricing/cost.js';
 import type { CompletionRequest, LanguageModelAdapter } from '../providers/completion.js';
 import { readProgress } from '../queue/deferral.js';
@@ -37,6 +39,8 @@ export interface ProcessorDeps {
   stats?: JobStats;
   /** Records a deferred job's due time where dashboards read it. */
   showDueTime?: ApplyDeps['showDueTime'];
+  /** Batch entries (`batch: true`); without it they are passed over. */
+  batch?: BatchStep;
 }
 
 /** The longest a deferred job sleeps on its own timer (a provider opened by hand with no end). */
@@ -85,17 +89,30 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       void deps.wake.forget(String(job.id), providers).catch(() => undefined);
     }
 
-    const outcome = await walkChain({
-      chain,
-      request: requestOf(data, job.id),
-      circuits: deps.circuits,
-      adapter: deps.adapter,
-      now,
-      ...(signal ? { signal } : {}),
-      onAttempt: (attempt) => {
-        if (attempt.outcome !== 'ok' || debug) logAttempt(log, attempt);
-      },
-    });
+    const request = requestOf(data, job.id);
+    const batch = deps.batch ?? withoutBatches;
+    const park = { job, token, log, showDueTime: deps.showDueTime };
+    const resumed = await batch.resume(String(job.id), chain, now());
+    if (resumed.kind === 'wait') return batch.park(park, resumed);
+    const walked =
+      resumed.kind === 'completed'
+        ? resumed.outcome
+        : await walkChain({
+            chain,
+            request,
+            circuits: deps.circuits,
+            adapter: deps.adapter,
+            now,
+            ...(signal ? { signal } : {}),
+            onAttempt: (attempt) => {
+              if (attempt.outcome !== 'ok' || debug) logAttempt(log, attempt);
+            },
+            from: resumed.from,
+            attempts: resumed.attempts,
+            batch: (entry) => batch.mayUse(entry, terms.deadline, now()),
+          });
+    if (walked.kind === 'batch') return batch.join(park, walked, request);
+    const outcome: ChainOutcome = walked;
     const attempts = pricedAttempts(outcome, deps.config);
     for (const attempt of attempts) deps.stats?.attempt(attemptEntry(attempt));
     if (outcome.kind === 'completed' && outcome.index > 0) {
@@ -147,7 +164,7 @@ function pricedAttempts(outcome: ChainOutcome, config: BreakwaterConfig): Attemp
           ...attempt,
           inputTokens: usage.inputTokens,
           outputTokens: usage.outputTokens,
-          costUsd: costUsd(outcome.entry.model, usage, config.pricing),
+          costUsd: (outcome.batch ? batchCostUsd : costUsd)(outcome.entry.model, usage, config.pricing),
         }
       : attempt,
   );
