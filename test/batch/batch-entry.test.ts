@@ -29,3 +29,113 @@ describe('a batch entry at the head of the chain', () => {
     }
   });
 });
+
+describe('what a batch cannot serve goes on down the chain', () => {
+  it('items that error complete through the next (synchronous) entry; the rest from the batch', async () => {
+    harness = await new WorkerHarness({ config: withBatches({ maxJobs: 20 }) }).start();
+    harness.simulator.configureBatches('primary', { turnaroundMs: 100, itemErrorRate: 0.25 });
+    const jobs = await Promise.all(
+      Array.from({ length: 20 }, (_, index) => harness.add({ prompt: `mixed ${index}`, route: 'batched' })),
+    );
+    const results = await completedAll(
+      harness,
+      jobs.map((job) => String(job.id)),
+    );
+    const fromBatch = results.filter((result) => result.batch !== undefined);
+    const fallen = results.filter((result) => result.batch === undefined);
+    expect(fallen).toHaveLength(5);
+    expect(fromBatch).toHaveLength(15);
+    // Each errored item is one synchronous call, and nothing else called synchronously.
+    expect(harness.simulator.stats('primary').calls).toBe(fallen.length);
+    for (const result of fallen) {
+      expect(result.attempts).toEqual([
+        expect.objectContaining({ provider: 'primary', outcome: 'retryable', status: 500 }),
+        expect.objectContaining({ provider: 'primary', outcome: 'ok' }),
+      ]);
+      expect(result.costUsd).toBeCloseTo(listCost(result.usage), 12);
+    }
+    for (const result of fromBatch) expect(result.costUsd).toBeCloseTo(listCost(result.usage) / 2, 12);
+  });
+
+  it('an expired batch: every job completes through the next entry', async () => {
+    harness = await new WorkerHarness({ config: withBatches({ maxJobs: 6 }) }).start();
+    harness.simulator.configureBatches('primary', { turnaroundMs: 100, ending: 'expire' });
+    const jobs = await Promise.all(
+      Array.from({ length: 6 }, (_, index) => harness.add({ prompt: `late ${index}`, route: 'batched' })),
+    );
+    const results = await completedAll(
+      harness,
+      jobs.map((job) => String(job.id)),
+    );
+    expect(results.every((result) => result.batch === undefined && result.fallbackUsed)).toBe(true);
+    expect(results[0]?.attempts[0]).toMatchObject({ outcome: 'retryable', errorClass: 'batch-expired' });
+    expect(harness.simulator.stats('primary').calls).toBe(6);
+    expect(harness.simulator.batchesReceived()).toEqual([expect.objectContaining({ state: 'expired' })]);
+  });
+
+  it('a batch the provider fails as a whole: its jobs go to the next entry', async () => {
+    harness = await new WorkerHarness({ config: withBatches({ maxJobs: 4 }) }).start();
+    harness.simulator.configureBatches('primary', { turnaroundMs: 50, ending: 'fail' });
+    const jobs = await Promise.all(
+      Array.from({ length: 4 }, (_, index) => harness.add({ prompt: `doomed ${index}`, route: 'batched' })),
+    );
+    const results = await completedAll(
+      harness,
+      jobs.map((job) => String(job.id)),
+    );
+    expect(results.every((result) => result.attempts[0]?.errorClass === 'batch-failed')).toBe(true);
+    expect(harness.simulator.stats('primary').calls).toBe(4);
+  });
+
+  it('a job whose deadline is sooner than the window skips the batch entry; one with no deadline uses it', async () => {
+    harness = await new WorkerHarness({ config: withBatches({ maxJobs: 1, windowMs: 3_600_000 }) }).start();
+    harness.simulator.configureBatches('primary', { turnaroundMs: 50 });
+    const soon = await harness.add({
+      prompt: 'urgent',
+      route: 'batched',
+      deadline: new Date(Date.now() + 600_000).toISOString(),
+    });
+    const later = await harness.add({ prompt: 'whenever', route: 'batched' });
+    const [urgent, whenever] = await completedAll(harness, [String(soon.id), String(later.id)]);
+    expect(urgent?.batch).toBeUndefined();
+    expect(urgent?.attempts).toEqual([expect.objectContaining({ outcome: 'ok' })]);
+    expect(whenever?.batch?.id).toMatch(/^bat_/);
+    expect(harness.simulator.batchesReceived().flatMap((batch) => batch.customIds)).toEqual([
+      String(later.id),
+    ]);
+  });
+});
+
+describe('the batch endpoint down', () => {
+  it('counts against the provider breaker; jobs fall back to the next provider', async () => {
+    harness = await new WorkerHarness({
+      config: withBatches(
+        { maxJobs: 3 },
+        {
+          routes: {
+            default: [{ provider: 'secondary', model: 'claude-haiku-4-5' }],
+            batched: [
+              { provider: 'primary', model: 'gpt-4.1-mini', batch: true },
+              { provider: 'secondary', model: 'claude-haiku-4-5' },
+            ],
+          },
+        },
+      ),
+    }).start();
+    harness.simulator.configureBatches('primary', { downStatus: 503 });
+    const jobs = await Promise.all(
+      Array.from({ length: 6 }, (_, index) => harness.add({ prompt: `down ${index}`, route: 'batched' })),
+    );
+    const results = await completedAll(
+      harness,
+      jobs.map((job) => String(job.id)),
+    );
+    expect(results.every((result) => result.provider === 'secondary' && result.batch === undefined)).toBe(
+      true,
+    );
+    expect(results[0]?.attempts[0]).toMatchObject({ provider: 'primary', outcome: 'retryable', status: 503 });
+    // Two failed submissions reach the volume threshold (2): the breaker opened on them.
+    expect(harness.circuits.get('primary').availability().kind).not.toBe('closed');
+    expect(harness.simulator.batchesReceived()).toEqual([]);
+  });
+});

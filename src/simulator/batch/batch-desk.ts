@@ -151,10 +151,11 @@ export class BatchDesk {
       return;
     }
     batch.state = 'ended';
+    const errored = this.#pick(batch.items.length, profile.itemErrorRate);
     batch.results = new Map(
       batch.items.map((item, index): [string, DeskItemResult] => [
         item.customId,
-        this.random() < profile.itemErrorRate
+        errored.has(index)
           ? { kind: 'error', status: profile.itemErrorStatus }
           : {
               kind: 'ok',
@@ -162,5 +163,15 @@ export class BatchDesk {
             },
       ]),
     );
+  }
+
+  /** Exactly round(rate × count) of the indexes, chosen at random: an error rate tests can count on. */
+  #pick(count: number, rate: number): Set<number> {
+    const indexes = Array.from({ length: count }, (_, index) => index);
+    for (let index = count - 1; index > 0; index -= 1) {
+      const other = Math.floor(this.random() * (index + 1));
+      [indexes[index], indexes[other]] = [indexes[other] ?? 0, indexes[index] ?? 0];
+    }
+    return new Set(indexes.slice(0, Math.round(count * rate)));
   }
 }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 export interface BatchProfile {
   /** How long after creation a batch ends. */
   turnaroundMs: number;
-  /** Fraction (0..1) of items that end in an error instead of an answer. */
+  /** Fraction (0..1) of each batch's items that end in an error instead of an answer: exactly, rounded. */
   itemErrorRate: number;
   /** The status an errored item carries. */
   itemErrorStatus: number;
