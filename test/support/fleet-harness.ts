@@ -24,6 +24,8 @@ export interface FleetHarnessOptions {
   env?: Record<string, string>;
   /** Redis the queue and the workers use. @defaultValue the shared test Redis */
   redisUrl?: string;
+  /** Changes the config document before the workers get it (e.g. batch entries). */
+  document?: (base: Record<string, unknown>) => Record<string, unknown>;
 }
 
 /** Real worker processes (workers/worker.ts) sharing one Redis queue and one simulator in the test. */
@@ -50,7 +52,7 @@ export class FleetHarness {
       resetTimeoutMs: this.options.resetTimeoutMs ?? 1_000,
       quorum: this.options.quorum ?? 1,
     };
-    const document = {
+    const base = {
       providers: {
         primary: { type: 'simulated', wire: 'openai', baseURL: root, timeoutMs: 2_000, breaker },
         secondary: { type: 'simulated', wire: 'anthropic', baseURL: root, timeoutMs: 2_000, breaker },
@@ -69,6 +71,7 @@ export class FleetHarness {
         ...this.options.queue,
       },
     };
+    const document = this.options.document ? this.options.document(base) : base;
     this.config = validateConfig(document, 'test', {}).config;
     this.#file = join(mkdtempSync(join(tmpdir(), 'breakwater-fleet-')), 'breakwater.json');
     writeFileSync(this.#file, JSON.stringify(document));
