@@ -1,4 +1,5 @@
 import type { Attempt } from './attempt.js';
+import type { JobBatch } from './batch.js';
 
 export type { Attempt, AttemptOutcome } from './attempt.js';
 
@@ -22,9 +23,10 @@ export type TimelineEntry = AttemptEntry | DeferralEntry;
 
 /**
  * deferred: every provider of the chain is open, the job waits for one (no attempt spent);
- * delayed: the job waits for its own delayMs or a retry backoff.
+ * delayed: the job waits for its own delayMs or a retry backoff;
+ * batched: the job waits for a provider batch (no worker slot held).
  */
-export type JobState = 'waiting' | 'active' | 'deferred' | 'delayed' | 'completed' | 'failed';
+export type JobState = 'waiting' | 'active' | 'deferred' | 'delayed' | 'batched' | 'completed' | 'failed';
 
 /** Where a job finished: it will not change state again. */
 export type FinishedState = Extract<JobState, 'completed' | 'failed'>;
@@ -76,6 +78,8 @@ export interface JobView {
   deferrals: number;
   /** While deferred: which providers were open and why. */
   reason?: string;
+  /** While batched: the provider batch that has the job. */
+  batch?: JobBatch;
   /** While deferred or delayed: when the job runs again (ISO). */
   nextAttemptAt?: string;
   createdAt: string;

@@ -1,5 +1,6 @@
 import type { Queue } from 'bullmq';
 import express, { type Express, type RequestHandler } from 'express';
+import type { BatchStore } from '../batch/batch-store.js';
 import type { BreakwaterConfig } from '../config/schema.js';
 import type { FleetStore } from '../fleet/fleet-store.js';
 import type { Logger } from '../logging/logger.js';
@@ -19,6 +20,7 @@ import { openApiDocument } from './openapi.js';
 import { pageHeaders } from './page-headers.js';
 import { panelRoutes } from './panel/panel-routes.js';
 import { requireJson } from './require-json.js';
+import { batchRoutes } from './routes/batches.js';
 import { healthRoutes } from './routes/health.js';
 import { jobRoutes } from './routes/jobs.js';
 import { providerRoutes } from './routes/providers.js';
@@ -40,6 +42,8 @@ export interface AppOptions {
   /** Largest accepted JSON body. @defaultValue '10mb' (a full bulk request of long prompts) */
   bodyLimit?: string;
   version?: string;
+  /** Batch records (GET /v1/batches, batched jobs' views). */
+  batches?: BatchStore;
   /** Runs before a job is submitted (POST /v1/jobs, /v1/jobs/bulk): the rate limit. */
   submitGuard?: RequestHandler;
 }
@@ -84,7 +88,15 @@ export function createApp(options: AppOptions): Express {
   v1.post('/{*path}', requireJson);
   v1.use(express.json({ limit: bodyLimit }));
   if (options.submitGuard) v1.post(['/jobs', '/jobs/bulk'], options.submitGuard);
-  v1.use(jobRoutes({ queue, config, fleet: options.fleet }));
+  v1.use(
+    jobRoutes({
+      queue,
+      config,
+      fleet: options.fleet,
+      ...(options.batches ? { batches: options.batches } : {}),
+    }),
+  );
+  if (options.batches) v1.use(batchRoutes(options.batches));
   v1.use(providerRoutes({ config, fleet: options.fleet, logger }));
   v1.use(statsRoutes({ config, queue, fleet: options.fleet, stats: options.stats }));
   app.use('/v1', v1);

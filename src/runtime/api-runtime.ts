@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { BatchStore } from '../batch/batch-store.js';
 import type { LoadedConfig } from '../config/load-config.js';
 import { EventHub } from '../events/event-hub.js';
 import { FleetStore } from '../fleet/fleet-store.js';
@@ -14,6 +15,7 @@ import { submitGuard } from '../http/submit-guard.js';
 import { knownSecrets } from '../logging/known-secrets.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 import type { JobData } from '../queue/job-input.js';
+import { BreakwaterKeys } from '../redis/breakwater-keys.js';
 import { failFastConnectionOptions } from '../redis/connection.js';
 import { StatsStore } from '../stats/stats-store.js';
 import type { JobResult } from '../worker/job-result.js';
@@ -74,6 +76,7 @@ export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRu
     queue,
     fleet,
     stats: new StatsStore({ redis, keyPrefix: queue.qualifiedName }),
+    batches: new BatchStore(redis, new BreakwaterKeys(queue.qualifiedName)),
     logger,
     pingRedis: () => redis.ping(),
     redisAvailable: () => redis.status === 'ready',

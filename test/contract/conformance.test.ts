@@ -5,6 +5,7 @@ import { finalJobEvents, maxBulkJobs } from '../../src/contract/index.js';
 import type * as Api from '../../src/http/schemas.js';
 import {
   acceptedJobSchema,
+  type batchListSchema,
   errorBodySchema,
   jobStates,
   type jobViewSchema,
@@ -33,7 +34,15 @@ describe('the public contract matches the server', () => {
     // The worker stores exactly the contract's result; the documented schema admits it.
     expectTypeOf<WorkerJobResult>().toEqualTypeOf<Contract.JobResult>();
     expectTypeOf<Contract.JobResult>().toExtend<NonNullable<ServerJobView['result']>>();
-    expect([...jobStates]).toEqual(['waiting', 'active', 'deferred', 'delayed', 'completed', 'failed']);
+    expect([...jobStates]).toEqual([
+      'waiting',
+      'active',
+      'deferred',
+      'delayed',
+      'batched',
+      'completed',
+      'failed',
+    ]);
     expect(serverMaxBulkJobs).toBe(maxBulkJobs);
     expect(
       acceptedJobSchema.safeParse({ id: '1', state: 'deferred' } satisfies Contract.AcceptedJob).success,
@@ -44,6 +53,7 @@ describe('the public contract matches the server', () => {
     expectTypeOf<z.output<typeof providerStatusSchema>>().toEqualTypeOf<Contract.ProviderStatus>();
     expectTypeOf<z.output<typeof errorBodySchema>>().toEqualTypeOf<Contract.ErrorBody>();
     expectTypeOf<z.output<typeof statsReportSchema>>().toEqualTypeOf<Contract.StatsReport>();
+    expectTypeOf<z.output<typeof batchListSchema>>().toEqualTypeOf<Contract.BatchList>();
     const problem: Contract.ErrorBody = {
       error: {
         code: 'invalid',

@@ -24,8 +24,6 @@ export interface DeskBatch {
   wire: 'openai' | 'anthropic' | 'google';
   items: DeskItem[];
   createdAt: number;
-  /** When the batch ends by itself (its turnaround). */
-  endsAt: number;
   state: DeskBatchState;
   endedAt?: number;
   /** Set once ended: each item's result by custom id. */
@@ -87,7 +85,6 @@ export class BatchDesk {
       wire,
       items,
       createdAt,
-      endsAt: createdAt + this.profile(provider).turnaroundMs,
       state: 'in_progress',
       ...(options.tag === undefined ? {} : { tag: options.tag }),
     };
@@ -99,7 +96,10 @@ export class BatchDesk {
   get(provider: string, id: string): DeskBatch | undefined {
     const batch = this.#batches.get(id);
     if (!batch || batch.provider !== provider) return undefined;
-    if (batch.state === 'in_progress' && this.now() >= batch.endsAt) this.#end(batch);
+    // The provider's turnaround as it is now: shortening it ends running batches sooner.
+    if (batch.state === 'in_progress' && this.now() >= batch.createdAt + this.profile(provider).turnaroundMs) {
+      this.#end(batch);
+    }
     return batch;
   }
 
@@ -140,7 +140,7 @@ export class BatchDesk {
 
   #end(batch: DeskBatch): void {
     const profile = this.profile(batch.provider);
-    batch.endedAt = Math.max(batch.endsAt, batch.createdAt);
+    batch.endedAt = this.now();
     if (profile.ending === 'fail') {
       batch.state = 'failed';
       return;
