@@ -32,7 +32,7 @@ redis.call('SADD', KEYS[4], input.pair)
 return 'joined'
 `);
 
-/** KEYS: collection, pending requests, batch record, batch items, all batches, open batches, lease, collecting pairs. */
+/** KEYS: collection, pending requests, batch record, batch items, all batches, open batches, lease, collecting pairs, totals. */
 export interface ClaimInput {
   batchId: string;
   provider: string;
@@ -82,6 +82,7 @@ redis.call('HSET', KEYS[3], 'id', input.batchId, 'provider', input.provider, 'mo
 redis.call('ZADD', KEYS[5], input.now, input.batchId)
 redis.call('SADD', KEYS[6], input.batchId)
 redis.call('SET', KEYS[7], input.worker, 'PX', input.leaseMs)
+redis.call('HINCRBY', KEYS[9], 'jobsBatched', claimed)
 return claimed
 `);
 

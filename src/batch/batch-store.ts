@@ -118,6 +118,7 @@ export class BatchStore {
         this.keys.batchesOpen,
         this.keys.batchLease(batchId),
         this.keys.batchCollecting,
+        this.keys.batchTotals,
       ],
       {
         batchId,
@@ -162,10 +163,56 @@ export class BatchStore {
     if (flat.length > 0) await this.redis.hset(this.keys.batch(batchId), ...flat);
   }
 
-  /** Records the batch's end and takes it off the open set. */
+  /**
+   * Records the batch's end, takes it off the open set and adds it to the fleet totals, in one
+   * transaction: a worker that dies before it leaves the batch open, to be finished again, never
+   * counted twice.
+   */
   async finish(batchId: string, fields: Partial<Omit<BatchRecord, 'id'>>): Promise<void> {
-    await this.update(batchId, fields);
-    await this.redis.srem(this.keys.batchesOpen, batchId);
+    const flat = Object.entries(fields).flatMap(([name, value]) =>
+      value === undefined ? [] : [name, String(value)],
+    );
+    const multi = this.redis.multi();
+    if (flat.length > 0) multi.hset(this.keys.batch(batchId), ...flat);
+    multi.srem(this.keys.batchesOpen, batchId);
+    if (fields.status !== undefined) {
+      multi.hincrby(this.keys.batchTotals, `status:${fields.status}`, 1);
+      multi.hincrbyfloat(this.keys.batchTotals, 'costUsd', fields.costUsd ?? 0);
+      multi.hincrbyfloat(
+        this.keys.batchTotals,
+        'savedUsd',
+        (fields.listCostUsd ?? 0) - (fields.costUsd ?? 0),
+      );
+    }
+    await multi.exec();
+  }
+
+  /** Fleet totals: jobs batched, finished batches by status, USD spent and saved. */
+  async totals(): Promise<{
+    jobsBatched: number;
+    costUsd: number;
+    savedUsd: number;
+    finished: Record<string, number>;
+  }> {
+    const fields = await this.redis.hgetall(this.keys.batchTotals);
+    const finished: Record<string, number> = {};
+    for (const [name, value] of Object.entries(fields)) {
+      if (name.startsWith('status:')) finished[name.slice('status:'.length)] = Number(value);
+    }
+    return {
+      jobsBatched: Number(fields.jobsBatched ?? 0),
+      costUsd: Number(fields.costUsd ?? 0),
+      savedUsd: Number(fields.savedUsd ?? 0),
+      finished,
+    };
+  }
+
+  /** Batches not finished yet, by status. */
+  async openByStatus(): Promise<Record<string, number>> {
+    const records = await Promise.all((await this.openBatches()).map((id) => this.record(id)));
+    const counts: Record<string, number> = {};
+    for (const record of records) if (record) counts[record.status] = (counts[record.status] ?? 0) + 1;
+    return counts;
   }
 
   /** The batch's members and their requests, by job id. */

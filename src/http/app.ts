@@ -4,6 +4,7 @@ import type { BatchStore } from '../batch/batch-store.js';
 import type { BreakwaterConfig } from '../config/schema.js';
 import type { FleetStore } from '../fleet/fleet-store.js';
 import type { Logger } from '../logging/logger.js';
+import { registerBatchMetrics } from '../metrics/batch-metrics.js';
 import { createMetricsRegistry } from '../metrics/metrics-registry.js';
 import type { JobData } from '../queue/job-input.js';
 import { readSnapshot } from '../stats/read-snapshot.js';
@@ -72,6 +73,7 @@ export function createApp(options: AppOptions): Express {
 
   const snapshot = () => readSnapshot({ config, queue, fleet: options.fleet, stats: options.stats });
   const metrics = createMetricsRegistry(snapshot);
+  if (options.batches) registerBatchMetrics(metrics, options.batches);
   app.get('/metrics', requireToken({ token }), async (_request, response) => {
     response.type(metrics.contentType).send(await metrics.metrics());
   });

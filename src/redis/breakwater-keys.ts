@@ -107,6 +107,11 @@ export class BreakwaterKeys {
     return `${this.#root}:batch:all`;
   }
 
+  /** Hash: fleet totals of batches (jobs batched, batches finished by status, USD spent and saved). */
+  get batchTotals(): string {
+    return `${this.#root}:batch:totals`;
+  }
+
   /** Set: batches not finished yet (submitting, running, or having their results applied). */
   get batchesOpen(): string {
     return `${this.#root}:batch:open`;

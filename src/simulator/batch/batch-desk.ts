@@ -97,7 +97,10 @@ export class BatchDesk {
     const batch = this.#batches.get(id);
     if (!batch || batch.provider !== provider) return undefined;
     // The provider's turnaround as it is now: shortening it ends running batches sooner.
-    if (batch.state === 'in_progress' && this.now() >= batch.createdAt + this.profile(provider).turnaroundMs) {
+    if (
+      batch.state === 'in_progress' &&
+      this.now() >= batch.createdAt + this.profile(provider).turnaroundMs
+    ) {
       this.#end(batch);
     }
     return batch;
