@@ -23,6 +23,8 @@ export interface JobInput {
   route?: string;
   /** The job's own fallback chain, instead of a route (1 to 10 entries). */
   chain?: ChainEntry[];
+  /** Send the route's (or chain's) first entry through its provider's batch API, at the batch price. */
+  batch?: boolean;
   messages?: ChatMessage[];
   /** A single user message. */
   prompt?: string;

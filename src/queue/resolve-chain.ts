@@ -30,8 +30,11 @@ export function resolveChain(job: JobData, config: BreakwaterConfig): ChainResol
     }
   }
   const chain: ResolvedEntry[] = [];
-  for (const [index, entry] of entries.entries()) {
-    const at = (field: string) => (job.chain ? `chain.${index}.${field}` : path);
+  for (const [index, named] of entries.entries()) {
+    // `batch: true` on the job sends its first entry through the provider's batch API.
+    const entry = job.batch && index === 0 ? { ...named, batch: true } : named;
+    const at = (field: string) =>
+      job.chain ? `chain.${index}.${field}` : field === 'batch' && job.batch ? 'batch' : path;
     const provider = ownEntry(config.providers, entry.provider);
     if (!provider) {
       return {
