@@ -138,4 +138,31 @@ describe('the batch endpoint down', () => {
     expect(harness.circuits.get('primary').availability().kind).not.toBe('closed');
     expect(harness.simulator.batchesReceived()).toEqual([]);
   });
+
+  it('with the rest of the chain open too, the jobs are deferred, then complete once the provider heals', async () => {
+    harness = await new WorkerHarness({ config: withBatches({ maxJobs: 3 }) }).start();
+    harness.simulator.configureBatches('primary', { downStatus: 503 });
+    harness.simulator.configure('primary', { mode: { kind: 'down', status: 503 } });
+    const jobs = await Promise.all(
+      Array.from({ length: 3 }, (_, index) => harness.add({ prompt: `stuck ${index}`, route: 'batched' })),
+    );
+    const ids = jobs.map((job) => String(job.id));
+    await expect
+      .poll(async () => Promise.all(ids.map(async (id) => (await harness.job(id)).progress)), {
+        timeout: 15_000,
+      })
+      .toEqual(
+        ids.map(() =>
+          expect.objectContaining({ deferrals: expect.any(Number), deferredUntil: expect.any(Number) }),
+        ),
+      );
+    const failed = await harness.queue.getJobCounts('failed');
+    expect(failed.failed).toBe(0);
+
+    harness.simulator.configure('primary', { mode: { kind: 'healthy' } });
+    harness.simulator.configureBatches('primary', { downStatus: null });
+    const results = await completedAll(harness, ids);
+    // The batch entry was spent on the failed submission; the synchronous entry served them.
+    expect(results.every((result) => result.batch === undefined && result.provider === 'primary')).toBe(true);
+  });
 });
