@@ -1,7 +1,7 @@
 import type { ProviderConfig, WireFormat } from './schema.js';
 
 /** The batch wire formats Breakwater speaks. */
-export const batchWires: readonly WireFormat[] = ['openai'];
+export const batchWires: readonly WireFormat[] = ['openai', 'anthropic', 'google'];
 
 /** The batch wire format a provider's batch entries use; undefined when it has none. */
 export function batchWireOf(

@@ -3,8 +3,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { simulatedBaseURL } from './base-url.js';
+import { AnthropicBatchWire } from './batch/anthropic-batch-wire.js';
 import { BatchDesk, type ReceivedBatch } from './batch/batch-desk.js';
 import type { BatchPatch, BatchProfile } from './batch/batch-profile.js';
+import { GoogleBatchWire } from './batch/google-batch-wire.js';
 import { OpenAIBatchWire } from './batch/openai-batch-wire.js';
 import { CallLog, jobIdHeader, type ProviderStats, safeHeaders } from './call-log.js';
 import { type Decision, decide } from './decide.js';
@@ -38,6 +40,8 @@ export class ProviderSimulator {
   readonly #initialProfile: (provider: string) => SimulatedProfile;
   readonly #batches: BatchDesk;
   readonly #openaiBatches: OpenAIBatchWire;
+  readonly #anthropicBatches: AnthropicBatchWire;
+  readonly #googleBatches: GoogleBatchWire;
   #server: Server | undefined;
   #closing: Promise<void> | undefined;
 
@@ -47,6 +51,8 @@ export class ProviderSimulator {
     this.#initialProfile = options.initialProfile ?? defaultProfile;
     this.#batches = new BatchDesk(this.#now, this.#random);
     this.#openaiBatches = new OpenAIBatchWire(this.#batches, this.#now);
+    this.#anthropicBatches = new AnthropicBatchWire(this.#batches);
+    this.#googleBatches = new GoogleBatchWire(this.#batches);
   }
 
   /** Starts listening on 127.0.0.1 (port 0 picks a free one) and returns the base URL. */
@@ -145,6 +151,12 @@ export class ProviderSimulator {
     const [provider, version, ...rest] = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
     if (provider && version === 'v1' && OpenAIBatchWire.matches(rest)) {
       return this.#openaiBatches.handle(provider, rest, request, response);
+    }
+    if (provider && version === 'v1' && AnthropicBatchWire.matches(rest)) {
+      return this.#anthropicBatches.handle(provider, rest, request, response, this.url);
+    }
+    if (provider && version === 'v1beta' && GoogleBatchWire.matches(rest)) {
+      return this.#googleBatches.handle(provider, rest, request, response);
     }
     const route = matchRoute(request.method ?? 'GET', url.pathname);
     if (!route)

@@ -90,10 +90,18 @@ describe('batches over the API', () => {
   });
 
   it('a job chain with a batch entry on a provider without a batch API is refused, naming the field', async () => {
-    harness = await new ApiHarness({ config: withBatches({}) }).start();
+    harness = await new ApiHarness({
+      config: (base) => ({
+        ...base,
+        providers: {
+          ...(base.providers as object),
+          local: { type: 'openai-compatible', baseURL: 'http://127.0.0.1:9/v1' },
+        },
+      }),
+    }).start();
     const refused = await harness.request('POST', '/v1/jobs', {
       prompt: 'x',
-      chain: [{ provider: 'secondary', model: 'claude-haiku-4-5', batch: true }],
+      chain: [{ provider: 'local', model: 'llama-3', batch: true }],
     });
     expect(refused.status).toBe(400);
     expect(refused.body).toMatchObject({ error: { fields: [{ path: 'chain.0.batch' }] } });

@@ -166,3 +166,57 @@ describe('the batch endpoint down', () => {
     expect(results.every((result) => result.batch === undefined && result.provider === 'primary')).toBe(true);
   });
 });
+
+describe.each([
+  { provider: 'primary', wire: 'openai', model: 'gpt-4.1-mini', price: [0.4, 1.6] },
+  { provider: 'secondary', wire: 'anthropic', model: 'claude-haiku-4-5', price: [1.0, 5.0] },
+  { provider: 'tertiary', wire: 'google', model: 'gemini-2.5-flash', price: [0.3, 2.5] },
+])('the $wire batch wire format end to end', ({ provider, wire, model, price }) => {
+  it('jobs on its batch entry complete from one provider batch at half the list price', async () => {
+    harness = await new WorkerHarness({
+      config: (base) => {
+        const providers = base.providers as Record<string, Record<string, unknown>>;
+        return {
+          ...base,
+          providers: {
+            ...providers,
+            [provider]: { ...providers[provider], batch: { maxJobs: 4, pollIntervalMs: 100 } },
+          },
+          routes: {
+            ...(base.routes as object),
+            wire: [
+              { provider, model, batch: true },
+              { provider, model },
+            ],
+          },
+        };
+      },
+    }).start();
+    harness.simulator.configureBatches(provider, { turnaroundMs: 100 });
+    const jobs = await Promise.all(
+      Array.from({ length: 4 }, (_, index) =>
+        harness.add({ prompt: `${wire} ${index}`, route: 'wire', maxTokens: 300 }),
+      ),
+    );
+    const results = await completedAll(
+      harness,
+      jobs.map((job) => String(job.id)),
+    );
+    expect(harness.simulator.batchesReceived()).toEqual([
+      expect.objectContaining({ provider, wire, state: 'ended' }),
+    ]);
+    expect(harness.simulator.stats(provider).calls).toBe(0);
+    for (const [index, result] of results.entries()) {
+      expect(result).toMatchObject({
+        provider,
+        model,
+        fallbackUsed: false,
+        batch: { id: expect.stringMatching(/^bat_/) },
+      });
+      expect(result.text).toContain(`${wire} ${index}`);
+      const list =
+        ((result.usage.inputTokens ?? 0) * price[0] + (result.usage.outputTokens ?? 0) * price[1]) / 1e6;
+      expect(result.costUsd).toBeCloseTo(list / 2, 12);
+    }
+  });
+});
