@@ -25,6 +25,8 @@ export interface BatchCoordinatorDeps {
   tickMs?: number;
   /** Counts batches and jobs batched (metrics). */
   onBatchEnd?: (record: BatchRecord) => void;
+  /** Adds a line to a job's log (Bull Board shows it); lines that are not timeline entries stay out of the API's timeline. */
+  log?: (jobId: string, line: string) => Promise<void>;
 }
 
 /** Jobs woken at once while a batch's results are applied. */
@@ -102,7 +104,8 @@ export class BatchCoordinator {
         if ((record.nextPollAt ?? 0) <= this.#now()) await this.#leased(record, () => this.#poll(id));
         return;
       case 'applying':
-        return this.#leased(record, () => this.#apply(id));
+        if ((record.nextPollAt ?? 0) <= this.#now()) await this.#leased(record, () => this.#apply(id));
+        return;
       default:
         // Finished, but still in the open set (a worker died between the two writes).
         return this.#deps.store.finish(id, {});
@@ -161,6 +164,8 @@ export class BatchCoordinator {
         { batch: id, providerBatchId, provider: record.provider, jobs: record.total },
         'batch submitted',
       );
+      const line = `in provider batch ${id} (${record.provider} ${providerBatchId}), submitted ${new Date(now).toISOString()}`;
+      await this.#logAll([...(await store.items(id)).keys()], () => line);
     } catch (error) {
       // Left in `submitting`: the next tick (here or in another worker) looks for it and retries.
       this.#deps.logger.warn({ err: error, batch: id }, 'batch submission interrupted; retried');
@@ -305,11 +310,25 @@ export class BatchCoordinator {
     this.#deps.onBatchEnd?.({ ...record, ...finished });
   }
 
+  /** Writes one line to each job's log; a job removed meanwhile gets none. */
+  async #logAll(jobIds: readonly string[], line: (jobId: string) => string): Promise<void> {
+    const { log } = this.#deps;
+    if (!log) return;
+    for (let start = 0; start < jobIds.length; start += applyConcurrency) {
+      await Promise.all(
+        jobIds
+          .slice(start, start + applyConcurrency)
+          .map((jobId) => log(jobId, line(jobId)).catch(() => undefined)),
+      );
+    }
+  }
+
   async #hand(outcomes: ReadonlyArray<readonly [string, ItemOutcome]>): Promise<void> {
     for (let start = 0; start < outcomes.length; start += applyConcurrency) {
       await Promise.all(
         outcomes.slice(start, start + applyConcurrency).map(async ([jobId, outcome]) => {
           await this.#deps.store.setOutcome(jobId, outcome);
+          await this.#deps.log?.(jobId, handedLine(outcome)).catch(() => undefined);
           await this.#deps
             .wake(jobId)
             .catch((error: unknown) =>
@@ -332,6 +351,14 @@ export class BatchCoordinator {
       : 60_000;
     return leaseMs(timeoutMs);
   }
+}
+
+/** A batch item's outcome as one line of its job's log. */
+function handedLine(outcome: ItemOutcome): string {
+  if (outcome.kind === 'ok')
+    return `provider batch ${outcome.batchId} answered; the job completes at the batch price`;
+  const batch = outcome.batchId === undefined ? 'the provider batch' : `provider batch ${outcome.batchId}`;
+  return `${batch} did not serve the job (${outcome.attempt.errorClass ?? outcome.attempt.outcome}); it goes on down its chain`;
 }
 
 function defaultTickMs(config: BreakwaterConfig): number {

@@ -150,6 +150,11 @@ export function batchStep(store: BatchStore, config: BreakwaterConfig, now: () =
         return sleep(run, known ?? state, known ? parkUntil(known.joinedAt, limits) : until);
       }
       run.log().debug({ provider: state.provider, model: state.model }, 'job batched');
+      await run.job
+        .log(
+          `waiting for a provider batch of ${state.provider}/${state.model}: sent when ${limits.maxJobs} jobs wait or the oldest waited ${limits.maxWaitMs} ms`,
+        )
+        .catch(() => undefined);
       return sleep(run, state, until);
     },
     park(run, wait) {

@@ -176,6 +176,8 @@ export class BatchStore {
     if (flat.length > 0) multi.hset(this.keys.batch(batchId), ...flat);
     multi.srem(this.keys.batchesOpen, batchId);
     if (fields.status !== undefined) {
+      // The requests are no longer needed once every member has its outcome.
+      multi.del(this.keys.batchItems(batchId));
       multi.hincrby(this.keys.batchTotals, `status:${fields.status}`, 1);
       multi.hincrbyfloat(this.keys.batchTotals, 'costUsd', fields.costUsd ?? 0);
       multi.hincrbyfloat(

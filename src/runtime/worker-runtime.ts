@@ -1,3 +1,4 @@
+import { Job } from 'bullmq';
 import { batchClients } from '../batch/batch-clients.js';
 import { BatchCoordinator } from '../batch/batch-coordinator.js';
 import { batchStep } from '../batch/batch-step.js';
@@ -111,6 +112,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     circuits,
     client: batchClients({ providers, secrets, ...(options.now ? { now: options.now } : {}) }),
     wake: async (jobId) => void (await wakeBatchedJob(breakwater.worker, jobId)),
+    log: async (jobId, line) => void (await Job.addJobLog(breakwater.worker, jobId, line)),
     worker: options.workerId ?? workerId(),
     logger,
     ...(options.now ? { now: options.now } : {}),
