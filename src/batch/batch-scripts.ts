@@ -20,10 +20,18 @@ export interface JoinInput {
   pair: string;
 }
 
-/** Replies 'joined', or 'exists' when the job already has a batch record (it never joins twice). */
+/**
+ * Replies 'joined', or 'exists' when the job already has a batch record for this entry or a later
+ * one (it never joins twice). A record of an earlier batch entry that has its outcome is replaced:
+ * the chain went on past it to another batch entry.
+ */
 export const joinScript = new LuaScript(`
 local input = cjson.decode(ARGV[1])
-if redis.call('EXISTS', KEYS[1]) == 1 then return 'exists' end
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  local index = tonumber(redis.call('HGET', KEYS[1], 'index') or '0')
+  if index >= input.index or redis.call('HEXISTS', KEYS[1], 'outcome') == 0 then return 'exists' end
+  redis.call('DEL', KEYS[1])
+end
 redis.call('HSET', KEYS[1], 'provider', input.provider, 'model', input.model, 'index', input.index, 'joinedAt', input.joinedAt)
 redis.call('PEXPIRE', KEYS[1], input.ttlMs)
 redis.call('ZADD', KEYS[2], input.joinedAt, input.jobId)

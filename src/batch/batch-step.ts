@@ -5,6 +5,7 @@ import type { Logger } from '../logging/logger.js';
 import type { CompletionRequest } from '../providers/completion.js';
 import { readProgress } from '../queue/deferral.js';
 import type { JobData } from '../queue/job-input.js';
+import { attemptEntry, timelineLogEntry } from '../queue/timeline.js';
 import type { BatchStop, ChainOutcome, ResolvedEntry } from '../resilience/fallback-chain.js';
 import { mayUseBatch, parkUntil } from './batch-policy.js';
 import type { JobBatchState } from './batch-record.js';
@@ -150,6 +151,10 @@ export function batchStep(store: BatchStore, config: BreakwaterConfig, now: () =
         return sleep(run, known ?? state, known ? parkUntil(known.joinedAt, limits) : until);
       }
       run.log().debug({ provider: state.provider, model: state.model }, 'job batched');
+      // The run's attempts before the batch entry (skips, failures) stay in the job's timeline.
+      if (stop.attempts.length > 0) {
+        await run.job.log(timelineLogEntry(stop.attempts.map(attemptEntry))).catch(() => undefined);
+      }
       await run.job
         .log(
           `waiting for a provider batch of ${state.provider}/${state.model}: sent when ${limits.maxJobs} jobs wait or the oldest waited ${limits.maxWaitMs} ms`,

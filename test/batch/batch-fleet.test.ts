@@ -1,5 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { JobResult } from '../../src/contract/index.js';
 import type { ReceivedBatch } from '../../src/simulator/batch/batch-desk.js';
 import { FleetHarness } from '../support/fleet-harness.js';
 import { waitForCount } from '../support/progress.js';
@@ -34,33 +35,48 @@ async function addMany(h: WorkerHarness, count: number, input: (index: number) =
 }
 
 describe('batches at scale', () => {
-  it('1,000 jobs with maxJobs 400 and a 3 s turnaround: exactly 3 provider batches, 0 synchronous calls, half price', async () => {
+  it('1,000 jobs with maxJobs 400 and a 3 s turnaround, two worker processes: exactly 3 provider batches, 0 synchronous calls, half price', async () => {
     // maxWaitMs far above the time collecting 1,000 jobs takes, so only the last batch is partial.
-    harness = await new WorkerHarness({
-      config: withBatches({ maxJobs: 400, maxWaitMs: 15_000, pollIntervalMs: 500 }),
+    fleet = await new FleetHarness({
+      concurrency: 10,
+      document: withBatches(
+        { maxJobs: 400, maxWaitMs: 20_000, pollIntervalMs: 500 },
+        {
+          routes: {
+            default: [
+              { provider: 'primary', model: 'gpt-4.1-mini', batch: true },
+              { provider: 'primary', model: 'gpt-4.1-mini' },
+            ],
+          },
+        },
+      ),
     }).start();
-    const h = harness;
-    h.simulator.configureBatches('primary', { turnaroundMs: 3_000 });
+    const f = fleet;
+    f.simulator.configureBatches('primary', { turnaroundMs: 3_000 });
+    await Promise.all([f.startWorker(), f.startWorker()]);
     const started = Date.now();
-    const ids = await addMany(h, 1_000, (index) => ({ prompt: `thousand ${index}`, route: 'batched' }));
-    await waitForCount(async () => (await h.queue.getJobCounts('completed')).completed, 1_000, {
-      stallMs: 30_000,
-    });
-    const received = h.simulator.batchesReceived();
+    const jobs = [];
+    for (let sent = 0; sent < 1_000; sent += 500) jobs.push(...(await f.add(500, `thousand ${sent}`)));
+    await waitForCount(async () => (await f.counts()).completed, 1_000, { stallMs: 30_000 });
+    const received = f.simulator.batchesReceived();
     console.log(
       '1,000 batched jobs',
       JSON.stringify({ ms: Date.now() - started, batches: received.map((batch) => batch.customIds.length) }),
     );
     expect(received.map((batch) => batch.customIds.length).sort()).toEqual([200, 400, 400]);
     expect(inTwoBatches(received)).toEqual([]);
-    expect(h.simulator.stats('primary').calls).toBe(0);
-    const results = await Promise.all(ids.map(async (id) => (await h.job(id)).returnvalue));
-    expect(results.filter((result) => result.batch === undefined)).toEqual([]);
+    expect(f.simulator.stats('primary').calls).toBe(0);
+    const results = await Promise.all(
+      jobs.map(async (job) => (await f.queue.getJob(String(job.id)))?.returnvalue as JobResult),
+    );
+    expect(results.filter((result) => result?.batch === undefined)).toEqual([]);
     for (const result of results) expect(result.costUsd).toBeCloseTo(listCost(result.usage) / 2, 12);
-    expect(await h.queue.getJobCounts('failed', 'delayed', 'waiting')).toEqual({
+    expect(await f.counts()).toMatchObject({
+      completed: 1_000,
       failed: 0,
       delayed: 0,
       waiting: 0,
+      active: 0,
     });
   });
 

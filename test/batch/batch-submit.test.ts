@@ -123,3 +123,25 @@ describe('submitting a batch is crash-safe and idempotent', () => {
     expect(harness.simulator.batchesReceived()).toEqual([]);
   });
 });
+
+describe('a chain with two batch entries', () => {
+  it('a job whose first batch entry failed joins the second one', async () => {
+    const { store, jobs } = await collected();
+    const jobId = String(jobs[0]?.id);
+    await store.setOutcome(jobId, {
+      kind: 'failed',
+      attempt: {
+        provider: 'primary',
+        model: 'gpt-4.1-mini',
+        outcome: 'retryable',
+        at: new Date().toISOString(),
+        durationMs: 0,
+      },
+    });
+    const state = { provider: 'secondary', model: 'claude-haiku-4-5', index: 1, joinedAt: Date.now() };
+    expect(await store.join(jobId, state, { prompt: 'x' }, 60_000)).toBe('joined');
+    expect(await store.jobState(jobId)).toEqual(state);
+    // Joining the same entry again (a re-run after a crash) finds it.
+    expect(await store.join(jobId, state, { prompt: 'x' }, 60_000)).toBe('exists');
+  });
+});
