@@ -4,11 +4,11 @@ import type { Logger } from '../logging/logger.js';
 import { batchCostUsd } from '../pricing/batch-cost.js';
 import { costUsd } from '../pricing/cost.js';
 import type { BatchClient, BatchItem, BatchItemOutcome } from '../providers/batch/batch-client.js';
-import { ProviderError } from '../providers/provider-error.js';
 import type { Circuit } from '../resilience/circuit.js';
 import { customIdOf, flushDue, leaseMs } from './batch-policy.js';
 import type { BatchRecord, ItemOutcome } from './batch-record.js';
 import type { BatchStore } from './batch-store.js';
+import { batchAttempt, failedSubmit, handedLine, itemOutcome } from './item-outcome.js';
 
 export interface BatchCoordinatorDeps {
   store: BatchStore;
@@ -215,9 +215,16 @@ export class BatchCoordinator {
     const requests = await store.items(id);
     const items = batchItems(requests);
     const jobOf = new Map([...requests.keys()].map((jobId) => [customIdOf(jobId), jobId]));
-    const outcomes = await this.#deps
-      .client(record.provider)
-      .results(record.providerBatchId, record.model, items);
+    let outcomes: BatchItemOutcome[];
+    try {
+      outcomes = await this.#deps
+        .client(record.provider)
+        .results(record.providerBatchId, record.model, items);
+    } catch (error) {
+      this.#deps.logger.warn({ err: error, batch: id }, 'batch results not read; read again next poll');
+      const pollIntervalMs = this.#batchConfig(record.provider)?.pollIntervalMs ?? 30_000;
+      return store.update(id, { nextPollAt: this.#now() + pollIntervalMs });
+    }
     const endedAt = this.#now();
     const submittedAt = record.submittedAt ?? record.createdAt;
     const tally = { succeeded: 0, errored: 0, expired: 0, costUsd: 0, listCostUsd: 0 };
@@ -225,7 +232,7 @@ export class BatchCoordinator {
     for (const outcome of outcomes) {
       const jobId = jobOf.get(outcome.customId);
       if (jobId === undefined) continue;
-      const item = this.#itemOutcome(record, outcome, submittedAt, endedAt);
+      const item = itemOutcome(record, outcome, submittedAt, endedAt);
       if (item.kind === 'ok') {
         tally.succeeded += 1;
         tally.costUsd += batchCostUsd(record.model, item.result.usage, this.#deps.config.pricing) ?? 0;
@@ -245,58 +252,6 @@ export class BatchCoordinator {
     await store.finish(id, finished);
     this.#deps.onBatchEnd?.({ ...record, ...finished });
     this.#deps.logger.info({ batch: id, ...finished }, 'batch ended; its jobs were handed their results');
-  }
-
-  #itemOutcome(
-    record: BatchRecord,
-    outcome: BatchItemOutcome,
-    submittedAt: number,
-    endedAt: number,
-  ): ItemOutcome {
-    switch (outcome.kind) {
-      case 'ok':
-        return {
-          kind: 'ok',
-          batchId: record.id,
-          result: { ...outcome.result, latencyMs: Math.max(0, endedAt - submittedAt) },
-          submittedAt,
-          endedAt,
-        };
-      case 'errored':
-        return {
-          kind: 'failed',
-          batchId: record.id,
-          attempt: batchAttempt(
-            record,
-            submittedAt,
-            {
-              outcome: outcome.error.verdict,
-              errorClass: outcome.error.code,
-              error: outcome.error.message,
-              ...(outcome.error.status === undefined ? {} : { status: outcome.error.status }),
-            },
-            endedAt,
-          ),
-        };
-      case 'expired':
-      case 'cancelled':
-        return {
-          kind: 'failed',
-          batchId: record.id,
-          attempt: batchAttempt(
-            record,
-            submittedAt,
-            {
-              outcome: 'retryable',
-              errorClass: `batch-${outcome.kind}`,
-              error: `the batch item ${outcome.kind === 'expired' ? 'expired before the provider ran it' : 'was cancelled'}`,
-            },
-            endedAt,
-          ),
-        };
-      default:
-        throw new Error(`unknown item outcome ${JSON.stringify(outcome satisfies never)}`);
-    }
   }
 
   /** Every member of a batch that never ran goes on down its chain with this attempt. */
@@ -353,14 +308,6 @@ export class BatchCoordinator {
   }
 }
 
-/** A batch item's outcome as one line of its job's log. */
-function handedLine(outcome: ItemOutcome): string {
-  if (outcome.kind === 'ok')
-    return `provider batch ${outcome.batchId} answered; the job completes at the batch price`;
-  const batch = outcome.batchId === undefined ? 'the provider batch' : `provider batch ${outcome.batchId}`;
-  return `${batch} did not serve the job (${outcome.attempt.errorClass ?? outcome.attempt.outcome}); it goes on down its chain`;
-}
-
 function defaultTickMs(config: BreakwaterConfig): number {
   const periods = Object.values(config.providers).flatMap((provider) => [
     provider.batch.pollIntervalMs,
@@ -371,47 +318,4 @@ function defaultTickMs(config: BreakwaterConfig): number {
 
 function batchItems(requests: ReadonlyMap<string, BatchItem['request']>): BatchItem[] {
   return [...requests].map(([jobId, request]) => ({ customId: customIdOf(jobId), request }));
-}
-
-function batchAttempt(
-  record: BatchRecord,
-  startedAt: number,
-  failure: Pick<Attempt, 'outcome' | 'errorClass' | 'error' | 'status'>,
-  endedAt = startedAt,
-): Attempt {
-  return {
-    provider: record.provider,
-    model: record.model,
-    at: new Date(startedAt).toISOString(),
-    durationMs: Math.max(0, endedAt - startedAt),
-    ...failure,
-  };
-}
-
-function failedSubmit(
-  record: BatchRecord,
-  call: { kind: 'refused' } | { kind: 'error'; error: unknown },
-  started: number,
-  now: number,
-): Attempt {
-  if (call.kind === 'refused') {
-    return batchAttempt(
-      record,
-      started,
-      { outcome: 'skipped-open', errorClass: 'breaker-open', error: 'breaker open' },
-      now,
-    );
-  }
-  const error = ProviderError.is(call.error) ? call.error : undefined;
-  return batchAttempt(
-    record,
-    started,
-    {
-      outcome: error?.verdict ?? 'retryable',
-      error: `batch not submitted: ${error?.message ?? String(call.error)}`,
-      ...(error ? { errorClass: error.code } : {}),
-      ...(error?.status === undefined ? {} : { status: error.status }),
-    },
-    now,
-  );
 }

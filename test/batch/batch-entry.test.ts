@@ -107,6 +107,30 @@ describe('what a batch cannot serve goes on down the chain', () => {
 });
 
 describe('the batch endpoint down', () => {
+  it('down while a batch runs: polling waits, and the jobs complete from the batch once it is back', async () => {
+    harness = await new WorkerHarness({ config: withBatches({ maxJobs: 3, pollIntervalMs: 100 }) }).start();
+    harness.simulator.configureBatches('primary', { turnaroundMs: 200 });
+    const jobs = await Promise.all(
+      Array.from({ length: 3 }, (_, index) => harness.add({ prompt: `patient ${index}`, route: 'batched' })),
+    );
+    while (harness.simulator.batchesReceived().length === 0)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    harness.simulator.configureBatches('primary', { downStatus: 500 });
+    await expect
+      .poll(
+        () => harness.logLines.filter((line) => String(line.msg).startsWith('batch status not read')).length,
+        { timeout: 10_000 },
+      )
+      .toBeGreaterThan(1);
+    expect(await harness.queue.getJobCounts('completed')).toEqual({ completed: 0 });
+    harness.simulator.configureBatches('primary', { downStatus: null });
+    const results = await completedAll(
+      harness,
+      jobs.map((job) => String(job.id)),
+    );
+    expect(results.every((result) => result.batch !== undefined)).toBe(true);
+    expect(harness.simulator.stats('primary').calls).toBe(0);
+  });
   it('counts against the provider breaker; jobs fall back to the next provider', async () => {
     harness = await new WorkerHarness({
       config: withBatches(

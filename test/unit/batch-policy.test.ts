@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { customIdOf, flushDue, leaseMs, mayUseBatch, parkUntil } from '../../src/batch/batch-policy.js';
+import { failedSubmit, itemOutcome } from '../../src/batch/item-outcome.js';
 import { batchCostUsd } from '../../src/pricing/batch-cost.js';
 import { costUsd } from '../../src/pricing/cost.js';
+import { ProviderError } from '../../src/providers/provider-error.js';
 
 const limits = { maxJobs: 400, maxWaitMs: 60_000, pollIntervalMs: 30_000, windowMs: 86_400_000 };
 
@@ -47,5 +49,77 @@ describe('batch prices', () => {
       }),
     ).toBeCloseTo((1_000 * 0.1 + 500 * 0.2) / 1e6, 12);
     expect(batchCostUsd('unknown-model', usage, {})).toBeNull();
+  });
+});
+
+describe('what a batch outcome means for its job', () => {
+  const record = {
+    id: 'bat_1',
+    provider: 'openai',
+    model: 'gpt-4.1-mini',
+    status: 'applying',
+    createdAt: 0,
+    total: 1,
+    succeeded: 0,
+    errored: 0,
+    expired: 0,
+    costUsd: 0,
+    listCostUsd: 0,
+  } as const;
+
+  it('an answer completes the job, its latency the time the batch took', () => {
+    const result = {
+      text: 'hi',
+      finishReason: 'stop',
+      usage: { inputTokens: 1, outputTokens: 1 },
+      latencyMs: 0,
+    } as const;
+    expect(itemOutcome(record, { customId: '1', kind: 'ok', result }, 1_000, 4_000)).toEqual({
+      kind: 'ok',
+      batchId: 'bat_1',
+      result: { ...result, latencyMs: 3_000 },
+      submittedAt: 1_000,
+      endedAt: 4_000,
+    });
+  });
+
+  it('an expired item is a retryable attempt of the batch entry; an errored one keeps its verdict', () => {
+    expect(itemOutcome(record, { customId: '1', kind: 'expired' }, 1_000, 4_000)).toMatchObject({
+      kind: 'failed',
+      attempt: { provider: 'openai', outcome: 'retryable', errorClass: 'batch-expired', durationMs: 3_000 },
+    });
+    const error = new ProviderError({
+      verdict: 'rejected',
+      code: 'bad-request',
+      provider: 'openai',
+      model: 'gpt-4.1-mini',
+      message: 'no',
+      status: 400,
+    });
+    expect(itemOutcome(record, { customId: '1', kind: 'errored', error }, 1_000, 4_000)).toMatchObject({
+      kind: 'failed',
+      attempt: { outcome: 'rejected', errorClass: 'bad-request', status: 400, error: 'no' },
+    });
+  });
+
+  it('a submission refused by an open breaker is a skip; one that failed carries its status', () => {
+    expect(failedSubmit(record, { kind: 'refused' }, 0, 5)).toMatchObject({
+      outcome: 'skipped-open',
+      errorClass: 'breaker-open',
+    });
+    const error = new ProviderError({
+      verdict: 'retryable',
+      code: 'overloaded',
+      provider: 'openai',
+      model: 'gpt-4.1-mini',
+      message: 'busy',
+      status: 503,
+    });
+    expect(failedSubmit(record, { kind: 'error', error }, 0, 5)).toMatchObject({
+      outcome: 'retryable',
+      status: 503,
+      error: 'batch not submitted: busy',
+      durationMs: 5,
+    });
   });
 });
