@@ -84,6 +84,8 @@ export function batchStep(store: BatchStore, config: BreakwaterConfig, now: () =
 
   return {
     async resume(jobId, chain, at) {
+      // A chain without batch entries costs no Redis read.
+      if (!chain.some((entry) => entry.batch)) return fresh;
       const state = await store.jobState(jobId);
       if (!state) return fresh;
       const { outcome } = state;
