@@ -89,6 +89,31 @@ describe('batches over the API', () => {
     ]);
   });
 
+  it('DELETE of a job whose batch was submitted: cancelled, its result discarded, the others complete', async () => {
+    harness = await new ApiHarness({ worker: true, config: withBatches({ maxJobs: 3 }) }).start();
+    harness.simulator.configureBatches('primary', { turnaroundMs: 60_000 });
+    const ids: string[] = [];
+    for (const prompt of ['a', 'b', 'c']) {
+      ids.push(
+        (await harness.request<{ id: string }>('POST', '/v1/jobs', { prompt, route: 'batched' })).body.id,
+      );
+    }
+    await expect
+      .poll(async () => (await harness.request<JobView>('GET', `/v1/jobs/${ids[2]}`)).body.batch?.status, {
+        timeout: 10_000,
+      })
+      .toBe('in-progress');
+    expect((await harness.request('DELETE', `/v1/jobs/${ids[2]}`)).body).toEqual({
+      id: ids[2],
+      cancelled: true,
+    });
+    harness.simulator.configureBatches('primary', { turnaroundMs: 0 });
+    await completedAll(harness, [ids[0] ?? '', ids[1] ?? '']);
+    expect((await harness.request('GET', `/v1/jobs/${ids[2]}`)).status).toBe(404);
+    const [batch] = (await harness.request<BatchList>('GET', '/v1/batches')).body.batches;
+    expect(batch).toMatchObject({ status: 'ended', counts: { total: 3, succeeded: 3 } });
+  });
+
   it('a job chain with a batch entry on a provider without a batch API is refused, naming the field', async () => {
     harness = await new ApiHarness({
       config: (base) => ({
