@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
+import { FleetAdmission } from '../../src/admission/fleet-admission.js';
+import { readReportedLimits } from '../../src/admission/reported-limits.js';
 import type { BreakwaterConfig } from '../../src/config/schema.js';
 import { FleetMember } from '../../src/fleet/fleet-member.js';
 import { createLogger } from '../../src/logging/logger.js';
 import type { LanguageModelAdapter } from '../../src/providers/completion.js';
 import { enqueueJobs } from '../../src/queue/producer.js';
 import { removeQueue } from '../../src/queue/remove-queue.js';
+import { BreakwaterKeys } from '../../src/redis/breakwater-keys.js';
 import { connectionOptions } from '../../src/redis/connection.js';
 import { CircuitRegistry } from '../../src/resilience/circuit-registry.js';
 import { knownModels } from '../../src/stats/known-models.js';
@@ -64,7 +67,10 @@ async function rawRun(config: BreakwaterConfig, redisUrl: string, admin: Redis, 
   return { jobsPerSecond: jobs / seconds, scriptsPerJob: scripts };
 }
 
-/** Breakwater's worker: validation, fleet breaker, chain walk, result with cost, timeline, stats. */
+/**
+ * Breakwater's worker: validation, admission, fleet breaker, chain walk, result with cost, timeline,
+ * stats. With no limit configured (and none reported by the provider) admission costs no round trip.
+ */
 async function breakwaterRun(
   base: BreakwaterConfig,
   redisUrl: string,
@@ -82,6 +88,7 @@ async function breakwaterRun(
     store: new StatsStore({ redis: member.redis, keyPrefix: `bull:${name}` }),
     knownModels: knownModels(config),
   });
+  const gate = new FleetAdmission({ redis: member.redis, keys: new BreakwaterKeys(`bull:${name}`), config });
   let seconds = 0;
   // Stats are flushed on close: their scripts belong to these jobs.
   const scripts = await scriptsPerJob(admin, jobs, async () => {
@@ -95,10 +102,12 @@ async function breakwaterRun(
       logger,
       wake: member.wake,
       stats,
+      admission: { gate, readReported: readReportedLimits },
     });
     await untilCompleted(breakwater.worker, jobs);
     seconds = (performance.now() - started) / 1000;
     await breakwater.close();
+    await gate.close();
     await stats.close();
   });
   member.leave();
@@ -109,6 +118,17 @@ async function breakwaterRun(
 
 function inputs(count: number) {
   return Array.from({ length: count }, (_, i) => ({ prompt: `Summarise ticket ${i}` }));
+}
+
+/** The same config with rpm and tpm limits on every provider, far above what the bench can reach. */
+function withLimitsThatNeverBind(config: BreakwaterConfig): BreakwaterConfig {
+  const providers = Object.fromEntries(
+    Object.entries(config.providers).map(([name, provider]) => [
+      name,
+      { ...provider, limits: { ...provider.limits, rpm: 1e9, tpm: 1e12 } },
+    ]),
+  );
+  return { ...config, providers };
 }
 
 /**
@@ -124,12 +144,16 @@ export async function workerPath(
   const admin = new Redis(redisUrl);
   const raw: Run[] = [];
   const breakwater: Run[] = [];
+  const limited: Run[] = [];
+  const limitedConfig = withLimitsThatNeverBind(config);
   // Warm-up, not counted: JIT, connections, Lua script cache.
   await rawRun(config, redisUrl, admin, Math.min(jobs, 500));
   await breakwaterRun(config, redisUrl, admin, Math.min(jobs, 500));
+  await breakwaterRun(limitedConfig, redisUrl, admin, Math.min(jobs, 500));
   for (let run = 0; run < runs; run++) {
     raw.push(await rawRun(config, redisUrl, admin, jobs));
     breakwater.push(await breakwaterRun(config, redisUrl, admin, jobs));
+    limited.push(await breakwaterRun(limitedConfig, redisUrl, admin, jobs));
   }
   admin.disconnect();
   const throughput = {
@@ -141,6 +165,8 @@ export async function workerPath(
     baseline: lowest(raw.map((run) => run.scriptsPerJob)),
   };
   const ratio = throughput.breakwater / throughput.raw;
+  const withLimits = median(limited.map((run) => run.jobsPerSecond));
+  const limitsRatio = withLimits / throughput.breakwater;
   return [
     {
       name: `worker path (${jobs} jobs, concurrency ${config.queue.concurrency})`,
@@ -162,6 +188,20 @@ export async function workerPath(
       met: scripts.breakwater < 2.5,
       note: `lowest of ${runs} runs: other clients of the same Redis only add to the count`,
       scriptsPerJob: scripts,
+    },
+    {
+      name: 'worker path with rpm and tpm limits that never bind, against the same path without limits',
+      breakwater: withLimits,
+      baseline: throughput.breakwater,
+      unit: 'jobs/s',
+      ratio: limitsRatio,
+      target: '≥ 0.90×',
+      met: limitsRatio >= 0.9,
+      note: 'the cost is the admission script before each call and the batched token settlement',
+      scriptsPerJob: {
+        breakwater: lowest(limited.map((run) => run.scriptsPerJob)),
+        baseline: scripts.breakwater,
+      },
     },
   ];
 }

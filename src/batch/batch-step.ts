@@ -3,6 +3,7 @@ import type { BreakwaterConfig } from '../config/schema.js';
 import type { Attempt } from '../contract/attempt.js';
 import type { Logger } from '../logging/logger.js';
 import type { CompletionRequest } from '../providers/completion.js';
+import type { ProviderRequest } from '../providers/run-request.js';
 import { readProgress } from '../queue/deferral.js';
 import type { JobData } from '../queue/job-input.js';
 import { attemptEntry, timelineLogEntry } from '../queue/timeline.js';
@@ -41,6 +42,17 @@ export interface BatchStep {
 }
 
 const fresh: Resumption = { kind: 'walk', from: 0, attempts: [] };
+
+/**
+ * The request as a batch item, when batches can carry it: a text completion. Embeddings, structured
+ * output and images are sent as ordinary calls (a batch entry is passed over for them).
+ */
+export function batchableRequest(request: ProviderRequest): CompletionRequest | undefined {
+  if ('kind' in request || request.output !== undefined) return undefined;
+  return (request.messages ?? []).every((message) => typeof message.content === 'string')
+    ? request
+    : undefined;
+}
 
 /** Where batches are off: batch entries are passed over, as a chain without them. */
 export const withoutBatches: BatchStep = {

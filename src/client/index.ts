@@ -4,7 +4,12 @@ export type {
   Attempt,
   BreakerEvent,
   BreakwaterEvent,
+  ChatMessage,
+  CompletionJobResult,
+  ContentPart,
+  EmbeddingJobResult,
   ErrorBody,
+  ImagePart,
   JobEvent,
   JobInput,
   JobResult,
@@ -12,6 +17,8 @@ export type {
   JobView,
   ProviderStatus,
   StatsReport,
+  StructuredOutput,
+  TextPart,
   TimelineEntry,
 } from '../contract/index.js';
 export { BreakwaterApiError } from './breakwater-api-error.js';

@@ -20,6 +20,11 @@ export const defaultConfigDocument = {
       { provider: 'sim-anthropic', model: 'claude-haiku-4-5' },
       { provider: 'sim-google', model: 'gemini-2.5-flash' },
     ],
+    // Embedding jobs (`kind: "embed"`) name this route: a route holds one kind of model.
+    embed: [
+      { provider: 'sim-openai', model: 'text-embedding-3-small' },
+      { provider: 'sim-google', model: 'gemini-embedding-001' },
+    ],
   },
   defaultRoute: 'default',
 } as const;

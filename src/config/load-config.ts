@@ -7,6 +7,7 @@ import { batchEntryProblem } from './batch-wire.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
 import { defaultConfigDocument } from './default-config.js';
 import { modelIdProblemFor } from './model-id.js';
+import { routeKindProblem } from './model-kind.js';
 import { ownEntry } from './own-key.js';
 import { type BreakwaterConfig, configSchema, type ProviderType, simulatedOnlyKeys } from './schema.js';
 
@@ -111,6 +112,35 @@ function* crossReferenceProblems(config: BreakwaterConfig): Generator<ConfigProb
       if (modelProblem) yield { path: `routes.${route}.${index}.model`, message: modelProblem };
       const batchProblem = entry.batch ? batchEntryProblem(entry.provider, provider) : undefined;
       if (batchProblem) yield { path: `routes.${route}.${index}.batch`, message: batchProblem };
+    }
+    const kindProblem = routeKindProblem(chain, (name) => ownEntry(config.providers, name));
+    if (kindProblem) {
+      yield {
+        path: `routes.${route}.${kindProblem.index}.${kindProblem.field}`,
+        message: kindProblem.message,
+      };
+    }
+  }
+  const names = new Set<string>();
+  for (const [index, budget] of config.budgets.entries()) {
+    if (names.has(budget.name)) {
+      yield {
+        path: `budgets.${index}.name`,
+        message: `budget "${budget.name}" is named twice; give each budget its own name`,
+      };
+    }
+    names.add(budget.name);
+    if (budget.provider !== undefined && !ownEntry(config.providers, budget.provider)) {
+      yield {
+        path: `budgets.${index}.provider`,
+        message: `unknown provider "${budget.provider}"; name one defined under providers (known: ${known.join(', ')})`,
+      };
+    }
+    if (budget.route !== undefined && !ownEntry(config.routes, budget.route)) {
+      yield {
+        path: `budgets.${index}.route`,
+        message: `unknown route "${budget.route}"; name one defined under routes (known: ${Object.keys(config.routes).join(', ')})`,
+      };
     }
   }
   if (!ownEntry(config.routes, config.defaultRoute)) {

@@ -35,6 +35,36 @@ export const breakerSchema = z
   .strict();
 export type BreakerConfig = z.infer<typeof breakerSchema>;
 
+const limitNumber = (what: string) =>
+  z
+    .number({ error: `must be a number (${what}); remove the key for no limit` })
+    .positive(`must be > 0 (${what}); remove the key for no limit`);
+
+/** Fleet-wide limits on calls: each absent key is no limit (or the one the provider reports). */
+export const rateLimitsSchema = z
+  .object({
+    /** Requests per minute, fleet-wide. */
+    rpm: limitNumber('requests per minute').optional(),
+    /** Tokens per minute: input estimate + maxTokens when sent, settled from the reported usage. */
+    tpm: limitNumber('tokens per minute').optional(),
+    /** Calls in flight at once, fleet-wide. */
+    concurrency: limitNumber('calls in flight').int('must be a whole number').optional(),
+  })
+  .strict();
+export type RateLimits = z.infer<typeof rateLimitsSchema>;
+
+export const providerLimitsSchema = rateLimitsSchema
+  .extend({
+    /** Per-model overrides: providers limit per model. @defaultValue {} */
+    models: z.record(z.string(), rateLimitsSchema).default({}),
+    /** Output tokens assumed for a job with no maxTokens, in the token estimate. @defaultValue 1000 */
+    assumedOutputTokens: positiveInt('tokens').default(1_000),
+    /** How long an exhausted quota with no stated reset keeps the provider out. @defaultValue 3600000 */
+    quotaRecheckMs: positiveInt('milliseconds').default(3_600_000),
+  })
+  .strict();
+export type ProviderLimits = z.infer<typeof providerLimitsSchema>;
+
 const latencySchema = z
   .object({ min: z.number().min(0), max: z.number().min(0) })
   .strict()
@@ -70,6 +100,8 @@ const providerCommon = {
   timeoutMs: positiveInt('milliseconds').default(60_000),
   breaker: breakerSchema.default(() => breakerSchema.parse({})),
   batch: batchSchema.default(() => batchSchema.parse({})),
+  /** Rate limits, concurrency and quota handling, fleet-wide. @defaultValue none (or what the provider reports) */
+  limits: providerLimitsSchema.default(() => providerLimitsSchema.parse({})),
 };
 
 /** A provider reached through its own wire format: OpenAI, Anthropic or Gemini. */
@@ -156,6 +188,11 @@ export const chainEntrySchema = z
     timeoutMs: positiveInt('milliseconds').optional(),
     /** Send through the provider's batch API at its batch price; the next entry serves what it cannot. */
     batch: z.boolean().optional(),
+    /**
+     * When this entry has no capacity (a rate limit, a quota, a budget): try the `next` entry that
+     * has, or `wait` for this one. @defaultValue next
+     */
+    onLimit: z.enum(['next', 'wait'], { error: 'must be next or wait' }).optional(),
   })
   .strict();
 export type ChainEntry = z.infer<typeof chainEntrySchema>;
@@ -293,6 +330,26 @@ export const priceSchema = z
     batchOutput: z.number().min(0).optional(),
   })
   .strict();
+export const budgetPeriods = ['hour', 'day', 'month'] as const;
+export type BudgetPeriod = (typeof budgetPeriods)[number];
+
+/** USD a window may spend; a call is admitted only while the matching budgets have room. */
+export const budgetSchema = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only'),
+    usd: z.number({ error: 'must be a number of US dollars' }).positive('must be > 0'),
+    per: z.enum(budgetPeriods, { error: 'must be hour, day or month' }),
+    /** Only calls to this provider count. */
+    provider: z.string().optional(),
+    /** Only jobs of this route count. */
+    route: z.string().optional(),
+    /** Only jobs of this tenant count. */
+    tenant: z.string().optional(),
+  })
+  .strict();
+export type BudgetConfig = z.infer<typeof budgetSchema>;
+
+export const tenantNamePattern = /^[A-Za-z0-9_.:-]{1,100}$/;
 
 export const configSchema = z
   .object({
@@ -309,6 +366,15 @@ export const configSchema = z
     queue: queueSchema.default(() => queueSchema.parse({})),
     board: boardSchema.default(() => boardSchema.parse({})),
     api: apiSchema.default(() => apiSchema.parse({})),
+    /** USD budgets per hour, day or month, by provider, route or tenant. @defaultValue [] */
+    budgets: z.array(budgetSchema).default([]),
+    /** Per-tenant caps on top of the providers' limits. @defaultValue {} */
+    tenants: z
+      .record(
+        z.string().regex(tenantNamePattern, 'letters, digits and _.:- only, at most 100'),
+        rateLimitsSchema,
+      )
+      .default({}),
   })
   .strict();
 

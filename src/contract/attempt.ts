@@ -1,5 +1,18 @@
 /** What happened at one entry of a chain during one run. */
-export type AttemptOutcome = 'ok' | 'retryable' | 'auth' | 'rejected' | 'skipped-open';
+export type AttemptOutcome =
+  | 'ok'
+  | 'retryable'
+  | 'auth'
+  | 'rejected'
+  /** The provider answered 429: a limit, not an outage (not counted against its breaker). */
+  | 'limited'
+  /** The provider's quota or credit is exhausted (not counted against its breaker). */
+  | 'quota'
+  /** A structured answer that is not JSON, misses the schema or was cut off (not counted against its breaker). */
+  | 'invalid-output'
+  | 'skipped-open'
+  /** No capacity (rate limit, concurrency, quota, budget): not called. */
+  | 'skipped-limit';
 
 /**
  * One call (or skip) of a chain entry. The one shape of an attempt: in a job's result, in its
@@ -13,7 +26,10 @@ export interface Attempt {
   at: string;
   /** How long the call took; 0 for a skipped entry. */
   durationMs: number;
-  /** The provider error class (`rate-limited`, `timeout`, `server-error`…), or `breaker-open` for a skip. */
+  /**
+   * The provider error class (`rate-limited`, `timeout`, `server-error`…); for a skip, `breaker-open`
+   * or the limit that had no capacity (`rate-limit`, `concurrency`, `quota`, `budget`).
+   */
   errorClass?: string;
   /** The provider's HTTP status, when it answered. */
   status?: number;

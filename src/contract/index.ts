@@ -11,7 +11,9 @@ export type {
   Attempt,
   AttemptEntry,
   AttemptOutcome,
+  CompletionJobResult,
   DeferralEntry,
+  EmbeddingJobResult,
   FinishedState,
   FinishReason,
   JobResult,
@@ -20,7 +22,23 @@ export type {
   TimelineEntry,
   TokenUsage,
 } from './job.js';
-export type { ChainEntry, ChatMessage, JobInput } from './job-input.js';
+export type {
+  ChainEntry,
+  ChatMessage,
+  ContentPart,
+  ImagePart,
+  JobInput,
+  StructuredOutput,
+  TextPart,
+} from './job-input.js';
 export { maxBulkJobs } from './job-input.js';
-export type { BreakerState, ProviderStatus } from './provider-status.js';
+export type {
+  BreakerState,
+  BudgetView,
+  CapacityState,
+  LimitBucketView,
+  ProviderLimitsView,
+  ProviderStatus,
+  ProvidersResponse,
+} from './provider-status.js';
 export type { ModelStats, ProviderStats, StatsReport, StatsTotals, TokensAndCost } from './stats-report.js';

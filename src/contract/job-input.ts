@@ -1,7 +1,35 @@
-/** One message of a conversation. */
+/** Text in a message's content. */
+export interface TextPart {
+  type: 'text';
+  text: string;
+}
+
+/**
+ * An image in a user message's content: by `url` (the provider fetches it) or inline as base64
+ * `data` with its `mediaType` (image/png, image/jpeg, image/gif or image/webp). At most 20 per job;
+ * inline images count toward the job's size.
+ */
+export interface ImagePart {
+  type: 'image';
+  url?: string;
+  data?: string;
+  mediaType?: 'image/png' | 'image/jpeg' | 'image/gif' | 'image/webp';
+}
+
+export type ContentPart = TextPart | ImagePart;
+
+/** One message of a conversation: its content a string, or text and image parts. */
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
-  content: string;
+  content: string | ContentPart[];
+}
+
+/** Structured output: the answer is a JSON object matching `schema`, returned as the result's `object`. */
+export interface StructuredOutput {
+  /** A JSON Schema (draft 2020-12) whose root is `{ "type": "object" }`; checked when the job is submitted. */
+  schema: Record<string, unknown>;
+  /** Given to providers that name the output (schema or tool name): 1 to 64 of A-Z a-z 0-9 _ -. */
+  name?: string;
 }
 
 /** One entry of a fallback chain: a provider named in the config and one of its models. */
@@ -12,11 +40,14 @@ export interface ChainEntry {
   timeoutMs?: number;
   /** Send through the provider's batch API at its batch price; the next entry serves what it cannot. */
   batch?: boolean;
+  /** When this entry has no capacity (rate limit, quota, budget): try the next entry, or wait for this one. @defaultValue next */
+  onLimit?: 'next' | 'wait';
 }
 
 /**
- * A job as producers submit it (`POST /v1/jobs`, each item of `/v1/jobs/bulk`). Give exactly one of
- * `messages` or `prompt`, and at most one of `route` or `chain`; the server validates every field.
+ * A job as producers submit it (`POST /v1/jobs`, each item of `/v1/jobs/bulk`). A completion gives
+ * exactly one of `messages` or `prompt`; an embedding (`kind: "embed"`) gives `input` instead. At
+ * most one of `route` or `chain`; the server validates every field.
  */
 export interface JobInput {
   /** A route from the config; the config's defaultRoute when neither route nor chain is given. */
@@ -42,6 +73,14 @@ export interface JobInput {
   idempotencyKey?: string;
   /** When every provider of the chain is open: wait for one (defer) or fail at once. @defaultValue defer */
   onAllOpen?: 'defer' | 'fail';
+  /** Who the job is for: the config's tenant caps and tenant budgets apply to it. */
+  tenant?: string;
+  /** complete (the default) answers messages or prompt; embed embeds `input` on a route of embedding models. */
+  kind?: 'complete' | 'embed';
+  /** With `kind: "embed"`: the text to embed, one string or up to 2,048. */
+  input?: string | string[];
+  /** Ask for a JSON object matching a schema instead of free text. */
+  output?: StructuredOutput;
   /** Free data kept with the job. */
   metadata?: Record<string, unknown>;
 }

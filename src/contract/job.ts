@@ -8,21 +8,26 @@ export interface AttemptEntry extends Attempt {
   event: 'attempt';
 }
 
-/** A deferral in a job's timeline: every provider of the chain was open; no attempt was spent. */
+/**
+ * A deferral in a job's timeline: every provider of the chain was open (`outage`), or no entry had
+ * capacity under a rate limit, quota or budget (`limit`); no attempt was spent.
+ */
 export interface DeferralEntry {
   event: 'deferral';
   at: string;
   /** When the job runs again at the latest. */
   until: string;
-  /** Which providers were open, and why. */
+  /** Which providers were open or limited, and why. */
   reason: string;
+  cause?: 'outage' | 'limit';
 }
 
 /** One line of a job's timeline (the same lines as its log in Bull Board). */
 export type TimelineEntry = AttemptEntry | DeferralEntry;
 
 /**
- * deferred: every provider of the chain is open, the job waits for one (no attempt spent);
+ * deferred: every provider of the chain is open, or none has capacity under its limits; the job
+ * waits (no attempt spent);
  * delayed: the job waits for its own delayMs or a retry backoff;
  * batched: the job waits for a provider batch (no worker slot held).
  */
@@ -46,9 +51,14 @@ export interface TokenUsage {
   outputTokens: number | null;
 }
 
-/** What a completed job returns. */
-export interface JobResult {
+/** What a completed job returns: a completion's answer, or an embedding job's vectors. */
+export type JobResult = CompletionJobResult | EmbeddingJobResult;
+
+/** What a completed completion job returns. */
+export interface CompletionJobResult {
   text: string;
+  /** With `output`: the answer as a JSON value that validates against the job's schema. */
+  object?: unknown;
   finishReason: FinishReason;
   provider: string;
   model: string;
@@ -63,6 +73,22 @@ export interface JobResult {
   attempts: Attempt[];
   /** Set when a provider batch served the job (at the batch price): the batch's id. */
   batch?: { id: string };
+}
+
+/** What a completed embedding job (`kind: "embed"`) returns. */
+export interface EmbeddingJobResult {
+  /** One vector per input string, in order. */
+  embeddings: number[][];
+  provider: string;
+  model: string;
+  /** Embeddings have input tokens only: `outputTokens` is 0. */
+  usage: TokenUsage;
+  /** USD from the price table; null when the model's price or token count is unknown. */
+  costUsd: number | null;
+  /** True when an entry other than the chain's first served the job. */
+  fallbackUsed: boolean;
+  /** Every call and skip of the run that completed; the last one served the job. */
+  attempts: Attempt[];
 }
 
 /** A job as `GET /v1/jobs/:id` returns it. */

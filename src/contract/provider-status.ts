@@ -1,6 +1,10 @@
 /** A provider's breaker as the API reports it. */
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
+import type { BudgetView, ProviderLimitsView } from './provider-limits.js';
+
+export type { BudgetView, CapacityState, LimitBucketView, ProviderLimitsView } from './provider-limits.js';
+
 /** One provider as `GET /v1/providers` returns it. */
 export interface ProviderStatus {
   name: string;
@@ -15,4 +19,13 @@ export interface ProviderStatus {
   updatedAt?: string;
   /** Set when a person opened or closed it by hand. */
   manual?: { by: string; reason: string };
+  /** Its limits (configured and reported), what remains, calls in flight, and whether its quota is spent. */
+  limits?: ProviderLimitsView;
+}
+
+/** What `GET /v1/providers` returns. */
+export interface ProvidersResponse {
+  providers: ProviderStatus[];
+  /** Each budget's spend in its current window. */
+  budgets: BudgetView[];
 }

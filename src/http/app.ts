@@ -1,5 +1,6 @@
 import type { Queue } from 'bullmq';
 import express, { type Express, type RequestHandler } from 'express';
+import type { LimitsStore } from '../admission/limits-store.js';
 import type { BatchStore } from '../batch/batch-store.js';
 import type { BreakwaterConfig } from '../config/schema.js';
 import type { FleetStore } from '../fleet/fleet-store.js';
@@ -33,6 +34,8 @@ export interface AppOptions {
   fleet: FleetStore;
   /** The fleet's call, token and cost totals. */
   stats: StatsStore;
+  /** What admission keeps: limits, quotas, budgets, jobs waiting for capacity. */
+  limits?: LimitsStore;
   logger: Logger;
   /** Resolves when Redis answers (for /readyz). */
   pingRedis: () => Promise<unknown>;
@@ -71,7 +74,14 @@ export function createApp(options: AppOptions): Express {
     response.type('html').send(docsPage);
   });
 
-  const snapshot = () => readSnapshot({ config, queue, fleet: options.fleet, stats: options.stats });
+  const snapshot = () =>
+    readSnapshot({
+      config,
+      queue,
+      fleet: options.fleet,
+      stats: options.stats,
+      ...(options.limits ? { limits: options.limits } : {}),
+    });
   const metrics = createMetricsRegistry(snapshot);
   if (options.batches) registerBatchMetrics(metrics, options.batches);
   app.get('/metrics', requireToken({ token }), async (_request, response) => {
@@ -99,15 +109,38 @@ export function createApp(options: AppOptions): Express {
     }),
   );
   if (options.batches) v1.use(batchRoutes(options.batches));
-  v1.use(providerRoutes({ config, fleet: options.fleet, logger }));
-  v1.use(statsRoutes({ config, queue, fleet: options.fleet, stats: options.stats }));
+  v1.use(
+    providerRoutes({
+      config,
+      fleet: options.fleet,
+      logger,
+      ...(options.limits ? { limits: options.limits } : {}),
+    }),
+  );
+  v1.use(
+    statsRoutes({
+      config,
+      queue,
+      fleet: options.fleet,
+      stats: options.stats,
+      ...(options.limits ? { limits: options.limits } : {}),
+    }),
+  );
   app.use('/v1', v1);
 
   if (config.board.enabled) {
     app.use('/admin', pageHeaders, requireToken({ token, basic: true }));
     app.use(
       '/admin',
-      panelRoutes({ config, queue, fleet: options.fleet, stats: options.stats, token, logger }),
+      panelRoutes({
+        config,
+        queue,
+        fleet: options.fleet,
+        stats: options.stats,
+        token,
+        logger,
+        ...(options.limits ? { limits: options.limits } : {}),
+      }),
     );
     app.use(boardPath, boardRouter(queue, config.board));
   }

@@ -88,8 +88,12 @@ export const bulkAcceptedSchema = z.object({ jobs: z.array(acceptedJobSchema) })
 
 const usageSchema = z.object({ inputTokens: z.number().nullable(), outputTokens: z.number().nullable() });
 
-export const jobResultSchema = z.object({
+export const completionResultSchema = z.object({
   text: z.string(),
+  object: z
+    .unknown()
+    .optional()
+    .describe("With output: the answer as JSON, validated against the job's schema."),
   finishReason: z.string(),
   provider: z.string(),
   model: z.string(),
@@ -103,6 +107,19 @@ export const jobResultSchema = z.object({
     .optional()
     .describe('Set when a provider batch served the job, at the batch price.'),
 });
+
+export const embeddingResultSchema = z.object({
+  embeddings: z.array(z.array(z.number())).describe('One vector per input string, in order.'),
+  provider: z.string(),
+  model: z.string(),
+  usage: usageSchema.describe('Embeddings have input tokens only: outputTokens is 0.'),
+  costUsd: z.number().nullable(),
+  fallbackUsed: z.boolean(),
+  attempts: z.array(attemptSchema),
+});
+
+/** A completion's answer, or an embedding job's vectors. */
+export const jobResultSchema = z.union([completionResultSchema, embeddingResultSchema]);
 
 export const jobViewSchema = z.object({
   id: z.string(),
@@ -154,6 +171,37 @@ export const providerStatusSchema = z.object({
     .object({ by: z.string(), reason: z.string() })
     .optional()
     .describe('Set when a person opened or closed it by hand.'),
+  limits: z
+    .object({
+      capacity: z
+        .enum(['available', 'rate-limited', 'quota-exhausted'])
+        .describe(
+          'available; rate-limited (a bucket is empty or a 429 holds it); quota-exhausted (no call until the quota resets).',
+        ),
+      buckets: z.array(
+        z.object({
+          model: z.string().optional().describe("A model's bucket; absent for the provider's whole traffic."),
+          unit: z.enum(['requests', 'tokens']),
+          configured: z.number().optional().describe('Per minute, from the config.'),
+          learned: z.number().optional().describe("Per minute, from the provider's rate-limit headers."),
+          remaining: z.number().optional().describe('Left now, on the per-minute scale.'),
+          resetAt: z.iso.datetime().optional().describe('When the bucket is whole again.'),
+          blockedUntil: z.iso
+            .datetime()
+            .optional()
+            .describe('No call until then (a 429, an exhausted quota).'),
+          blockReason: z.string().optional(),
+        }),
+      ),
+      inFlight: z
+        .number()
+        .int()
+        .optional()
+        .describe('Calls in flight now, fleet-wide (with a concurrency limit).'),
+      concurrency: z.number().int().optional(),
+    })
+    .optional()
+    .describe('Limits configured and reported by the provider, what remains, and the quota state.'),
 });
 export type ProviderStatus = z.infer<typeof providerStatusSchema>;
 
@@ -183,7 +231,22 @@ export const openRequestSchema = z
 
 export const closeRequestSchema = openRequestSchema.omit({ durationMs: true });
 
-export const providersResponseSchema = z.object({ providers: z.array(providerStatusSchema) });
+export const budgetViewSchema = z.object({
+  name: z.string(),
+  usd: z.number(),
+  per: z.enum(['hour', 'day', 'month']),
+  provider: z.string().optional(),
+  route: z.string().optional(),
+  tenant: z.string().optional(),
+  spentUsd: z.number().describe('Spent and reserved in the current window.'),
+  windowStart: z.iso.datetime(),
+  resetsAt: z.iso.datetime(),
+});
+
+export const providersResponseSchema = z.object({
+  providers: z.array(providerStatusSchema),
+  budgets: z.array(budgetViewSchema).describe("Each budget's spend in its current window."),
+});
 
 export const errorBodySchema = z.object({
   error: z.object({

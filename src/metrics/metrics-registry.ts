@@ -58,6 +58,89 @@ export function createMetricsRegistry(snapshot: () => Promise<StatsSources>): Re
       for (const [provider, count] of deferredNow) this.set({ provider }, count);
     },
   });
+  new Gauge({
+    name: 'breakwater_limit_remaining',
+    help: 'What is left of a rate limit now, per minute scale, by provider, model ("" for the whole provider) and unit.',
+    labelNames: ['provider', 'model', 'unit'],
+    registers: [registry],
+    async collect() {
+      const { limits } = await read();
+      this.reset();
+      for (const [provider, view] of limits?.providers ?? []) {
+        for (const bucket of view.buckets) {
+          if (bucket.remaining === undefined) continue;
+          this.set({ provider, model: bucket.model ?? '', unit: bucket.unit }, bucket.remaining);
+        }
+      }
+    },
+  });
+  new Gauge({
+    name: 'breakwater_limit_per_minute',
+    help: 'The rate limit in force (the lower of configured and reported by the provider), by provider, model and unit.',
+    labelNames: ['provider', 'model', 'unit', 'source'],
+    registers: [registry],
+    async collect() {
+      const { limits } = await read();
+      this.reset();
+      for (const [provider, view] of limits?.providers ?? []) {
+        for (const bucket of view.buckets) {
+          const labels = { provider, model: bucket.model ?? '', unit: bucket.unit };
+          if (bucket.configured !== undefined)
+            this.set({ ...labels, source: 'configured' }, bucket.configured);
+          if (bucket.learned !== undefined) this.set({ ...labels, source: 'learned' }, bucket.learned);
+        }
+      }
+    },
+  });
+  new Gauge({
+    name: 'breakwater_provider_capacity',
+    help: 'Provider capacity: 0 available, 1 rate-limited, 2 quota-exhausted.',
+    labelNames: ['provider'],
+    registers: [registry],
+    async collect() {
+      const { limits } = await read();
+      this.reset();
+      const value = { available: 0, 'rate-limited': 1, 'quota-exhausted': 2 } as const;
+      for (const [provider, view] of limits?.providers ?? []) this.set({ provider }, value[view.capacity]);
+    },
+  });
+  new Gauge({
+    name: 'breakwater_calls_in_flight',
+    help: 'Calls in flight fleet-wide, for providers with a concurrency limit.',
+    labelNames: ['provider'],
+    registers: [registry],
+    async collect() {
+      const { limits } = await read();
+      this.reset();
+      for (const [provider, view] of limits?.providers ?? []) {
+        if (view.inFlight !== undefined) this.set({ provider }, view.inFlight);
+      }
+    },
+  });
+  new Gauge({
+    name: 'breakwater_budget_spent_usd',
+    help: "USD spent and reserved in a budget's current window.",
+    labelNames: ['budget', 'per'],
+    registers: [registry],
+    async collect() {
+      const { limits } = await read();
+      this.reset();
+      for (const budget of limits?.budgets ?? [])
+        this.set({ budget: budget.name, per: budget.per }, budget.spentUsd);
+    },
+  });
+  new Gauge({
+    name: 'breakwater_budget_usd',
+    help: 'The USD a budget allows per window.',
+    labelNames: ['budget', 'per'],
+    registers: [registry],
+    async collect() {
+      const { limits } = await read();
+      this.reset();
+      for (const budget of limits?.budgets ?? [])
+        this.set({ budget: budget.name, per: budget.per }, budget.usd);
+    },
+  });
   const perModel = (
     name: string,
     help: string,

@@ -1,13 +1,23 @@
-import { generateText, type LanguageModel, type ModelMessage } from 'ai';
-import { CallAbortedError } from './call-aborted-error.js';
-import { classifyError, timeoutError } from './classify-error.js';
+import { type EmbeddingModel, embedMany, generateText, type LanguageModel, type ModelMessage } from 'ai';
+import { withCallDeadline } from './call-deadline.js';
 import type {
   CallOptions,
   CompletionRequest,
   CompletionResult,
+  EmbeddingRequest,
+  EmbeddingResult,
   FinishReason,
   LanguageModelAdapter,
 } from './completion.js';
+import { imageUrlsPassedThrough } from './image-urls.js';
+import { modelMessages } from './model-messages.js';
+import { pickRateLimitHeaders } from './pick-rate-limit-headers.js';
+import {
+  finishProblem,
+  structuredFailure,
+  structuredOutput,
+  structuredProviderOptions,
+} from './structured-output.js';
 
 // Breakwater reports through its own logs; the SDK's console warnings (e.g. unknown model ids) are noise.
 (globalThis as { AI_SDK_LOG_WARNINGS?: boolean }).AI_SDK_LOG_WARNINGS = false;
@@ -16,6 +26,8 @@ export interface AiSdkAdapterOptions {
   provider: string;
   modelId: string;
   model: LanguageModel;
+  /** The same model id as an embedding model, built on first use (embedding jobs only). */
+  embeddingModel?: () => EmbeddingModel;
   /** Secrets to scrub from error messages. */
   redact: readonly string[];
   now?: () => number;
@@ -23,8 +35,9 @@ export interface AiSdkAdapterOptions {
 
 /**
  * One adapter for every AI SDK provider: the SDK speaks the wire format, this maps our narrow
- * request onto `generateText` (SDK retries off: the queue and the breakers own retrying), enforces
- * the timeout by aborting the request, and turns every failure into a ProviderError.
+ * request onto `generateText` or `embedMany` (SDK retries off: the queue and the breakers own
+ * retrying), enforces the timeout by aborting the request, and turns every failure into a
+ * ProviderError.
  */
 export function createAiSdkAdapter(options: AiSdkAdapterOptions): LanguageModelAdapter {
   const now = options.now ?? Date.now;
@@ -35,49 +48,93 @@ export function createAiSdkAdapter(options: AiSdkAdapterOptions): LanguageModelA
     redact: options.redact,
   });
 
-  return {
+  const adapter: LanguageModelAdapter = {
     provider: options.provider,
     modelId: options.modelId,
-    async complete(request: CompletionRequest, call: CallOptions): Promise<CompletionResult> {
-      const controller = new AbortController();
-      let timedOut = false;
-      const timer = setTimeout(() => {
-        timedOut = true;
-        controller.abort();
-      }, call.timeoutMs);
-      const onCallerAbort = () => controller.abort(call.signal?.reason);
-      call.signal?.addEventListener('abort', onCallerAbort, { once: true });
-      if (call.signal?.aborted) onCallerAbort();
+    complete(request: CompletionRequest, call: CallOptions): Promise<CompletionResult> {
       const started = now();
-      try {
-        const result = await generateText({
-          model: options.model,
-          ...promptOf(request),
-          ...(request.maxTokens === undefined ? {} : { maxOutputTokens: request.maxTokens }),
-          ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
+      return withCallDeadline(
+        call,
+        context,
+        async (abortSignal) => {
+          const settings = {
+            model: options.model,
+            ...promptOf(request),
+            ...(request.maxTokens === undefined ? {} : { maxOutputTokens: request.maxTokens }),
+            ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
+            ...(request.headers === undefined ? {} : { headers: request.headers }),
+            maxRetries: 0,
+            abortSignal,
+            experimental_download: imageUrlsPassedThrough(context),
+          };
+          if (request.output === undefined) {
+            const result = await generateText(settings);
+            return completion(result, now() - started);
+          }
+          const result = await generateText({
+            ...settings,
+            output: structuredOutput(request.output),
+            providerOptions: structuredProviderOptions(request.output),
+          });
+          const finishReason = mapFinishReason(result.finishReason);
+          const problem = finishProblem(finishReason, context());
+          if (problem) throw problem;
+          return { ...completion(result, now() - started), object: result.output };
+        },
+        structuredFailure,
+      );
+    },
+  };
+  const embeddingModel = options.embeddingModel;
+  if (embeddingModel) {
+    adapter.embed = (request: EmbeddingRequest, call: CallOptions): Promise<EmbeddingResult> => {
+      const started = now();
+      return withCallDeadline(call, context, async (abortSignal) => {
+        const result = await embedMany({
+          model: embeddingModel(),
+          values: request.values,
           ...(request.headers === undefined ? {} : { headers: request.headers }),
           maxRetries: 0,
-          abortSignal: controller.signal,
+          abortSignal,
         });
+        const rateLimitHeaders = pickRateLimitHeaders(result.responses?.at(-1)?.headers);
         return {
-          text: result.text,
-          finishReason: mapFinishReason(result.finishReason),
-          ...(result.rawFinishReason === undefined ? {} : { rawFinishReason: result.rawFinishReason }),
+          kind: 'embed',
+          embeddings: result.embeddings,
+          // Gemini's embedding API reports no token count (the SDK says NaN): unknown, not zero.
           usage: {
-            inputTokens: result.usage.inputTokens ?? null,
-            outputTokens: result.usage.outputTokens ?? null,
+            inputTokens: Number.isFinite(result.usage.tokens) ? result.usage.tokens : null,
+            outputTokens: 0,
           },
           latencyMs: now() - started,
+          ...(rateLimitHeaders ? { rateLimitHeaders } : {}),
         };
-      } catch (error) {
-        if (timedOut) throw timeoutError(context(), call.timeoutMs);
-        if (call.signal?.aborted) throw new CallAbortedError(call.signal.reason);
-        throw classifyError(error, context());
-      } finally {
-        clearTimeout(timer);
-        call.signal?.removeEventListener('abort', onCallerAbort);
-      }
+      });
+    };
+  }
+  return adapter;
+}
+
+interface SdkCompletion {
+  text: string;
+  finishReason: string;
+  rawFinishReason?: string | undefined;
+  usage: { inputTokens: number | undefined; outputTokens: number | undefined };
+  response: { headers?: Record<string, string> | undefined };
+}
+
+function completion(result: SdkCompletion, latencyMs: number): CompletionResult {
+  const rateLimitHeaders = pickRateLimitHeaders(result.response.headers);
+  return {
+    text: result.text,
+    finishReason: mapFinishReason(result.finishReason),
+    ...(result.rawFinishReason === undefined ? {} : { rawFinishReason: result.rawFinishReason }),
+    usage: {
+      inputTokens: result.usage.inputTokens ?? null,
+      outputTokens: result.usage.outputTokens ?? null,
     },
+    latencyMs,
+    ...(rateLimitHeaders ? { rateLimitHeaders } : {}),
   };
 }
 
@@ -85,9 +142,7 @@ function promptOf(
   request: CompletionRequest,
 ): { system?: string } & ({ prompt: string } | { messages: ModelMessage[] }) {
   const system = request.system === undefined ? {} : { system: request.system };
-  if (request.messages !== undefined) {
-    return { ...system, messages: request.messages.map((message) => ({ ...message })) as ModelMessage[] };
-  }
+  if (request.messages !== undefined) return { ...system, messages: modelMessages(request.messages) };
   return { ...system, prompt: request.prompt ?? '' };
 }
 

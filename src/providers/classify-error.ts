@@ -1,6 +1,8 @@
 import { APICallError } from 'ai';
 import { knownSecrets } from '../logging/known-secrets.js';
+import { pickRateLimitHeaders } from './pick-rate-limit-headers.js';
 import { ProviderError, type ProviderErrorCode, type ProviderVerdict } from './provider-error.js';
+import { quotaExhaustionOf } from './quota-error.js';
 import { googleErrorDetails, parseRetryAfter } from './retry-after.js';
 
 export interface ClassifyContext {
@@ -32,16 +34,22 @@ function fromApiCallError(error: APICallError, context: ClassifyContext): Provid
   if (status === undefined) {
     return build(context, 'retryable', 'network', message);
   }
+  const rateLimitHeaders = pickRateLimitHeaders(error.responseHeaders);
+  const quota = quotaExhaustionOf(status, error.responseBody, context.now);
+  if (quota) {
+    const resetInMs = quota.resetAt === undefined ? undefined : Math.max(0, quota.resetAt - context.now);
+    return build(context, 'quota', 'quota-exhausted', message, status, resetInMs, rateLimitHeaders);
+  }
   const retryAfterMs = parseRetryAfter(error.responseHeaders, error.responseBody, context.now);
   const [verdict, code] = verdictForStatus(status, error.responseBody);
-  return build(context, verdict, code, message, status, retryAfterMs);
+  return build(context, verdict, code, message, status, retryAfterMs, rateLimitHeaders);
 }
 
 export function verdictForStatus(status: number, body?: unknown): [ProviderVerdict, ProviderErrorCode] {
   if (status === 401) return ['auth', 'unauthorized'];
   if (status === 403) return ['auth', 'forbidden'];
   if (status === 408) return ['retryable', 'timeout'];
-  if (status === 429) return ['retryable', 'rate-limited'];
+  if (status === 429) return ['limited', 'rate-limited'];
   if (status === 529 || status === 503) return ['retryable', 'overloaded'];
   if (status >= 500) return ['retryable', 'server-error'];
   if (status === 409) return ['retryable', 'server-error'];
@@ -81,6 +89,7 @@ function build(
   message: string,
   status?: number,
   retryAfterMs?: number,
+  rateLimitHeaders?: Record<string, string>,
 ): ProviderError {
   return new ProviderError({
     verdict,
@@ -90,6 +99,7 @@ function build(
     message: redact(message, context.redact),
     ...(status === undefined ? {} : { status }),
     ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    ...(rateLimitHeaders === undefined ? {} : { rateLimitHeaders }),
   });
 }
 

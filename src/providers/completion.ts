@@ -1,8 +1,19 @@
 /** The narrow contract every provider adapter implements: one request in, one result out. */
 
+/** Text or an image (by URL, or base64 `data` with its media type) in a message's content. */
+export type MessagePart =
+  | { type: 'text'; text: string }
+  | { type: 'image'; url?: string | undefined; data?: string | undefined; mediaType?: string | undefined };
+
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
-  content: string;
+  content: string | MessagePart[];
+}
+
+/** A JSON Schema the answer must match, and the name some providers give it. */
+export interface StructuredOutput {
+  schema: Record<string, unknown>;
+  name?: string | undefined;
 }
 
 /** Exactly one of `messages` or `prompt` is set; the job schema enforces it at the edge. */
@@ -12,6 +23,8 @@ export interface CompletionRequest {
   system?: string;
   maxTokens?: number;
   temperature?: number;
+  /** Ask for a JSON object matching this schema; the result then carries it as `object`. */
+  output?: StructuredOutput;
   /** Extra HTTP headers for the provider call (e.g. the job id, so duplicates are traceable). */
   headers?: Record<string, string>;
 }
@@ -28,8 +41,30 @@ export interface CompletionResult {
   text: string;
   finishReason: FinishReason;
   rawFinishReason?: string;
+  /** A structured request's answer, validated against its schema. */
+  object?: unknown;
   usage: TokenUsage;
   latencyMs: number;
+  /** What the answer's headers said of the provider's limits (`x-ratelimit-*`, `anthropic-ratelimit-*`). */
+  rateLimitHeaders?: Record<string, string>;
+}
+
+/** Strings to embed, in one call of an embedding model. */
+export interface EmbeddingRequest {
+  kind: 'embed';
+  values: string[];
+  headers?: Record<string, string>;
+}
+
+export interface EmbeddingResult {
+  kind: 'embed';
+  /** One vector per value, in order. */
+  embeddings: number[][];
+  /** Embeddings have input tokens only: `outputTokens` is 0. */
+  usage: TokenUsage;
+  latencyMs: number;
+  /** What the last answer's headers said of the provider's limits. */
+  rateLimitHeaders?: Record<string, string>;
 }
 
 export interface CallOptions {
@@ -43,4 +78,6 @@ export interface LanguageModelAdapter {
   readonly provider: string;
   readonly modelId: string;
   complete(request: CompletionRequest, options: CallOptions): Promise<CompletionResult>;
+  /** Embeds the values (an embedding model's adapter only). */
+  embed?(request: EmbeddingRequest, options: CallOptions): Promise<EmbeddingResult>;
 }

@@ -8,14 +8,23 @@ import { hasBrand } from '../errors/brand.js';
  * - `auth`: the provider refused our credentials (401/403). The provider is misconfigured:
  *   counts against its breaker and is logged as such.
  * - `rejected`: this request cannot be served here (400/404/413/422: bad model, context too long,
- *   content policy). Not the provider's fault: never counts against its breaker.
+ *   content policy, a structured answer blocked by a content filter). Not the provider's fault:
+ *   never counts against its breaker.
+ * - `limited`: a 429: the provider is up and says we are over a rate limit. A limit, not an outage:
+ *   never counts against its breaker; admission holds the model back until the limit resets.
+ * - `quota`: the account's quota or credit is exhausted (OpenAI `insufficient_quota`, Anthropic
+ *   billing, Gemini per-day `RESOURCE_EXHAUSTED`): no calls until the quota resets; not an outage.
+ * - `invalid-output`: the provider answered, but a structured answer is not JSON, does not match the
+ *   schema or was cut off. The provider is up: never counts against its breaker; the next entry may
+ *   do better, and a later attempt may too.
  */
-export type ProviderVerdict = 'retryable' | 'auth' | 'rejected';
+export type ProviderVerdict = 'retryable' | 'auth' | 'rejected' | 'limited' | 'quota' | 'invalid-output';
 
 export type ProviderErrorCode =
   | 'network'
   | 'timeout'
   | 'rate-limited'
+  | 'quota-exhausted'
   | 'overloaded'
   | 'server-error'
   | 'invalid-response'
@@ -24,7 +33,11 @@ export type ProviderErrorCode =
   | 'bad-request'
   | 'not-found'
   | 'too-large'
-  | 'unprocessable';
+  | 'unprocessable'
+  | 'content-filter'
+  | 'unparseable-output'
+  | 'schema-mismatch'
+  | 'truncated-output';
 
 export interface ProviderErrorDetails {
   verdict: ProviderVerdict;
@@ -36,6 +49,8 @@ export interface ProviderErrorDetails {
   status?: number;
   /** How long the provider asked us to wait (Retry-After, retry-after-ms or Gemini RetryInfo). */
   retryAfterMs?: number;
+  /** The answer's rate-limit headers (`x-ratelimit-*`, `anthropic-ratelimit-*`): what it said of its limits. */
+  rateLimitHeaders?: Readonly<Record<string, string>>;
 }
 
 const brand = Symbol.for('breakwater.ProviderError');
@@ -49,6 +64,7 @@ export class ProviderError extends Error {
   readonly model: string;
   readonly status: number | undefined;
   readonly retryAfterMs: number | undefined;
+  readonly rateLimitHeaders: Readonly<Record<string, string>> | undefined;
 
   constructor(details: ProviderErrorDetails) {
     super(details.message);
@@ -58,6 +74,7 @@ export class ProviderError extends Error {
     this.model = details.model;
     this.status = details.status;
     this.retryAfterMs = details.retryAfterMs;
+    this.rateLimitHeaders = details.rateLimitHeaders;
   }
 
   /** Recognised by brand, so it survives duplicated package copies and realms. */
@@ -67,7 +84,7 @@ export class ProviderError extends Error {
 
   /** Whether this outcome counts as a failure of the provider (and so against its breaker). */
   get countsAgainstProvider(): boolean {
-    return this.verdict !== 'rejected';
+    return this.verdict === 'retryable' || this.verdict === 'auth';
   }
 
   toJSON(): ProviderErrorDetails {

@@ -8,6 +8,10 @@ export interface JobProgress {
   deferredUntil?: number;
   /** Why the job was last deferred, for people. */
   reason?: string;
+  /** What it waits for: every provider open (`outage`, the default) or capacity under a limit. */
+  cause?: 'outage' | 'limit';
+  /** Times the job waited for capacity (rate limits, quotas, budgets); never an attempt. */
+  limitWaits?: number;
   /** The attempts of the last run. */
   lastAttempts?: Attempt[];
   /** While batched: the provider and model whose batch has the job, and when it looks by itself. */

@@ -1,6 +1,9 @@
 import { z } from 'zod';
-import { chainEntrySchema } from '../config/schema.js';
+import { chainEntrySchema, tenantNamePattern } from '../config/schema.js';
+import { embeddingInputSchema, kindProblems } from './embedding-input.js';
+import { contentChars, imageCount, maxImagesPerJob, messageContentSchema } from './message-content.js';
 import { jsonDepth, maxMetadataDepth } from './metadata-limits.js';
+import { outputFieldSchema } from './output-field.js';
 
 /**
  * Most text a job may carry, in characters: prompt, system, every message and its metadata (as JSON)
@@ -17,9 +20,21 @@ const tooLong = `must be at most ${maxPromptChars} characters`;
 const messageSchema = z
   .object({
     role: z.enum(['system', 'user', 'assistant'], { error: 'must be system, user or assistant' }),
-    content: z.string().min(1, 'must not be empty').max(maxPromptChars, tooLong),
+    content: messageContentSchema(maxPromptChars, tooLong),
   })
-  .strict();
+  .strict()
+  .superRefine((message, context) => {
+    if (typeof message.content === 'string') return;
+    if (message.role === 'system') {
+      context.addIssue({
+        code: 'custom',
+        path: ['content'],
+        message: "a system message's content is a string",
+      });
+    } else if (message.role === 'assistant' && imageCount(message.content) > 0) {
+      context.addIssue({ code: 'custom', path: ['content'], message: 'only user messages carry images' });
+    }
+  });
 
 /**
  * A job as producers submit it. Validated when enqueued and again when processed, so a job edited in
@@ -89,6 +104,19 @@ export const jobInputSchema = z
       .enum(['defer', 'fail'])
       .default('defer')
       .describe('When every provider of the chain is open: wait for one (defer) or fail at once.'),
+    tenant: z
+      .string()
+      .regex(tenantNamePattern, 'letters, digits and _.:- only, 1 to 100 characters')
+      .optional()
+      .describe("Who the job is for: the config's tenants caps and tenant budgets apply to it."),
+    kind: z
+      .enum(['complete', 'embed'])
+      .optional()
+      .describe(
+        'complete (the default): answer messages or prompt; embed: embed input, on a route of embedding models.',
+      ),
+    input: embeddingInputSchema(maxPromptChars, tooLong).optional(),
+    output: outputFieldSchema.optional(),
     metadata: z
       .record(z.string(), z.unknown())
       .optional()
@@ -98,7 +126,10 @@ export const jobInputSchema = z
   })
   .strict()
   .superRefine((job, context) => {
-    if ((job.messages === undefined) === (job.prompt === undefined)) {
+    for (const problem of kindProblems(job)) {
+      context.addIssue({ code: 'custom', path: [problem.path], message: problem.message });
+    }
+    if (job.kind !== 'embed' && (job.messages === undefined) === (job.prompt === undefined)) {
       context.addIssue({
         code: 'custom',
         path: ['messages'],
@@ -114,6 +145,14 @@ export const jobInputSchema = z
       });
       return;
     }
+    const images = (job.messages ?? []).reduce((count, message) => count + imageCount(message.content), 0);
+    if (images > maxImagesPerJob) {
+      context.addIssue({
+        code: 'custom',
+        path: ['messages'],
+        message: `carries ${images} images; at most ${maxImagesPerJob} per job`,
+      });
+    }
     const metadataChars = job.metadata === undefined ? 0 : JSON.stringify(job.metadata).length;
     const textChars = promptChars(job);
     const size = textChars + metadataChars;
@@ -121,8 +160,10 @@ export const jobInputSchema = z
       const largest = metadataChars > textChars ? 'metadata' : undefined;
       context.addIssue({
         code: 'custom',
-        path: [largest ?? (job.messages === undefined ? 'prompt' : 'messages')],
-        message: `prompt, system, messages and metadata together are ${size} characters; at most ${maxPromptChars}`,
+        path: [
+          largest ?? (job.input !== undefined ? 'input' : job.messages === undefined ? 'prompt' : 'messages'),
+        ],
+        message: `prompt, system, messages, input, output schema and metadata together are ${size} characters; at most ${maxPromptChars}`,
       });
     }
     if (job.route !== undefined && job.chain !== undefined) {
@@ -133,10 +174,17 @@ export const jobInputSchema = z
 function promptChars(job: {
   prompt?: string | undefined;
   system?: string | undefined;
-  messages?: { content: string }[] | undefined;
+  messages?: { content: Parameters<typeof contentChars>[0] }[] | undefined;
+  input?: string | string[] | undefined;
+  output?: { schema: Record<string, unknown> } | undefined;
 }): number {
   let size = (job.prompt?.length ?? 0) + (job.system?.length ?? 0);
-  for (const message of job.messages ?? []) size += message.content.length;
+  for (const message of job.messages ?? []) size += contentChars(message.content);
+  for (const text of typeof job.input === 'string' ? [job.input] : (job.input ?? [])) size += text.length;
+  // A schema too deep to serialise safely is refused by its own field, whatever its size.
+  if (job.output !== undefined && jsonDepth(job.output.schema) <= maxMetadataDepth) {
+    size += JSON.stringify(job.output.schema).length;
+  }
   return size;
 }
 

@@ -1,5 +1,6 @@
 import { batchEntryProblem } from '../config/batch-wire.js';
 import { modelIdProblemFor } from '../config/model-id.js';
+import { entryKindProblem } from '../config/model-kind.js';
 import { ownEntry } from '../config/own-key.js';
 import type { BreakwaterConfig, ChainEntry } from '../config/schema.js';
 import type { ResolvedEntry } from '../resilience/fallback-chain.js';
@@ -47,6 +48,8 @@ export function resolveChain(job: JobData, config: BreakwaterConfig): ChainResol
     if (modelProblem) return { kind: 'invalid', path: at('model'), message: modelProblem };
     const batchProblem = entry.batch ? batchEntryProblem(entry.provider, provider) : undefined;
     if (batchProblem) return { kind: 'invalid', path: at('batch'), message: batchProblem };
+    const kindProblem = entryKindProblem(job.kind ?? 'complete', entry, provider);
+    if (kindProblem) return { kind: 'invalid', path: at(kindProblem.field), message: kindProblem.message };
     if (job.chain && config.api.jobChains === 'configured-models-only' && !routed(config, entry)) {
       return {
         kind: 'invalid',

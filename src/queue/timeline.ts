@@ -7,9 +7,19 @@ export const attemptSchema = z.object({
   provider: z.string(),
   model: z.string(),
   outcome: z
-    .enum(['ok', 'retryable', 'auth', 'rejected', 'skipped-open'])
+    .enum([
+      'ok',
+      'retryable',
+      'auth',
+      'rejected',
+      'limited',
+      'quota',
+      'invalid-output',
+      'skipped-open',
+      'skipped-limit',
+    ])
     .describe(
-      'ok; retryable (5xx, 429, timeout); auth (key refused); rejected (the request itself); skipped-open (breaker open, no call).',
+      'ok; retryable (5xx, timeout, network); auth (key refused); rejected (the request itself); limited (429: a rate limit, not an outage); quota (quota or credit exhausted); invalid-output (a structured answer that is not JSON, misses the schema or was cut off); skipped-open (breaker open, no call); skipped-limit (no capacity under a rate limit, concurrency, quota or budget: no call).',
     ),
   durationMs: z.number(),
   errorClass: z
@@ -30,7 +40,13 @@ const deferralEntrySchema = z.object({
   event: z.literal('deferral'),
   at: z.iso.datetime(),
   until: z.iso.datetime().describe('When the job runs again at the latest.'),
-  reason: z.string().describe('Which providers were open, and why.'),
+  reason: z.string().describe('Which providers were open or limited, and why.'),
+  cause: z
+    .enum(['outage', 'limit'])
+    .optional()
+    .describe(
+      'outage: every provider of the chain was open; limit: no capacity (rate limit, quota, budget).',
+    ),
 });
 
 export const timelineEntrySchema = z.discriminatedUnion('event', [attemptEntrySchema, deferralEntrySchema]);
@@ -49,12 +65,18 @@ export function attemptEntry(attempt: Attempt): AttemptEntry {
   return { event: 'attempt', ...attempt };
 }
 
-export function deferralEntry(at: number, until: number, reason: string): TimelineEntry {
+export function deferralEntry(
+  at: number,
+  until: number,
+  reason: string,
+  cause: 'outage' | 'limit' = 'outage',
+): TimelineEntry {
   return {
     event: 'deferral',
     at: new Date(at).toISOString(),
     until: new Date(until).toISOString(),
     reason,
+    cause,
   };
 }
 
@@ -91,7 +113,11 @@ export function parseTimeline(logEntries: readonly string[]): TimelineEntry[] {
 
 /** One entry in words: what happened, where, how long, and why. */
 export function sentence(entry: TimelineEntry): string {
-  if (entry.event === 'deferral') return `deferred until ${entry.until}: ${entry.reason}`;
+  if (entry.event === 'deferral') {
+    return entry.cause === 'limit'
+      ? `waiting for capacity until ${entry.until}: ${entry.reason}`
+      : `deferred until ${entry.until}: ${entry.reason}`;
+  }
   const where = `${entry.provider}/${entry.model}`;
   switch (entry.outcome) {
     case 'ok': {
@@ -104,6 +130,8 @@ export function sentence(entry: TimelineEntry): string {
     }
     case 'skipped-open':
       return `${where} skipped: ${entry.error ?? 'breaker open'}`;
+    case 'skipped-limit':
+      return `${where} skipped, no capacity: ${entry.error ?? entry.errorClass ?? 'limit'}`;
     default: {
       const status = entry.status === undefined ? '' : ` ${entry.status}`;
       const why = entry.error === undefined ? '' : `: ${entry.error}`;

@@ -57,6 +57,34 @@ export class BreakwaterKeys {
     return `${this.#root}:stats`;
   }
 
+  /**
+   * Hash: one bucket of a limit scope (`provider:openai`, `model:openai/gpt-4.1`, `tenant:acme`) and
+   * unit: its level, what the provider reported, and a block (a 429, an exhausted quota).
+   */
+  limit(scope: string, unit: 'requests' | 'tokens'): string {
+    return `${this.#root}:limit:${scope}:${unit}`;
+  }
+
+  /** Sorted set: calls in flight in a scope, by when their slot is taken back if never released. */
+  inflight(scope: string): string {
+    return `${this.#root}:inflight:${scope}`;
+  }
+
+  /** String: USD spent (and reserved) by a budget in the window starting at `windowStart`. */
+  budget(name: string, windowStart: number): string {
+    return `${this.#root}:budget:${name}:${windowStart}`;
+  }
+
+  /** String: the next free wait slot of a limit, so waiting jobs come back one after another. */
+  waitSlot(limitKey: string): string {
+    return `${limitKey}:slot`;
+  }
+
+  /** Sorted set: jobs waiting for capacity under a limit, by when they run again. */
+  get limitWaiting(): string {
+    return `${this.#root}:limit-waiting`;
+  }
+
   /** Prefix of the API's rate-limit counters. */
   get rateLimit(): string {
     return `${this.#root}:rate`;

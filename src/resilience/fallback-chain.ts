@@ -1,10 +1,12 @@
 import type { ChainEntry } from '../config/schema.js';
 import type { Attempt } from '../contract/attempt.js';
 import { CallAbortedError } from '../providers/call-aborted-error.js';
-import type { CompletionRequest, CompletionResult, LanguageModelAdapter } from '../providers/completion.js';
+import type { LanguageModelAdapter } from '../providers/completion.js';
 import { ProviderError } from '../providers/provider-error.js';
+import { type ProviderRequest, type ProviderResult, runRequest } from '../providers/run-request.js';
 import { shutReason } from './chain-shut.js';
 import type { Circuit } from './circuit.js';
+import type { Refusal } from './refusal.js';
 
 export interface ResolvedEntry extends ChainEntry {
   /** The timeout for this entry: its own, else its provider's. */
@@ -15,7 +17,7 @@ export interface ResolvedEntry extends ChainEntry {
 export type ChainOutcome =
   | {
       kind: 'completed';
-      result: CompletionResult;
+      result: ProviderResult;
       entry: ResolvedEntry;
       index: number;
       attempts: Attempt[];
@@ -26,6 +28,12 @@ export type ChainOutcome =
   | { kind: 'all-rejected'; attempts: Attempt[] }
   /** Every entry's provider is open now: `until` is the earliest a probe will be admitted. */
   | { kind: 'all-open'; until: number; reasons: string[]; attempts: Attempt[] }
+  /**
+   * No entry could take the job for a limit (rate, concurrency, quota, budget), or an entry that
+   * says `onLimit: wait` had none, and no call failed: wait for capacity, no attempt spent.
+   * `refusal` is the limit that frees first (its wait slot spreads waiting jobs).
+   */
+  | { kind: 'limited'; until: number; reasons: string[]; refusal: Refusal | undefined; attempts: Attempt[] }
   /** Calls failed but some provider of the chain is still closed: an ordinary retry. */
   | { kind: 'failed'; retryAfterMs?: number; attempts: Attempt[] }
   | { kind: 'aborted'; attempts: Attempt[] };
@@ -43,7 +51,7 @@ export type WalkOutcome = ChainOutcome | BatchStop;
 
 export interface WalkOptions {
   chain: readonly ResolvedEntry[];
-  request: CompletionRequest;
+  request: ProviderRequest;
   /** Each provider's circuit (the registry, or an in-memory one in tests). */
   circuits: { get(provider: string): Circuit };
   adapter: (provider: string, model: string) => LanguageModelAdapter;
@@ -59,7 +67,20 @@ export interface WalkOptions {
    * it, or when it says no, batch entries are passed over without an attempt.
    */
   batch?: (entry: ResolvedEntry) => boolean;
+  /** Fleet-wide limits: each call reserves capacity first. Without it, nothing is limited. */
+  admission?: EntryAdmission;
 }
+
+/** Admission as the walk needs it, for one job: reserve before a call, settle after. */
+export interface EntryAdmission {
+  admit(entry: ResolvedEntry): Promise<EntryAdmit>;
+  /** The provider answered that it is limited (429) or out of quota: block, and say until when. */
+  limited(entry: ResolvedEntry, error: ProviderError): Promise<Refusal>;
+}
+
+export type EntryAdmit =
+  | { kind: 'admitted'; settle: (result: ProviderResult | undefined) => void; cancel: () => void }
+  | { kind: 'refused'; refusal: Refusal };
 
 /**
  * Walks a chain in order through each provider's circuit: open entries are skipped without a call,
@@ -74,6 +95,18 @@ export async function walkChain(options: WalkOptions): Promise<WalkOutcome> {
     options.onAttempt?.(attempt);
   };
 
+  const refusals: Refusal[] = [];
+  const limitedBy = (refusal: Refusal) => {
+    refusals.push(refusal);
+    const outcome: ChainOutcome = {
+      kind: 'limited',
+      until: refusal.until,
+      reasons: [refusal.reason],
+      refusal,
+      attempts,
+    };
+    return outcome;
+  };
   for (const [index, entry] of options.chain.entries()) {
     if (index < (options.from ?? 0)) continue;
     if (options.signal?.aborted) return { kind: 'aborted', attempts };
@@ -85,6 +118,25 @@ export async function walkChain(options: WalkOptions): Promise<WalkOutcome> {
       record(skippedOpen(entry, new Date(now()).toISOString(), open.reason));
       continue;
     }
+    let ticket: Extract<EntryAdmit, { kind: 'admitted' }> | undefined;
+    if (options.admission && circuit.availability().kind !== 'open') {
+      const admit = await options.admission.admit(entry);
+      if (admit.kind === 'refused') {
+        record({
+          provider: entry.provider,
+          model: entry.model,
+          outcome: 'skipped-limit',
+          at: new Date(now()).toISOString(),
+          durationMs: 0,
+          errorClass: admit.refusal.errorClass,
+          error: admit.refusal.reason,
+        });
+        if (entry.onLimit === 'wait') return limitedBy(admit.refusal);
+        refusals.push(admit.refusal);
+        continue;
+      }
+      ticket = admit;
+    }
     let availability = await circuit.admit();
     while (availability.kind === 'probing' && !options.signal?.aborted) {
       await circuit.probeSettled(entry.timeoutMs, options.signal);
@@ -93,17 +145,27 @@ export async function walkChain(options: WalkOptions): Promise<WalkOutcome> {
     const started = now();
     const at = new Date(started).toISOString();
     if (availability.kind === 'open') {
-      record(skippedOpen(entry, at, availability.reason));
+      ticket?.cancel();
+      record({
+        provider: entry.provider,
+        model: entry.model,
+        outcome: 'skipped-open',
+        at,
+        durationMs: 0,
+        errorClass: 'breaker-open',
+        error: availability.reason,
+      });
       continue;
     }
     const adapter = options.adapter(entry.provider, entry.model);
     const call = await circuit.call(() =>
-      adapter.complete(options.request, {
+      runRequest(adapter, options.request, {
         timeoutMs: entry.timeoutMs,
         ...(options.signal ? { signal: options.signal } : {}),
       }),
     );
     const durationMs = now() - started;
+    ticket?.settle(call.kind === 'ok' ? call.value : undefined);
     switch (call.kind) {
       case 'ok':
         record({ provider: entry.provider, model: entry.model, outcome: 'ok', at, durationMs });
@@ -122,6 +184,10 @@ export async function walkChain(options: WalkOptions): Promise<WalkOutcome> {
       case 'error': {
         if (CallAbortedError.is(call.error)) return { kind: 'aborted', attempts };
         const error = ProviderError.is(call.error) ? call.error : undefined;
+        const limited =
+          error && options.admission && (error.verdict === 'limited' || error.verdict === 'quota')
+            ? await options.admission.limited(entry, error)
+            : undefined;
         record({
           provider: entry.provider,
           model: entry.model,
@@ -133,13 +199,17 @@ export async function walkChain(options: WalkOptions): Promise<WalkOutcome> {
           ...(error?.status === undefined ? {} : { status: error.status }),
           ...(error?.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
         });
+        if (limited) {
+          if (entry.onLimit === 'wait') return limitedBy(limited);
+          refusals.push(limited);
+        }
         break;
       }
       default:
         throw new Error(`unknown circuit call ${JSON.stringify(call satisfies never)}`);
     }
   }
-  return settle(options, attempts);
+  return settle(options, attempts, refusals);
 }
 
 function skippedOpen(entry: ResolvedEntry, at: string, reason: string): Attempt {
@@ -154,7 +224,7 @@ function skippedOpen(entry: ResolvedEntry, at: string, reason: string): Attempt 
   };
 }
 
-function settle(options: WalkOptions, attempts: Attempt[]): ChainOutcome {
+function settle(options: WalkOptions, attempts: Attempt[], refusals: readonly Refusal[]): ChainOutcome {
   if (options.signal?.aborted) return { kind: 'aborted', attempts };
   if (
     attempts.length === options.chain.length &&
@@ -162,6 +232,10 @@ function settle(options: WalkOptions, attempts: Attempt[]): ChainOutcome {
   ) {
     return { kind: 'all-rejected', attempts };
   }
+  const failedCall = attempts.some(
+    (attempt) => attempt.outcome === 'retryable' || attempt.outcome === 'auth',
+  );
+  if (refusals.length > 0 && !failedCall) return waitForCapacity(options, attempts, refusals);
   const reasons: string[] = [];
   let until = Number.POSITIVE_INFINITY;
   for (const entry of options.chain) {
@@ -174,6 +248,38 @@ function settle(options: WalkOptions, attempts: Attempt[]): ChainOutcome {
     reasons.push(shutReason(entry.provider, availability.until, availability.reason));
   }
   return { kind: 'all-open', until, reasons: [...new Set(reasons)], attempts };
+}
+
+/**
+ * Nothing could take the job now and nothing failed: some entries had no capacity, the others were
+ * open or rejected it. It waits for the first entry that frees: a limit's end, or a probe.
+ */
+function waitForCapacity(
+  options: WalkOptions,
+  attempts: Attempt[],
+  refusals: readonly Refusal[],
+): ChainOutcome {
+  let first = refusals[0];
+  for (const refusal of refusals) if (first === undefined || refusal.until < first.until) first = refusal;
+  let until = first?.until ?? Number.POSITIVE_INFINITY;
+  const reasons = refusals.map((refusal) => refusal.reason);
+  let probeFirst = false;
+  for (const entry of options.chain) {
+    const availability = options.circuits.get(entry.provider).availability();
+    if (availability.kind !== 'open') continue;
+    reasons.push(shutReason(entry.provider, availability.until, availability.reason));
+    if (availability.until < until) {
+      until = availability.until;
+      probeFirst = true;
+    }
+  }
+  return {
+    kind: 'limited',
+    until,
+    reasons: [...new Set(reasons)],
+    refusal: probeFirst ? undefined : first,
+    attempts,
+  };
 }
 
 /**

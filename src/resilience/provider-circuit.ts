@@ -187,7 +187,8 @@ export class ProviderCircuit {
   }
 
   #holdForRetryAfter(error: unknown): void {
-    if (!ProviderError.is(error) || error.retryAfterMs === undefined || error.verdict === 'rejected') return;
+    // A 429's Retry-After is a limit, held by admission; only a provider failure (503…) holds the breaker.
+    if (!ProviderError.is(error) || error.retryAfterMs === undefined || !error.countsAgainstProvider) return;
     this.hold(
       error.retryAfterMs,
       `${this.provider} asked to retry after ${Math.ceil(error.retryAfterMs / 1000)} s (${error.status ?? error.code})`,

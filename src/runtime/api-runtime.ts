@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { LimitsStore } from '../admission/limits-store.js';
 import { BatchStore } from '../batch/batch-store.js';
 import type { LoadedConfig } from '../config/load-config.js';
 import { EventHub } from '../events/event-hub.js';
@@ -77,6 +78,7 @@ export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRu
     fleet,
     stats: new StatsStore({ redis, keyPrefix: queue.qualifiedName }),
     batches: new BatchStore(redis, new BreakwaterKeys(queue.qualifiedName)),
+    limits: new LimitsStore({ redis, keys: new BreakwaterKeys(queue.qualifiedName), config }),
     logger,
     pingRedis: () => redis.ping(),
     redisAvailable: () => redis.status === 'ready',

@@ -1,4 +1,7 @@
 import { Job } from 'bullmq';
+import type { WindowOf } from '../admission/budget-window.js';
+import { FleetAdmission } from '../admission/fleet-admission.js';
+import { readReportedLimits } from '../admission/reported-limits.js';
 import { batchClients } from '../batch/batch-clients.js';
 import { BatchCoordinator } from '../batch/batch-coordinator.js';
 import { batchStep } from '../batch/batch-step.js';
@@ -33,6 +36,8 @@ export interface WorkerRuntimeOptions {
   deferralJitterMs?: number;
   /** This process in the fleet's records. @defaultValue host:pid:random */
   workerId?: string;
+  /** The budget windows (tests shorten them). @defaultValue UTC hours, days and months */
+  budgetWindow?: WindowOf;
 }
 
 export interface WorkerRuntime {
@@ -91,7 +96,15 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     knownModels: knownModels(config),
     onError: (error) => logger.warn({ err: error }, 'stats not written; kept for the next flush'),
   });
-  const batchStore = new BatchStore(member.redis, new BreakwaterKeys(queueKeyOf(config.queue.name)));
+  const keys = new BreakwaterKeys(queueKeyOf(config.queue.name));
+  const gate = new FleetAdmission({
+    redis: member.redis,
+    keys,
+    config,
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.budgetWindow ? { windowOf: options.budgetWindow } : {}),
+  });
+  const batchStore = new BatchStore(member.redis, keys);
   const breakwater = createBreakwaterWorker({
     config,
     connection: connectionOptions(options.redisUrl),
@@ -104,6 +117,17 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     wake: member.wake,
     stats,
     batch: batchStep(batchStore, config, options.now ?? Date.now),
+    admission: {
+      gate,
+      readReported: readReportedLimits,
+      noteLimitWait: async (jobId, until) => {
+        await member.redis
+          .multi()
+          .zremrangebyscore(keys.limitWaiting, '-inf', Date.now())
+          .zadd(keys.limitWaiting, until, jobId)
+          .exec();
+      },
+    },
   });
   workerCreated(breakwater.worker);
   const batches = new BatchCoordinator({
@@ -138,6 +162,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
       closing ??= (async () => {
         await batches.close();
         await breakwater.close();
+        await gate.close();
         await stats.close();
         member.leave();
         circuits.shutdown();

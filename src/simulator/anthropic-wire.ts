@@ -1,4 +1,14 @@
-import { contentText, type ErrorFacts, isRecord, retryAfterHeader, type Wire } from './wire.js';
+import {
+  base64Bytes,
+  contentText,
+  type ErrorFacts,
+  isRecord,
+  type RecordedImage,
+  retryAfterHeader,
+  type StructuredAsk,
+  type SuccessFacts,
+  type Wire,
+} from './wire.js';
 
 /** Anthropic messages: POST {base}/messages, `x-api-key`, `anthropic-version`. */
 export const anthropicWire: Wire = {
@@ -17,10 +27,13 @@ export const anthropicWire: Wire = {
     }
     const system = contentText(body.system);
     const messages = body.messages.map((message) => (isRecord(message) ? contentText(message.content) : ''));
+    const structured = structuredAsk(body);
     return {
       model: body.model,
       promptText: [system, ...messages].filter(Boolean).join('\n'),
       maxTokens: body.max_tokens,
+      ...(structured ? { structured } : {}),
+      images: body.messages.flatMap((message) => (isRecord(message) ? images(message.content) : [])),
     };
   },
   success(facts) {
@@ -32,8 +45,17 @@ export const anthropicWire: Wire = {
         type: 'message',
         role: 'assistant',
         model: facts.model,
-        content: [{ type: 'text', text: facts.text }],
-        stop_reason: facts.finishReason === 'length' ? 'max_tokens' : 'end_turn',
+        content: facts.toolCall
+          ? [
+              {
+                type: 'tool_use',
+                id: `toolu_${facts.id}`,
+                name: facts.toolCall.name,
+                input: facts.toolCall.input,
+              },
+            ]
+          : [{ type: 'text', text: facts.text }],
+        stop_reason: anthropicStopReason(facts),
         stop_sequence: null,
         usage: {
           input_tokens: facts.inputTokens,
@@ -57,6 +79,45 @@ export const anthropicWire: Wire = {
     };
   },
 };
+
+function anthropicStopReason(facts: SuccessFacts): string {
+  if (facts.finishReason === 'length') return 'max_tokens';
+  if (facts.finishReason === 'content-filter') return 'refusal';
+  return facts.toolCall ? 'tool_use' : 'end_turn';
+}
+
+/**
+ * Native structured output (`output_config.format: { type: 'json_schema', schema }`), or the JSON
+ * tool the AI SDK falls back to: one tool, forced by `tool_choice`, whose input schema is the schema.
+ */
+function structuredAsk(body: Record<string, unknown>): StructuredAsk | undefined {
+  const format = isRecord(body.output_config) ? body.output_config.format : undefined;
+  if (isRecord(format) && format.type === 'json_schema') return { schema: format.schema };
+  // Forced: `tool_choice` names the tool, or is `any` with the one tool on offer.
+  const choice = isRecord(body.tool_choice) ? body.tool_choice : undefined;
+  if (!choice || !Array.isArray(body.tools)) return undefined;
+  const tools = body.tools.filter(isRecord);
+  const tool =
+    choice.type === 'tool'
+      ? tools.find((candidate) => candidate.name === choice.name)
+      : choice.type === 'any' && tools.length === 1
+        ? tools[0]
+        : undefined;
+  return tool && typeof tool.name === 'string' ? { schema: tool.input_schema, tool: tool.name } : undefined;
+}
+
+/** `{ type: 'image', source: { type: 'base64', media_type, data } | { type: 'url', url } }` blocks. */
+function images(content: unknown): RecordedImage[] {
+  if (!Array.isArray(content)) return [];
+  return content.flatMap((part): RecordedImage[] => {
+    if (!isRecord(part) || part.type !== 'image' || !isRecord(part.source)) return [];
+    const { source } = part;
+    if (source.type === 'url') return [{ source: 'url', url: String(source.url) }];
+    return [
+      { source: 'inline', mediaType: String(source.media_type), bytes: base64Bytes(String(source.data)) },
+    ];
+  });
+}
 
 function anthropicError(facts: ErrorFacts): [string, string] {
   if (facts.kind === 'invalid-request') return ['invalid_request_error', facts.detail ?? 'Invalid request'];

@@ -1,3 +1,5 @@
+import type { RecordedImage } from './wire.js';
+
 /** What the simulator saw of one call; keys are never recorded, only whether one was sent. */
 export interface RecordedCall {
   at: number;
@@ -10,6 +12,8 @@ export interface RecordedCall {
   /** Request headers other than the key-bearing ones. */
   headers: Record<string, string>;
   body: unknown;
+  /** Images the request carried, in the wire's own form read back (`source`, `mediaType`, `url`, `bytes`). */
+  images?: RecordedImage[];
 }
 
 export interface ProviderStats {

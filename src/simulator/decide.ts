@@ -1,10 +1,24 @@
 import type { SimulatedProfile } from './profile.js';
 
-export type ErrorKind = 'down' | 'outage' | 'rate-limited' | 'unauthorized' | 'rejected' | 'error-rate';
+export type ErrorKind =
+  | 'down'
+  | 'outage'
+  | 'rate-limited'
+  | 'unauthorized'
+  | 'rejected'
+  | 'error-rate'
+  | 'quota-exhausted';
 
 /** What the simulator does with one call: pure, given the profile, the time and a random source. */
 export type Decision =
-  | { kind: 'reply'; latencyMs: number }
+  | {
+      kind: 'reply';
+      latencyMs: number;
+      /** A structured answer made wrong on purpose. */
+      invalidOutput?: 'bad-json' | 'schema-violation';
+      /** The answer stops at the content filter. */
+      contentFiltered?: true;
+    }
   | { kind: 'hang' }
   | {
       kind: 'error';
@@ -19,6 +33,8 @@ export interface CallFacts {
   promptText: string;
   /** The key the call carried, if any. */
   apiKey: string | undefined;
+  /** Whether the call asks for structured output (only those answers can be made invalid). */
+  structured?: boolean;
 }
 
 export function decide(
@@ -47,6 +63,9 @@ export function decide(
         retryAfterSeconds: mode.retryAfterSeconds,
         ...(mode.httpDate ? { httpDate: true } : {}),
       };
+    case 'quota-exhausted':
+      // The status is the wire's own (Anthropic answers 400); see limit-wire.ts.
+      return { kind: 'error', error: 'quota-exhausted', status: 429, latencyMs };
     case 'healthy':
       break;
     default:
@@ -59,6 +78,15 @@ export function decide(
   }
   if (profile.errorRate > 0 && random() < profile.errorRate) {
     return { kind: 'error', error: 'error-rate', status: profile.errorStatus, latencyMs };
+  }
+  if (
+    profile.contentFilterPattern !== undefined &&
+    new RegExp(profile.contentFilterPattern).test(call.promptText)
+  ) {
+    return { kind: 'reply', latencyMs, contentFiltered: true };
+  }
+  if (call.structured && profile.invalidOutputRate > 0 && random() < profile.invalidOutputRate) {
+    return { kind: 'reply', latencyMs, invalidOutput: profile.invalidOutput };
   }
   return { kind: 'reply', latencyMs };
 }

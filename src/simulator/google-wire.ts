@@ -1,4 +1,11 @@
-import { contentText, type ErrorFacts, isRecord, type Wire } from './wire.js';
+import {
+  base64Bytes,
+  contentText,
+  type ErrorFacts,
+  isRecord,
+  type RecordedImage,
+  type Wire,
+} from './wire.js';
 
 /** Gemini generateContent: POST {base}/models/{model}:generateContent, `x-goog-api-key`. */
 export const googleWire: Wire = {
@@ -16,10 +23,14 @@ export const googleWire: Wire = {
     const system = partsText(body.systemInstruction);
     const contents = body.contents.map(partsText);
     const config = isRecord(body.generationConfig) ? body.generationConfig : {};
+    const schema = config.responseJsonSchema ?? config.responseSchema;
+    const json = config.responseMimeType === 'application/json';
     return {
       model: pathModel,
       promptText: [system, ...contents].filter(Boolean).join('\n'),
       ...(typeof config.maxOutputTokens === 'number' ? { maxTokens: config.maxOutputTokens } : {}),
+      ...(json ? { structured: { schema: schema ?? {} } } : {}),
+      images: body.contents.flatMap((content) => (isRecord(content) ? images(content.parts) : [])),
     };
   },
   success(facts) {
@@ -30,7 +41,9 @@ export const googleWire: Wire = {
         candidates: [
           {
             content: { parts: [{ text: facts.text }], role: 'model' },
-            finishReason: facts.finishReason === 'length' ? 'MAX_TOKENS' : 'STOP',
+            finishReason: { stop: 'STOP', length: 'MAX_TOKENS', 'content-filter': 'SAFETY' }[
+              facts.finishReason
+            ],
             index: 0,
           },
         ],
@@ -70,6 +83,24 @@ export const googleWire: Wire = {
     };
   },
 };
+
+/** `{ inlineData: { mimeType, data } }` and `{ fileData: { mimeType, fileUri } }` parts. */
+function images(parts: unknown): RecordedImage[] {
+  if (!Array.isArray(parts)) return [];
+  return parts.flatMap((part): RecordedImage[] => {
+    if (!isRecord(part)) return [];
+    if (isRecord(part.inlineData)) {
+      const { mimeType, data } = part.inlineData;
+      return [{ source: 'inline', mediaType: String(mimeType), bytes: base64Bytes(String(data)) }];
+    }
+    if (isRecord(part.fileData)) {
+      return [
+        { source: 'url', mediaType: String(part.fileData.mimeType), url: String(part.fileData.fileUri) },
+      ];
+    }
+    return [];
+  });
+}
 
 function googleError(facts: ErrorFacts): [string, string] {
   if (facts.kind === 'unauthorized')

@@ -1,4 +1,13 @@
-import { contentText, type ErrorFacts, isRecord, retryAfterHeader, type Wire } from './wire.js';
+import {
+  base64Bytes,
+  contentText,
+  type ErrorFacts,
+  isRecord,
+  type RecordedImage,
+  retryAfterHeader,
+  type StructuredAsk,
+  type Wire,
+} from './wire.js';
 
 /** OpenAI chat completions: POST {base}/chat/completions, `Authorization: Bearer`. */
 export const openaiWire: Wire = {
@@ -18,7 +27,14 @@ export const openaiWire: Wire = {
       .map((message) => (isRecord(message) ? contentText(message.content) : ''))
       .join('\n');
     const maxTokens = body.max_completion_tokens ?? body.max_tokens;
-    return { model: body.model, promptText, ...(typeof maxTokens === 'number' ? { maxTokens } : {}) };
+    const structured = structuredAsk(body.response_format);
+    return {
+      model: body.model,
+      promptText,
+      ...(typeof maxTokens === 'number' ? { maxTokens } : {}),
+      ...(structured ? { structured } : {}),
+      images: body.messages.flatMap((message) => (isRecord(message) ? images(message.content) : [])),
+    };
   },
   success(facts) {
     return {
@@ -34,7 +50,7 @@ export const openaiWire: Wire = {
             index: 0,
             message: { role: 'assistant', content: facts.text, refusal: null, annotations: [] },
             logprobs: null,
-            finish_reason: facts.finishReason,
+            finish_reason: facts.finishReason === 'content-filter' ? 'content_filter' : facts.finishReason,
           },
         ],
         usage: {
@@ -60,6 +76,27 @@ export const openaiWire: Wire = {
     };
   },
 };
+
+/** `response_format: { type: 'json_schema', json_schema: { name, schema, strict } }`. */
+function structuredAsk(format: unknown): StructuredAsk | undefined {
+  if (!isRecord(format)) return undefined;
+  if (format.type === 'json_schema' && isRecord(format.json_schema))
+    return { schema: format.json_schema.schema };
+  return format.type === 'json_object' ? { schema: {} } : undefined;
+}
+
+/** `{ type: 'image_url', image_url: { url } }` parts; inline images are `data:` URLs. */
+function images(content: unknown): RecordedImage[] {
+  if (!Array.isArray(content)) return [];
+  return content.flatMap((part): RecordedImage[] => {
+    if (!isRecord(part) || part.type !== 'image_url' || !isRecord(part.image_url)) return [];
+    const url = String(part.image_url.url);
+    const inline = /^data:([^;,]+);base64,(.*)$/s.exec(url);
+    if (inline)
+      return [{ source: 'inline', mediaType: inline[1] ?? '', bytes: base64Bytes(inline[2] ?? '') }];
+    return [{ source: 'url', url }];
+  });
+}
 
 function openaiError(facts: ErrorFacts): [string, string | null, string] {
   if (facts.kind === 'invalid-request')

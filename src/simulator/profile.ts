@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { SimulatedLimits } from './rate-limits.js';
 
 /** What a simulated provider does with a call, before latency and error-rate modifiers. */
 export type SimulatedMode =
@@ -10,7 +11,12 @@ export type SimulatedMode =
   /** 429 with a Retry-After of this many seconds (as an HTTP date when `httpDate`). */
   | { kind: 'rate-limited'; retryAfterSeconds: number; httpDate?: boolean | undefined }
   /** Refuses the key: 401 (Gemini: its real 400 API_KEY_INVALID). */
-  | { kind: 'unauthorized' };
+  | { kind: 'unauthorized' }
+  /**
+   * The account's quota is spent: OpenAI 429 `insufficient_quota`, Anthropic's 400 "credit balance is
+   * too low", Gemini 429 RESOURCE_EXHAUSTED naming its per-day quota.
+   */
+  | { kind: 'quota-exhausted' };
 
 export interface OutageWindow {
   /** Epoch milliseconds, inclusive. */
@@ -31,6 +37,16 @@ export interface SimulatedProfile {
   outages: OutageWindow[];
   /** When set, calls must carry this key, else they get the provider's auth error. */
   apiKey?: string;
+  /** Fraction (0..1) of structured answers that are invalid, as `invalidOutput` says. */
+  invalidOutputRate: number;
+  /** How an invalid structured answer is wrong: not JSON, or JSON that breaks the schema. */
+  invalidOutput: 'bad-json' | 'schema-violation';
+  /** Prompts matching this regular expression are answered with a content-filter finish. */
+  contentFilterPattern?: string;
+  /** Length of embedding vectors, unless the request asks for another. */
+  embeddingDimensions: number;
+  /** Per-minute limits enforced as continuously refilled buckets per model, reported in headers. */
+  limits?: SimulatedLimits;
 }
 
 export const defaultProfile = (): SimulatedProfile => ({
@@ -39,6 +55,9 @@ export const defaultProfile = (): SimulatedProfile => ({
   errorRate: 0,
   errorStatus: 500,
   outages: [],
+  invalidOutputRate: 0,
+  invalidOutput: 'bad-json',
+  embeddingDimensions: 1536,
 });
 
 const status = z.number().int().min(400).max(599);
@@ -53,7 +72,10 @@ const modeSchema = z.discriminatedUnion('kind', [
     httpDate: z.boolean().optional(),
   }),
   z.object({ kind: z.literal('unauthorized') }),
+  z.object({ kind: z.literal('quota-exhausted') }),
 ]);
+
+const perMinute = z.number().positive();
 
 /** A change to a profile, as accepted by `configure()` and the control endpoint. */
 export const profilePatchSchema = z
@@ -64,6 +86,12 @@ export const profilePatchSchema = z
     errorStatus: status.optional(),
     rejectPattern: z.string().nullable().optional(),
     apiKey: z.string().nullable().optional(),
+    invalidOutputRate: z.number().min(0).max(1).optional(),
+    invalidOutput: z.enum(['bad-json', 'schema-violation']).optional(),
+    contentFilterPattern: z.string().nullable().optional(),
+    embeddingDimensions: z.number().int().min(1).max(8192).optional(),
+    /** Per-minute limits; they replace earlier ones and start with full buckets; null removes them. */
+    limits: z.object({ rpm: perMinute.optional(), tpm: perMinute.optional() }).strict().nullable().optional(),
     /** Outage windows relative to now; they replace earlier windows. */
     outages: z
       .array(
@@ -92,6 +120,18 @@ export function applyPatch(profile: SimulatedProfile, input: ProfilePatch, now: 
   if (patch.apiKey !== undefined) {
     if (patch.apiKey === null) delete next.apiKey;
     else next.apiKey = patch.apiKey;
+  }
+  if (patch.invalidOutputRate !== undefined) next.invalidOutputRate = patch.invalidOutputRate;
+  if (patch.invalidOutput !== undefined) next.invalidOutput = patch.invalidOutput;
+  if (patch.embeddingDimensions !== undefined) next.embeddingDimensions = patch.embeddingDimensions;
+  if (patch.contentFilterPattern !== undefined) {
+    if (patch.contentFilterPattern === null) delete next.contentFilterPattern;
+    else next.contentFilterPattern = patch.contentFilterPattern;
+  }
+  if (patch.limits !== undefined) {
+    const { rpm, tpm } = patch.limits ?? {};
+    if (rpm === undefined && tpm === undefined) delete next.limits;
+    else next.limits = { ...(rpm === undefined ? {} : { rpm }), ...(tpm === undefined ? {} : { tpm }) };
   }
   if (patch.outages) {
     next.outages = patch.outages.map((outage) => ({

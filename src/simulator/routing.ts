@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { anthropicWire } from './anthropic-wire.js';
+import { googleEmbeddingsWire, openaiEmbeddingsWire } from './embedding-wires.js';
 import { googleWire } from './google-wire.js';
 import { openaiWire } from './openai-wire.js';
 import type { Wire, WireReply } from './wire.js';
@@ -19,9 +20,13 @@ export function matchRoute(method: string, pathname: string): Route | undefined 
   if (!provider) return undefined;
   if (version === 'v1' && rest.join('/') === 'chat/completions') return { provider, wire: openaiWire };
   if (version === 'v1' && rest.join('/') === 'messages') return { provider, wire: anthropicWire };
+  if (version === 'v1' && rest.join('/') === 'embeddings') return { provider, wire: openaiEmbeddingsWire };
   if (version === 'v1beta' && rest[0] === 'models' && rest.length === 2) {
     const [model, action] = (rest[1] ?? '').split(':');
     if (action === 'generateContent' && model) return { provider, wire: googleWire, model };
+    if (action === 'batchEmbedContents' && model)
+      return { provider, wire: googleEmbeddingsWire(true), model };
+    if (action === 'embedContent' && model) return { provider, wire: googleEmbeddingsWire(false), model };
   }
   return undefined;
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
+import { specialAnswer, specialFacts } from './answer.js';
 import { simulatedBaseURL } from './base-url.js';
 import { AnthropicBatchWire } from './batch/anthropic-batch-wire.js';
 import { BatchDesk, type ReceivedBatch } from './batch/batch-desk.js';
@@ -9,11 +10,13 @@ import type { BatchPatch, BatchProfile } from './batch/batch-profile.js';
 import { GoogleBatchWire } from './batch/google-batch-wire.js';
 import { OpenAIBatchWire } from './batch/openai-batch-wire.js';
 import { CallLog, jobIdHeader, type ProviderStats, safeHeaders } from './call-log.js';
+import { type ComposedReply, composeReply } from './compose-reply.js';
 import { type Decision, decide } from './decide.js';
+import { countsAgainstLimits, LimitLedger } from './limit-ledger.js';
+import { limitWireOf } from './limit-wire.js';
 import { applyPatch, defaultProfile, type ProfilePatch, type SimulatedProfile } from './profile.js';
-import { replyFacts } from './reply-facts.js';
 import { matchRoute, type Route, readJson, send } from './routing.js';
-import type { Wire, WireReply } from './wire.js';
+import type { ParsedCall, RecordedImage, Wire, WireReply } from './wire.js';
 
 export interface SimulatorOptions {
   now?: () => number;
@@ -35,6 +38,7 @@ export interface SimulatorOptions {
 export class ProviderSimulator {
   readonly #profiles = new Map<string, SimulatedProfile>();
   readonly #log = new CallLog();
+  readonly #limits = new LimitLedger();
   readonly #now: () => number;
   readonly #random: () => number;
   readonly #initialProfile: (provider: string) => SimulatedProfile;
@@ -94,6 +98,7 @@ export class ProviderSimulator {
 
   configure(provider: string, patch: ProfilePatch): SimulatedProfile {
     const next = applyPatch(this.profile(provider), patch, this.#now());
+    if (patch.limits !== undefined) this.#limits.forget(provider);
     this.#profiles.set(provider, next);
     return next;
   }
@@ -131,6 +136,7 @@ export class ProviderSimulator {
     this.#batches.reset();
     this.#profiles.clear();
     this.#log.reset();
+    this.#limits.forget();
   }
 
   close(): Promise<void> {
@@ -167,7 +173,7 @@ export class ProviderSimulator {
     const parsed = route.wire.parse(body, route.model);
     const jobId = request.headers[jobIdHeader];
     this.#log.started(route.provider, at, typeof jobId === 'string' ? jobId : undefined);
-    const record = (outcome: 'ok' | 'aborted' | number, model: string) =>
+    const record = (outcome: 'ok' | 'aborted' | number, model: string, images: RecordedImage[] = []) =>
       this.#log.finished(route.provider, {
         at,
         wire: route.wire.name,
@@ -177,6 +183,7 @@ export class ProviderSimulator {
         hadKey: route.wire.apiKey(request.headers, url) !== undefined,
         headers: safeHeaders(request.headers),
         body,
+        images,
       });
     if ('invalid' in parsed) {
       const reply = route.wire.error({
@@ -189,17 +196,64 @@ export class ProviderSimulator {
       record(400, route.model ?? '');
       return send(response, reply);
     }
+    const profile = this.profile(route.provider);
     const decision = decide(
-      this.profile(route.provider),
-      { promptText: parsed.promptText, apiKey: route.wire.apiKey(request.headers, url) },
+      profile,
+      {
+        promptText: parsed.promptText,
+        apiKey: route.wire.apiKey(request.headers, url),
+        structured: parsed.structured !== undefined,
+      },
       at,
       this.#random,
     );
+    const composed = composeReply(route.provider, parsed.model, parsed.promptText, parsed.maxTokens);
+    // Tokens as providers reserve them: the input, plus max_tokens (else the output actually sent);
+    // an embedding call writes nothing, its input is all it costs.
+    const tokens = composed.inputTokens + (parsed.embed ? 0 : (parsed.maxTokens ?? composed.outputTokens));
+    const limited = this.#limited(route, profile, decision, parsed.model, tokens, id, at);
+    if (limited) {
+      record(limited.status, parsed.model);
+      return send(response, limited);
+    }
     const aborted = await this.#wait(decision, request, response);
-    if (aborted) return record('aborted', parsed.model);
-    const reply = this.#reply(decision, route, parsed.model, parsed.promptText, parsed.maxTokens, id, at);
-    record(reply.status === 200 ? 'ok' : reply.status, parsed.model);
-    send(response, reply);
+    if (aborted) return record('aborted', parsed.model, parsed.images);
+    const reply = this.#reply(decision, route, parsed, composed, id, at);
+    record(reply.status === 200 ? 'ok' : reply.status, parsed.model, parsed.images);
+    send(response, this.#withLimitHeaders(reply, route, profile, parsed.model));
+  }
+
+  /**
+   * Charges a call to its provider's limits, when it has some and the call counts against them: a
+   * 429 in the provider's format when the call does not fit (answered at once), else undefined.
+   */
+  #limited(
+    route: Route,
+    profile: SimulatedProfile,
+    decision: Decision,
+    model: string,
+    tokens: number,
+    id: string,
+    at: number,
+  ): WireReply | undefined {
+    if (!profile.limits || !countsAgainstLimits(decision)) return undefined;
+    const admission = this.#limits.admit(route.provider, model, profile.limits, { requests: 1, tokens }, at);
+    if (admission.kind === 'admitted') return undefined;
+    const wire = limitWireOf(route.wire.name);
+    const { dimension, limit, used, requested, retryAfterMs } = admission;
+    const reply = wire.rateLimited({ id, model, dimension, limit, used, requested, retryAfterMs, now: at });
+    return { ...reply, headers: { ...reply.headers, ...wire.headers(admission.view, at) } };
+  }
+
+  /**
+   * Every response carries the rate-limit headers of its wire format while the provider has limits,
+   * as they stand when it is sent.
+   */
+  #withLimitHeaders(reply: WireReply, route: Route, profile: SimulatedProfile, model: string): WireReply {
+    if (!profile.limits) return reply;
+    const at = this.#now();
+    const view = this.#limits.view(route.provider, model, profile.limits, at);
+    return { ...reply, headers: { ...reply.headers, ...limitWireOf(route.wire.name).headers(view, at) } };
   }
 
   /** Waits out the latency (or forever, for a hang); true when the client went away first. */
@@ -222,12 +276,15 @@ export class ProviderSimulator {
   #reply(
     decision: Decision,
     route: Route,
-    model: string,
-    promptText: string,
-    maxTokens: number | undefined,
+    call: ParsedCall,
+    composed: ComposedReply,
     id: string,
     at: number,
   ): WireReply {
+    const { model } = call;
+    if (decision.kind === 'error' && decision.error === 'quota-exhausted') {
+      return limitWireOf(route.wire.name).quotaExhausted({ id, model, now: at });
+    }
     if (decision.kind === 'error') {
       const retryAfterDate =
         decision.httpDate && decision.retryAfterSeconds !== undefined
@@ -244,7 +301,11 @@ export class ProviderSimulator {
         ...(retryAfterDate ? { retryAfterDate } : {}),
       });
     }
-    return route.wire.success(replyFacts(route.provider, { model, promptText, maxTokens }, id, at));
+    if (decision.kind !== 'reply') throw new Error('a hung call gets no reply');
+    const special = specialAnswer(call, decision, this.profile(route.provider).embeddingDimensions);
+    if (special) return route.wire.success(specialFacts(special, call, decision, id, at));
+    const filtered = decision.contentFiltered ? { finishReason: 'content-filter' as const } : {};
+    return route.wire.success({ id, model, ...composed, ...filtered, createdAt: at });
   }
 
   async #control(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {

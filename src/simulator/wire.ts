@@ -1,12 +1,33 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ErrorKind } from './decide.js';
 
+/** A structured request: the schema the answer must match, and whether it is asked as a tool call. */
+export interface StructuredAsk {
+  schema: unknown;
+  /** Anthropic's JSON tool: the answer is a `tool_use` of this name. */
+  tool?: string;
+}
+
+/** An image a request carried, as the simulator records it. */
+export interface RecordedImage {
+  /** By URL (the provider fetches it) or inline (base64 in the request). */
+  source: 'url' | 'inline';
+  mediaType?: string;
+  url?: string;
+  /** Decoded size of an inline image. */
+  bytes?: number;
+}
+
 /** One call as the simulator understood it from a provider's request body. */
 export interface ParsedCall {
   model: string;
   /** All text of the request (system and messages), for pattern matching and token counts. */
   promptText: string;
   maxTokens?: number;
+  structured?: StructuredAsk;
+  images?: RecordedImage[];
+  /** An embedding request: the values, and the dimension asked for if any. */
+  embed?: { values: string[]; dimensions?: number };
 }
 
 export interface WireReply {
@@ -19,10 +40,14 @@ export interface SuccessFacts {
   id: string;
   model: string;
   text: string;
-  finishReason: 'stop' | 'length';
+  finishReason: 'stop' | 'length' | 'content-filter';
   inputTokens: number;
   outputTokens: number;
   createdAt: number;
+  /** A structured answer given as a tool call (Anthropic's JSON tool) instead of text. */
+  toolCall?: { name: string; input: unknown };
+  /** An embedding request's vectors. */
+  embeddings?: number[][];
 }
 
 export interface ErrorFacts {
@@ -58,6 +83,12 @@ export function contentText(content: unknown): string {
     .map((part) => (isRecord(part) && typeof part.text === 'string' ? part.text : ''))
     .filter(Boolean)
     .join('\n');
+}
+
+/** Decoded size of base64 data. */
+export function base64Bytes(data: string): number {
+  const padding = data.endsWith('==') ? 2 : data.endsWith('=') ? 1 : 0;
+  return Math.floor((data.length * 3) / 4) - padding;
 }
 
 export function retryAfterHeader(facts: ErrorFacts): Record<string, string> {

@@ -1,4 +1,5 @@
 import type { Queue } from 'bullmq';
+import type { LimitsStore } from '../admission/limits-store.js';
 import type { BreakwaterConfig } from '../config/schema.js';
 import type { FleetStore } from '../fleet/fleet-store.js';
 import { chainShut } from '../resilience/chain-shut.js';
@@ -10,26 +11,33 @@ export interface SnapshotReaders {
   queue: Pick<Queue, 'getJobCounts'>;
   fleet: Pick<FleetStore, 'read' | 'deferredCounts'>;
   stats: Pick<StatsStore, 'read'>;
+  /** Admission's state: limits, budgets, jobs waiting for capacity. */
+  limits?: Pick<LimitsStore, 'read'>;
   now?: () => number;
 }
 
 /** Everything /v1/stats, /metrics and the provider panel show, read from Redis at once. */
 export async function readSnapshot(readers: SnapshotReaders): Promise<StatsSources> {
   const providers = Object.keys(readers.config.providers);
-  const [stats, records, deferredNow, jobs] = await Promise.all([
+  const now = (readers.now ?? Date.now)();
+  const [stats, records, deferredNow, jobs, limits] = await Promise.all([
     readers.stats.read(),
     readers.fleet.read(),
     readers.fleet.deferredCounts(providers),
     readers.queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'completed', 'failed'),
+    readers.limits?.read(now),
   ]);
-  const now = (readers.now ?? Date.now)();
   const everyProviderShut = chainShut(providers, records, now) !== undefined;
   return {
     config: readers.config,
     stats,
     records,
     deferredNow,
-    jobs: jobsByState(jobs, everyProviderShut),
+    jobs: {
+      ...jobsByState(jobs, everyProviderShut),
+      ...(limits ? { waitingOnLimit: limits.waitingOnLimit } : {}),
+    },
+    ...(limits ? { limits } : {}),
     now,
   };
 }

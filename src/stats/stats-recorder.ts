@@ -54,6 +54,10 @@ export class StatsRecorder implements JobStats {
       this.#delta.count([provider, model, 'skips']);
       return;
     }
+    if (entry.outcome === 'skipped-limit') {
+      this.#delta.count([provider, model, 'limit-skips']);
+      return;
+    }
     const ok = entry.outcome === 'ok';
     this.#delta.count([provider, model, `calls:${ok ? 'ok' : (entry.errorClass ?? entry.outcome)}`]);
     // The provider is to blame unless the request itself was refused (the error's own verdict).
@@ -78,6 +82,10 @@ export class StatsRecorder implements JobStats {
 
   deferral(providers: readonly string[]): void {
     for (const provider of providers) this.#delta.count([provider, '', 'deferrals']);
+  }
+
+  limitWait(providers: readonly string[]): void {
+    for (const provider of providers) this.#delta.count([provider, '', 'limit-waits']);
   }
 
   /** Adds what was counted since the last flush; one flush at a time, in order. */

@@ -1,3 +1,4 @@
+import type { LimitsSnapshot } from '../admission/limits-store.js';
 import type { BreakwaterConfig } from '../config/schema.js';
 import type { ProviderStats, StatsReport } from '../contract/index.js';
 import type { FleetRecord } from '../fleet/fleet-record.js';
@@ -11,6 +12,8 @@ export interface StatsSources {
   records: Map<string, FleetRecord>;
   deferredNow: Map<string, number>;
   jobs: Record<string, number>;
+  /** Admission's state, where the reader has it. */
+  limits?: LimitsSnapshot;
   now: number;
 }
 

@@ -34,6 +34,8 @@ export interface ApplyDeps {
   stats?: JobStats;
   /** Called after a deferral: pauses the queue when every provider is open. */
   afterDeferral: () => Promise<void>;
+  /** Counts a job waiting for capacity until `until`, for /v1/stats (fleet-wide). */
+  noteLimitWait?: (jobId: string, until: number) => Promise<void>;
   /**
    * Records a deferral where dashboards read a job: its due time (Bull Board: created + delay), and
    * no started attempt for it.
@@ -64,6 +66,8 @@ export async function applyVerdict(verdict: Verdict, run: Run, deps: ApplyDeps):
       throw new DelayedError(verdict.reason);
     case 'defer':
       return defer(verdict, run, deps, write);
+    case 'wait':
+      return waitForCapacity(verdict, run, deps, write);
     default:
       throw new Error(`unknown verdict ${JSON.stringify(verdict satisfies never)}`);
   }
@@ -109,6 +113,41 @@ async function defer(
   }
   await deps.afterDeferral();
   throw new DelayedError(`deferred until ${new Date(until).toISOString()}`);
+}
+
+/** Back to the delayed set until capacity frees: like a deferral, but no pause and no wake. */
+async function waitForCapacity(
+  verdict: Extract<Verdict, { kind: 'wait' }>,
+  run: Run,
+  deps: ApplyDeps,
+  write: (extra?: readonly TimelineEntry[]) => Promise<void>,
+): Promise<never> {
+  const { job } = run;
+  const { until, reason, providers } = verdict;
+  const progress = readProgress(job.progress);
+  const limitWaits = (progress.limitWaits ?? 0) + 1;
+  run
+    .log()
+    .debug({ limitWaits, providers, until: new Date(until).toISOString(), reason }, 'job waits for capacity');
+  deps.stats?.limitWait(providers);
+  await Promise.all([
+    write([deferralEntry(deps.now(), until, reason, 'limit')]),
+    job.updateProgress({
+      deferrals: progress.deferrals,
+      limitWaits,
+      deferredUntil: until,
+      reason,
+      cause: 'limit',
+    }),
+    job.moveToDelayed(until, run.token),
+    deps.noteLimitWait?.(String(job.id), until).catch((error: unknown) => {
+      run.log().debug({ err: error }, 'limit wait not counted');
+    }),
+  ]);
+  await deps.showDueTime?.(job, until).catch((error: unknown) => {
+    run.log().debug({ err: error }, 'due time not shown to dashboards');
+  });
+  throw new DelayedError(`waiting for capacity until ${new Date(until).toISOString()}`);
 }
 
 async function writeTimeline(run: Run, lines: readonly TimelineEntry[]): Promise<void> {

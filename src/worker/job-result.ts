@@ -11,16 +11,21 @@ export function jobResultOf(
   attempts: readonly Attempt[],
 ): JobResult {
   const { result, entry } = outcome;
-  return {
-    text: result.text,
-    finishReason: result.finishReason,
+  const served = {
     provider: entry.provider,
     model: entry.model,
     usage: result.usage,
-    latencyMs: result.latencyMs,
     costUsd: attempts.at(-1)?.costUsd ?? null,
     fallbackUsed: outcome.index > 0,
     attempts: [...attempts],
     ...(outcome.batch ? { batch: outcome.batch } : {}),
+  };
+  if ('kind' in result) return { embeddings: result.embeddings, ...served };
+  return {
+    text: result.text,
+    ...(result.object === undefined ? {} : { object: result.object }),
+    finishReason: result.finishReason,
+    ...served,
+    latencyMs: result.latencyMs,
   };
 }

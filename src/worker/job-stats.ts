@@ -8,4 +8,6 @@ export interface JobStats {
   fallback(provider: string, model: string): void;
   /** A job deferred because every provider of its chain (these) was open. */
   deferral(providers: readonly string[]): void;
+  /** A job put back to wait for capacity (a rate limit, quota or budget of these providers). */
+  limitWait(providers: readonly string[]): void;
 }

@@ -1,12 +1,15 @@
 import { type Job, UnrecoverableError } from 'bullmq';
-import { type BatchStep, withoutBatches } from '../batch/batch-step.js';
+import type { Admission, ReadReportedLimits } from '../admission/admission.js';
+import { type BatchStep, batchableRequest, withoutBatches } from '../batch/batch-step.js';
 import type { BreakwaterConfig } from '../config/schema.js';
 import type { Attempt } from '../contract/attempt.js';
 import type { Logger } from '../logging/logger.js';
 import { batchCostUsd } from '../pricing/batch-cost.js';
 import { costUsd } from '../pricing/cost.js';
-import type { CompletionRequest, LanguageModelAdapter } from '../providers/completion.js';
+import type { LanguageModelAdapter } from '../providers/completion.js';
+import type { ProviderRequest } from '../providers/run-request.js';
 import { readProgress } from '../queue/deferral.js';
+import { embeddingValues } from '../queue/embedding-input.js';
 import type { JobData } from '../queue/job-input.js';
 import { JobValidationError } from '../queue/job-validation-error.js';
 import { attemptEntry, type TimelineEntry } from '../queue/timeline.js';
@@ -15,6 +18,7 @@ import type { CircuitRegistry } from '../resilience/circuit-registry.js';
 import { type ChainOutcome, walkChain } from '../resilience/fallback-chain.js';
 import { adoptPlainJob } from './adopt-plain-job.js';
 import { type ApplyDeps, applyVerdict, type DeferralWake } from './apply-verdict.js';
+import { jobAdmission } from './job-admission.js';
 import { type JobResult, jobResultOf } from './job-result.js';
 import type { JobStats } from './job-stats.js';
 import { queuePause } from './queue-pause.js';
@@ -41,6 +45,12 @@ export interface ProcessorDeps {
   showDueTime?: ApplyDeps['showDueTime'];
   /** Batch entries (`batch: true`); without it they are passed over. */
   batch?: BatchStep;
+  /** Fleet-wide limits and budgets; without it, calls are not paced. */
+  admission?: {
+    gate: Admission;
+    readReported: ReadReportedLimits;
+    noteLimitWait?: ApplyDeps['noteLimitWait'];
+  };
 }
 
 /** The longest a deferred job sleeps on its own timer (a provider opened by hand with no end). */
@@ -90,7 +100,20 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     }
 
     const request = requestOf(data, job.id);
+    const admission = deps.admission
+      ? jobAdmission({
+          admission: deps.admission.gate,
+          readReported: deps.admission.readReported,
+          config: deps.config,
+          request,
+          route: data.chain ? undefined : (data.route ?? deps.config.defaultRoute),
+          tenant: data.tenant,
+          now,
+          logger: log,
+        })
+      : undefined;
     const batch = deps.batch ?? withoutBatches;
+    const batchable = batchableRequest(request);
     const park = { job, token, log, showDueTime: deps.showDueTime };
     const resumed = await batch.resume(String(job.id), chain, now());
     if (resumed.kind === 'wait') return batch.park(park, resumed);
@@ -104,15 +127,26 @@ export function createProcessor(deps: ProcessorDeps): Processor {
             adapter: deps.adapter,
             now,
             ...(signal ? { signal } : {}),
+            ...(admission ? { admission } : {}),
             onAttempt: (attempt) => {
-              if (attempt.outcome !== 'ok' || debug) logAttempt(log, attempt);
+              if ((attempt.outcome !== 'ok' && attempt.outcome !== 'skipped-limit') || debug)
+                logAttempt(log, attempt);
             },
             from: resumed.from,
             attempts: resumed.attempts,
-            batch: (entry) => batch.mayUse(entry, terms.deadline, now()),
+            batch: (entry) => batchable !== undefined && batch.mayUse(entry, terms.deadline, now()),
           });
-    if (walked.kind === 'batch') return batch.join(park, walked, request);
-    const outcome: ChainOutcome = walked;
+    if (walked.kind === 'batch') {
+      if (!batchable) throw new Error('a batch entry was taken for a request batches cannot carry');
+      return batch.join(park, walked, batchable);
+    }
+    let outcome: ChainOutcome = walked;
+    if (outcome.kind === 'limited' && outcome.refusal && deps.admission) {
+      // The job's turn among those waiting for the same limit: they come back one after another.
+      const waiting = outcome;
+      const slot = await deps.admission.gate.waitSlot(outcome.refusal).catch(() => waiting.until);
+      outcome = { ...outcome, until: Math.max(outcome.until, slot) };
+    }
     const attempts = pricedAttempts(outcome, deps.config);
     for (const attempt of attempts) deps.stats?.attempt(attemptEntry(attempt));
     if (outcome.kind === 'completed' && outcome.index > 0) {
@@ -140,6 +174,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
         ...(deps.wake ? { wake: deps.wake } : {}),
         ...(deps.stats ? { stats: deps.stats } : {}),
         ...(deps.showDueTime ? { showDueTime: deps.showDueTime } : {}),
+        ...(deps.admission?.noteLimitWait ? { noteLimitWait: deps.admission.noteLimitWait } : {}),
       },
     );
   };
@@ -170,13 +205,21 @@ function pricedAttempts(outcome: ChainOutcome, config: BreakwaterConfig): Attemp
   );
 }
 
-function requestOf(data: JobData, jobId: string | undefined): CompletionRequest {
+function requestOf(data: JobData, jobId: string | undefined): ProviderRequest {
+  if (data.kind === 'embed') {
+    return {
+      kind: 'embed',
+      values: embeddingValues(data.input ?? []),
+      ...(jobId === undefined ? {} : { headers: { 'x-breakwater-job-id': jobId } }),
+    };
+  }
   return {
     ...(data.messages === undefined ? {} : { messages: data.messages }),
     ...(data.prompt === undefined ? {} : { prompt: data.prompt }),
     ...(data.system === undefined ? {} : { system: data.system }),
     ...(data.maxTokens === undefined ? {} : { maxTokens: data.maxTokens }),
     ...(data.temperature === undefined ? {} : { temperature: data.temperature }),
+    ...(data.output === undefined ? {} : { output: data.output }),
     ...(jobId === undefined ? {} : { headers: { 'x-breakwater-job-id': jobId } }),
   };
 }
@@ -195,7 +238,11 @@ function logAttempt(log: () => Logger, attempt: Attempt): void {
       { ...fields, error: attempt.error },
       `provider ${attempt.provider} is misconfigured: its credentials were refused`,
     );
-  } else if (attempt.outcome === 'retryable' || attempt.outcome === 'rejected') {
+  } else if (
+    attempt.outcome === 'retryable' ||
+    attempt.outcome === 'rejected' ||
+    attempt.outcome === 'invalid-output'
+  ) {
     log().warn({ ...fields, error: attempt.error }, 'provider call failed');
   } else {
     log().debug(fields, 'provider attempt');

@@ -14,6 +14,11 @@ export type Verdict =
    * the first of them admits a probe; `wakeable` when the fleet will wake the job at recovery.
    */
   | { kind: 'defer'; until: number; probeAt: number; reason: string; providers: string[]; wakeable: boolean }
+  /**
+   * No entry had capacity (a rate limit, concurrency, quota or budget) and nothing failed: delayed
+   * until capacity frees (its wait slot), no attempt spent. Not an outage: the queue is not paused.
+   */
+  | { kind: 'wait'; until: number; reason: string; providers: string[] }
   /** The worker is closing or the job was cancelled mid-call: back to the queue, no attempt spent. */
   | { kind: 'hand-back'; reason: string };
 
@@ -57,13 +62,21 @@ export function verdictFor(outcome: ChainOutcome, terms: JobTerms, context: Verd
     case 'failed':
       return {
         kind: 'retry',
-        reason: `every call failed: ${summarise(outcome.attempts)}`,
+        reason: `${failedHow(outcome.attempts)}: ${summarise(outcome.attempts)}`,
         ...(outcome.retryAfterMs === undefined ? {} : { retryAfterMs: outcome.retryAfterMs }),
       };
     case 'aborted':
       return { kind: 'hand-back', reason: 'aborted; returned to the queue' };
     case 'all-open':
       return allOpenVerdict(outcome, terms, context);
+    case 'limited': {
+      const reason = outcome.reasons.join(', ');
+      if (terms.deadline !== undefined && outcome.until > terms.deadline) {
+        return { kind: 'fail', reason: `deadline exceeded while waiting for capacity: ${reason}` };
+      }
+      const providers = [...new Set(outcome.attempts.map((attempt) => attempt.provider))];
+      return { kind: 'wait', until: Math.max(outcome.until, context.now), reason, providers };
+    }
     default:
       throw new Error(`unknown chain outcome ${JSON.stringify(outcome satisfies never)}`);
   }
@@ -89,6 +102,14 @@ function allOpenVerdict(
     context.now + context.maxDeferralMs,
   );
   return { kind: 'defer', until, probeAt: outcome.until, reason, providers, wakeable };
+}
+
+/** Every answer missed the schema (each entry's errors follow), or calls failed. */
+function failedHow(attempts: readonly Attempt[]): string {
+  const called = attempts.filter((attempt) => !attempt.outcome.startsWith('skipped-'));
+  return called.length > 0 && called.every((attempt) => attempt.outcome === 'invalid-output')
+    ? 'no answer matched the output schema'
+    : 'every call failed';
 }
 
 /** Each entry's outcome in a line: `openai/gpt-4.1-mini: retryable (server error)`. */

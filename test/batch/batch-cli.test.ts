@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { CompletionJobResult } from '../../src/contract/index.js';
 import { ApiHarness } from '../support/api-harness.js';
 import { startProcess } from '../support/child-process.js';
 import { withBatches } from './batch-support.js';
@@ -30,7 +31,9 @@ describe('breakwater enqueue --batch and breakwater batches', () => {
       .filter((line) => line.includes('"state"'))
       .map((line) => JSON.parse(line) as { state: string; id: string });
     expect(ended.map((line) => line.state)).toEqual(['completed', 'completed']);
-    const results = await Promise.all(ended.map(async (line) => (await harness.job(line.id)).returnvalue));
+    const results = await Promise.all(
+      ended.map(async (line) => (await harness.job(line.id)).returnvalue as CompletionJobResult),
+    );
     expect(results.every((result) => result.batch?.id.startsWith('bat_'))).toBe(true);
 
     const listed = await breakwater(['batches'], env);

@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { JobResult } from '../../src/contract/index.js';
+import type { CompletionJobResult } from '../../src/contract/index.js';
 import type { ReceivedBatch } from '../../src/simulator/batch/batch-desk.js';
 import { FleetHarness } from '../support/fleet-harness.js';
 import { waitForCount } from '../support/progress.js';
@@ -67,7 +67,7 @@ describe('batches at scale', () => {
     expect(inTwoBatches(received)).toEqual([]);
     expect(f.simulator.stats('primary').calls).toBe(0);
     const results = await Promise.all(
-      jobs.map(async (job) => (await f.queue.getJob(String(job.id)))?.returnvalue as JobResult),
+      jobs.map(async (job) => (await f.queue.getJob(String(job.id)))?.returnvalue as CompletionJobResult),
     );
     expect(results.filter((result) => result?.batch === undefined)).toEqual([]);
     for (const result of results) expect(result.costUsd).toBeCloseTo(listCost(result.usage) / 2, 12);

@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import type { CompletionJobResult } from '../../src/contract/index.js';
 import type { WorkerHarness } from '../support/worker-harness.js';
 
 export interface BatchSettings {
@@ -44,7 +45,8 @@ export async function completedAll(harness: WorkerHarness, ids: string[], timeou
       interval: 200,
     })
     .toBe(0);
-  return Promise.all(ids.map(async (id) => (await harness.job(id)).returnvalue));
+  // Batches serve completions: every result here is one.
+  return Promise.all(ids.map(async (id) => (await harness.job(id)).returnvalue as CompletionJobResult));
 }
 
 /** The synchronous cost of a result's tokens at gpt-4.1-mini's list price (0.4 / 1.6 USD per M). */

@@ -121,7 +121,14 @@ describe('secrets never leak', () => {
     const ids: string[] = [];
     for (const prefix of Object.keys(wires)) {
       for (const behaviour of behaviours) {
-        const job = { route: `${prefix}-${behaviour}`, prompt: `please ${behaviour}`, onAllOpen: 'fail' };
+        // A 429 is a limit: its job waits for capacity (no attempt spent) until its deadline fails it.
+        const deadline = behaviour === '429' ? { deadline: new Date(Date.now() + 3_000).toISOString() } : {};
+        const job = {
+          route: `${prefix}-${behaviour}`,
+          prompt: `please ${behaviour}`,
+          onAllOpen: 'fail',
+          ...deadline,
+        };
         const { status, text } = await call('POST', '/v1/jobs', job);
         expect(status).toBe(202);
         ids.push((JSON.parse(text) as { id: string }).id);

@@ -142,10 +142,10 @@ describe.each(cases)('$type adapter against the simulator', (testCase) => {
     expect(error.retryAfterMs).toBeUndefined();
   });
 
-  it('429 is retryable and carries the Retry-After delay', async () => {
+  it('429 is a limit (not an outage) and carries the Retry-After delay', async () => {
     simulator.configure(name, { mode: { kind: 'rate-limited', retryAfterSeconds: 7 } });
     const error = await failure(adapterFor(testCase).complete({ prompt: 'hi' }, { timeoutMs: 5_000 }));
-    expect([error.verdict, error.code, error.status]).toEqual(['retryable', 'rate-limited', 429]);
+    expect([error.verdict, error.code, error.status]).toEqual(['limited', 'rate-limited', 429]);
     expect(error.retryAfterMs).toBe(7_000);
   });
 

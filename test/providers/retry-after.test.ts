@@ -38,7 +38,7 @@ describe('parseRetryAfter', () => {
 describe('verdictForStatus', () => {
   it.each([
     [408, 'retryable'],
-    [429, 'retryable'],
+    [429, 'limited'],
     [500, 'retryable'],
     [502, 'retryable'],
     [503, 'retryable'],

@@ -24,8 +24,8 @@ export interface FleetHarnessOptions {
   env?: Record<string, string>;
   /** Redis the queue and the workers use. @defaultValue the shared test Redis */
   redisUrl?: string;
-  /** Changes the config document before the workers get it (e.g. batch entries). */
-  document?: (base: Record<string, unknown>) => Record<string, unknown>;
+  /** Changes the config document the workers load (limits, routes…). */
+  document?: (document: Record<string, unknown>) => Record<string, unknown>;
 }
 
 /** Real worker processes (workers/worker.ts) sharing one Redis queue and one simulator in the test. */
@@ -101,11 +101,11 @@ export class FleetHarness {
     return worker;
   }
 
-  add(count: number, label: string) {
+  add(count: number, label: string, fields: Record<string, unknown> = {}) {
     return enqueueJobs(
       this.queue,
       this.config,
-      Array.from({ length: count }, (_, i) => ({ prompt: `${label} ${i}` })),
+      Array.from({ length: count }, (_, i) => ({ prompt: `${label} ${i}`, ...fields })),
     );
   }
 

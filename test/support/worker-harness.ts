@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { type Job, Queue } from 'bullmq';
+import type { WindowOf } from '../../src/admission/budget-window.js';
 import { validateConfig } from '../../src/config/load-config.js';
 import type { BreakwaterConfig } from '../../src/config/schema.js';
 import { createLogger } from '../../src/logging/logger.js';
@@ -39,6 +40,8 @@ export interface HarnessOptions {
   /** Extra config merged over the test default (three simulated providers, fast breakers). */
   config?: (base: Record<string, unknown>) => Record<string, unknown>;
   now?: () => number;
+  /** The budget windows the workers count spend in. */
+  budgetWindow?: WindowOf;
   deferralJitterMs?: number;
   url?: string;
 }
@@ -107,6 +110,7 @@ export class WorkerHarness {
       deferralJitterMs: this.options.deferralJitterMs ?? 50,
       closeGraceMs: 2_000,
       ...(this.options.now ? { now: this.options.now } : {}),
+      ...(this.options.budgetWindow ? { budgetWindow: this.options.budgetWindow } : {}),
     });
     this.#runtimes.push(runtime);
     return runtime;

@@ -150,3 +150,41 @@ describe('verdictBeforeRun', () => {
     expect(verdictBeforeRun({ onAllOpen: 'defer' }, undefined, now)).toBeUndefined();
   });
 });
+
+describe('verdictFor: waiting for capacity', () => {
+  const limited = (until: number): ChainOutcome => ({
+    kind: 'limited',
+    until,
+    reasons: ['a rate limit: 0 of 500 requests left until 12:00:31Z'],
+    refusal: undefined,
+    attempts: [
+      attempt('a', 'skipped-limit', { errorClass: 'rate-limit' }),
+      attempt('b', 'limited', { status: 429 }),
+    ],
+  });
+
+  it('waits until capacity frees, naming the limit, even when the job says onAllOpen: fail', () => {
+    expect(verdictFor(limited(now + 31_000), { onAllOpen: 'fail' }, context())).toEqual({
+      kind: 'wait',
+      until: now + 31_000,
+      reason: 'a rate limit: 0 of 500 requests left until 12:00:31Z',
+      providers: ['a', 'b'],
+    });
+  });
+
+  it('fails when capacity frees only after the deadline', () => {
+    const verdict = verdictFor(
+      limited(now + 31_000),
+      { onAllOpen: 'defer', deadline: now + 10_000 },
+      context(),
+    );
+    expect(verdict).toMatchObject({
+      kind: 'fail',
+      reason: expect.stringMatching(/^deadline exceeded while waiting for capacity: a rate limit/),
+    });
+  });
+
+  it('never waits into the past', () => {
+    expect(verdictFor(limited(now - 5), defer, context())).toMatchObject({ kind: 'wait', until: now });
+  });
+});

@@ -33,7 +33,8 @@ describe('walking the fallback chain', () => {
     expect(results.every((result) => result.provider === 'secondary' && result.fallbackUsed)).toBe(true);
     expect(
       results.every(
-        (result) => result.model === 'claude-haiku-4-5' && result.text.includes('summarise item'),
+        (result) =>
+          result.model === 'claude-haiku-4-5' && 'text' in result && result.text.includes('summarise item'),
       ),
     ).toBe(true);
     const resetPeriods = Math.floor(elapsed / 600);

@@ -14,6 +14,7 @@ th, td { text-align: left; padding: 0.5rem 0.7rem; border-bottom: 1px solid #e4e
 th { font-weight: 600; background: #fafbfc; }
 .state { font-weight: 700; padding: 0.1rem 0.5rem; border-radius: 0.7rem; color: #fff; }
 .state-closed { background: #2e8540; } .state-open { background: #c0392b; } .state-half-open { background: #d68910; }
+.capacity { font-weight: 600; } .capacity-rate-limited { color: #d68910; } .capacity-quota-exhausted { color: #c0392b; }
 .muted { color: #667085; font-size: 12px; }
 #live { font-size: 12px; } .offline { color: #ffb3b3; }
 button { margin-right: 0.3rem; }
@@ -46,6 +47,18 @@ function controls(provider, allowed) {
   };
   return el('span', {}, open, close);
 }
+function limitsOf(limits) {
+  if (!limits) return ['—'];
+  const lines = limits.buckets.map((b) => {
+    const limit = b.configured !== undefined && b.learned !== undefined ? Math.min(b.configured, b.learned) : (b.configured ?? b.learned);
+    const what = (b.model ? b.model + ' ' : '') + (b.unit === 'requests' ? 'rpm' : 'tpm');
+    const text = b.blockedUntil ? what + ': none until ' + when(b.blockedUntil)
+      : what + ': ' + (b.remaining ?? '?') + ' of ' + limit + (b.learned !== undefined && b.configured === undefined ? ' (reported)' : '');
+    return el('div', { className: b.blockedUntil ? 'muted blocked' : 'muted', textContent: text });
+  });
+  if (limits.concurrency !== undefined) lines.push(el('div', { className: 'muted', textContent: 'in flight: ' + limits.inFlight + ' of ' + limits.concurrency }));
+  return [el('span', { className: 'capacity capacity-' + limits.capacity, textContent: limits.capacity }), ...lines];
+}
 async function refresh() {
   const response = await fetch('/admin/providers/data');
   if (!response.ok) return;
@@ -59,13 +72,17 @@ async function refresh() {
     el('td', { textContent: rate(p.recent) }),
     el('td', { textContent: p.calls + ' (' + p.failures + ' failed, ' + p.skips + ' skipped)' }),
     el('td', { className: 'deferred', textContent: String(p.deferredNow) }),
+    el('td', { className: 'limits' }, ...limitsOf(data.limits.providers[p.name])),
     el('td', { textContent: usd(p.costUsd) + (p.unpricedCalls ? ' + ' + p.unpricedCalls + ' unpriced' : '') }),
     el('td', {}, controls(p, data.controls))));
   rows.forEach((row, i) => { row.dataset.state = data.report.providers[i].state; });
   document.getElementById('providers').replaceChildren(...rows);
   const t = data.report.totals;
   document.getElementById('totals').textContent = t.calls + ' calls · ' + usd(t.costUsd) + ' · ' +
-    t.inputTokens + ' in / ' + t.outputTokens + ' out tokens · prices of ' + data.report.pricesTakenOn;
+    t.inputTokens + ' in / ' + t.outputTokens + ' out tokens · prices of ' + data.report.pricesTakenOn +
+    ' · ' + data.limits.waitingOnLimit + ' jobs waiting for capacity';
+  document.getElementById('budgets').replaceChildren(...data.limits.budgets.map((b) => el('div', { className: 'budget',
+    textContent: b.name + ' budget: ' + usd(b.spentUsd) + ' of ' + usd(b.usd) + ' per ' + b.per + ', resets ' + when(b.resetsAt) })));
 }
 async function live() {
   const indicator = document.getElementById('live');
@@ -84,7 +101,7 @@ export const panelPage = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Breakwater · providers</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"><style>${style}</style></head>
 <body><header><strong>Breakwater providers</strong><a href="/admin/queues">Jobs (Bull Board)</a><a href="/docs">API</a><span id="live" class="offline">○ connecting</span></header>
-<main><p id="totals" class="muted"></p>
-<table><thead><tr><th>Provider</th><th>Breaker</th><th>Since</th><th>Next probe</th><th>Failure rate (5 min)</th><th>Calls</th><th>Deferred jobs</th><th>Cost</th><th></th></tr></thead>
+<main><p id="totals" class="muted"></p><div id="budgets" class="muted"></div>
+<table><thead><tr><th>Provider</th><th>Breaker</th><th>Since</th><th>Next probe</th><th>Failure rate (5 min)</th><th>Calls</th><th>Deferred jobs</th><th>Limits</th><th>Cost</th><th></th></tr></thead>
 <tbody id="providers"></tbody></table></main>
 <script>${script}</script></body></html>`;

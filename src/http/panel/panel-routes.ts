@@ -32,7 +32,16 @@ export function panelRoutes(options: PanelOptions): Router {
     response.type('html').send(panelPage);
   });
   router.get('/providers/data', async (_request, response) => {
-    response.json({ report: statsReport(await readSnapshot(options)), controls });
+    const snapshot = await readSnapshot(options);
+    response.json({
+      report: statsReport(snapshot),
+      controls,
+      limits: {
+        providers: Object.fromEntries(snapshot.limits?.providers ?? []),
+        budgets: snapshot.limits?.budgets ?? [],
+        waitingOnLimit: snapshot.limits?.waitingOnLimit ?? 0,
+      },
+    });
   });
   router.get('/events-ticket', (_request, response) => {
     response.json({ ticket: issueTicket(options.token, now()) });

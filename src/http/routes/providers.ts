@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { z } from 'zod';
+import type { LimitsStore } from '../../admission/limits-store.js';
 import type { BreakwaterConfig } from '../../config/schema.js';
 import type { FleetStore } from '../../fleet/fleet-store.js';
 import type { Logger } from '../../logging/logger.js';
@@ -7,17 +8,32 @@ import { fieldProblems } from '../../queue/field-problems.js';
 import { JobValidationError } from '../../queue/job-validation-error.js';
 import { type ProviderView, providerView } from '../../resilience/provider-view.js';
 import { HttpError } from '../http-error.js';
-import { closeRequestSchema, openRequestSchema, type ProviderStatus } from '../schemas.js';
+import {
+  closeRequestSchema,
+  openRequestSchema,
+  type ProviderStatus,
+  type providersResponseSchema,
+} from '../schemas.js';
+
+type ProvidersResponse = z.output<typeof providersResponseSchema>;
 
 export interface ProviderRoutesOptions {
   config: BreakwaterConfig;
   fleet: Pick<FleetStore, 'read' | 'open' | 'close'>;
   logger: Logger;
+  /** What admission keeps: limits, quotas, budgets. */
+  limits?: Pick<LimitsStore, 'read'>;
   now?: () => number;
 }
 
 /** GET /v1/providers, and opening or closing a provider fleet-wide by hand. */
-export function providerRoutes({ config, fleet, logger, now = Date.now }: ProviderRoutesOptions): Router {
+export function providerRoutes({
+  config,
+  fleet,
+  logger,
+  limits,
+  now = Date.now,
+}: ProviderRoutesOptions): Router {
   const router = Router();
   const statusOf = async (name: string): Promise<ProviderStatus> =>
     providerView(name, config, (await fleet.read()).get(name), now());
@@ -27,12 +43,17 @@ export function providerRoutes({ config, fleet, logger, now = Date.now }: Provid
   };
 
   router.get('/providers', async (_request, response) => {
-    const records = await fleet.read();
-    response.json({
-      providers: Object.keys(config.providers).map((name) =>
-        providerView(name, config, records.get(name), now()),
-      ),
-    });
+    const at = now();
+    const [records, snapshot] = await Promise.all([fleet.read(), limits?.read(at)]);
+    const body: ProvidersResponse = {
+      providers: Object.keys(config.providers).map((name) => {
+        const view = providerView(name, config, records.get(name), at);
+        const own = snapshot?.providers.get(name);
+        return own ? { ...view, limits: own } : view;
+      }),
+      budgets: snapshot?.budgets ?? [],
+    };
+    response.json(body);
   });
 
   router.post('/providers/:name/open', async (request, response) => {

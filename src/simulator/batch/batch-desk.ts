@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { replyFacts } from '../reply-facts.js';
+import { composeReply } from '../compose-reply.js';
 import type { ParsedCall, SuccessFacts } from '../wire.js';
 import { applyBatchPatch, type BatchPatch, type BatchProfile, defaultBatchProfile } from './batch-profile.js';
 
@@ -162,7 +162,12 @@ export class BatchDesk {
           ? { kind: 'error', status: profile.itemErrorStatus }
           : {
               kind: 'ok',
-              facts: replyFacts(batch.provider, item.call, `${batch.id}-${index}`, batch.endedAt ?? 0),
+              facts: {
+                id: `${batch.id}-${index}`,
+                model: item.call.model,
+                ...composeReply(batch.provider, item.call.model, item.call.promptText, item.call.maxTokens),
+                createdAt: batch.endedAt ?? 0,
+              },
             },
       ]),
     );

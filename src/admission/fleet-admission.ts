@@ -1,0 +1,303 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { BreakwaterConfig } from '../config/schema.js';
+import type { BreakwaterKeys } from '../redis/breakwater-keys.js';
+import type {
+  Admission,
+  AdmissionDecision,
+  AdmissionTicket,
+  CallUsage,
+  ReportedLimits,
+} from './admission.js';
+import {
+  type AdmissionCall,
+  type AdmissionPlan,
+  admissionPlan,
+  type LimitScope,
+  modelScope,
+  providerScope,
+} from './admission-plan.js';
+import {
+  type AdmitCallInput,
+  type AdmitReply,
+  admitScript,
+  type BlockKind,
+  blockScript,
+  learnScript,
+  type SettleInput,
+  settleScript,
+  slotScript,
+} from './admission-scripts.js';
+import { calendarWindow, type WindowOf } from './budget-window.js';
+import { describeRefusal, type Refusal } from './refusal.js';
+
+/**
+ * Pacing runs at this share of a limit, so calls that reach the provider a little out of step (the
+ * network, a busy worker) do not meet its own bucket empty.
+ */
+export const limitHeadroom = 0.98;
+
+/** How long a bucket outlives its last use: what a provider reported is kept that long. */
+const bucketTtlMs = 24 * 3_600_000;
+
+/** A concurrency slot of a call whose worker died is taken back this long after the call's timeout. */
+const leaseGraceMs = 5_000;
+
+export interface FleetAdmissionOptions {
+  redis: Redis;
+  keys: BreakwaterKeys;
+  config: BreakwaterConfig;
+  now?: () => number;
+  /** The budget windows. @defaultValue UTC hours, days and months */
+  windowOf?: WindowOf;
+}
+
+interface FleetTicket extends AdmissionTicket {
+  plan: AdmissionPlan;
+  leaseId: string;
+}
+
+/** A call waiting to be sent for admission. */
+interface Waiting {
+  call: AdmissionCall;
+  plan: AdmissionPlan;
+  leaseId: string;
+  resolve: (decision: AdmissionDecision) => void;
+  reject: (error: unknown) => void;
+}
+
+/** Most calls one admission script call decides. */
+const maxBatch = 256;
+
+/** How often token and cost corrections go to Redis, together: they add up in any order. */
+const settleIntervalMs = 200;
+
+/** Admission in Redis, shared by every worker of the queue: one script call per admitted call. */
+export class FleetAdmission implements Admission {
+  readonly #redis: Redis;
+  readonly #keys: BreakwaterKeys;
+  readonly #config: BreakwaterConfig;
+  readonly #now: () => number;
+  readonly #windowOf: WindowOf;
+  /** Scopes the provider has reported limits for, or answered 429 or a spent quota in. */
+  readonly #reported = new Set<LimitScope>();
+  /** Token and cost corrections not yet sent, by key: rate buckets and budgets. */
+  readonly #pending = { rates: new Map<string, number>(), budgets: new Map<string, number>() };
+  readonly #timer: NodeJS.Timeout;
+  /** Calls waiting for the script call in flight to return before theirs goes. */
+  #waiting: Waiting[] = [];
+  #sending = false;
+
+  constructor(options: FleetAdmissionOptions) {
+    this.#redis = options.redis;
+    this.#keys = options.keys;
+    this.#config = options.config;
+    this.#now = options.now ?? Date.now;
+    this.#windowOf = options.windowOf ?? calendarWindow;
+    this.#timer = setInterval(() => void this.flush().catch(() => undefined), settleIntervalMs);
+    this.#timer.unref();
+  }
+
+  /**
+   * Admission is free until there is something to admit against: a call with no configured limit,
+   * budget or tenant cap, to a model whose provider has reported no limit here, goes without a round
+   * trip. Real providers report their limits on every answer, so their calls are admitted from the
+   * first answer on; a 429 or a spent quota switches a scope on at once.
+   */
+  #needed(plan: AdmissionPlan, call: AdmissionCall): boolean {
+    return (
+      plan.leases.length > 0 ||
+      plan.budgets.length > 0 ||
+      plan.rates.some((rate) => rate.limit !== undefined) ||
+      this.#reported.has(modelScope(call.provider, call.model)) ||
+      this.#reported.has(providerScope(call.provider))
+    );
+  }
+
+  async admit(call: AdmissionCall): Promise<AdmissionDecision> {
+    const plan = admissionPlan(this.#config, call, this.#now(), this.#windowOf);
+    if (!this.#needed(plan, call)) {
+      const free: FleetTicket = { call, plan: { rates: [], leases: [], budgets: [] }, leaseId: '' };
+      return { kind: 'admitted', ticket: free };
+    }
+    return new Promise<AdmissionDecision>((resolve, reject) => {
+      this.#waiting.push({ call, plan, leaseId: randomUUID(), resolve, reject });
+      if (!this.#sending) void this.#send();
+    });
+  }
+
+  /**
+   * Sends the calls waiting for admission in one script call, and again while more arrived meanwhile:
+   * a lone call goes at once, and under load the calls that meet in the same moment share a round
+   * trip. The script decides them one after another, exactly as separate calls would be.
+   */
+  async #send(): Promise<void> {
+    this.#sending = true;
+    try {
+      while (this.#waiting.length > 0) {
+        const batch = this.#waiting.splice(0, maxBatch);
+        await this.#admitBatch(batch);
+      }
+    } finally {
+      this.#sending = false;
+    }
+  }
+
+  async #admitBatch(batch: readonly Waiting[]): Promise<void> {
+    const now = this.#now();
+    const keys: string[] = [];
+    const positions = new Map<string, number>();
+    const key = (name: string) => {
+      let position = positions.get(name);
+      if (position === undefined) {
+        keys.push(name);
+        position = keys.length;
+        positions.set(name, position);
+      }
+      return position;
+    };
+    const calls: AdmitCallInput[] = batch.map(({ call, plan, leaseId }) => ({
+      rates: plan.rates.map((rate) => ({
+        key: key(this.#keys.limit(rate.scope, rate.unit)),
+        cost: rate.cost,
+        ...(rate.limit === undefined ? {} : { limit: rate.limit }),
+      })),
+      leases: plan.leases.map((lease) => ({
+        key: key(this.#keys.inflight(lease.scope)),
+        limit: lease.limit,
+        id: leaseId,
+        expiresAt: now + call.timeoutMs + leaseGraceMs,
+      })),
+      budgets: plan.budgets.map((budget) => ({
+        key: key(this.#keys.budget(budget.name, budget.window.start)),
+        usd: budget.usd,
+        cost: budget.cost,
+        expireAt: budget.window.end + (budget.window.end - budget.window.start),
+      })),
+    }));
+    let replies: AdmitReply[];
+    try {
+      replies = JSON.parse(
+        String(
+          await admitScript.run(this.#redis, keys, {
+            now,
+            headroom: limitHeadroom,
+            ttlMs: bucketTtlMs,
+            calls,
+          }),
+        ),
+      ) as AdmitReply[];
+    } catch (error) {
+      for (const waiting of batch) waiting.reject(error);
+      return;
+    }
+    for (const [index, waiting] of batch.entries()) {
+      const reply = replies[index];
+      if (reply) waiting.resolve(this.#decision(waiting, reply, now));
+      else waiting.reject(new Error('the admission script answered fewer calls than it was sent'));
+    }
+  }
+
+  #decision({ call, plan, leaseId }: Waiting, reply: AdmitReply, now: number): AdmissionDecision {
+    if (reply.admitted) {
+      const ticket: FleetTicket = { call, plan, leaseId };
+      return { kind: 'admitted', ticket };
+    }
+    const { spacing, ...described } = describeRefusal(reply, plan, now);
+    const slotOf = (): Refusal['slot'] => {
+      if (spacing <= 0) return undefined;
+      if (reply.kind === 'rate') {
+        const rate = plan.rates[reply.index];
+        return rate
+          ? { key: this.#keys.waitSlot(this.#keys.limit(rate.scope, rate.unit)), spacing }
+          : undefined;
+      }
+      if (reply.kind === 'lease') {
+        const lease = plan.leases[reply.index];
+        return lease ? { key: this.#keys.waitSlot(this.#keys.inflight(lease.scope)), spacing } : undefined;
+      }
+      return undefined;
+    };
+    return { kind: 'refused', refusal: { ...described, slot: slotOf() } };
+  }
+
+  async settle(ticket: AdmissionTicket, usage: CallUsage | undefined): Promise<void> {
+    const { plan, leaseId, call } = ticket as FleetTicket;
+    const estimatedTokens = call.estimate.inputTokens + call.estimate.outputTokens;
+    const usedTokens =
+      usage && usage.inputTokens !== null && usage.outputTokens !== null
+        ? usage.inputTokens + usage.outputTokens
+        : undefined;
+    const tokenDelta = usedTokens === undefined ? 0 : estimatedTokens - usedTokens;
+    const costDelta = usage?.costUsd == null ? 0 : usage.costUsd - call.estimatedCostUsd;
+    const add = (map: Map<string, number>, key: string, delta: number) => {
+      if (delta !== 0) map.set(key, (map.get(key) ?? 0) + delta);
+    };
+    for (const rate of plan.rates) {
+      if (rate.unit === 'tokens')
+        add(this.#pending.rates, this.#keys.limit(rate.scope, rate.unit), tokenDelta);
+    }
+    for (const budget of plan.budgets) {
+      add(this.#pending.budgets, this.#keys.budget(budget.name, budget.window.start), costDelta);
+    }
+    // A concurrency slot frees at once; corrections go with the next flush.
+    if (plan.leases.length > 0) {
+      const pipeline = this.#redis.pipeline();
+      for (const lease of plan.leases) pipeline.zrem(this.#keys.inflight(lease.scope), leaseId);
+      await pipeline.exec();
+    }
+  }
+
+  /** Sends the token and cost corrections gathered since the last flush, in one script call. */
+  async flush(): Promise<void> {
+    const { rates, budgets } = this.#pending;
+    if (rates.size === 0 && budgets.size === 0) return;
+    const input: SettleInput = {
+      rates: [...rates.values()].map((delta) => ({ delta })),
+      leases: [],
+      budgets: [...budgets.values()].map((delta) => ({ delta })),
+    };
+    const keys = [...rates.keys(), ...budgets.keys()];
+    rates.clear();
+    budgets.clear();
+    await settleScript.run(this.#redis, keys, input);
+  }
+
+  /** Stops the timer and sends what is left. */
+  async close(): Promise<void> {
+    clearInterval(this.#timer);
+    await this.flush().catch(() => undefined);
+  }
+
+  async learn(provider: string, model: string, reported: ReportedLimits): Promise<void> {
+    if (!reported.requests && !reported.tokens) return;
+    const scope = modelScope(provider, model);
+    this.#reported.add(scope);
+    await learnScript.run(
+      this.#redis,
+      [this.#keys.limit(scope, 'requests'), this.#keys.limit(scope, 'tokens')],
+      { now: this.#now(), headroom: limitHeadroom, ttlMs: bucketTtlMs, ...reported },
+    );
+  }
+
+  async block(scope: LimitScope, kind: BlockKind, until: number, why: string): Promise<void> {
+    this.#reported.add(scope);
+    await blockScript.run(this.#redis, [this.#keys.limit(scope, 'requests')], {
+      kind,
+      now: this.#now(),
+      until,
+      why,
+      ttlMs: bucketTtlMs,
+    });
+  }
+
+  async waitSlot(refusal: Refusal): Promise<number> {
+    if (!refusal.slot) return refusal.until;
+    const slot = await slotScript.run(this.#redis, [refusal.slot.key], {
+      now: this.#now(),
+      ready: refusal.until,
+      spacing: refusal.slot.spacing,
+    });
+    return typeof slot === 'number' ? slot : refusal.until;
+  }
+}
