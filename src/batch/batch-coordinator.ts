@@ -1,5 +1,6 @@
 import type { BatchConfig, BreakwaterConfig } from '../config/schema.js';
 import type { Attempt } from '../contract/attempt.js';
+import type { BatchView } from '../contract/batch.js';
 import type { Logger } from '../logging/logger.js';
 import { batchCostUsd } from '../pricing/batch-cost.js';
 import { costUsd } from '../pricing/cost.js';
@@ -8,6 +9,7 @@ import type { Circuit } from '../resilience/circuit.js';
 import { customIdOf, flushDue, leaseMs } from './batch-policy.js';
 import type { BatchRecord, ItemOutcome } from './batch-record.js';
 import type { BatchStore } from './batch-store.js';
+import { batchView } from './batch-view.js';
 import { batchAttempt, failedSubmit, handedLine, itemOutcome } from './item-outcome.js';
 
 export interface BatchCoordinatorDeps {
@@ -25,6 +27,12 @@ export interface BatchCoordinatorDeps {
   tickMs?: number;
   /** Counts batches and jobs batched (metrics). */
   onBatchEnd?: (record: BatchRecord) => void;
+  /** Shows batches in Bull Board (their own queue); best effort. */
+  board?: {
+    opened(view: BatchView): Promise<void>;
+    log(batchId: string, line: string): Promise<void>;
+    finished(view: BatchView): Promise<void>;
+  };
   /** Adds a line to a job's log (Bull Board shows it); lines that are not timeline entries stay out of the API's timeline. */
   log?: (jobId: string, line: string) => Promise<void>;
 }
@@ -86,7 +94,11 @@ export class BatchCoordinator {
         this.#lease(collection.provider),
         this.#now(),
       );
-      if (id) claimed.push(id);
+      if (id) {
+        claimed.push(id);
+        const record = await store.record(id);
+        if (record) this.#show((board) => board.opened(batchView(record)));
+      }
     }
     await Promise.all(claimed.map((id) => this.#submit(id, true)));
     const open = await store.openBatches();
@@ -164,6 +176,7 @@ export class BatchCoordinator {
         { batch: id, providerBatchId, provider: record.provider, jobs: record.total },
         'batch submitted',
       );
+      this.#show((board) => board.log(id, `submitted to ${record.provider} as ${providerBatchId}`));
       const line = `in provider batch ${id} (${record.provider} ${providerBatchId}), submitted ${new Date(now).toISOString()}`;
       await this.#logAll([...(await store.items(id)).keys()], () => line);
     } catch (error) {
@@ -251,6 +264,7 @@ export class BatchCoordinator {
     } as const;
     await store.finish(id, finished);
     this.#deps.onBatchEnd?.({ ...record, ...finished });
+    this.#show((board) => board.finished(batchView({ ...record, ...finished })));
     this.#deps.logger.info({ batch: id, ...finished }, 'batch ended; its jobs were handed their results');
   }
 
@@ -263,6 +277,7 @@ export class BatchCoordinator {
     const finished = { status: 'failed', reason, errored: requests.size, endedAt: this.#now() } as const;
     await this.#deps.store.finish(record.id, finished);
     this.#deps.onBatchEnd?.({ ...record, ...finished });
+    this.#show((board) => board.finished(batchView({ ...record, ...finished })));
   }
 
   /** Writes one line to each job's log; a job removed meanwhile gets none. */
@@ -292,6 +307,15 @@ export class BatchCoordinator {
         }),
       );
     }
+  }
+
+  /** Bull Board's view of batches is best effort: it never holds a batch up. */
+  #show(step: (board: NonNullable<BatchCoordinatorDeps['board']>) => Promise<void>): void {
+    const { board } = this.#deps;
+    if (!board) return;
+    void step(board).catch((error: unknown) =>
+      this.#deps.logger.debug({ err: error }, 'batch not shown in Bull Board'),
+    );
   }
 
   #batchConfig(provider: string): BatchConfig | undefined {

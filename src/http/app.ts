@@ -48,6 +48,8 @@ export interface AppOptions {
   version?: string;
   /** Batch records (GET /v1/batches, batched jobs' views). */
   batches?: BatchStore;
+  /** The provider batches' queue, shown in Bull Board. */
+  batchQueue?: Queue;
   /** Runs before a job is submitted (POST /v1/jobs, /v1/jobs/bulk): the rate limit. */
   submitGuard?: RequestHandler;
 }
@@ -142,7 +144,7 @@ export function createApp(options: AppOptions): Express {
         ...(options.limits ? { limits: options.limits } : {}),
       }),
     );
-    app.use(boardPath, boardRouter(queue, config.board));
+    app.use(boardPath, boardRouter(queue, config.board, options.batchQueue));
   }
 
   app.use(notFound);

@@ -4,6 +4,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { LimitsStore } from '../admission/limits-store.js';
+import { batchQueueName } from '../batch/batch-board.js';
 import { BatchStore } from '../batch/batch-store.js';
 import type { LoadedConfig } from '../config/load-config.js';
 import { EventHub } from '../events/event-hub.js';
@@ -59,6 +60,7 @@ export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRu
   });
   const connection = failFastConnectionOptions(options.redisUrl, redisCommandTimeoutMs);
   const queue = new Queue<JobData, JobResult>(config.queue.name, { connection });
+  const batchQueue = new Queue(batchQueueName(config.queue.name), { connection });
   const redis = new Redis(connection);
   redis.on('error', (error: Error) => logger.warn({ err: error }, 'redis connection error'));
   queue.on('error', (error: Error) => logger.warn({ err: error }, 'queue connection error'));
@@ -78,6 +80,7 @@ export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRu
     fleet,
     stats: new StatsStore({ redis, keyPrefix: queue.qualifiedName }),
     batches: new BatchStore(redis, new BreakwaterKeys(queue.qualifiedName)),
+    batchQueue,
     limits: new LimitsStore({ redis, keys: new BreakwaterKeys(queue.qualifiedName), config }),
     logger,
     pingRedis: () => redis.ping(),
@@ -133,6 +136,9 @@ export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRu
         // Stop any reconnect loop left behind, whose errors would have no listener any more.
         client.disconnect();
         if (!closed) await closing;
+        const batchClient = await batchQueue.getBackend().client.catch(() => undefined);
+        await Promise.race([batchQueue.close().catch(() => undefined), delay(closeTimeoutMs)]);
+        batchClient?.disconnect();
         await Promise.race([hub.close().catch(() => undefined), delay(closeTimeoutMs)]);
         redis.disconnect();
         logger.info('api stopped');

@@ -2,6 +2,7 @@ import { Job } from 'bullmq';
 import type { WindowOf } from '../admission/budget-window.js';
 import { FleetAdmission } from '../admission/fleet-admission.js';
 import { readReportedLimits } from '../admission/reported-limits.js';
+import { BatchBoard } from '../batch/batch-board.js';
 import { batchClients } from '../batch/batch-clients.js';
 import { BatchCoordinator } from '../batch/batch-coordinator.js';
 import { batchStep } from '../batch/batch-step.js';
@@ -130,6 +131,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     },
   });
   workerCreated(breakwater.worker);
+  const board = new BatchBoard(config.queue.name, connectionOptions(options.redisUrl));
   const batches = new BatchCoordinator({
     store: batchStore,
     config,
@@ -137,6 +139,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     client: batchClients({ providers, secrets, ...(options.now ? { now: options.now } : {}) }),
     wake: async (jobId) => void (await wakeBatchedJob(breakwater.worker, jobId)),
     log: async (jobId, line) => void (await Job.addJobLog(breakwater.worker, jobId, line)),
+    board,
     worker: options.workerId ?? workerId(),
     logger,
     ...(options.now ? { now: options.now } : {}),
@@ -161,6 +164,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     close() {
       closing ??= (async () => {
         await batches.close();
+        await board.close();
         await breakwater.close();
         await gate.close();
         await stats.close();

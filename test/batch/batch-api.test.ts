@@ -1,6 +1,10 @@
+import { Queue } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
+import { batchQueueName } from '../../src/batch/batch-board.js';
 import type { BatchList, BatchView, JobView } from '../../src/contract/index.js';
+import { connectionOptions } from '../../src/redis/connection.js';
 import { ApiHarness } from '../support/api-harness.js';
+import { redisUrl } from '../support/worker-harness.js';
 import { completedAll, withBatches } from './batch-support.js';
 
 let harness: ApiHarness;
@@ -54,6 +58,38 @@ describe('batches over the API', () => {
     });
     expect(batch.costUsd).toBeGreaterThan(0);
     expect(batch.savedUsd).toBeCloseTo(batch.costUsd, 9);
+
+    // Bull Board shows the job's way through its batch in its log; the API's timeline keeps to attempts.
+    const { logs } = await harness.queue.getJobLogs(ids[0] ?? '');
+    expect(logs).toEqual([
+      expect.stringMatching(/^waiting for a provider batch of primary\/gpt-4\.1-mini/),
+      expect.stringMatching(new RegExp(`^in provider batch ${batch.id} \\(primary batch_`)),
+      expect.stringMatching(/answered; the job completes at the batch price$/),
+    ]);
+    const done = (await harness.request<JobView>('GET', `/v1/jobs/${ids[0]}`)).body;
+    expect(done.timeline).toEqual([
+      expect.objectContaining({ event: 'attempt', outcome: 'ok', provider: 'primary' }),
+    ]);
+    expect(done.costUsd).toBe(done.result && 'costUsd' in done.result ? done.result.costUsd : undefined);
+
+    // Bull Board shows each batch as a job of its own queue, completed with the batch as its result.
+    const boardQueue = new Queue(batchQueueName(harness.queueName), {
+      connection: connectionOptions(redisUrl),
+    });
+    await expect
+      .poll(async () => (await boardQueue.getJob(batch.id))?.returnvalue, { timeout: 10_000 })
+      .toMatchObject({ id: batch.id, status: 'ended' });
+    expect((await boardQueue.getJobLogs(batch.id)).logs).toEqual([
+      expect.stringMatching(/^claimed 3 jobs for primary\/gpt-4\.1-mini/),
+      expect.stringMatching(/^submitted to primary as batch_/),
+      expect.stringMatching(/^ended: 3 answered, 0 errored, 0 expired/),
+    ]);
+    await boardQueue.close();
+
+    const metrics = (await harness.request<string>('GET', '/metrics')).body;
+    expect(metrics).toContain('breakwater_batches{status="ended"} 1');
+    expect(metrics).toContain('breakwater_batched_jobs_total 3');
+    expect(metrics).toMatch(/breakwater_batch_saved_usd_total 0\.0000\d+/);
     expect((await harness.request('GET', '/v1/batches/bat_00000000000000000000000000000000')).status).toBe(
       404,
     );
