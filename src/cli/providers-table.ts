@@ -1,15 +1,19 @@
 import type { BreakerEvent, ProviderStatus } from '../contract/index.js';
 
-/** Providers as an aligned text table: name, type, state, and when an open breaker admits a probe. */
+/**
+ * Providers as an aligned text table: name, type, breaker state, capacity under its limits, when an
+ * open breaker admits a probe, and why.
+ */
 export function providersTable(providers: readonly ProviderStatus[]): string {
   const rows = [
-    ['PROVIDER', 'TYPE', 'STATE', 'NEXT PROBE', 'REASON'],
+    ['PROVIDER', 'TYPE', 'STATE', 'CAPACITY', 'NEXT PROBE', 'REASON'],
     ...providers.map((provider) => [
       provider.name,
       provider.type,
       provider.state,
+      provider.limits?.capacity ?? '',
       provider.nextProbeAt ?? '',
-      provider.reason ?? '',
+      provider.reason ?? provider.limits?.buckets.find((bucket) => bucket.blockReason)?.blockReason ?? '',
     ]),
   ];
   const widths =

@@ -77,7 +77,7 @@ describe('enqueueing jobs', () => {
     ]);
     expect(await problems({})).toEqual(['messages: give exactly one of messages or prompt']);
     expect(await problems({ prompt: 'x', route: 'nowhere' })).toEqual([
-      'route: unknown route "nowhere" (known: default)',
+      'route: unknown route "nowhere" (known: default, embed)',
     ]);
     expect(await problems({ prompt: 'x', chain: [{ provider: 'ghost', model: 'm' }] })).toEqual([
       'chain.0.provider: unknown provider "ghost" (known: sim-openai, sim-anthropic, sim-google)',
