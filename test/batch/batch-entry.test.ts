@@ -106,6 +106,23 @@ describe('what a batch cannot serve goes on down the chain', () => {
   });
 });
 
+describe('jobs batches cannot carry', () => {
+  it('a structured-output job passes over the batch entry and is served by the ordinary one', async () => {
+    harness = await new WorkerHarness({ config: withBatches({ maxJobs: 1 }) }).start();
+    const schema = {
+      type: 'object',
+      properties: { label: { type: 'string' } },
+      required: ['label'],
+      additionalProperties: false,
+    };
+    const job = await harness.add({ prompt: 'classify', route: 'batched', output: { schema } });
+    const [result] = await completedAll(harness, [String(job.id)]);
+    expect(result?.batch).toBeUndefined();
+    expect(result?.attempts).toEqual([expect.objectContaining({ provider: 'primary', outcome: 'ok' })]);
+    expect(harness.simulator.batchesReceived()).toEqual([]);
+  });
+});
+
 describe('the batch endpoint down', () => {
   it('down while a batch runs: polling waits, and the jobs complete from the batch once it is back', async () => {
     harness = await new WorkerHarness({ config: withBatches({ maxJobs: 3, pollIntervalMs: 100 }) }).start();
