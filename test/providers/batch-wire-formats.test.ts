@@ -103,3 +103,45 @@ describe.each(wires)(
     });
   },
 );
+
+describe('batch client errors', () => {
+  it('a provider that echoes the key in its error: the key is scrubbed, the 401 is an auth verdict', async () => {
+    const echoing: typeof globalThis.fetch = async () =>
+      new Response(JSON.stringify({ error: { message: `Incorrect API key provided: ${secret}` } }), {
+        status: 401,
+        headers: { 'content-type': 'application/json' },
+      });
+    for (const create of [openaiBatchClient, anthropicBatchClient, googleBatchClient]) {
+      const client = create({
+        provider: 'p',
+        baseURL: 'http://127.0.0.1:9/v1',
+        secret,
+        timeoutMs: 1_000,
+        fetch: echoing,
+        now: Date.now,
+      });
+      const error = await client.submit('t', 'm', items(1)).catch((caught: unknown) => caught);
+      expect(error).toMatchObject({
+        verdict: 'auth',
+        code: 'unauthorized',
+        status: 401,
+        message: 'Incorrect API key provided: [redacted]',
+      });
+    }
+  });
+
+  it('an unreachable batch API is a retryable network error', async () => {
+    const client = openaiBatchClient({
+      provider: 'p',
+      baseURL: 'http://127.0.0.1:9/v1',
+      secret,
+      timeoutMs: 2_000,
+      fetch: globalThis.fetch,
+      now: Date.now,
+    });
+    expect(await client.status('batch_1').catch((caught: unknown) => caught)).toMatchObject({
+      verdict: 'retryable',
+      code: 'network',
+    });
+  });
+});
