@@ -143,8 +143,14 @@ export class BatchStore {
   /** Newest first. */
   async list(limit: number): Promise<BatchRecord[]> {
     const ids = await this.redis.zrevrange(this.keys.batches, 0, limit - 1);
-    const records = await Promise.all(ids.map((id) => this.record(id)));
-    return records.filter((record) => record !== undefined);
+    // One round trip for the page, however many batches it holds.
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hgetall(this.keys.batch(id));
+    const replies = (await pipeline.exec()) ?? [];
+    return replies.flatMap(([error, fields]) => {
+      const record = error ? undefined : recordOf(fields as Record<string, string>);
+      return record ? [record] : [];
+    });
   }
 
   /** Counts how often a batch's submission was started: after the first, the provider is searched first. */
