@@ -25,6 +25,9 @@ export class BatchBoard {
     this.queue = new Queue(batchQueueName(queueName), { connection });
     // No processor and no autorun: it only takes finished batches' jobs to complete them.
     this.#finisher = new Worker(batchQueueName(queueName), null, { connection, autorun: false });
+    // Best effort: a connection error here is the worker's own, logged there; it must not crash the process.
+    this.queue.on('error', () => undefined);
+    this.#finisher.on('error', () => undefined);
   }
 
   async opened(view: BatchView): Promise<void> {

@@ -61,6 +61,8 @@ export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRu
   const connection = failFastConnectionOptions(options.redisUrl, redisCommandTimeoutMs);
   const queue = new Queue<JobData, JobResult>(config.queue.name, { connection });
   const batchQueue = new Queue(batchQueueName(config.queue.name), { connection });
+  // Its connection's errors are the job queue's, already logged: not repeated here.
+  batchQueue.on('error', () => undefined);
   const redis = new Redis(connection);
   redis.on('error', (error: Error) => logger.warn({ err: error }, 'redis connection error'));
   queue.on('error', (error: Error) => logger.warn({ err: error }, 'queue connection error'));
