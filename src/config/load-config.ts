@@ -121,6 +121,11 @@ function* crossReferenceProblems(config: BreakwaterConfig): Generator<ConfigProb
       };
     }
   }
+  for (const [name, provider] of Object.entries(config.providers)) {
+    if (!provider.probe) continue;
+    const problem = modelIdProblemFor(provider, provider.probe.model);
+    if (problem) yield { path: `providers.${name}.probe.model`, message: problem };
+  }
   const names = new Set<string>();
   for (const [index, budget] of config.budgets.entries()) {
     if (names.has(budget.name)) {

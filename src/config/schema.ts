@@ -31,6 +31,8 @@ export const breakerSchema = z
     resetTimeoutMs: positiveInt('milliseconds').default(30_000),
     /** Distinct workers whose breakers must trip before the provider opens fleet-wide. @defaultValue 1 */
     quorum: positiveInt('workers').default(1),
+    /** With a health probe: consecutive successful probes that close the breaker. @defaultValue 1 */
+    successThreshold: positiveInt('probes').default(1),
   })
   .strict();
 export type BreakerConfig = z.infer<typeof breakerSchema>;
@@ -88,6 +90,19 @@ export const batchSchema = z
   })
   .strict();
 export type BatchConfig = z.infer<typeof batchSchema>;
+export const healthProbeSchema = z
+  .object({
+    /** The model the probe asks. */
+    model: z.string().min(1, 'name the model the probe asks, e.g. gpt-4.1-mini'),
+    /** @defaultValue ping */
+    prompt: z.string().min(1).max(1_000).default('ping'),
+    /** @defaultValue 1 */
+    maxTokens: positiveInt('tokens').default(1),
+    /** Probe an idle closed provider this often (at most once per interval fleet-wide). @defaultValue off */
+    intervalMs: positiveInt('milliseconds').optional(),
+  })
+  .strict();
+export type HealthProbeConfig = z.infer<typeof healthProbeSchema>;
 
 /** Keys every provider type takes. */
 const providerCommon = {
@@ -100,6 +115,11 @@ const providerCommon = {
   timeoutMs: positiveInt('milliseconds').default(60_000),
   breaker: breakerSchema.default(() => breakerSchema.parse({})),
   batch: batchSchema.default(() => batchSchema.parse({})),
+  /**
+   * A synthetic health probe: while the breaker is half-open, this request (not a job) is the probe;
+   * with `intervalMs`, an idle closed provider is probed too, at most once per interval fleet-wide.
+   */
+  probe: healthProbeSchema.optional(),
   /** Rate limits, concurrency and quota handling, fleet-wide. @defaultValue none (or what the provider reports) */
   limits: providerLimitsSchema.default(() => providerLimitsSchema.parse({})),
 };

@@ -45,6 +45,13 @@ export interface ChainEntry {
 }
 
 /**
+ * How many entries of the chain are called at once: one after another (`sequential`), the first two
+ * available at once, first answer wins (`race`), or the next one only when the current one has not
+ * answered within `hedgeAfterMs`.
+ */
+export type CallStrategy = 'sequential' | 'race' | { hedgeAfterMs: number };
+
+/**
  * A job as producers submit it (`POST /v1/jobs`, each item of `/v1/jobs/bulk`). A completion gives
  * exactly one of `messages` or `prompt`; an embedding (`kind: "embed"`) gives `input` instead. At
  * most one of `route` or `chain`; the server validates every field.
@@ -73,6 +80,8 @@ export interface JobInput {
   idempotencyKey?: string;
   /** When every provider of the chain is open: wait for one (defer) or fail at once. @defaultValue defer */
   onAllOpen?: 'defer' | 'fail';
+  /** How many entries are called at once. @defaultValue sequential */
+  strategy?: CallStrategy;
   /** Who the job is for: the config's tenant caps and tenant budgets apply to it. */
   tenant?: string;
   /** complete (the default) answers messages or prompt; embed embeds `input` on a route of embedding models. */

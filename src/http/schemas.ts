@@ -246,6 +246,21 @@ export const budgetViewSchema = z.object({
 export const providersResponseSchema = z.object({
   providers: z.array(providerStatusSchema),
   budgets: z.array(budgetViewSchema).describe("Each budget's spend in its current window."),
+  routes: z
+    .array(
+      z.object({
+        name: z.string(),
+        servedBy: z
+          .object({ provider: z.string(), model: z.string(), index: z.number().int() })
+          .optional()
+          .describe(
+            'The entry that would serve a job of this route now; absent when none could (it would wait).',
+          ),
+      }),
+    )
+    .describe(
+      'Per route, the entry that would serve a job now: the first whose breaker is not open and that has capacity.',
+    ),
 });
 
 export const errorBodySchema = z.object({

@@ -104,6 +104,26 @@ export const jobInputSchema = z
       .enum(['defer', 'fail'])
       .default('defer')
       .describe('When every provider of the chain is open: wait for one (defer) or fail at once.'),
+    strategy: z
+      .union(
+        [
+          z.enum(['sequential', 'race']),
+          z
+            .object({
+              hedgeAfterMs: z
+                .number()
+                .int('must be a whole number')
+                .positive('must be > 0')
+                .max(600_000, 'must be at most 600000 (10 minutes)'),
+            })
+            .strict(),
+        ],
+        { error: 'must be "sequential", "race" or { "hedgeAfterMs": N }' },
+      )
+      .optional()
+      .describe(
+        'How many chain entries are called at once: sequential (default), race (the first two available, first answer wins), or { hedgeAfterMs } (the next one only if the current has not answered by then).',
+      ),
     tenant: z
       .string()
       .regex(tenantNamePattern, 'letters, digits and _.:- only, 1 to 100 characters')

@@ -17,9 +17,10 @@ export const attemptSchema = z.object({
       'invalid-output',
       'skipped-open',
       'skipped-limit',
+      'lost-race',
     ])
     .describe(
-      'ok; retryable (5xx, timeout, network); auth (key refused); rejected (the request itself); limited (429: a rate limit, not an outage); quota (quota or credit exhausted); invalid-output (a structured answer that is not JSON, misses the schema or was cut off); skipped-open (breaker open, no call); skipped-limit (no capacity under a rate limit, concurrency, quota or budget: no call).',
+      'ok; retryable (5xx, timeout, network); auth (key refused); rejected (the request itself); limited (429: a rate limit, not an outage); quota (quota or credit exhausted); invalid-output (a structured answer that is not JSON, misses the schema or was cut off); skipped-open (breaker open, no call); skipped-limit (no capacity under a rate limit, concurrency, quota or budget: no call); lost-race (raced or hedged, another entry answered first).',
     ),
   durationMs: z.number(),
   errorClass: z

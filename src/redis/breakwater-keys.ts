@@ -37,6 +37,11 @@ export class BreakwaterKeys {
     return `${this.#root}:probe:${provider}`;
   }
 
+  /** String: held for a health probe's interval by the worker probing an idle provider. */
+  idleProbe(provider: string): string {
+    return `${this.#root}:idle-probe:${provider}`;
+  }
+
   /** Counter: failed calls to the provider fleet-wide within the window. */
   failures(provider: string): string {
     return `${this.#root}:failures:${provider}`;

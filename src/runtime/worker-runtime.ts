@@ -11,6 +11,7 @@ import { wakeBatchedJob } from '../batch/wake-batched-job.js';
 import type { LoadedConfig } from '../config/load-config.js';
 import { resolveProviders } from '../config/resolve-providers.js';
 import { FleetMember } from '../fleet/fleet-member.js';
+import { HealthProber } from '../fleet/health-prober.js';
 import { workerId } from '../fleet/worker-id.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 import { AdapterFactory } from '../providers/create-adapter.js';
@@ -106,6 +107,14 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     ...(options.budgetWindow ? { windowOf: options.budgetWindow } : {}),
   });
   const batchStore = new BatchStore(member.redis, keys);
+  const prober = new HealthProber({
+    config,
+    circuit: (provider) => member.circuit(provider),
+    adapter: (provider, model) => adapters.get(provider, model),
+    redis: member.redis,
+    keys,
+    logger,
+  });
   const breakwater = createBreakwaterWorker({
     config,
     connection: connectionOptions(options.redisUrl),
@@ -165,6 +174,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
       closing ??= (async () => {
         await batches.close();
         await board.close();
+        prober.close();
         await breakwater.close();
         await gate.close();
         await stats.close();

@@ -128,6 +128,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
             now,
             ...(signal ? { signal } : {}),
             ...(admission ? { admission } : {}),
+            ...(data.strategy === undefined ? {} : { strategy: data.strategy }),
             onAttempt: (attempt) => {
               if ((attempt.outcome !== 'ok' && attempt.outcome !== 'skipped-limit') || debug)
                 logAttempt(log, attempt);
@@ -191,10 +192,23 @@ function timelineOf(outcome: ChainOutcome, attempts: readonly Attempt[]): Timeli
 
 /** The walk's attempts; the call that completed the job carries its tokens and cost. */
 function pricedAttempts(outcome: ChainOutcome, config: BreakwaterConfig): Attempt[] {
-  if (outcome.kind !== 'completed') return outcome.attempts;
+  const priced = outcome.attempts.map((attempt) =>
+    // A call that lost a race but answered before it was aborted: what it used is paid for too.
+    attempt.outcome === 'lost-race' && attempt.inputTokens != null && attempt.outputTokens != null
+      ? {
+          ...attempt,
+          costUsd: costUsd(
+            attempt.model,
+            { inputTokens: attempt.inputTokens, outputTokens: attempt.outputTokens },
+            config.pricing,
+          ),
+        }
+      : attempt,
+  );
+  if (outcome.kind !== 'completed') return priced;
   const { usage } = outcome.result;
-  return outcome.attempts.map((attempt, index) =>
-    index === outcome.attempts.length - 1
+  return priced.map((attempt) =>
+    attempt.outcome === 'ok'
       ? {
           ...attempt,
           inputTokens: usage.inputTokens,

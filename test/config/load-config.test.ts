@@ -49,6 +49,7 @@ describe('loading the config', () => {
       rollingWindowMs: 60_000,
       resetTimeoutMs: 30_000,
       quorum: 1,
+      successThreshold: 1,
     });
     expect(config.providers.claude?.timeoutMs).toBe(60_000);
     expect(config.pricing['gpt-4.1-mini']).toEqual({ input: 0.4, output: 1.6 });

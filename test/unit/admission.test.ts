@@ -240,3 +240,33 @@ describe('bad limits config', () => {
     ]);
   });
 });
+
+describe('the entry that would serve a route now', () => {
+  const chain = [
+    { provider: 'a', model: 'm1' },
+    { provider: 'b', model: 'm2' },
+    { provider: 'c', model: 'm3' },
+  ];
+  it('skips an open breaker, a spent quota and a model held by a 429; takes a half-open one', async () => {
+    const { servingEntry } = await import('../../src/resilience/serving-entry.js');
+    const limits = {
+      b: { capacity: 'quota-exhausted', buckets: [] },
+      c: { capacity: 'rate-limited', buckets: [{ model: 'm3', blockedUntil: '2026-11-29T12:00:01Z' }] },
+    } as const;
+    const state =
+      (open: string[], halfOpen: string[] = []) =>
+      (provider: string) =>
+        open.includes(provider)
+          ? ('open' as const)
+          : halfOpen.includes(provider)
+            ? ('half-open' as const)
+            : ('closed' as const);
+    const limitsOf = (provider: string) =>
+      provider in limits ? limits[provider as keyof typeof limits] : undefined;
+    expect(servingEntry(chain, { state: state([]), limits: limitsOf })).toMatchObject({ index: 0 });
+    expect(servingEntry(chain, { state: state(['a']), limits: limitsOf })).toBeUndefined();
+    expect(servingEntry(chain, { state: state(['a'], ['b']), limits: () => undefined })).toMatchObject({
+      index: 1,
+    });
+  });
+});
