@@ -28,6 +28,8 @@ const exclusive = [
   'test/observability/browser.test.ts',
   'test/batch/batch-fleet.test.ts',
   'test/scripts/demo.test.ts',
+  'test/webhooks/receiver-outage.test.ts',
+  'test/webhooks/thousand-deliveries.test.ts',
   'test/admission/fleet-pacing.test.ts',
   'test/structured/embeddings-cli.test.ts',
 ];

@@ -8,6 +8,7 @@ import type {
   JobInput,
   JobView,
   ProviderStatus,
+  Redelivery,
   StatsReport,
 } from '../contract/index.js';
 import { BreakwaterApiError } from './breakwater-api-error.js';
@@ -74,6 +75,11 @@ export class BreakwaterClient {
   /** One provider batch (`GET /v1/batches/:id`). */
   async batch(id: string): Promise<BatchView> {
     return this.#request('GET', `/v1/batches/${encodeURIComponent(id)}`);
+  }
+
+  /** Sends an ended job's webhook event again, same `webhook-id` (409 `conflict` before it ends, or without a webhook). */
+  redeliver(id: string): Promise<Redelivery> {
+    return this.#request('POST', `/v1/jobs/${encodeURIComponent(id)}/redeliver`);
   }
 
   async providers(): Promise<ProviderStatus[]> {

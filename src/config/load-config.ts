@@ -10,6 +10,7 @@ import { modelIdProblemFor } from './model-id.js';
 import { routeKindProblem } from './model-kind.js';
 import { ownEntry } from './own-key.js';
 import { type BreakwaterConfig, configSchema, type ProviderType, simulatedOnlyKeys } from './schema.js';
+import { readWebhookSecret, webhookSecretEnv } from './webhook-secret.js';
 
 export interface LoadedConfig {
   config: BreakwaterConfig;
@@ -17,6 +18,8 @@ export interface LoadedConfig {
   secrets: ReadonlyMap<string, Secret>;
   /** Where the config came from: a file path or `built-in default`. */
   source: string;
+  /** BREAKWATER_WEBHOOK_SECRET, which signs webhooks; absent when not set. */
+  webhookSecret?: Secret;
 }
 
 export interface LoadConfigOptions {
@@ -92,8 +95,22 @@ export function validateConfig(document: unknown, source: string, env: NodeJS.Pr
       secrets.set(name, new Secret(value));
     }
   }
+  const webhookSecret = readWebhookSecret(env);
+  if (webhookSecret.kind === 'invalid')
+    problems.push({ path: webhookSecretEnv, message: webhookSecret.message });
+  if (webhookSecret.kind === 'absent' && config.webhooks.url !== undefined) {
+    problems.push({
+      path: 'webhooks.url',
+      message: `webhooks are signed: set ${webhookSecretEnv} (whsec_ and a base64 key) or remove webhooks.url`,
+    });
+  }
   if (problems.length > 0) throw new ConfigError(source, problems);
-  return { config, secrets, source };
+  return {
+    config,
+    secrets,
+    source,
+    ...(webhookSecret.kind === 'ok' ? { webhookSecret: webhookSecret.secret } : {}),
+  };
 }
 
 function* crossReferenceProblems(config: BreakwaterConfig): Generator<ConfigProblem> {

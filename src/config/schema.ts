@@ -217,6 +217,22 @@ export const chainEntrySchema = z
   .strict();
 export type ChainEntry = z.infer<typeof chainEntrySchema>;
 
+/** Finished jobs kept: at most `count` of them, none older than `ageSeconds`; either may be left out. */
+const retentionSchema = (what: string) =>
+  z
+    .object({
+      /** Jobs finished longer ago than this are removed. @defaultValue none */
+      ageSeconds: positiveInt('seconds').optional(),
+      /** Only the newest this many are kept. @defaultValue none */
+      count: z.number({ error: 'must be a number (jobs)' }).int('must be a whole number').min(0).optional(),
+    })
+    .strict()
+    .refine(
+      (retention) => retention.ageSeconds !== undefined || retention.count !== undefined,
+      `give ageSeconds, count or both (how long, or how many ${what} are kept)`,
+    );
+export type RetentionConfig = z.infer<ReturnType<typeof retentionSchema>>;
+
 export const queueSchema = z
   .object({
     /** BullMQ queue name (and Redis key prefix part). @defaultValue breakwater */
@@ -256,6 +272,10 @@ export const queueSchema = z
     maxStalledCount: positiveInt('times')
       .default(2)
       .describe('Worker deaths a job survives (returned to the queue) before it is failed as stalled.'),
+    /** How long, and how many, completed jobs are kept. @defaultValue { ageSeconds: 604800 } (7 days) */
+    keepCompleted: retentionSchema('completed jobs').default({ ageSeconds: 7 * 24 * 3600 }),
+    /** How long, and how many, failed jobs are kept. @defaultValue { ageSeconds: 2592000 } (30 days) */
+    keepFailed: retentionSchema('failed jobs').default({ ageSeconds: 30 * 24 * 3600 }),
   })
   .strict();
 export type QueueConfig = z.infer<typeof queueSchema>;
@@ -350,6 +370,42 @@ export const priceSchema = z
     batchOutput: z.number().min(0).optional(),
   })
   .strict();
+export const webhooksSchema = z
+  .object({
+    /** Where every job's end is POSTed unless the job names its own `webhook.url`. @defaultValue none */
+    url: z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }).optional(),
+    /** An attempt with no answer after this long counts as failed and is retried. @defaultValue 10000 */
+    timeoutMs: positiveInt('milliseconds').default(10_000),
+    /** Failed deliveries are retried with exponential backoff for this long, then fail. @defaultValue 86400000 */
+    retryForMs: positiveInt('milliseconds').default(24 * 3_600_000),
+    /** The first retry's delay; it doubles each attempt, with jitter. @defaultValue 1000 */
+    backoffMs: positiveInt('milliseconds').default(1_000),
+    /** The longest delay between two attempts. @defaultValue 3600000 */
+    maxBackoffMs: positiveInt('milliseconds').default(3_600_000),
+    /** Deliveries in flight at once per worker process. @defaultValue 50 */
+    concurrency: positiveInt('deliveries').default(50),
+    /**
+     * Allow webhook URLs whose addresses are loopback, private, link-local or cloud metadata (for
+     * receivers on your own network). @defaultValue false
+     */
+    allowPrivateNetworks: z.boolean().default(false),
+  })
+  .strict();
+export type WebhooksConfig = z.infer<typeof webhooksSchema>;
+
+export const cacheSchema = z
+  .object({
+    /** How long an answer is served to identical jobs; 0 turns the cache off. @defaultValue 0 */
+    ttlSeconds: z.number().int('must be a whole number').min(0, 'must be >= 0').default(0),
+    /**
+     * How long after it expires an answer may still be served, stale, to a job with `acceptStale:
+     * true` while every provider of its chain is open. @defaultValue 0
+     */
+    staleIfAllOpenSeconds: z.number().int('must be a whole number').min(0, 'must be >= 0').default(0),
+  })
+  .strict();
+export type CacheConfig = z.infer<typeof cacheSchema>;
+
 export const budgetPeriods = ['hour', 'day', 'month'] as const;
 export type BudgetPeriod = (typeof budgetPeriods)[number];
 
@@ -386,6 +442,8 @@ export const configSchema = z
     queue: queueSchema.default(() => queueSchema.parse({})),
     board: boardSchema.default(() => boardSchema.parse({})),
     api: apiSchema.default(() => apiSchema.parse({})),
+    webhooks: webhooksSchema.default(() => webhooksSchema.parse({})),
+    cache: cacheSchema.default(() => cacheSchema.parse({})),
     /** USD budgets per hour, day or month, by provider, route or tenant. @defaultValue [] */
     budgets: z.array(budgetSchema).default([]),
     /** Per-tenant caps on top of the providers' limits. @defaultValue {} */

@@ -11,6 +11,7 @@ export type {
   Attempt,
   AttemptEntry,
   AttemptOutcome,
+  CacheEntry,
   CompletionJobResult,
   DeferralEntry,
   EmbeddingJobResult,
@@ -21,6 +22,8 @@ export type {
   JobView,
   TimelineEntry,
   TokenUsage,
+  WebhookEntry,
+  WebhookEventType,
 } from './job.js';
 export type {
   ChainEntry,
@@ -41,4 +44,12 @@ export type {
   ProviderStatus,
   ProvidersResponse,
 } from './provider-status.js';
-export type { ModelStats, ProviderStats, StatsReport, StatsTotals, TokensAndCost } from './stats-report.js';
+export type {
+  CacheStats,
+  ModelStats,
+  ProviderStats,
+  StatsReport,
+  StatsTotals,
+  TokensAndCost,
+} from './stats-report.js';
+export type { Redelivery, WebhookEvent } from './webhook-event.js';

@@ -82,6 +82,15 @@ export interface JobInput {
   onAllOpen?: 'defer' | 'fail';
   /** How many entries are called at once. @defaultValue sequential */
   strategy?: CallStrategy;
+  /**
+   * POSTed, signed by the Standard Webhooks convention, when the job completes or fails for good;
+   * the config's `webhooks.url` when absent.
+   */
+  webhook?: { url: string };
+  /** `false`: never served from or stored in the result cache; `{ ttlSeconds }`: its own lifetime. */
+  cache?: false | { ttlSeconds: number };
+  /** While every provider of the chain is open, complete with an expired cached answer instead of waiting. */
+  acceptStale?: boolean;
   /** Who the job is for: the config's tenant caps and tenant budgets apply to it. */
   tenant?: string;
   /** complete (the default) answers messages or prompt; embed embeds `input` on a route of embedding models. */

@@ -22,8 +22,40 @@ export interface DeferralEntry {
   cause?: 'outage' | 'limit';
 }
 
+/** The events a webhook reports: a job's end. */
+export type WebhookEventType = 'job.completed' | 'job.failed';
+
+/** One attempt to deliver a job's webhook. */
+export interface WebhookEntry {
+  event: 'webhook';
+  /** When the attempt started. */
+  at: string;
+  type: WebhookEventType;
+  /** Which attempt of this delivery, from 1. */
+  attempt: number;
+  /** delivered (2xx); retry (tried again later); gone (410: stopped); give-up (retries ran out, or the address is refused). */
+  outcome: 'delivered' | 'retry' | 'gone' | 'give-up';
+  /** The receiver's HTTP status, when it answered. */
+  status?: number;
+  durationMs: number;
+  /** Why the attempt failed. */
+  error?: string;
+  /** After a failed attempt: when it is tried again. */
+  nextAttemptAt?: string;
+}
+
+/** The job was served from the result cache: no provider call. */
+export interface CacheEntry {
+  event: 'cache';
+  at: string;
+  /** hit: a fresh cached answer; stale: an expired one, served while every provider was open. */
+  outcome: 'hit' | 'stale';
+  /** When the answer served was stored. */
+  storedAt: string;
+}
+
 /** One line of a job's timeline (the same lines as its log in Bull Board). */
-export type TimelineEntry = AttemptEntry | DeferralEntry;
+export type TimelineEntry = AttemptEntry | DeferralEntry | WebhookEntry | CacheEntry;
 
 /**
  * deferred: every provider of the chain is open, or none has capacity under its limits; the job
@@ -73,6 +105,10 @@ export interface CompletionJobResult {
   attempts: Attempt[];
   /** Set when a provider batch served the job (at the batch price): the batch's id. */
   batch?: { id: string };
+  /** Served from the result cache: no provider call was made for this job (its cost is 0). */
+  cached?: boolean;
+  /** The cached answer had expired: served while every provider of the chain was open (`acceptStale`). */
+  stale?: boolean;
 }
 
 /** What a completed embedding job (`kind: "embed"`) returns. */

@@ -10,6 +10,8 @@ import { createMetricsRegistry } from '../metrics/metrics-registry.js';
 import type { JobData } from '../queue/job-input.js';
 import { readSnapshot } from '../stats/read-snapshot.js';
 import type { StatsStore } from '../stats/stats-store.js';
+import type { WebhookQueue } from '../webhooks/webhook-queue.js';
+import { webhookSubmitCheck } from '../webhooks/webhook-submit-check.js';
 import type { JobResult } from '../worker/job-result.js';
 import { requireToken } from './auth.js';
 import { boardPath, boardRouter } from './board.js';
@@ -26,6 +28,7 @@ import { batchRoutes } from './routes/batches.js';
 import { healthRoutes } from './routes/health.js';
 import { jobRoutes } from './routes/jobs.js';
 import { providerRoutes } from './routes/providers.js';
+import { redeliverRoutes } from './routes/redeliver.js';
 import { statsRoutes } from './routes/stats.js';
 
 export interface AppOptions {
@@ -52,6 +55,8 @@ export interface AppOptions {
   batchQueue?: Queue;
   /** Runs before a job is submitted (POST /v1/jobs, /v1/jobs/bulk): the rate limit. */
   submitGuard?: RequestHandler;
+  /** Webhook deliveries (redelivery, Bull Board); without it, jobs' webhooks are refused as unsigned. */
+  webhooks?: { queue: WebhookQueue; secretSet: boolean };
 }
 
 /** The HTTP API, its docs and Bull Board, as one Express app (no listening: the caller decides). */
@@ -99,14 +104,18 @@ export function createApp(options: AppOptions): Express {
       'GET /v1/events is a WebSocket: connect with a WebSocket client',
     );
   });
+  // A redelivery is an action on a job and carries no body.
+  if (options.webhooks) v1.use(redeliverRoutes({ queue, webhooks: options.webhooks.queue, config }));
   v1.post('/{*path}', requireJson);
   v1.use(express.json({ limit: bodyLimit }));
   if (options.submitGuard) v1.post(['/jobs', '/jobs/bulk'], options.submitGuard);
+  const check = webhookSubmitCheck({ config, secretSet: options.webhooks?.secretSet ?? false });
   v1.use(
     jobRoutes({
       queue,
       config,
       fleet: options.fleet,
+      check,
       ...(options.batches ? { batches: options.batches } : {}),
     }),
   );
@@ -144,7 +153,7 @@ export function createApp(options: AppOptions): Express {
         ...(options.limits ? { limits: options.limits } : {}),
       }),
     );
-    app.use(boardPath, boardRouter(queue, config.board, options.batchQueue));
+    app.use(boardPath, boardRouter(queue, config.board, options.webhooks?.queue, options.batchQueue));
   }
 
   app.use(notFound);

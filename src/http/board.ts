@@ -8,15 +8,24 @@ import type { BoardConfig } from '../config/schema.js';
 export const boardPath = '/admin/queues';
 
 /**
- * Bull Board for the queue, mounted at /admin/queues; deferrals show in each job's log. The provider
- * batches' queue, when given, is shown beside it (read-only: the batch records drive it).
+ * Bull Board for the queue, mounted at /admin/queues; deferrals show in each job's log. The webhook
+ * deliveries' queue and the provider batches' queue, when given, are shown beside it (the batches'
+ * read-only: the batch records drive it).
  */
-export function boardRouter(queue: Queue, config: BoardConfig, batchQueue?: Queue): Router {
+export function boardRouter(queue: Queue, config: BoardConfig, webhooks?: Queue, batchQueue?: Queue): Router {
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(boardPath);
   createBullBoard({
     queues: [
       new BullMQAdapter(queue, { readOnlyMode: config.readOnly, description: 'Breakwater AI jobs' }),
+      ...(webhooks
+        ? [
+            new BullMQAdapter(webhooks, {
+              readOnlyMode: config.readOnly,
+              description: 'Webhook deliveries: one per job end, each attempt in its log',
+            }),
+          ]
+        : []),
       ...(batchQueue
         ? [
             new BullMQAdapter(batchQueue, {

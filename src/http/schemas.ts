@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { maxBulkJobs } from '../contract/job-input.js';
 import { jobInputSchema } from '../queue/job-input.js';
-import { attemptSchema, timelineEntrySchema } from '../queue/timeline.js';
+import { attemptSchema, timelineEntrySchema, webhookEventTypes } from '../queue/timeline.js';
 
 /**
  * The API's request and response shapes. Requests are validated with these, responses are typed by
@@ -106,6 +106,11 @@ export const completionResultSchema = z.object({
     .object({ id: z.string() })
     .optional()
     .describe('Set when a provider batch served the job, at the batch price.'),
+  cached: z.boolean().optional().describe('Served from the result cache: no provider call (cost 0).'),
+  stale: z
+    .boolean()
+    .optional()
+    .describe('The cached answer had expired: served while every provider was open (acceptStale).'),
 });
 
 export const embeddingResultSchema = z.object({
@@ -154,6 +159,13 @@ export const jobViewSchema = z.object({
     .describe('Every attempt and deferral, oldest first: the same lines as the job log in Bull Board.'),
 });
 export type JobView = z.infer<typeof jobViewSchema>;
+
+/** What a job's webhook receives when it ends, signed by the Standard Webhooks convention. */
+export const webhookEventSchema = z.object({
+  type: z.enum(webhookEventTypes),
+  timestamp: z.iso.datetime().describe('When the job ended.'),
+  data: jobViewSchema.describe('The job as GET /v1/jobs/:id returned it when the event was first sent.'),
+});
 
 export const breakerStateSchema = z.enum(['closed', 'open', 'half-open']);
 

@@ -206,6 +206,40 @@ export function createMetricsRegistry(snapshot: () => Promise<StatsSources>): Re
       for (const [provider, count] of stats.deferrals) this.inc({ provider }, count);
     },
   });
+  new Counter({
+    name: 'breakwater_webhook_deliveries_total',
+    help: 'Webhook delivery attempts by outcome: delivered (2xx), retry, gone (410), give-up.',
+    labelNames: ['outcome'],
+    registers: [registry],
+    async collect() {
+      const { stats } = await read();
+      this.reset();
+      for (const [outcome, count] of Object.entries(stats.webhooks)) this.inc({ outcome }, count);
+    },
+  });
+  new Counter({
+    name: 'breakwater_cache_lookups_total',
+    help: 'Jobs that looked in the result cache, by result: hit, stale (served while every provider was open), miss.',
+    labelNames: ['result'],
+    registers: [registry],
+    async collect() {
+      const { cache } = (await read()).stats;
+      this.reset();
+      this.inc({ result: 'hit' }, cache.hits);
+      this.inc({ result: 'stale' }, cache.staleHits);
+      this.inc({ result: 'miss' }, cache.misses);
+    },
+  });
+  new Counter({
+    name: 'breakwater_cache_saved_usd_total',
+    help: 'USD the answers served from the result cache cost when first computed.',
+    registers: [registry],
+    async collect() {
+      const { cache } = (await read()).stats;
+      this.reset();
+      this.inc(cache.savedUsd);
+    },
+  });
   registry.registerMetric(new FleetLatencyHistogram(async () => (await read()).stats.models));
   return registry;
 }

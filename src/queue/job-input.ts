@@ -124,6 +124,28 @@ export const jobInputSchema = z
       .describe(
         'How many chain entries are called at once: sequential (default), race (the first two available, first answer wins), or { hedgeAfterMs } (the next one only if the current has not answered by then).',
       ),
+    webhook: z
+      .object({ url: z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }) })
+      .strict()
+      .optional()
+      .describe(
+        "POSTed, signed (Standard Webhooks), when the job completes or fails for good; the config's webhooks.url when absent.",
+      ),
+    cache: z
+      .union([
+        z.literal(false),
+        z.object({ ttlSeconds: z.number().int('must be a whole number').min(0, 'must be >= 0') }).strict(),
+      ])
+      .optional()
+      .describe(
+        "false: never served from or stored in the result cache; { ttlSeconds }: this job's own cache lifetime.",
+      ),
+    acceptStale: z
+      .boolean()
+      .optional()
+      .describe(
+        'While every provider of the chain is open, complete with an expired cached answer (within cache.staleIfAllOpenSeconds) instead of waiting.',
+      ),
     tenant: z
       .string()
       .regex(tenantNamePattern, 'letters, digits and _.:- only, 1 to 100 characters')

@@ -63,6 +63,24 @@ export class BreakwaterKeys {
   }
 
   /**
+   * The BullMQ prefix of the queue's webhook deliveries (queue `webhooks`): its keys live under the
+   * queue's own, `bull:<queue>:breakwater:webhooks:*`.
+   */
+  get webhookPrefix(): string {
+    return this.#root;
+  }
+
+  /** String: a cached answer, by the hash of what decides it (`cacheKey`), with a TTL. */
+  cached(hash: string): string {
+    return `${this.#root}:cache:${hash}`;
+  }
+
+  /** String: the job computing an answer for identical jobs waiting on it (single flight), with a TTL. */
+  cacheFlight(hash: string): string {
+    return `${this.#root}:cache-flight:${hash}`;
+  }
+
+  /**
    * Hash: one bucket of a limit scope (`provider:openai`, `model:openai/gpt-4.1`, `tenant:acme`) and
    * unit: its level, what the provider reported, and a block (a 429, an exhausted quota).
    */

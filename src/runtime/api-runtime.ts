@@ -20,6 +20,7 @@ import type { JobData } from '../queue/job-input.js';
 import { BreakwaterKeys } from '../redis/breakwater-keys.js';
 import { failFastConnectionOptions } from '../redis/connection.js';
 import { StatsStore } from '../stats/stats-store.js';
+import { openWebhookQueue } from '../webhooks/webhook-queue.js';
 import type { JobResult } from '../worker/job-result.js';
 import { packageVersion } from './package-version.js';
 import { assertSafeBinding, isLoopbackHost } from './safe-binding.js';
@@ -69,6 +70,9 @@ export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRu
   // Serve only once the queue's connection is ready; closing a BullMQ queue that is still connecting
   // also leaves an unhandled rejection behind.
   await queue.waitUntilReady();
+  const webhooks = openWebhookQueue(queue.qualifiedName, connection);
+  webhooks.on('error', (error: Error) => logger.warn({ err: error }, 'webhook queue connection error'));
+  await webhooks.waitUntilReady();
   const fleet = new FleetStore({ redis, keyPrefix: queue.qualifiedName, worker: `api:${workerId()}` });
   const hub = await EventHub.start({
     queueName: config.queue.name,
@@ -90,6 +94,7 @@ export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRu
     token: options.token,
     version: packageVersion(),
     ...submitGuard(config, redis, queue.qualifiedName, options.token !== undefined),
+    webhooks: { queue: webhooks, secretSet: options.loaded.webhookSecret !== undefined },
     ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
   });
   const server = await listen(app, options.port ?? 3000, options.host ?? '127.0.0.1').catch(
@@ -132,11 +137,16 @@ export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRu
         });
         // The API holds no locks: when Redis is gone, do not wait for a graceful QUIT it cannot answer.
         const client = await queue.getBackend().client;
-        if (redis.status !== 'ready') client.disconnect();
-        const closing = queue.close().catch(() => undefined);
+        const webhookClient = await webhooks.getBackend().client;
+        if (redis.status !== 'ready') {
+          client.disconnect();
+          webhookClient.disconnect();
+        }
+        const closing = Promise.all([queue.close(), webhooks.close()]).catch(() => undefined);
         const closed = await Promise.race([closing.then(() => true), delay(closeTimeoutMs, false)]);
         // Stop any reconnect loop left behind, whose errors would have no listener any more.
         client.disconnect();
+        webhookClient.disconnect();
         if (!closed) await closing;
         const batchClient = await batchQueue.getBackend().client.catch(() => undefined);
         await Promise.race([batchQueue.close().catch(() => undefined), delay(closeTimeoutMs)]);

@@ -8,6 +8,8 @@ import { BatchCoordinator } from '../batch/batch-coordinator.js';
 import { batchStep } from '../batch/batch-step.js';
 import { BatchStore } from '../batch/batch-store.js';
 import { wakeBatchedJob } from '../batch/wake-batched-job.js';
+import { CachedRuns } from '../cache/cached-runs.js';
+import { ResultCache } from '../cache/result-cache.js';
 import type { LoadedConfig } from '../config/load-config.js';
 import { resolveProviders } from '../config/resolve-providers.js';
 import { FleetMember } from '../fleet/fleet-member.js';
@@ -26,6 +28,7 @@ import { StatsRecorder } from '../stats/stats-recorder.js';
 import { StatsStore } from '../stats/stats-store.js';
 import { type BreakwaterWorker, createBreakwaterWorker } from '../worker/create-worker.js';
 import { startEmbeddedSimulator } from './embedded-simulator.js';
+import { startWebhookRuntime } from './webhook-runtime.js';
 
 export interface WorkerRuntimeOptions {
   loaded: LoadedConfig;
@@ -98,6 +101,14 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     knownModels: knownModels(config),
     onError: (error) => logger.warn({ err: error }, 'stats not written; kept for the next flush'),
   });
+  const webhooks = startWebhookRuntime({
+    config,
+    redisUrl: options.redisUrl,
+    secret: options.loaded.webhookSecret,
+    logger,
+    stats,
+    ...(options.now ? { now: options.now } : {}),
+  });
   const keys = new BreakwaterKeys(queueKeyOf(config.queue.name));
   const gate = new FleetAdmission({
     redis: member.redis,
@@ -127,6 +138,14 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     wake: member.wake,
     stats,
     batch: batchStep(batchStore, config, options.now ?? Date.now),
+    onJobEnd: webhooks.onJobEnd,
+    cache: new CachedRuns({
+      cache: new ResultCache(member.redis, queueKeyOf(config.queue.name)),
+      config,
+      logger,
+      stats,
+      ...(options.now ? { now: options.now } : {}),
+    }),
     admission: {
       gate,
       readReported: readReportedLimits,
@@ -176,6 +195,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
         await board.close();
         prober.close();
         await breakwater.close();
+        await webhooks.close();
         await gate.close();
         await stats.close();
         member.leave();

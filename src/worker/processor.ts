@@ -15,7 +15,7 @@ import { JobValidationError } from '../queue/job-validation-error.js';
 import { attemptEntry, type TimelineEntry } from '../queue/timeline.js';
 import { validateStoredJob } from '../queue/validate-job.js';
 import type { CircuitRegistry } from '../resilience/circuit-registry.js';
-import { type ChainOutcome, walkChain } from '../resilience/fallback-chain.js';
+import { type ChainOutcome, type ResolvedEntry, walkChain } from '../resilience/fallback-chain.js';
 import { adoptPlainJob } from './adopt-plain-job.js';
 import { type ApplyDeps, applyVerdict, type DeferralWake } from './apply-verdict.js';
 import { jobAdmission } from './job-admission.js';
@@ -45,6 +45,12 @@ export interface ProcessorDeps {
   showDueTime?: ApplyDeps['showDueTime'];
   /** Batch entries (`batch: true`); without it they are passed over. */
   batch?: BatchStep;
+  /** Instead of a deferral: a stale cached answer, when the job accepts one (the result cache). */
+  staleAnswer?: (
+    job: Job<JobData>,
+    data: JobData,
+    chain: readonly ResolvedEntry[],
+  ) => Promise<JobResult | undefined>;
   /** Fleet-wide limits and budgets; without it, calls are not paced. */
   admission?: {
     gate: Admission;
@@ -160,6 +166,10 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       jitterMs: Math.floor(random() * jitterMs),
       maxDeferralMs,
     });
+    if (verdict.kind === 'defer' && deps.staleAnswer) {
+      const stale = await deps.staleAnswer(job, data, chain);
+      if (stale) return stale;
+    }
     return applyVerdict(
       verdict,
       {

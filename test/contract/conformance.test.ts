@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type * as Contract from '../../src/contract/index.js';
 import { finalJobEvents, maxBulkJobs } from '../../src/contract/index.js';
 import type * as Api from '../../src/http/schemas.js';
+import type { webhookEventSchema } from '../../src/http/schemas.js';
 import {
   acceptedJobSchema,
   type batchListSchema,
@@ -34,6 +35,9 @@ describe('the public contract matches the server', () => {
     // The worker stores exactly the contract's result; the documented schema admits it.
     expectTypeOf<WorkerJobResult>().toEqualTypeOf<Contract.JobResult>();
     expectTypeOf<Contract.JobResult>().toExtend<NonNullable<ServerJobView['result']>>();
+    expectTypeOf<Omit<z.output<typeof webhookEventSchema>, 'data'>>().toEqualTypeOf<
+      Omit<Contract.WebhookEvent, 'data'>
+    >();
     expect([...jobStates]).toEqual([
       'waiting',
       'active',

@@ -37,6 +37,7 @@ describe('/openapi.json and /docs', () => {
         'POST /v1/providers/{name}/open',
         'POST /v1/jobs',
         'POST /v1/jobs/bulk',
+        'POST /v1/jobs/{id}/redeliver',
       ].sort(),
     );
     const jobInput = body.components.schemas.JobInput;

@@ -10,7 +10,7 @@ import { fieldProblems } from '../../queue/field-problems.js';
 import { IdempotencyConflictError } from '../../queue/idempotency.js';
 import type { JobData } from '../../queue/job-input.js';
 import { type FieldProblem, JobValidationError } from '../../queue/job-validation-error.js';
-import { enqueueJob, enqueueJobs } from '../../queue/producer.js';
+import { enqueueJob, enqueueJobs, type SubmitCheck } from '../../queue/producer.js';
 import type { JobResult } from '../../worker/job-result.js';
 import { HttpError } from '../http-error.js';
 import { jobStatus } from '../job-status.js';
@@ -24,6 +24,8 @@ export interface JobRoutesOptions {
   now?: () => number;
   /** Batch records: a batched job shows its batch, and a cancelled one leaves its collection. */
   batches?: BatchStore;
+  /** Checks what only the server knows before enqueueing (webhook addresses, the signing secret). */
+  check?: SubmitCheck;
 }
 
 /**
@@ -32,13 +34,13 @@ export interface JobRoutesOptions {
  */
 const jobIdPattern = /^(\d+|idem-[0-9a-f]{32})$/;
 
-function jobId(id: string): string {
+export function jobId(id: string): string {
   if (!jobIdPattern.test(id)) throw new HttpError(404, 'not-found', `no job ${id}`);
   return id;
 }
 
 /** POST /v1/jobs, POST /v1/jobs/bulk, GET and DELETE /v1/jobs/:id. */
-export function jobRoutes({ queue, config, fleet, now, batches }: JobRoutesOptions): Router {
+export function jobRoutes({ queue, config, fleet, now, check, batches }: JobRoutesOptions): Router {
   const router = Router();
   const shut = fleet
     ? {
@@ -50,7 +52,7 @@ export function jobRoutes({ queue, config, fleet, now, batches }: JobRoutesOptio
     : undefined;
 
   router.post('/jobs', async (request, response) => {
-    const job = await enqueueJob(queue, config, request.body);
+    const job = await enqueueJob(queue, config, request.body, check);
     response.status(202).json(await accepted(queue, job));
   });
 
@@ -60,7 +62,7 @@ export function jobRoutes({ queue, config, fleet, now, batches }: JobRoutesOptio
       throw new JobValidationError(fieldProblems(parsed.error));
     }
     try {
-      const jobs = await enqueueJobs(queue, config, parsed.data.jobs);
+      const jobs = await enqueueJobs(queue, config, parsed.data.jobs, check);
       const states = await Promise.all(jobs.map((job) => accepted(queue, job)));
       response.status(202).json({ jobs: states });
     } catch (error) {
