@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { Secret } from '../logging/secret.js';
+import { batchEntryProblem } from './batch-wire.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
 import { defaultConfigDocument } from './default-config.js';
 import { modelIdProblemFor } from './model-id.js';
@@ -126,6 +127,8 @@ function* crossReferenceProblems(config: BreakwaterConfig): Generator<ConfigProb
       }
       const modelProblem = modelIdProblemFor(provider, entry.model);
       if (modelProblem) yield { path: `routes.${route}.${index}.model`, message: modelProblem };
+      const batchProblem = entry.batch ? batchEntryProblem(entry.provider, provider) : undefined;
+      if (batchProblem) yield { path: `routes.${route}.${index}.batch`, message: batchProblem };
     }
     const kindProblem = routeKindProblem(chain, (name) => ownEntry(config.providers, name));
     if (kindProblem) {

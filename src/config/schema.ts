@@ -74,6 +74,22 @@ const latencySchema = z
 
 const baseURLSchema = z.url('must be an absolute http(s) URL');
 
+/** How a provider's batch API is used by chain entries that say `batch: true`. */
+export const batchSchema = z
+  .object({
+    /** A provider batch is submitted as soon as this many jobs wait for it. @defaultValue 1000 */
+    maxJobs: positiveInt('jobs').default(1_000),
+    /** …or once the oldest job has waited this long. @defaultValue 60000 */
+    maxWaitMs: positiveInt('milliseconds').default(60_000),
+    /** How often a running batch is polled. @defaultValue 30000 */
+    pollIntervalMs: positiveInt('milliseconds').default(30_000),
+    /** The provider's completion window: a job whose deadline comes sooner skips the batch entry. @defaultValue 86400000 */
+    windowMs: positiveInt('milliseconds').default(86_400_000),
+    /** The batch wire format of an openai-compatible provider; other types use their own. */
+    wire: z.enum(['openai']).optional(),
+  })
+  .strict();
+export type BatchConfig = z.infer<typeof batchSchema>;
 export const healthProbeSchema = z
   .object({
     /** The model the probe asks. */
@@ -98,6 +114,7 @@ const providerCommon = {
   /** A call is aborted after this long. @defaultValue 60000 */
   timeoutMs: positiveInt('milliseconds').default(60_000),
   breaker: breakerSchema.default(() => breakerSchema.parse({})),
+  batch: batchSchema.default(() => batchSchema.parse({})),
   /**
    * A synthetic health probe: while the breaker is half-open, this request (not a job) is the probe;
    * with `intervalMs`, an idle closed provider is probed too, at most once per interval fleet-wide.
@@ -189,6 +206,8 @@ export const chainEntrySchema = z
       .regex(anyModelPattern, `must be a model id: ${modelIdRule}`),
     /** Overrides the provider's timeoutMs for this entry. */
     timeoutMs: positiveInt('milliseconds').optional(),
+    /** Send through the provider's batch API at its batch price; the next entry serves what it cannot. */
+    batch: z.boolean().optional(),
     /**
      * When this entry has no capacity (a rate limit, a quota, a budget): try the `next` entry that
      * has, or `wait` for this one. @defaultValue next
@@ -341,6 +360,16 @@ export const apiSchema = z
   .strict();
 export type ApiConfig = z.infer<typeof apiSchema>;
 
+export const priceSchema = z
+  .object({
+    input: z.number().min(0),
+    output: z.number().min(0),
+    /** Batch price per million input tokens. @defaultValue half of input */
+    batchInput: z.number().min(0).optional(),
+    /** Batch price per million output tokens. @defaultValue half of output */
+    batchOutput: z.number().min(0).optional(),
+  })
+  .strict();
 export const webhooksSchema = z
   .object({
     /** Where every job's end is POSTed unless the job names its own `webhook.url`. @defaultValue none */
@@ -397,8 +426,6 @@ export const budgetSchema = z
 export type BudgetConfig = z.infer<typeof budgetSchema>;
 
 export const tenantNamePattern = /^[A-Za-z0-9_.:-]{1,100}$/;
-
-export const priceSchema = z.object({ input: z.number().min(0), output: z.number().min(0) }).strict();
 
 export const configSchema = z
   .object({

@@ -2,6 +2,7 @@
  * The API's public contract: every shape it accepts and returns, as plain types. The client and
  * the CLI see the server only through this module; the server's schemas are checked against it.
  */
+export type { BatchList, BatchStatus, BatchView, JobBatch } from './batch.js';
 export type { ErrorBody, FieldProblem } from './error-body.js';
 export type { BreakerEvent, BreakwaterEvent, JobEvent, JobEventName } from './events.js';
 export { finalJobEvents } from './events.js';

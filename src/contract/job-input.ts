@@ -38,6 +38,8 @@ export interface ChainEntry {
   model: string;
   /** Overrides the provider's timeoutMs for this entry. */
   timeoutMs?: number;
+  /** Send through the provider's batch API at its batch price; the next entry serves what it cannot. */
+  batch?: boolean;
   /** When this entry has no capacity (rate limit, quota, budget): try the next entry, or wait for this one. @defaultValue next */
   onLimit?: 'next' | 'wait';
 }
@@ -59,6 +61,8 @@ export interface JobInput {
   route?: string;
   /** The job's own fallback chain, instead of a route (1 to 10 entries). */
   chain?: ChainEntry[];
+  /** Send the route's (or chain's) first entry through its provider's batch API, at the batch price. */
+  batch?: boolean;
   messages?: ChatMessage[];
   /** A single user message. */
   prompt?: string;

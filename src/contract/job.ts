@@ -1,4 +1,5 @@
 import type { Attempt } from './attempt.js';
+import type { JobBatch } from './batch.js';
 
 export type { Attempt, AttemptOutcome } from './attempt.js';
 
@@ -59,9 +60,10 @@ export type TimelineEntry = AttemptEntry | DeferralEntry | WebhookEntry | CacheE
 /**
  * deferred: every provider of the chain is open, or none has capacity under its limits; the job
  * waits (no attempt spent);
- * delayed: the job waits for its own delayMs or a retry backoff.
+ * delayed: the job waits for its own delayMs or a retry backoff;
+ * batched: the job waits for a provider batch (no worker slot held).
  */
-export type JobState = 'waiting' | 'active' | 'deferred' | 'delayed' | 'completed' | 'failed';
+export type JobState = 'waiting' | 'active' | 'deferred' | 'delayed' | 'batched' | 'completed' | 'failed';
 
 /** Where a job finished: it will not change state again. */
 export type FinishedState = Extract<JobState, 'completed' | 'failed'>;
@@ -101,6 +103,8 @@ export interface CompletionJobResult {
   fallbackUsed: boolean;
   /** Every call and skip of the run that completed; the last one served the job. */
   attempts: Attempt[];
+  /** Set when a provider batch served the job (at the batch price): the batch's id. */
+  batch?: { id: string };
   /** Served from the result cache: no provider call was made for this job (its cost is 0). */
   cached?: boolean;
   /** The cached answer had expired: served while every provider of the chain was open (`acceptStale`). */
@@ -136,6 +140,8 @@ export interface JobView {
   deferrals: number;
   /** While deferred: which providers were open and why. */
   reason?: string;
+  /** While batched: the provider batch that has the job. */
+  batch?: JobBatch;
   /** While deferred or delayed: when the job runs again (ISO). */
   nextAttemptAt?: string;
   createdAt: string;

@@ -2,6 +2,8 @@ import { type ZodType, z } from 'zod';
 import { jobInputSchema } from '../queue/job-input.js';
 import {
   acceptedJobSchema,
+  batchListSchema,
+  batchViewSchema,
   bulkAcceptedSchema,
   bulkRequestDocSchema,
   closeRequestSchema,
@@ -89,6 +91,8 @@ export function openApiDocument(version: string): JsonObject {
         CloseRequest: schemaOf(closeRequestSchema, 'input'),
         Health: schemaOf(healthSchema, 'output'),
         Stats: schemaOf(statsReportSchema, 'output'),
+        Batches: schemaOf(batchListSchema, 'output'),
+        Batch: schemaOf(batchViewSchema, 'output'),
         Error: schemaOf(errorBodySchema, 'output'),
       },
     },
@@ -212,6 +216,38 @@ export function openApiDocument(version: string): JsonObject {
             400: error('Invalid request; `fields` names each offending field'),
             404: error('Unknown provider'),
             ...bodyErrors,
+            ...v1Errors,
+          },
+        },
+      },
+      '/v1/batches': {
+        get: {
+          summary: 'Provider batches, newest first: status, counts, cost and savings against list price',
+          description:
+            'Jobs on a chain entry with `batch: true` are collected per provider and model and sent as one ' +
+            'provider batch (OpenAI Batch API) at the batch price; a batched job reads `batched` meanwhile.',
+          parameters: [
+            {
+              name: 'limit',
+              in: 'query',
+              required: false,
+              schema: { type: 'integer', minimum: 1, maximum: 1000 },
+            },
+          ],
+          responses: {
+            200: { description: 'Batches', ...json('Batches') },
+            400: error('Invalid limit'),
+            ...v1Errors,
+          },
+        },
+      },
+      '/v1/batches/{id}': {
+        get: {
+          summary: 'One provider batch',
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: {
+            200: { description: 'The batch', ...json('Batch') },
+            404: error('Unknown batch'),
             ...v1Errors,
           },
         },

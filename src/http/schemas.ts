@@ -22,12 +22,63 @@ export const bulkRequestSchema = z
 /** The bulk body as documented: each item is a job (validated one by one, reported by index). */
 export const bulkRequestDocSchema = z.object({ jobs: z.array(jobInputSchema).min(1).max(maxBulkJobs) });
 
-export const jobStates = ['waiting', 'active', 'deferred', 'delayed', 'completed', 'failed'] as const;
+export const jobStates = [
+  'waiting',
+  'active',
+  'deferred',
+  'delayed',
+  'batched',
+  'completed',
+  'failed',
+] as const;
 export const jobStateSchema = z.enum(jobStates).meta({
   description:
     'deferred: every provider of the chain is open, the job waits for one (no attempt spent); ' +
-    'delayed: the job waits for its own delayMs or a retry backoff',
+    'delayed: the job waits for its own delayMs or a retry backoff; ' +
+    'batched: the job waits for a provider batch (no worker slot held)',
 });
+
+export const batchStatusSchema = z.enum([
+  'submitting',
+  'in-progress',
+  'applying',
+  'ended',
+  'failed',
+  'expired',
+  'cancelled',
+]);
+
+export const jobBatchSchema = z
+  .object({
+    id: z.string().optional().describe('The batch (GET /v1/batches/{id}); absent while collecting.'),
+    provider: z.string(),
+    model: z.string(),
+    submittedAt: z.iso.datetime().optional(),
+    status: z.union([batchStatusSchema, z.literal('collecting')]),
+  })
+  .describe('While batched: the provider batch that has the job.');
+
+export const batchViewSchema = z.object({
+  id: z.string(),
+  provider: z.string(),
+  model: z.string(),
+  status: batchStatusSchema,
+  providerBatchId: z.string().optional().describe("The provider's own batch id, once created."),
+  counts: z.object({
+    total: z.number().int(),
+    succeeded: z.number().int(),
+    errored: z.number().int(),
+    expired: z.number().int(),
+  }),
+  createdAt: z.iso.datetime(),
+  submittedAt: z.iso.datetime().optional(),
+  endedAt: z.iso.datetime().optional(),
+  reason: z.string().optional().describe('Why the batch failed as a whole.'),
+  costUsd: z.number().describe('USD of the items served so far, at the batch price.'),
+  savedUsd: z.number().describe('What those items would have cost at list price, less what they cost.'),
+});
+
+export const batchListSchema = z.object({ batches: z.array(batchViewSchema) });
 export type JobState = z.infer<typeof jobStateSchema>;
 
 export const acceptedJobSchema = z.object({ id: z.string(), state: jobStateSchema });
@@ -51,6 +102,10 @@ export const completionResultSchema = z.object({
   costUsd: z.number().nullable(),
   fallbackUsed: z.boolean(),
   attempts: z.array(attemptSchema),
+  batch: z
+    .object({ id: z.string() })
+    .optional()
+    .describe('Set when a provider batch served the job, at the batch price.'),
   cached: z.boolean().optional().describe('Served from the result cache: no provider call (cost 0).'),
   stale: z
     .boolean()
@@ -86,6 +141,7 @@ export const jobViewSchema = z.object({
   maxAttempts: z.number().int(),
   deferrals: z.number().int(),
   reason: z.string().optional().describe('While deferred: which providers were open and why.'),
+  batch: jobBatchSchema.optional(),
   nextAttemptAt: z.iso.datetime().optional().describe('While deferred or delayed: when the job runs again.'),
   createdAt: z.iso.datetime(),
   finishedAt: z.iso.datetime().optional(),

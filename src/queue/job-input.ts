@@ -53,6 +53,12 @@ export const jobInputSchema = z
       .max(10, 'at most 10 entries')
       .optional()
       .describe("The job's own fallback chain, instead of a route."),
+    batch: z
+      .boolean()
+      .optional()
+      .describe(
+        "Send the route's (or chain's) first entry through its provider's batch API, at the batch price.",
+      ),
     messages: z
       .array(messageSchema)
       .min(1, 'needs at least one message')

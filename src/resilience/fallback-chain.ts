@@ -23,6 +23,8 @@ export type ChainOutcome =
       entry: ResolvedEntry;
       index: number;
       attempts: Attempt[];
+      /** Set when a provider batch served the job (at the batch price). */
+      batch?: { id: string };
     }
   /** Every entry was called and every one rejected the request: it cannot be served anywhere. */
   | { kind: 'all-rejected'; attempts: Attempt[] }
@@ -38,6 +40,17 @@ export type ChainOutcome =
   | { kind: 'failed'; retryAfterMs?: number; attempts: Attempt[] }
   | { kind: 'aborted'; attempts: Attempt[] };
 
+/** The walk reached a batch entry the job may use: it joins that provider's next batch. */
+export interface BatchStop {
+  kind: 'batch';
+  entry: ResolvedEntry;
+  index: number;
+  attempts: Attempt[];
+}
+
+/** How a walk ended: a chain outcome, or a stop at a batch entry. */
+export type WalkOutcome = ChainOutcome | BatchStop;
+
 export interface WalkOptions {
   chain: readonly ResolvedEntry[];
   request: ProviderRequest;
@@ -52,6 +65,14 @@ export interface WalkOptions {
   admission?: EntryAdmission;
   /** How many entries are called at once. @defaultValue sequential */
   strategy?: CallStrategy;
+  /** Where the walk starts (entries before it already ran), with their attempts. @defaultValue 0 */
+  from?: number;
+  attempts?: readonly Attempt[];
+  /**
+   * Whether the job may use this batch entry (its deadline leaves the provider's window). Without
+   * it, or when it says no, batch entries are passed over without an attempt.
+   */
+  batch?: (entry: ResolvedEntry) => boolean;
 }
 
 /** Admission as the walk needs it, for one job: reserve before a call, settle after. */
@@ -72,37 +93,76 @@ export type EntryAdmit =
  * are called at once: one after another (`sequential`), the first two available at once (`race`), or
  * the next one only when the current one has not answered within `hedgeAfterMs`.
  */
-export async function walkChain(options: WalkOptions): Promise<ChainOutcome> {
-  const attempts: Attempt[] = [];
+export async function walkChain(options: WalkOptions): Promise<WalkOutcome> {
+  const attempts: Attempt[] = [...(options.attempts ?? [])];
   const refusals: Refusal[] = [];
   const tryEntry = entryAttempt(options, attempts, refusals);
-  const end = await runLanes({
-    entries: options.chain.length,
-    strategy: options.strategy ?? 'sequential',
-    attempt: tryEntry,
-    ...(options.signal ? { signal: options.signal } : {}),
-  });
-  switch (end.kind) {
-    case 'ok': {
-      const entry = options.chain[end.index];
-      if (!entry) throw new Error(`no chain entry ${end.index}`);
-      return { kind: 'completed', result: end.result, entry, index: end.index, attempts };
+  // A batch entry the job may use ends the walk there: the entries before it run first, in lanes.
+  let from = options.from ?? 0;
+  for (;;) {
+    const stop = usableBatchEntry(options, from);
+    const end =
+      stop === from
+        ? ({ kind: 'exhausted' } as const)
+        : await runLanes({
+            entries: stop - from,
+            strategy: options.strategy ?? 'sequential',
+            // A batch entry this job may not use is passed over without an attempt.
+            attempt: (offset, lane) =>
+              options.chain[from + offset]?.batch
+                ? Promise.resolve({ kind: 'next' })
+                : tryEntry(from + offset, lane),
+            ...(options.signal ? { signal: options.signal } : {}),
+          });
+    switch (end.kind) {
+      case 'ok': {
+        const index = from + end.index;
+        const entry = options.chain[index];
+        if (!entry) throw new Error(`no chain entry ${index}`);
+        return { kind: 'completed', result: end.result, entry, index, attempts };
+      }
+      case 'aborted':
+        return { kind: 'aborted', attempts };
+      case 'wait':
+        return {
+          kind: 'limited',
+          until: end.refusal.until,
+          reasons: [end.refusal.reason],
+          refusal: end.refusal,
+          attempts,
+        };
+      case 'exhausted': {
+        const entry = options.chain[stop];
+        if (!entry) return settle(options, attempts, refusals);
+        const availability = options.circuits.get(entry.provider).availability();
+        if (availability.kind !== 'open') return { kind: 'batch', entry, index: stop, attempts };
+        const skipped: Attempt = {
+          provider: entry.provider,
+          model: entry.model,
+          outcome: 'skipped-open',
+          at: new Date((options.now ?? Date.now)()).toISOString(),
+          durationMs: 0,
+          errorClass: 'breaker-open',
+          error: availability.reason,
+        };
+        attempts.push(skipped);
+        options.onAttempt?.(skipped);
+        from = stop + 1;
+        break;
+      }
+      default:
+        throw new Error(`unknown walk end ${JSON.stringify(end satisfies never)}`);
     }
-    case 'aborted':
-      return { kind: 'aborted', attempts };
-    case 'wait':
-      return {
-        kind: 'limited',
-        until: end.refusal.until,
-        reasons: [end.refusal.reason],
-        refusal: end.refusal,
-        attempts,
-      };
-    case 'exhausted':
-      return settle(options, attempts, refusals);
-    default:
-      throw new Error(`unknown walk end ${JSON.stringify(end satisfies never)}`);
   }
+}
+
+/** The first batch entry at or after `from` that the job may use; the chain's length when none. */
+function usableBatchEntry(options: WalkOptions, from: number): number {
+  for (let index = from; index < options.chain.length; index += 1) {
+    const entry = options.chain[index];
+    if (entry?.batch && options.batch?.(entry)) return index;
+  }
+  return options.chain.length;
 }
 
 function settle(options: WalkOptions, attempts: Attempt[], refusals: readonly Refusal[]): ChainOutcome {

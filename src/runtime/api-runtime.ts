@@ -4,6 +4,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { LimitsStore } from '../admission/limits-store.js';
+import { batchQueueName } from '../batch/batch-board.js';
+import { BatchStore } from '../batch/batch-store.js';
 import type { LoadedConfig } from '../config/load-config.js';
 import { EventHub } from '../events/event-hub.js';
 import { FleetStore } from '../fleet/fleet-store.js';
@@ -59,6 +61,9 @@ export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRu
   });
   const connection = failFastConnectionOptions(options.redisUrl, redisCommandTimeoutMs);
   const queue = new Queue<JobData, JobResult>(config.queue.name, { connection });
+  const batchQueue = new Queue(batchQueueName(config.queue.name), { connection });
+  // Its connection's errors are the job queue's, already logged: not repeated here.
+  batchQueue.on('error', () => undefined);
   const redis = new Redis(connection);
   redis.on('error', (error: Error) => logger.warn({ err: error }, 'redis connection error'));
   queue.on('error', (error: Error) => logger.warn({ err: error }, 'queue connection error'));
@@ -80,6 +85,8 @@ export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRu
     queue,
     fleet,
     stats: new StatsStore({ redis, keyPrefix: queue.qualifiedName }),
+    batches: new BatchStore(redis, new BreakwaterKeys(queue.qualifiedName)),
+    batchQueue,
     limits: new LimitsStore({ redis, keys: new BreakwaterKeys(queue.qualifiedName), config }),
     logger,
     pingRedis: () => redis.ping(),
@@ -141,6 +148,9 @@ export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRu
         client.disconnect();
         webhookClient.disconnect();
         if (!closed) await closing;
+        const batchClient = await batchQueue.getBackend().client.catch(() => undefined);
+        await Promise.race([batchQueue.close().catch(() => undefined), delay(closeTimeoutMs)]);
+        batchClient?.disconnect();
         await Promise.race([hub.close().catch(() => undefined), delay(closeTimeoutMs)]);
         redis.disconnect();
         logger.info('api stopped');

@@ -23,6 +23,8 @@ export interface BreakwaterWorkerOptions {
   deferralJitterMs?: number;
   wake?: ProcessorDeps['wake'];
   stats?: ProcessorDeps['stats'];
+  /** Batch entries (`batch: true`); without it they are passed over. */
+  batch?: ProcessorDeps['batch'];
   /** Fleet-wide limits and budgets; without it, calls are not paced. */
   admission?: ProcessorDeps['admission'];
   /** In-flight jobs get this long to finish on close before their calls are aborted. @defaultValue 30000 */
@@ -75,6 +77,7 @@ export function createBreakwaterWorker(options: BreakwaterWorkerOptions): Breakw
     ...(options.deferralJitterMs === undefined ? {} : { deferralJitterMs: options.deferralJitterMs }),
     ...(options.wake ? { wake: options.wake } : {}),
     ...(options.stats ? { stats: options.stats } : {}),
+    ...(options.batch ? { batch: options.batch } : {}),
     ...(options.cache ? { staleAnswer: options.cache.staleAnswer.bind(options.cache) } : {}),
     ...(options.admission ? { admission: options.admission } : {}),
     showDueTime: async (job, until) => {

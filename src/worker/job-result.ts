@@ -32,6 +32,7 @@ export function jobResultOf(
     costUsd: costOf(attempts),
     fallbackUsed: outcome.index > 0,
     attempts: [...attempts],
+    ...(outcome.batch ? { batch: outcome.batch } : {}),
   };
   if ('kind' in result) return { embeddings: result.embeddings, ...served };
   return {

@@ -1,8 +1,10 @@
 import { type Job, UnrecoverableError } from 'bullmq';
 import type { Admission, ReadReportedLimits } from '../admission/admission.js';
+import { type BatchStep, batchableRequest, withoutBatches } from '../batch/batch-step.js';
 import type { BreakwaterConfig } from '../config/schema.js';
 import type { Attempt } from '../contract/attempt.js';
 import type { Logger } from '../logging/logger.js';
+import { batchCostUsd } from '../pricing/batch-cost.js';
 import { costUsd } from '../pricing/cost.js';
 import type { LanguageModelAdapter } from '../providers/completion.js';
 import type { ProviderRequest } from '../providers/run-request.js';
@@ -41,6 +43,8 @@ export interface ProcessorDeps {
   stats?: JobStats;
   /** Records a deferred job's due time where dashboards read it. */
   showDueTime?: ApplyDeps['showDueTime'];
+  /** Batch entries (`batch: true`); without it they are passed over. */
+  batch?: BatchStep;
   /** Instead of a deferral: a stale cached answer, when the job accepts one (the result cache). */
   staleAnswer?: (
     job: Job<JobData>,
@@ -114,20 +118,36 @@ export function createProcessor(deps: ProcessorDeps): Processor {
           logger: log,
         })
       : undefined;
-    let outcome = await walkChain({
-      chain,
-      request,
-      circuits: deps.circuits,
-      adapter: deps.adapter,
-      now,
-      ...(signal ? { signal } : {}),
-      ...(admission ? { admission } : {}),
-      ...(data.strategy === undefined ? {} : { strategy: data.strategy }),
-      onAttempt: (attempt) => {
-        if ((attempt.outcome !== 'ok' && attempt.outcome !== 'skipped-limit') || debug)
-          logAttempt(log, attempt);
-      },
-    });
+    const batch = deps.batch ?? withoutBatches;
+    const batchable = batchableRequest(request);
+    const park = { job, token, log, showDueTime: deps.showDueTime };
+    const resumed = await batch.resume(String(job.id), chain, now());
+    if (resumed.kind === 'wait') return batch.park(park, resumed);
+    const walked =
+      resumed.kind === 'completed'
+        ? resumed.outcome
+        : await walkChain({
+            chain,
+            request,
+            circuits: deps.circuits,
+            adapter: deps.adapter,
+            now,
+            ...(signal ? { signal } : {}),
+            ...(admission ? { admission } : {}),
+            ...(data.strategy === undefined ? {} : { strategy: data.strategy }),
+            onAttempt: (attempt) => {
+              if ((attempt.outcome !== 'ok' && attempt.outcome !== 'skipped-limit') || debug)
+                logAttempt(log, attempt);
+            },
+            from: resumed.from,
+            attempts: resumed.attempts,
+            batch: (entry) => batchable !== undefined && batch.mayUse(entry, terms.deadline, now()),
+          });
+    if (walked.kind === 'batch') {
+      if (!batchable) throw new Error('a batch entry was taken for a request batches cannot carry');
+      return batch.join(park, walked, batchable);
+    }
+    let outcome: ChainOutcome = walked;
     if (outcome.kind === 'limited' && outcome.refusal && deps.admission) {
       // The job's turn among those waiting for the same limit: they come back one after another.
       const waiting = outcome;
@@ -203,7 +223,7 @@ function pricedAttempts(outcome: ChainOutcome, config: BreakwaterConfig): Attemp
           ...attempt,
           inputTokens: usage.inputTokens,
           outputTokens: usage.outputTokens,
-          costUsd: costUsd(outcome.entry.model, usage, config.pricing),
+          costUsd: (outcome.batch ? batchCostUsd : costUsd)(outcome.entry.model, usage, config.pricing),
         }
       : attempt,
   );

@@ -6,6 +6,7 @@ import type * as Api from '../../src/http/schemas.js';
 import type { webhookEventSchema } from '../../src/http/schemas.js';
 import {
   acceptedJobSchema,
+  type batchListSchema,
   errorBodySchema,
   jobStates,
   type jobViewSchema,
@@ -37,7 +38,15 @@ describe('the public contract matches the server', () => {
     expectTypeOf<Omit<z.output<typeof webhookEventSchema>, 'data'>>().toEqualTypeOf<
       Omit<Contract.WebhookEvent, 'data'>
     >();
-    expect([...jobStates]).toEqual(['waiting', 'active', 'deferred', 'delayed', 'completed', 'failed']);
+    expect([...jobStates]).toEqual([
+      'waiting',
+      'active',
+      'deferred',
+      'delayed',
+      'batched',
+      'completed',
+      'failed',
+    ]);
     expect(serverMaxBulkJobs).toBe(maxBulkJobs);
     expect(
       acceptedJobSchema.safeParse({ id: '1', state: 'deferred' } satisfies Contract.AcceptedJob).success,
@@ -48,6 +57,7 @@ describe('the public contract matches the server', () => {
     expectTypeOf<z.output<typeof providerStatusSchema>>().toEqualTypeOf<Contract.ProviderStatus>();
     expectTypeOf<z.output<typeof errorBodySchema>>().toEqualTypeOf<Contract.ErrorBody>();
     expectTypeOf<z.output<typeof statsReportSchema>>().toEqualTypeOf<Contract.StatsReport>();
+    expectTypeOf<z.output<typeof batchListSchema>>().toEqualTypeOf<Contract.BatchList>();
     const problem: Contract.ErrorBody = {
       error: {
         code: 'invalid',

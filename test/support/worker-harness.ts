@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { type Job, Queue } from 'bullmq';
 import type { WindowOf } from '../../src/admission/budget-window.js';
+import { batchQueueName } from '../../src/batch/batch-board.js';
 import { type LoadedConfig, validateConfig } from '../../src/config/load-config.js';
 import type { BreakwaterConfig } from '../../src/config/schema.js';
 import { createLogger } from '../../src/logging/logger.js';
@@ -163,6 +164,12 @@ export class WorkerHarness {
   async stop(): Promise<void> {
     for (const runtime of this.#runtimes) await runtime.close();
     if (this.queue) await removeQueue(this.queue);
+    // The provider batches' queue, shown in Bull Board, lives beside the job queue.
+    await removeQueue(
+      new Queue(batchQueueName(this.queueName), {
+        connection: connectionOptions(this.options.url ?? redisUrl),
+      }),
+    );
     await this.simulator.close();
   }
 }

@@ -1,5 +1,8 @@
 import type { Job, Queue } from 'bullmq';
 import { Router } from 'express';
+import type { BatchStore } from '../../batch/batch-store.js';
+import { jobBatchOf } from '../../batch/batch-view.js';
+import { leaveBatch } from '../../batch/leave-batch.js';
 import type { BreakwaterConfig } from '../../config/schema.js';
 import type { FleetStore } from '../../fleet/fleet-store.js';
 import { cancelJob } from '../../queue/cancel-job.js';
@@ -19,6 +22,8 @@ export interface JobRoutesOptions {
   /** The fleet's breaker records: a waiting job whose providers are all open reads deferred. */
   fleet?: Pick<FleetStore, 'read'>;
   now?: () => number;
+  /** Batch records: a batched job shows its batch, and a cancelled one leaves its collection. */
+  batches?: BatchStore;
   /** Checks what only the server knows before enqueueing (webhook addresses, the signing secret). */
   check?: SubmitCheck;
 }
@@ -35,9 +40,16 @@ export function jobId(id: string): string {
 }
 
 /** POST /v1/jobs, POST /v1/jobs/bulk, GET and DELETE /v1/jobs/:id. */
-export function jobRoutes({ queue, config, fleet, now, check }: JobRoutesOptions): Router {
+export function jobRoutes({ queue, config, fleet, now, check, batches }: JobRoutesOptions): Router {
   const router = Router();
-  const shut = fleet ? { config, records: () => fleet.read(), ...(now ? { now } : {}) } : undefined;
+  const shut = fleet
+    ? {
+        config,
+        records: () => fleet.read(),
+        ...(now ? { now } : {}),
+        ...(batches ? { batchOf: (id: string) => jobBatchOf(batches, id) } : {}),
+      }
+    : undefined;
 
   router.post('/jobs', async (request, response) => {
     const job = await enqueueJob(queue, config, request.body, check);
@@ -72,6 +84,8 @@ export function jobRoutes({ queue, config, fleet, now, check }: JobRoutesOptions
     const outcome = await cancelJob(queue, jobId(request.params.id));
     switch (outcome.kind) {
       case 'cancelled':
+        // A batched job leaves a collection not yet submitted; a submitted batch's result for it is discarded.
+        if (batches) await leaveBatch(batches, request.params.id);
         response.json({ id: request.params.id, cancelled: true });
         return;
       case 'not-found':
