@@ -166,7 +166,7 @@ export class BatchCoordinator {
       }
       let providerBatchId = search.kind === 'found' ? search.providerBatchId : undefined;
       if (providerBatchId === undefined) {
-        if (!(await store.holds(id, worker))) return;
+        if (!(await store.renew(id, worker, this.#lease(record.provider)))) return;
         const started = this.#now();
         const call = await this.#deps.circuits
           .get(record.provider)

@@ -179,3 +179,23 @@ describe('an Anthropic batch created by a worker killed before recording its id'
     expect(jobsInBatches(id, jobIds)).toEqual([1, 1, 1]);
   });
 });
+
+describe('the lease a submit creates its batch under', () => {
+  it('is renewed for the whole call only while this worker still holds it', async () => {
+    const { store } = await collected();
+    const id =
+      (await store.claim(
+        { provider, model },
+        { maxJobs: 3, maxWaitMs: 60_000 },
+        'slow',
+        1_000,
+        Date.now(),
+      )) ?? '';
+    expect(await store.renew(id, 'other', 60_000)).toBe(false);
+    expect(await store.renew(id, 'slow', 60_000)).toBe(true);
+    expect(await redis.pttl(store.keys.batchLease(id))).toBeGreaterThan(1_000);
+    // Its lease ran out while it looked for the batch: it must not create one now.
+    await redis.del(store.keys.batchLease(id));
+    expect(await store.renew(id, 'slow', 60_000)).toBe(false);
+  });
+});
