@@ -12,6 +12,7 @@ import { queueKeyOf } from '../../src/queue/bullmq-internals.js';
 import { BreakwaterKeys } from '../../src/redis/breakwater-keys.js';
 import { memoryCircuits } from '../support/memory-circuit.js';
 import { redisUrl, WorkerHarness } from '../support/worker-harness.js';
+import { completedAll } from './batch-support.js';
 
 let harness: WorkerHarness;
 let redis: Redis;
@@ -38,12 +39,21 @@ async function collected() {
           ...providers,
           [provider]: { ...providers[provider], batch: { maxJobs: 3, maxWaitMs: 60_000, pollIntervalMs } },
         },
+        routes: {
+          ...(base.routes as object),
+          anthropicBatched: [
+            { provider, model, batch: true },
+            { provider, model },
+          ],
+        },
       };
     },
   }).start(false);
   redis = new Redis(redisUrl);
   const store = new BatchStore(redis, new BreakwaterKeys(queueKeyOf(harness.queueName)));
-  const jobs = await Promise.all([0, 1, 2].map((index) => harness.add({ prompt: `anthropic ${index}` })));
+  const jobs = await Promise.all(
+    [0, 1, 2].map((index) => harness.add({ prompt: `anthropic ${index}`, route: 'anthropicBatched' })),
+  );
   const jobIds = jobs.map((job) => String(job.id));
   for (const jobId of jobIds) {
     await store.join(jobId, { provider, model, index: 0, joinedAt: Date.now() }, { prompt: 'x' }, 60_000);
@@ -149,6 +159,13 @@ describe('an Anthropic batch created by a worker killed before recording its id'
     const received = harness.simulator.batchesReceived();
     expect(received.map((batch) => batch.id)).toEqual([created?.id, unrelated]);
     expect(jobsInBatches(id, jobIds)).toEqual([1, 1, 1]);
+    // A worker runs the jobs: each completes with its item's answer from the adopted batch.
+    await harness.startWorker();
+    const results = await completedAll(harness, jobIds);
+    expect(results.map((result) => [result.provider, result.batch?.id])).toEqual(
+      jobIds.map(() => [provider, id]),
+    );
+    expect(harness.simulator.stats(provider).calls).toBe(0);
   });
 
   it('a worker killed before Anthropic created it: an unrelated batch of the same size is waited out, not adopted', async () => {
@@ -177,6 +194,10 @@ describe('an Anthropic batch created by a worker killed before recording its id'
       expect((await store.jobState(jobId))?.outcome).toMatchObject({ kind: 'ok', batchId: id });
     }
     expect(jobsInBatches(id, jobIds)).toEqual([1, 1, 1]);
+    await harness.startWorker();
+    const results = await completedAll(harness, jobIds);
+    expect(results.map((result) => result.batch?.id)).toEqual(jobIds.map(() => id));
+    expect(harness.simulator.stats(provider).calls).toBe(0);
   });
 });
 
