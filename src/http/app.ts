@@ -1,8 +1,9 @@
-import type { Queue } from 'bullmq';
+import type { FlowProducer, Queue } from 'bullmq';
 import express, { type Express, type RequestHandler } from 'express';
 import type { LimitsStore } from '../admission/limits-store.js';
 import type { BreakwaterConfig } from '../config/schema.js';
 import type { FleetStore } from '../fleet/fleet-store.js';
+import type { FlowStore } from '../flows/flow-record.js';
 import type { Logger } from '../logging/logger.js';
 import { createMetricsRegistry } from '../metrics/metrics-registry.js';
 import type { JobData } from '../queue/job-input.js';
@@ -20,6 +21,7 @@ import { openApiDocument } from './openapi.js';
 import { pageHeaders } from './page-headers.js';
 import { panelRoutes } from './panel/panel-routes.js';
 import { requireJson } from './require-json.js';
+import { flowRoutes } from './routes/flows.js';
 import { healthRoutes } from './routes/health.js';
 import { jobRoutes } from './routes/jobs.js';
 import { providerRoutes } from './routes/providers.js';
@@ -43,8 +45,10 @@ export interface AppOptions {
   /** Largest accepted JSON body. @defaultValue '10mb' (a full bulk request of long prompts) */
   bodyLimit?: string;
   version?: string;
-  /** Runs before a job is submitted (POST /v1/jobs, /v1/jobs/bulk): the rate limit. */
+  /** Runs before a job is submitted (POST /v1/jobs, /v1/jobs/bulk, /v1/flows): the rate limit. */
   submitGuard?: RequestHandler;
+  /** Multi-step flows (POST /v1/flows); without it, /v1/flows is not served. */
+  flows?: { producer: FlowProducer; store: FlowStore };
 }
 
 /** The HTTP API, its docs and Bull Board, as one Express app (no listening: the caller decides). */
@@ -93,8 +97,9 @@ export function createApp(options: AppOptions): Express {
   });
   v1.post('/{*path}', requireJson);
   v1.use(express.json({ limit: bodyLimit }));
-  if (options.submitGuard) v1.post(['/jobs', '/jobs/bulk'], options.submitGuard);
+  if (options.submitGuard) v1.post(['/jobs', '/jobs/bulk', '/flows'], options.submitGuard);
   v1.use(jobRoutes({ queue, config, fleet: options.fleet }));
+  if (options.flows) v1.use(flowRoutes({ queue, config, ...options.flows, fleet: options.fleet }));
   v1.use(
     providerRoutes({
       config,

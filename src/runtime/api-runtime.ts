@@ -1,13 +1,14 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
-import { Queue } from 'bullmq';
+import { FlowProducer, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { LimitsStore } from '../admission/limits-store.js';
 import type { LoadedConfig } from '../config/load-config.js';
 import { EventHub } from '../events/event-hub.js';
 import { FleetStore } from '../fleet/fleet-store.js';
 import { workerId } from '../fleet/worker-id.js';
+import { FlowStore } from '../flows/flow-record.js';
 import { createApp } from '../http/app.js';
 import { attachEventSocket } from '../http/event-socket.js';
 import { applyServerLimits } from '../http/server-limits.js';
@@ -64,6 +65,8 @@ export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRu
   // Serve only once the queue's connection is ready; closing a BullMQ queue that is still connecting
   // also leaves an unhandled rejection behind.
   await queue.waitUntilReady();
+  const flows = new FlowProducer({ connection });
+  flows.on('error', (error: Error) => logger.warn({ err: error }, 'flow producer connection error'));
   const fleet = new FleetStore({ redis, keyPrefix: queue.qualifiedName, worker: `api:${workerId()}` });
   const hub = await EventHub.start({
     queueName: config.queue.name,
@@ -82,6 +85,10 @@ export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRu
     redisAvailable: () => redis.status === 'ready',
     token: options.token,
     version: packageVersion(),
+    flows: {
+      producer: flows,
+      store: new FlowStore({ redis, keys: new BreakwaterKeys(queue.qualifiedName) }),
+    },
     ...submitGuard(config, redis, queue.qualifiedName, options.token !== undefined),
     ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
   });
@@ -131,6 +138,7 @@ export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRu
         // Stop any reconnect loop left behind, whose errors would have no listener any more.
         client.disconnect();
         if (!closed) await closing;
+        await Promise.race([flows.close().catch(() => undefined), delay(closeTimeoutMs)]);
         await Promise.race([hub.close().catch(() => undefined), delay(closeTimeoutMs)]);
         redis.disconnect();
         logger.info('api stopped');

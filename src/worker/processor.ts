@@ -20,6 +20,7 @@ import { jobAdmission } from './job-admission.js';
 import { type JobResult, jobResultOf } from './job-result.js';
 import type { JobStats } from './job-stats.js';
 import { queuePause } from './queue-pause.js';
+import { withStepResults } from './step-results.js';
 import { verdictBeforeRun, verdictFor } from './verdict.js';
 
 export type { DeferralWake } from './apply-verdict.js';
@@ -95,7 +96,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       void deps.wake.forget(String(job.id), providers).catch(() => undefined);
     }
 
-    const request = requestOf(data, job.id);
+    const request = requestOf(await withStepResults(job, data), job.id);
     const admission = deps.admission
       ? jobAdmission({
           admission: deps.admission.gate,
