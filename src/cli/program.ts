@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError } from 'commander';
 import { BreakwaterApiError } from '../client/breakwater-api-error.js';
 import { BreakwaterClient } from '../client/breakwater-client.js';
-import type { BreakerEvent } from '../contract/index.js';
+import type { BreakerEvent, FlowInput } from '../contract/index.js';
 import { maxBulkJobs } from '../contract/index.js';
 import { type CliOutput, enqueueCommand } from './enqueue-command.js';
 import { breakerLine, providersTable } from './providers-table.js';
@@ -67,6 +67,36 @@ export function buildProgram(context: CliContext): Command {
         context.exit(code);
       },
     );
+
+  program
+    .command('flow')
+    .description('submit a flow (a JSON file of { name?, root: <step> }, or - for stdin) and print its id')
+    .argument('<file>', 'a .json file, or - to read stdin')
+    .option('--wait', 'wait for the flow to end, then print its tree; exit 1 if it failed', false)
+    .option(
+      '--poll <ms>',
+      'time between status checks while waiting, where the event stream is unavailable',
+      wholeNumber(60_000),
+      500,
+    )
+    .action(async (file: string, options: { wait: boolean; poll: number }) => {
+      const text = file === '-' ? await context.readStdin() : await readFile(file, 'utf8');
+      let flow: FlowInput;
+      try {
+        flow = JSON.parse(text) as FlowInput;
+      } catch (error) {
+        throw new Error(`${file} is not JSON: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      const api = client();
+      const accepted = await api.submitFlow(flow);
+      if (!options.wait) {
+        context.stdout.write(`${JSON.stringify(accepted, null, 2)}\n`);
+        return;
+      }
+      const ended = await api.wait(accepted.id, { intervalMs: options.poll });
+      context.stdout.write(`${JSON.stringify(await api.flow(accepted.id), null, 2)}\n`);
+      context.exit(ended.state === 'completed' ? 0 : 1);
+    });
 
   program
     .command('status')

@@ -1,5 +1,6 @@
 /** The importable client: `import { BreakwaterClient } from 'breakwater/client'`. */
 export type {
+  AcceptedFlow,
   AcceptedJob,
   Attempt,
   BreakerEvent,
@@ -9,6 +10,10 @@ export type {
   ContentPart,
   EmbeddingJobResult,
   ErrorBody,
+  FlowInput,
+  FlowStepInput,
+  FlowStepView,
+  FlowView,
   ImagePart,
   JobEvent,
   JobInput,

@@ -1,6 +1,11 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { BreakwaterClient } from '../../src/client/index.js';
 import type { AcceptedFlow, FlowStepView, FlowView, JobView } from '../../src/contract/index.js';
 import { ApiHarness } from '../support/api-harness.js';
+import { startProcess } from '../support/child-process.js';
 import { withResetTimeout } from '../support/worker-harness.js';
 
 let harness: ApiHarness;
@@ -176,5 +181,36 @@ describe('multi-step flows', () => {
     );
     expect((await harness.request('GET', '/v1/flows/nonsense')).status).toBe(404);
     expect(await harness.queue.count()).toBe(0);
+  });
+});
+
+describe('flows from the client and the CLI', () => {
+  it('submitFlow and flow(id); `breakwater flow file.json --wait` prints the ended tree', async () => {
+    harness = await new ApiHarness({ worker: true }).start();
+    const client = new BreakwaterClient({ url: harness.api.url });
+    const flow = {
+      root: {
+        id: 'judge',
+        prompt: 'Judge {{steps.a.text}} against {{steps.b.text}}',
+        children: [
+          { id: 'a', prompt: 'draft A', route: 'solo' },
+          { id: 'b', prompt: 'draft B' },
+        ],
+      },
+    };
+    const accepted = await client.submitFlow(flow);
+    const ended = await client.wait(accepted.id);
+    expect(ended.state).toBe('completed');
+    const view = await client.flow(accepted.id);
+    expect(view.root.children.map((step) => step.state)).toEqual(['completed', 'completed']);
+
+    const file = join(mkdtempSync(join(tmpdir(), 'breakwater-flow-')), 'flow.json');
+    writeFileSync(file, JSON.stringify(flow));
+    const running = startProcess(process.execPath, ['scripts/breakwater.js', 'flow', file, '--wait'], {
+      BREAKWATER_URL: harness.api.url,
+    });
+    expect(await running.exited).toBe(0);
+    const printed = JSON.parse(running.output()) as FlowView;
+    expect(printed).toMatchObject({ state: 'completed', root: { id: 'judge', state: 'completed' } });
   });
 });
