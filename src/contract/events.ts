@@ -38,8 +38,42 @@ export interface BreakerEvent {
   manual?: { by: string; reason: string };
 }
 
+/**
+ * Partial text of a job that streams (`stream: true`), as it is generated: the pieces received since
+ * the last delta, at most one delta per 100 ms. Concatenated, a call's deltas are its text so far.
+ */
+export interface JobDeltaEvent {
+  type: 'job';
+  event: 'delta';
+  jobId: string;
+  at: string;
+  /** Where `text` starts in this call's text (characters), so a missed delta shows. */
+  offset: number;
+  text: string;
+  /** The call generating it. */
+  provider: string;
+  model: string;
+}
+
+/**
+ * A streamed call failed midway: the partial text sent so far is void. The chain moves on to
+ * `provider`/`model`, whose deltas start again at offset 0; without them, this run is over (the job
+ * is retried, deferred or failed, as its events say).
+ */
+export interface JobRestartEvent {
+  type: 'job';
+  event: 'restart';
+  jobId: string;
+  at: string;
+  reason: string;
+  provider?: string;
+  model?: string;
+}
+
 /** What `/v1/events` streams. */
-export type BreakwaterEvent = JobEvent | BreakerEvent;
+export type BreakwaterEvent = JobEvent | JobDeltaEvent | JobRestartEvent | BreakerEvent;
 
 /** Job events after which a job is finished, or gone. */
-export const finalJobEvents: ReadonlySet<JobEventName> = new Set(['completed', 'failed', 'removed']);
+export const finalJobEvents: ReadonlySet<JobEventName | 'delta' | 'restart'> = new Set<
+  JobEventName | 'delta' | 'restart'
+>(['completed', 'failed', 'removed']);

@@ -3,7 +3,14 @@
  * the CLI see the server only through this module; the server's schemas are checked against it.
  */
 export type { ErrorBody, FieldProblem } from './error-body.js';
-export type { BreakerEvent, BreakwaterEvent, JobEvent, JobEventName } from './events.js';
+export type {
+  BreakerEvent,
+  BreakwaterEvent,
+  JobDeltaEvent,
+  JobEvent,
+  JobEventName,
+  JobRestartEvent,
+} from './events.js';
 export { finalJobEvents } from './events.js';
 export type { AcceptedFlow, FlowInput, FlowStepInput, FlowStepView, FlowView } from './flow.js';
 export { maxFlowDepth, maxFlowSteps } from './flow.js';

@@ -73,6 +73,7 @@ export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRu
     redisUrl: options.redisUrl,
     fleet,
     logger,
+    deltaChannel: new BreakwaterKeys(queue.qualifiedName).deltaChannel,
   });
   const app = createApp({
     config,

@@ -3,6 +3,7 @@ import { FleetAdmission } from '../admission/fleet-admission.js';
 import { readReportedLimits } from '../admission/reported-limits.js';
 import type { LoadedConfig } from '../config/load-config.js';
 import { resolveProviders } from '../config/resolve-providers.js';
+import { RedisDeltaSink } from '../events/delta-publisher.js';
 import { FleetMember } from '../fleet/fleet-member.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 import { AdapterFactory } from '../providers/create-adapter.js';
@@ -110,6 +111,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     ...(options.deferralJitterMs === undefined ? {} : { deferralJitterMs: options.deferralJitterMs }),
     wake: member.wake,
     stats,
+    deltas: new RedisDeltaSink({ redis: member.redis, channel: keys.deltaChannel }),
     admission: {
       gate,
       readReported: readReportedLimits,

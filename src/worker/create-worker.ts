@@ -23,6 +23,8 @@ export interface BreakwaterWorkerOptions {
   stats?: ProcessorDeps['stats'];
   /** Fleet-wide limits and budgets; without it, calls are not paced. */
   admission?: ProcessorDeps['admission'];
+  /** Where streamed jobs' partial text goes. */
+  deltas?: ProcessorDeps['deltas'];
   /** In-flight jobs get this long to finish on close before their calls are aborted. @defaultValue 30000 */
   closeGraceMs?: number;
 }
@@ -70,6 +72,7 @@ export function createBreakwaterWorker(options: BreakwaterWorkerOptions): Breakw
     ...(options.wake ? { wake: options.wake } : {}),
     ...(options.stats ? { stats: options.stats } : {}),
     ...(options.admission ? { admission: options.admission } : {}),
+    ...(options.deltas ? { deltas: options.deltas } : {}),
     showDueTime: async (job, until) => {
       if (!worker) return;
       const client = await worker.getBackend().client;

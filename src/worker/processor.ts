@@ -2,6 +2,7 @@ import { type Job, UnrecoverableError } from 'bullmq';
 import type { Admission, ReadReportedLimits } from '../admission/admission.js';
 import type { BreakwaterConfig } from '../config/schema.js';
 import type { Attempt } from '../contract/attempt.js';
+import type { DeltaSink } from '../events/delta-publisher.js';
 import type { Logger } from '../logging/logger.js';
 import { costUsd } from '../pricing/cost.js';
 import type { LanguageModelAdapter } from '../providers/completion.js';
@@ -21,6 +22,7 @@ import { type JobResult, jobResultOf } from './job-result.js';
 import type { JobStats } from './job-stats.js';
 import { queuePause } from './queue-pause.js';
 import { withStepResults } from './step-results.js';
+import { StreamRelay } from './stream-relay.js';
 import { verdictBeforeRun, verdictFor } from './verdict.js';
 
 export type { DeferralWake } from './apply-verdict.js';
@@ -42,6 +44,8 @@ export interface ProcessorDeps {
   stats?: JobStats;
   /** Records a deferred job's due time where dashboards read it. */
   showDueTime?: ApplyDeps['showDueTime'];
+  /** Where streamed jobs' partial text goes (`stream: true`); without it, they run unstreamed. */
+  deltas?: DeltaSink;
   /** Fleet-wide limits and budgets; without it, calls are not paced. */
   admission?: {
     gate: Admission;
@@ -109,11 +113,15 @@ export function createProcessor(deps: ProcessorDeps): Processor {
           logger: log,
         })
       : undefined;
+    const relay =
+      data.stream && deps.deltas
+        ? new StreamRelay({ jobId: String(job.id), sink: deps.deltas, log, now })
+        : undefined;
     let outcome = await walkChain({
       chain,
       request,
       circuits: deps.circuits,
-      adapter: deps.adapter,
+      adapter: relay ? relay.adapters(deps.adapter) : deps.adapter,
       now,
       ...(signal ? { signal } : {}),
       ...(admission ? { admission } : {}),
@@ -122,6 +130,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
           logAttempt(log, attempt);
       },
     });
+    await relay?.finish();
     if (outcome.kind === 'limited' && outcome.refusal && deps.admission) {
       // The job's turn among those waiting for the same limit: they come back one after another.
       const waiting = outcome;

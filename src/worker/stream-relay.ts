@@ -1,0 +1,108 @@
+import { DeltaCoalescer, type Schedule } from '../events/delta-coalescer.js';
+import type { DeltaSink } from '../events/delta-publisher.js';
+import type { Logger } from '../logging/logger.js';
+import type { LanguageModelAdapter } from '../providers/completion.js';
+
+export interface StreamRelayOptions {
+  jobId: string;
+  sink: DeltaSink;
+  log: () => Logger;
+  now?: () => number;
+  intervalMs?: number;
+  schedule?: Schedule;
+}
+
+type AdapterOf = (provider: string, model: string) => LanguageModelAdapter;
+
+/**
+ * Streams one job's calls and relays their text as `job.delta` events. The walk of the chain is
+ * the ordinary one (breakers, admission, deferral): only each call is made with the adapter's
+ * `stream` instead of `complete`. A call that fails after some of its text went out leaves a
+ * restart owed, said (with the next entry) when the next call starts, or when the run ends.
+ */
+export class StreamRelay {
+  readonly #options: StreamRelayOptions;
+  readonly #now: () => number;
+  #owedRestart: string | undefined;
+  #sent: Promise<void> = Promise.resolve();
+
+  constructor(options: StreamRelayOptions) {
+    this.#options = options;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** The adapters the walk uses for this job: each completion streamed through the relay. */
+  adapters(adapterOf: AdapterOf): AdapterOf {
+    return (provider, model) => {
+      const adapter = adapterOf(provider, model);
+      const stream = adapter.stream?.bind(adapter);
+      if (!stream) return adapter;
+      return {
+        ...adapter,
+        provider: adapter.provider,
+        modelId: adapter.modelId,
+        complete: (request, call) => this.#call(provider, model, (onText) => stream(request, call, onText)),
+      };
+    };
+  }
+
+  /** The run is over: a restart still owed is said without a next entry; every event is sent. */
+  async finish(): Promise<void> {
+    if (this.#owedRestart !== undefined) this.#restart(this.#owedRestart);
+    await this.#sent;
+  }
+
+  async #call<T>(
+    provider: string,
+    model: string,
+    run: (onText: (text: string) => void) => Promise<T>,
+  ): Promise<T> {
+    if (this.#owedRestart !== undefined) this.#restart(this.#owedRestart, { provider, model });
+    const coalescer = new DeltaCoalescer({
+      emit: (text, offset) =>
+        this.#send({
+          type: 'job',
+          event: 'delta',
+          jobId: this.#options.jobId,
+          at: new Date(this.#now()).toISOString(),
+          offset,
+          text,
+          provider,
+          model,
+        }),
+      ...(this.#options.intervalMs === undefined ? {} : { intervalMs: this.#options.intervalMs }),
+      now: this.#now,
+      ...(this.#options.schedule ? { schedule: this.#options.schedule } : {}),
+    });
+    try {
+      const result = await run((text) => coalescer.push(text));
+      coalescer.flush();
+      // The deltas go out before the job completes, so watchers see them first.
+      await this.#sent;
+      return result;
+    } catch (error) {
+      coalescer.discard();
+      if (coalescer.emitted > 0) this.#owedRestart = error instanceof Error ? error.message : String(error);
+      throw error;
+    }
+  }
+
+  #restart(reason: string, next?: { provider: string; model: string }): void {
+    this.#owedRestart = undefined;
+    this.#send({
+      type: 'job',
+      event: 'restart',
+      jobId: this.#options.jobId,
+      at: new Date(this.#now()).toISOString(),
+      reason,
+      ...(next ?? {}),
+    });
+  }
+
+  #send(event: Parameters<DeltaSink['publish']>[0]): void {
+    const publish = this.#options.sink.publish(event).catch((error: unknown) => {
+      this.#options.log().debug({ err: error }, 'stream delta not published');
+    });
+    this.#sent = this.#sent.then(() => publish);
+  }
+}

@@ -1,0 +1,110 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { CompletionJobResult, JobView } from '../../src/contract/index.js';
+import { ApiHarness } from '../support/api-harness.js';
+import { EventClient } from '../support/event-client.js';
+
+let harness: ApiHarness;
+let events: EventClient | undefined;
+afterEach(async () => {
+  events?.close();
+  events = undefined;
+  await harness.stop();
+});
+
+const prompt =
+  'Summarise the night: the tide rose over the outer wall, the boats held at their moorings, and the keeper logged it.';
+
+async function streamed(job: Record<string, unknown>) {
+  events = await EventClient.connect(`${harness.api.url.replace('http', 'ws')}/v1/events`);
+  const { id } = (await harness.request<{ id: string }>('POST', '/v1/jobs', { prompt, stream: true, ...job }))
+    .body;
+  const mine = (message: Record<string, unknown>) => message.type === 'job' && message.jobId === id;
+  await expect
+    .poll(() => events?.of((message) => mine(message) && message.event === 'completed').length, {
+      timeout: 15_000,
+    })
+    .toBe(1);
+  const view = (await harness.request<JobView>('GET', `/v1/jobs/${id}`)).body;
+  return { view, result: view.result as CompletionJobResult, messages: events.of(mine) };
+}
+
+const joined = (deltas: Record<string, unknown>[]) => deltas.map((delta) => delta.text).join('');
+
+describe('streamed jobs (stream: true)', () => {
+  it.each([
+    ['openai', 'primary', 'gpt-4.1-mini'],
+    ['anthropic', 'secondary', 'claude-haiku-4-5'],
+    ['google', 'tertiary', 'gemini-2.5-flash'],
+  ])(
+    'on the %s wire: deltas arrive before the job completes and join into its text',
+    async (_wire, provider, model) => {
+      harness = await new ApiHarness({ worker: true }).start();
+      harness.simulator.configure(provider, { stream: { chunkDelayMs: 25 } });
+      const { view, result, messages } = await streamed({ chain: [{ provider, model }] });
+      expect(view.state).toBe('completed');
+      const deltas = messages.filter((message) => message.event === 'delta');
+      // Words 25 ms apart, deltas at most every 100 ms: several, far fewer than the words.
+      expect(deltas.length).toBeGreaterThanOrEqual(2);
+      expect(deltas.length).toBeLessThan(result.text.split(' ').length);
+      const completedAt = messages.findIndex((message) => message.event === 'completed');
+      expect(messages.findLastIndex((message) => message.event === 'delta')).toBeLessThan(completedAt);
+      expect(joined(deltas)).toBe(result.text);
+      expect(result.text).toMatch(new RegExp(`^Simulated reply from ${provider} `));
+      let offset = 0;
+      for (const delta of deltas) {
+        expect(delta).toMatchObject({ provider, model, offset });
+        offset += String(delta.text).length;
+      }
+      expect(result).toMatchObject({ provider, model, finishReason: 'stop' });
+      expect(result.usage.outputTokens).toBeGreaterThan(0);
+      expect(messages.some((message) => message.event === 'restart')).toBe(false);
+      const call = harness.simulator.stats(provider).recent.at(-1);
+      expect(call?.outcome).toBe('ok');
+      expect(provider === 'tertiary' ? call?.path : JSON.stringify(call?.body)).toMatch(
+        provider === 'tertiary' ? /:streamGenerateContent$/ : /"stream":true/,
+      );
+    },
+  );
+
+  it('a stream cut after 3 chunks: a restart, then the next entry streams, and the result is its text only', async () => {
+    harness = await new ApiHarness({ worker: true }).start();
+    harness.simulator.configure('primary', { stream: { chunkDelayMs: 40, failAfterChunks: 3 } });
+    harness.simulator.configure('secondary', { stream: { chunkDelayMs: 25 } });
+    const { result, messages } = await streamed({});
+    const ofJob = messages.filter((message) => message.event === 'delta' || message.event === 'restart');
+    const restartAt = ofJob.findIndex((message) => message.event === 'restart');
+    expect(restartAt).toBeGreaterThan(0);
+    const before = ofJob.slice(0, restartAt);
+    const after = ofJob.slice(restartAt + 1);
+    expect(before.every((delta) => delta.event === 'delta' && delta.provider === 'primary')).toBe(true);
+    expect(joined(before)).toMatch(/^Simulated /);
+    expect(ofJob[restartAt]).toMatchObject({
+      event: 'restart',
+      provider: 'secondary',
+      model: 'claude-haiku-4-5',
+      reason: expect.any(String),
+    });
+    expect(after.every((delta) => delta.event === 'delta' && delta.provider === 'secondary')).toBe(true);
+    expect(after[0]).toMatchObject({ offset: 0 });
+    expect(joined(after)).toBe(result.text);
+    expect(result).toMatchObject({ provider: 'secondary', fallbackUsed: true });
+    expect(result.text).toMatch(/^Simulated reply from secondary /);
+    expect(result.text).not.toContain('primary');
+    expect(harness.simulator.stats('primary').recent.at(-1)?.outcome).toBe('stream-cut');
+    expect(result.attempts.map((attempt) => [attempt.provider, attempt.outcome])).toEqual([
+      ['primary', 'retryable'],
+      ['secondary', 'ok'],
+    ]);
+  });
+
+  it('refuses stream with output or on an embedding', async () => {
+    harness = await new ApiHarness().start();
+    const refused = await harness.request<{ error: { fields: { path: string }[] } }>('POST', '/v1/jobs', {
+      prompt: 'x',
+      stream: true,
+      output: { schema: { type: 'object' } },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.fields.map((field) => field.path)).toEqual(['stream']);
+  });
+});
