@@ -5,6 +5,7 @@ import { BreakwaterClient } from '../client/breakwater-client.js';
 import type { BreakerEvent, FlowInput } from '../contract/index.js';
 import { maxBulkJobs } from '../contract/index.js';
 import { type CliOutput, enqueueCommand } from './enqueue-command.js';
+import { followJob } from './follow-job.js';
 import { breakerLine, providersTable } from './providers-table.js';
 
 export interface CliContext extends CliOutput {
@@ -102,7 +103,16 @@ export function buildProgram(context: CliContext): Command {
     .command('status')
     .description("print a job's state, result or error as JSON")
     .argument('<id>', 'the job id')
-    .action(async (id: string) => {
+    .option(
+      '--follow',
+      "then print its events live (a streamed job's text as it is generated) until it ends",
+      false,
+    )
+    .action(async (id: string, options: { follow: boolean }) => {
+      if (options.follow) {
+        context.exit(await followJob(client(), id, context));
+        return;
+      }
       context.stdout.write(`${JSON.stringify(await client().get(id), null, 2)}\n`);
     });
 

@@ -25,6 +25,7 @@ export async function sendStream(
     'cache-control': 'no-cache',
     connection: 'keep-alive',
   });
+  response.flushHeaders();
   for (const opening of frames.opening) response.write(opening);
   for (const [index, piece] of frames.pieces.entries()) {
     if (response.destroyed) return 'aborted';
@@ -32,7 +33,8 @@ export async function sendStream(
       response.destroy();
       return 'stream-cut';
     }
-    response.write(piece);
+    // Each piece leaves before the next (or the cut): a client sees exactly the pieces sent.
+    await new Promise<void>((resolve) => response.write(piece, () => resolve()));
     if (plan.chunkDelayMs > 0) await delay(plan.chunkDelayMs);
   }
   if (response.destroyed) return 'aborted';

@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CompletionJobResult, JobView } from '../../src/contract/index.js';
+import { BreakwaterClient } from '../../src/client/index.js';
+import type { BreakwaterEvent, CompletionJobResult, JobView } from '../../src/contract/index.js';
 import { ApiHarness } from '../support/api-harness.js';
+import { startProcess } from '../support/child-process.js';
 import { EventClient } from '../support/event-client.js';
 
 let harness: ApiHarness;
@@ -106,5 +108,38 @@ describe('streamed jobs (stream: true)', () => {
     });
     expect(refused.status).toBe(400);
     expect(refused.body.error.fields.map((field) => field.path)).toEqual(['stream']);
+  });
+
+  it("the client's events() and `breakwater status <id> --follow` show the text as it is generated", async () => {
+    // No worker yet: the job waits until both watchers are subscribed, however slow the machine.
+    harness = await new ApiHarness().start();
+    harness.simulator.configure('primary', { stream: { chunkDelayMs: 25 } });
+    const client = new BreakwaterClient({ url: harness.api.url });
+    const { id } = await client.enqueue({
+      prompt,
+      stream: true,
+      chain: [{ provider: 'primary', model: 'gpt-4.1-mini' }],
+    });
+    const seen: BreakwaterEvent[] = [];
+    const subscription = await client.events((event) => seen.push(event), { jobId: id });
+    const follow = startProcess(process.execPath, ['scripts/breakwater.js', 'status', id, '--follow'], {
+      BREAKWATER_URL: harness.api.url,
+    });
+    try {
+      await expect.poll(() => follow.output(), { timeout: 15_000 }).toContain('[waiting]');
+      await harness.startWorker();
+      expect(await follow.exited).toBe(0);
+      const job = await client.get(id);
+      const text = (job.result as CompletionJobResult).text;
+      const deltas = seen.filter((event) => event.type === 'job' && event.event === 'delta');
+      expect(deltas.length).toBeGreaterThanOrEqual(2);
+      expect(deltas.map((event) => ('text' in event ? event.text : '')).join('')).toBe(text);
+      const printed = follow.output();
+      // The text live, then the finished job as JSON.
+      expect(printed.indexOf(text)).toBeGreaterThan(printed.indexOf('[waiting]'));
+      expect(printed.indexOf(text)).toBeLessThan(printed.indexOf('"state": "completed"'));
+    } finally {
+      subscription.close();
+    }
   });
 });
