@@ -3,7 +3,6 @@ import { FleetAdmission } from '../admission/fleet-admission.js';
 import { readReportedLimits } from '../admission/reported-limits.js';
 import type { LoadedConfig } from '../config/load-config.js';
 import { resolveProviders } from '../config/resolve-providers.js';
-import { RedisDeltaSink } from '../events/delta-publisher.js';
 import { FleetMember } from '../fleet/fleet-member.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 import { AdapterFactory } from '../providers/create-adapter.js';
@@ -16,6 +15,7 @@ import type { ProviderSimulator } from '../simulator/simulator.js';
 import { knownModels } from '../stats/known-models.js';
 import { StatsRecorder } from '../stats/stats-recorder.js';
 import { StatsStore } from '../stats/stats-store.js';
+import { RedisDeltaSink } from '../streaming/delta-sink.js';
 import { type BreakwaterWorker, createBreakwaterWorker } from '../worker/create-worker.js';
 import { startEmbeddedSimulator } from './embedded-simulator.js';
 

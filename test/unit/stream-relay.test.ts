@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { JobDeltaEvent, JobRestartEvent } from '../../src/contract/index.js';
-import { DeltaCoalescer, type Schedule } from '../../src/events/delta-coalescer.js';
 import { createLogger } from '../../src/logging/logger.js';
 import type { CompletionResult, LanguageModelAdapter } from '../../src/providers/completion.js';
-import { StreamRelay } from '../../src/worker/stream-relay.js';
+import { DeltaCoalescer, type Schedule } from '../../src/streaming/delta-coalescer.js';
+import { StreamRelay } from '../../src/streaming/stream-relay.js';
 
 /** A clock and a scheduler the test moves by hand. */
 function manualTime() {

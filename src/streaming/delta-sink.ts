@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { JobDeltaEvent, JobRestartEvent } from './breakwater-event.js';
+import type { JobDeltaEvent, JobRestartEvent } from '../contract/events.js';
 
 /** Where a worker sends streamed jobs' partial text: to every API process's /v1/events. */
 export interface DeltaSink {

@@ -1,7 +1,7 @@
-import { DeltaCoalescer, type Schedule } from '../events/delta-coalescer.js';
-import type { DeltaSink } from '../events/delta-publisher.js';
 import type { Logger } from '../logging/logger.js';
 import type { LanguageModelAdapter } from '../providers/completion.js';
+import { DeltaCoalescer, type Schedule } from './delta-coalescer.js';
+import type { DeltaSink } from './delta-sink.js';
 
 export interface StreamRelayOptions {
   jobId: string;
