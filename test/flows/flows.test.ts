@@ -6,6 +6,7 @@ import { BreakwaterClient } from '../../src/client/index.js';
 import type { AcceptedFlow, FlowStepView, FlowView, JobView } from '../../src/contract/index.js';
 import { ApiHarness } from '../support/api-harness.js';
 import { startProcess } from '../support/child-process.js';
+import { EventClient } from '../support/event-client.js';
 import { withResetTimeout } from '../support/worker-harness.js';
 
 let harness: ApiHarness;
@@ -132,8 +133,14 @@ describe('multi-step flows', () => {
         ],
       },
     });
+    const events = await EventClient.connect(`${harness.api.url.replace('http', 'ws')}/v1/events`);
     const strict = (await harness.request<AcceptedFlow>('POST', '/v1/flows', flowOf(false))).body;
     const failed = await flowWhen(strict.id, (view) => view.state === 'failed');
+    // The flow ends when its root does, with the root's own event.
+    await expect
+      .poll(() => events.of((message) => message.jobId === strict.id && message.event === 'failed').length)
+      .toBe(1);
+    events.close();
     expect(failed.error).toMatch(/^step bad failed: every provider rejected the request: secondary/);
     expect(failed.root.children.find((step) => step.id === 'bad')).toMatchObject({ state: 'failed' });
     expect(
@@ -153,6 +160,60 @@ describe('multi-step flows', () => {
       .recent.find((call) => call.headers['x-breakwater-job-id'] === lenient.id);
     const good = textOf(done.root.children.find((step) => step.id === 'good') as FlowStepView);
     expect(JSON.stringify(judged?.body)).toContain(`Judge: <${good}> <>`);
+  });
+
+  it('three models draft and a fourth judges, reading a structured verdict by path', async () => {
+    harness = await new ApiHarness({ worker: true }).start();
+    const drafts = [
+      ['openai', 'primary', 'gpt-4.1-mini'],
+      ['anthropic', 'secondary', 'claude-haiku-4-5'],
+      ['google', 'tertiary', 'gemini-2.5-flash'],
+    ] as const;
+    const { id } = (
+      await harness.request<AcceptedFlow>('POST', '/v1/flows', {
+        root: {
+          id: 'judge',
+          chain: [{ provider: 'primary', model: 'gpt-4.1-mini' }],
+          messages: [
+            { role: 'system', content: 'You judge drafts. The critic says: {{steps.critic.object.verdict}}' },
+            {
+              role: 'user',
+              content: drafts.map(([wire]) => `${wire}: {{steps.${wire}.text}}`).join('\n'),
+            },
+          ],
+          children: [
+            ...drafts.map(([wire, provider, model]) => ({
+              id: wire,
+              chain: [{ provider, model }],
+              prompt: `Draft a headline about the storm (${wire})`,
+            })),
+            {
+              id: 'critic',
+              prompt: 'Give a verdict on storms',
+              output: {
+                schema: {
+                  type: 'object',
+                  properties: { verdict: { type: 'string', enum: ['harsh but fair'] } },
+                  required: ['verdict'],
+                  additionalProperties: false,
+                },
+              },
+            },
+          ],
+        },
+      })
+    ).body;
+    const flow = await flowWhen(id, (view) => view.state === 'completed');
+    const judged = harness.simulator
+      .stats('primary')
+      .recent.find((call) => call.headers['x-breakwater-job-id'] === id);
+    const sent = JSON.stringify(judged?.body);
+    expect(sent).toContain('The critic says: harsh but fair');
+    for (const [wire, provider] of drafts) {
+      const step = flow.root.children.find((child) => child.id === wire) as FlowStepView;
+      expect(step.result).toMatchObject({ provider });
+      expect(sent).toContain(`${wire}: ${textOf(step)}`);
+    }
   });
 
   it('refuses a bad flow with 400 naming the path; an unknown flow is 404', async () => {
