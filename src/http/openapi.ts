@@ -210,7 +210,9 @@ export function openApiDocument(version: string): JsonObject {
           summary: 'Live events over a WebSocket: job lifecycle and breaker changes from every process',
           description:
             'Upgrade to a WebSocket. Messages are JSON: `{type:"ready"}` first, then `{type:"job", event, jobId, at, …}` ' +
-            '(queued, active, completed, failed, deferred, delayed, removed, stalled) and `{type:"breaker", provider, ' +
+            '(queued, active, completed, failed, deferred, delayed, removed, stalled; for a job with stream: true also ' +
+            'delta `{offset, text, provider, model}` and restart `{reason, provider?, model?}`: the partial text so far is void) ' +
+            'and `{type:"breaker", provider, ' +
             'state, at, until?, reason?, worker, manual?}`. `?jobId=` keeps one job. Auth: the bearer token, or ' +
             '`?ticket=` from /admin/events-ticket (for browsers).',
           parameters: [{ name: 'jobId', in: 'query', required: false, schema: { type: 'string' } }],
