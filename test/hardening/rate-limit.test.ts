@@ -128,7 +128,14 @@ describe('the submission rate limit (api.rateLimit)', () => {
   it('a flow counts its steps', async () => {
     const { harness, apis } = await twoApis();
     const flow = (name: string) => ({
-      root: { id: 'r', prompt: name, children: [{ id: 'a', prompt: 'a' }, { id: 'b', prompt: 'b' }] },
+      root: {
+        id: 'r',
+        prompt: name,
+        children: [
+          { id: 'a', prompt: 'a' },
+          { id: 'b', prompt: 'b' },
+        ],
+      },
     });
     await new Promise((resolve) => setTimeout(resolve, 1_000 - (Date.now() % 1_000)));
     expect((await submit(apis[0], '/v1/flows', flow('first'))).status).toBe(202);
