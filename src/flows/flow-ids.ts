@@ -10,6 +10,9 @@ export function stepJobId(flowId: string, stepId: string): string {
   return `${flowId}-${stepId}`;
 }
 
+/** A step's id: 1 to 64 of A-Z a-z 0-9 _ -. */
+export const stepIdPattern = /^[A-Za-z0-9_-]{1,64}$/;
+
 /** Flow ids and step job ids, as the API accepts them in a path. */
 export const flowIdPattern = /^flow-[0-9a-f]{32}$/;
 export const flowJobIdPattern = /^flow-[0-9a-f]{32}(-[A-Za-z0-9_-]{1,64})?$/;

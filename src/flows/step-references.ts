@@ -1,9 +1,10 @@
+import { stepIdPattern } from './flow-ids.js';
+
 /** A step's reference to a child's result: its text, or a value inside its structured object. */
 export type StepReference = { step: string; kind: 'text' } | { step: string; kind: 'object'; path: string[] };
 
 /** Every `{{steps.…}}` in a text; well-formed or not, each is matched so none passes unread. */
 const referencePattern = /\{\{\s*steps\.([^{}]*?)\s*\}\}/g;
-const stepIdPattern = /^[A-Za-z0-9_-]{1,64}$/;
 
 export type ParsedReference =
   | { kind: 'ok'; source: string; reference: StepReference }

@@ -3,6 +3,7 @@ import { maxFlowDepth, maxFlowSteps } from '../contract/flow.js';
 import type { JobData } from '../queue/job-input.js';
 import type { FieldProblem } from '../queue/job-validation-error.js';
 import { validateJob } from '../queue/validate-job.js';
+import { stepIdPattern } from './flow-ids.js';
 import { referencesIn } from './step-references.js';
 import { stepTexts } from './step-texts.js';
 
@@ -17,13 +18,12 @@ export interface PlannedStep {
 export interface FlowPlan {
   name?: string;
   root: PlannedStep;
-  /** Every step, root first, then depth first. */
+  /** How many steps the flow has. */
   steps: number;
 }
 
 export type FlowValidation = { kind: 'ok'; plan: FlowPlan } | { kind: 'invalid'; problems: FieldProblem[] };
 
-export const stepIdPattern = /^[A-Za-z0-9_-]{1,64}$/;
 const maxNameChars = 200;
 
 interface Walk {
