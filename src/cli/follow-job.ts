@@ -10,7 +10,7 @@ export function followLine(event: BreakwaterEvent): string | undefined {
     case 'delta':
       return event.text;
     case 'restart':
-      return `\n[restart: ${event.reason}; the text above is void${
+      return `\n[restart: ${event.reason}; the text of ${event.voided.provider}/${event.voided.model} is void${
         event.provider === undefined ? '' : `; now ${event.provider}/${event.model ?? ''}`
       }]\n`;
     case 'deferred':

@@ -56,9 +56,10 @@ export interface JobDeltaEvent {
 }
 
 /**
- * A streamed call failed midway: the partial text sent so far is void. The chain moves on to
- * `provider`/`model`, whose deltas start again at offset 0; without them, this run is over (the job
- * is retried, deferred or failed, as its events say).
+ * A streamed call failed midway: the partial text it sent (`voided`) is void. The job goes on with
+ * `provider`/`model`, whose deltas start at offset 0 (a next entry of the chain, or, for a race or a
+ * hedge, the call still running or the one that won); without them, this run is over (the job is
+ * retried, deferred or failed, as its events say).
  */
 export interface JobRestartEvent {
   type: 'job';
@@ -66,6 +67,8 @@ export interface JobRestartEvent {
   jobId: string;
   at: string;
   reason: string;
+  /** The call whose text is void. */
+  voided: { provider: string; model: string };
   provider?: string;
   model?: string;
 }

@@ -2,6 +2,7 @@
  * The API's public contract: every shape it accepts and returns, as plain types. The client and
  * the CLI see the server only through this module; the server's schemas are checked against it.
  */
+export type { BatchList, BatchStatus, BatchView, JobBatch } from './batch.js';
 export type { ErrorBody, FieldProblem } from './error-body.js';
 export type {
   BreakerEvent,
@@ -19,6 +20,7 @@ export type {
   Attempt,
   AttemptEntry,
   AttemptOutcome,
+  CacheEntry,
   CompletionJobResult,
   DeferralEntry,
   EmbeddingJobResult,
@@ -29,6 +31,8 @@ export type {
   JobView,
   TimelineEntry,
   TokenUsage,
+  WebhookEntry,
+  WebhookEventType,
 } from './job.js';
 export type {
   ChainEntry,
@@ -49,4 +53,12 @@ export type {
   ProviderStatus,
   ProvidersResponse,
 } from './provider-status.js';
-export type { ModelStats, ProviderStats, StatsReport, StatsTotals, TokensAndCost } from './stats-report.js';
+export type {
+  CacheStats,
+  ModelStats,
+  ProviderStats,
+  StatsReport,
+  StatsTotals,
+  TokensAndCost,
+} from './stats-report.js';
+export type { Redelivery, WebhookEvent } from './webhook-event.js';

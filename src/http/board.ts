@@ -7,12 +7,35 @@ import type { BoardConfig } from '../config/schema.js';
 
 export const boardPath = '/admin/queues';
 
-/** Bull Board for the queue, mounted at /admin/queues; deferrals show in each job's log. */
-export function boardRouter(queue: Queue, config: BoardConfig): Router {
+/**
+ * Bull Board for the queue, mounted at /admin/queues; deferrals show in each job's log. The webhook
+ * deliveries' queue and the provider batches' queue, when given, are shown beside it (the batches'
+ * read-only: the batch records drive it).
+ */
+export function boardRouter(queue: Queue, config: BoardConfig, webhooks?: Queue, batchQueue?: Queue): Router {
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(boardPath);
   createBullBoard({
-    queues: [new BullMQAdapter(queue, { readOnlyMode: config.readOnly, description: 'Breakwater AI jobs' })],
+    queues: [
+      new BullMQAdapter(queue, { readOnlyMode: config.readOnly, description: 'Breakwater AI jobs' }),
+      ...(webhooks
+        ? [
+            new BullMQAdapter(webhooks, {
+              readOnlyMode: config.readOnly,
+              description: 'Webhook deliveries: one per job end, each attempt in its log',
+            }),
+          ]
+        : []),
+      ...(batchQueue
+        ? [
+            new BullMQAdapter(batchQueue, {
+              readOnlyMode: true,
+              description:
+                'Provider batches: one job per batch, its story in its log, the batch as its result',
+            }),
+          ]
+        : []),
+    ],
     serverAdapter,
     options: {
       uiConfig: { boardTitle: 'Breakwater', miscLinks: [{ text: 'Providers', url: '/admin/providers' }] },

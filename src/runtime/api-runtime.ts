@@ -4,6 +4,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { FlowProducer, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { LimitsStore } from '../admission/limits-store.js';
+import { batchQueueName } from '../batch/batch-board.js';
+import { BatchStore } from '../batch/batch-store.js';
 import type { LoadedConfig } from '../config/load-config.js';
 import { EventHub } from '../events/event-hub.js';
 import { FleetStore } from '../fleet/fleet-store.js';
@@ -19,6 +21,7 @@ import type { JobData } from '../queue/job-input.js';
 import { BreakwaterKeys } from '../redis/breakwater-keys.js';
 import { failFastConnectionOptions } from '../redis/connection.js';
 import { StatsStore } from '../stats/stats-store.js';
+import { openWebhookQueue } from '../webhooks/webhook-queue.js';
 import type { JobResult } from '../worker/job-result.js';
 import { packageVersion } from './package-version.js';
 import { assertSafeBinding, isLoopbackHost } from './safe-binding.js';
@@ -59,6 +62,9 @@ export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRu
   });
   const connection = failFastConnectionOptions(options.redisUrl, redisCommandTimeoutMs);
   const queue = new Queue<JobData, JobResult>(config.queue.name, { connection });
+  const batchQueue = new Queue(batchQueueName(config.queue.name), { connection });
+  // Its connection's errors are the job queue's, already logged: not repeated here.
+  batchQueue.on('error', () => undefined);
   const redis = new Redis(connection);
   redis.on('error', (error: Error) => logger.warn({ err: error }, 'redis connection error'));
   queue.on('error', (error: Error) => logger.warn({ err: error }, 'queue connection error'));
@@ -67,6 +73,9 @@ export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRu
   await queue.waitUntilReady();
   const flows = new FlowProducer({ connection });
   flows.on('error', (error: Error) => logger.warn({ err: error }, 'flow producer connection error'));
+  const webhooks = openWebhookQueue(queue.qualifiedName, connection);
+  webhooks.on('error', (error: Error) => logger.warn({ err: error }, 'webhook queue connection error'));
+  await webhooks.waitUntilReady();
   const fleet = new FleetStore({ redis, keyPrefix: queue.qualifiedName, worker: `api:${workerId()}` });
   const hub = await EventHub.start({
     queueName: config.queue.name,
@@ -80,6 +89,8 @@ export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRu
     queue,
     fleet,
     stats: new StatsStore({ redis, keyPrefix: queue.qualifiedName }),
+    batches: new BatchStore(redis, new BreakwaterKeys(queue.qualifiedName)),
+    batchQueue,
     limits: new LimitsStore({ redis, keys: new BreakwaterKeys(queue.qualifiedName), config }),
     logger,
     pingRedis: () => redis.ping(),
@@ -91,6 +102,7 @@ export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRu
       store: new FlowStore({ redis, keys: new BreakwaterKeys(queue.qualifiedName) }),
     },
     ...submitGuard(config, redis, queue.qualifiedName, options.token !== undefined),
+    webhooks: { queue: webhooks, secretSet: options.loaded.webhookSecret !== undefined },
     ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
   });
   const server = await listen(app, options.port ?? 3000, options.host ?? '127.0.0.1').catch(
@@ -133,13 +145,21 @@ export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRu
         });
         // The API holds no locks: when Redis is gone, do not wait for a graceful QUIT it cannot answer.
         const client = await queue.getBackend().client;
-        if (redis.status !== 'ready') client.disconnect();
-        const closing = queue.close().catch(() => undefined);
+        const webhookClient = await webhooks.getBackend().client;
+        if (redis.status !== 'ready') {
+          client.disconnect();
+          webhookClient.disconnect();
+        }
+        const closing = Promise.all([queue.close(), webhooks.close()]).catch(() => undefined);
         const closed = await Promise.race([closing.then(() => true), delay(closeTimeoutMs, false)]);
         // Stop any reconnect loop left behind, whose errors would have no listener any more.
         client.disconnect();
+        webhookClient.disconnect();
         if (!closed) await closing;
         await Promise.race([flows.close().catch(() => undefined), delay(closeTimeoutMs)]);
+        const batchClient = await batchQueue.getBackend().client.catch(() => undefined);
+        await Promise.race([batchQueue.close().catch(() => undefined), delay(closeTimeoutMs)]);
+        batchClient?.disconnect();
         await Promise.race([hub.close().catch(() => undefined), delay(closeTimeoutMs)]);
         redis.disconnect();
         logger.info('api stopped');

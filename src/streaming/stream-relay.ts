@@ -14,16 +14,24 @@ export interface StreamRelayOptions {
 
 type AdapterOf = (provider: string, model: string) => LanguageModelAdapter;
 
+/** One call of the job: its provider and model. */
+export interface StreamCall {
+  provider: string;
+  model: string;
+}
+
 /**
  * Streams one job's calls and relays their text as `job.delta` events. The walk of the chain is
- * the ordinary one (breakers, admission, deferral): only each call is made with the adapter's
- * `stream` instead of `complete`. A call that fails after some of its text went out leaves a
- * restart owed, said (with the next entry) when the next call starts, or when the run ends.
+ * the ordinary one (breakers, admission, deferral, strategies): only each call is made with the
+ * adapter's `stream` instead of `complete`. A call that fails after some of its text went out owes
+ * a restart, said with the call that carries on: one still running (a race, a hedge), else the next
+ * call when it starts, else, when the run ends, the call that won (or none).
  */
 export class StreamRelay {
   readonly #options: StreamRelayOptions;
   readonly #now: () => number;
-  #owedRestart: string | undefined;
+  readonly #running = new Set<StreamCall>();
+  #owed: { reason: string; voided: StreamCall } | undefined;
   #sent: Promise<void> = Promise.resolve();
 
   constructor(options: StreamRelayOptions) {
@@ -41,23 +49,20 @@ export class StreamRelay {
         ...adapter,
         provider: adapter.provider,
         modelId: adapter.modelId,
-        complete: (request, call) => this.#call(provider, model, (onText) => stream(request, call, onText)),
+        complete: (request, call) =>
+          this.#call({ provider, model }, (onText) => stream(request, call, onText)),
       };
     };
   }
 
-  /** The run is over: a restart still owed is said without a next entry; every event is sent. */
-  async finish(): Promise<void> {
-    if (this.#owedRestart !== undefined) this.#restart(this.#owedRestart);
+  /** The run is over: a restart still owed is said with the call that won, if any; every event is sent. */
+  async finish(winner?: StreamCall): Promise<void> {
+    if (this.#owed) this.#restart(winner);
     await this.#sent;
   }
 
-  async #call<T>(
-    provider: string,
-    model: string,
-    run: (onText: (text: string) => void) => Promise<T>,
-  ): Promise<T> {
-    if (this.#owedRestart !== undefined) this.#restart(this.#owedRestart, { provider, model });
+  async #call<T>(call: StreamCall, run: (onText: (text: string) => void) => Promise<T>): Promise<T> {
+    if (this.#owed) this.#restart(call);
     const coalescer = new DeltaCoalescer({
       emit: (text, offset) =>
         this.#send({
@@ -67,13 +72,14 @@ export class StreamRelay {
           at: new Date(this.#now()).toISOString(),
           offset,
           text,
-          provider,
-          model,
+          provider: call.provider,
+          model: call.model,
         }),
       ...(this.#options.intervalMs === undefined ? {} : { intervalMs: this.#options.intervalMs }),
       now: this.#now,
       ...(this.#options.schedule ? { schedule: this.#options.schedule } : {}),
     });
+    this.#running.add(call);
     try {
       const result = await run((text) => coalescer.push(text));
       coalescer.flush();
@@ -82,19 +88,28 @@ export class StreamRelay {
       return result;
     } catch (error) {
       coalescer.discard();
-      if (coalescer.emitted > 0) this.#owedRestart = error instanceof Error ? error.message : String(error);
+      if (coalescer.emitted > 0) {
+        this.#owed = { reason: error instanceof Error ? error.message : String(error), voided: call };
+        const carryingOn = [...this.#running].find((other) => other !== call);
+        if (carryingOn) this.#restart(carryingOn);
+      }
       throw error;
+    } finally {
+      this.#running.delete(call);
     }
   }
 
-  #restart(reason: string, next?: { provider: string; model: string }): void {
-    this.#owedRestart = undefined;
+  #restart(next: StreamCall | undefined): void {
+    const owed = this.#owed;
+    if (!owed) return;
+    this.#owed = undefined;
     this.#send({
       type: 'job',
       event: 'restart',
       jobId: this.#options.jobId,
       at: new Date(this.#now()).toISOString(),
-      reason,
+      reason: owed.reason,
+      voided: owed.voided,
       ...(next ?? {}),
     });
   }

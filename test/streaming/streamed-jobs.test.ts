@@ -87,7 +87,8 @@ describe('streamed jobs (stream: true)', () => {
       event: 'restart',
       provider: 'secondary',
       model: 'claude-haiku-4-5',
-      reason: expect.any(String),
+      reason: expect.stringContaining('the stream broke midway'),
+      voided: { provider: 'primary', model: 'gpt-4.1-mini' },
     });
     expect(after.every((delta) => delta.event === 'delta' && delta.provider === 'secondary')).toBe(true);
     expect(after[0]).toMatchObject({ offset: 0 });

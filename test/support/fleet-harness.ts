@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
+import { batchQueueName } from '../../src/batch/batch-board.js';
 import { validateConfig } from '../../src/config/load-config.js';
 import type { BreakwaterConfig } from '../../src/config/schema.js';
 import type { JobData } from '../../src/queue/job-input.js';
@@ -126,6 +127,9 @@ export class FleetHarness {
     for (const worker of this.workers) worker.signalGroup('SIGKILL');
     await Promise.all(this.workers.map((worker) => worker.exited));
     await removeQueue(this.queue);
+    await removeQueue(
+      new Queue(batchQueueName(this.queueName), { connection: connectionOptions(this.#redisUrl) }),
+    );
     await this.simulator.close();
   }
 }

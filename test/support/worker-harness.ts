@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { type Job, Queue } from 'bullmq';
 import type { WindowOf } from '../../src/admission/budget-window.js';
-import { validateConfig } from '../../src/config/load-config.js';
+import { batchQueueName } from '../../src/batch/batch-board.js';
+import { type LoadedConfig, validateConfig } from '../../src/config/load-config.js';
 import type { BreakwaterConfig } from '../../src/config/schema.js';
 import { createLogger } from '../../src/logging/logger.js';
+import { Secret } from '../../src/logging/secret.js';
 import type { JobData } from '../../src/queue/job-input.js';
 import { enqueueJob } from '../../src/queue/producer.js';
 import { removeQueue } from '../../src/queue/remove-queue.js';
@@ -44,6 +46,18 @@ export interface HarnessOptions {
   budgetWindow?: WindowOf;
   deferralJitterMs?: number;
   url?: string;
+  /** BREAKWATER_WEBHOOK_SECRET for the worker (and the API): webhooks are sent only with one. */
+  webhookSecret?: string;
+}
+
+/** The config as loaded from a file: the config, no provider keys, the webhook secret if any. */
+export function loadedFor(config: BreakwaterConfig, options: HarnessOptions): LoadedConfig {
+  return {
+    config,
+    secrets: new Map(),
+    source: 'test',
+    ...(options.webhookSecret ? { webhookSecret: new Secret(options.webhookSecret) } : {}),
+  };
 }
 
 /** A real simulator, a real queue in Redis (its own random name) and a real Breakwater worker. */
@@ -88,7 +102,8 @@ export class WorkerHarness {
       },
       queue: { name: this.queueName, concurrency: 10, attempts: 3, backoffMs: 100 },
     };
-    this.config = validateConfig(this.options.config ? this.options.config(base) : base, 'test', {}).config;
+    const env = this.options.webhookSecret ? { BREAKWATER_WEBHOOK_SECRET: this.options.webhookSecret } : {};
+    this.config = validateConfig(this.options.config ? this.options.config(base) : base, 'test', env).config;
     this.queue = new Queue(this.queueName, { connection: connectionOptions(this.options.url ?? redisUrl) });
     await this.queue.waitUntilReady();
     if (startWorker) await this.startWorker();
@@ -104,7 +119,7 @@ export class WorkerHarness {
       },
     });
     const runtime = await startWorkerRuntime({
-      loaded: { config, secrets: new Map(), source: 'test' },
+      loaded: loadedFor(config, this.options),
       redisUrl: this.options.url ?? redisUrl,
       logger: createLogger({ level: 'debug', destination: sink }),
       deferralJitterMs: this.options.deferralJitterMs ?? 50,
@@ -149,6 +164,12 @@ export class WorkerHarness {
   async stop(): Promise<void> {
     for (const runtime of this.#runtimes) await runtime.close();
     if (this.queue) await removeQueue(this.queue);
+    // The provider batches' queue, shown in Bull Board, lives beside the job queue.
+    await removeQueue(
+      new Queue(batchQueueName(this.queueName), {
+        connection: connectionOptions(this.options.url ?? redisUrl),
+      }),
+    );
     await this.simulator.close();
   }
 }

@@ -102,7 +102,12 @@ describe('StreamRelay', () => {
       ['delta', 'p '],
       ['delta', 'q'],
     ]);
-    expect(events[1]).toMatchObject({ provider: 'second', model: 'm', jobId: '7' });
+    expect(events[1]).toMatchObject({
+      provider: 'second',
+      model: 'm',
+      jobId: '7',
+      voided: { provider: 'first', model: 'm' },
+    });
     expect(events[3]).toMatchObject({ offset: 2, provider: 'second' });
   });
 
@@ -122,5 +127,51 @@ describe('StreamRelay', () => {
     await relay.finish();
     expect(events.map((event) => event.event)).toEqual(['delta', 'restart']);
     expect(events[1]).not.toHaveProperty('provider');
+  });
+
+  it('calls at once (a race, a hedge): a broken one names the call still running; a loser aborted after the win names the winner', async () => {
+    const events: (JobDeltaEvent | JobRestartEvent)[] = [];
+    const relay = new StreamRelay({
+      jobId: '9',
+      sink: { publish: async (event) => void events.push(event) },
+      log: () => createLogger({ level: 'silent' }),
+    });
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const slow: LanguageModelAdapter = {
+      ...fakeAdapter('slow', ['s']),
+      stream: async (_request, _call, onText) => {
+        onText('s ');
+        await held;
+        throw new Error('aborted: another entry answered first');
+      },
+    };
+    const adapters = relay.adapters((provider) =>
+      provider === 'slow'
+        ? slow
+        : provider === 'broken'
+          ? fakeAdapter('broken', ['b ', 'c'], 1)
+          : fakeAdapter('fast', ['f']),
+    );
+    const call = { timeoutMs: 1_000 };
+    const running = adapters('slow', 'm').complete({ prompt: 'hi' }, call);
+    await expect(adapters('broken', 'm').complete({ prompt: 'hi' }, call)).rejects.toThrow();
+    expect(events.at(-1)).toMatchObject({
+      event: 'restart',
+      provider: 'slow',
+      voided: { provider: 'broken' },
+    });
+    await adapters('fast', 'm').complete({ prompt: 'hi' }, call);
+    release();
+    await expect(running).rejects.toThrow('another entry answered first');
+    await relay.finish({ provider: 'fast', model: 'm' });
+    expect(events.at(-1)).toMatchObject({
+      event: 'restart',
+      reason: 'aborted: another entry answered first',
+      voided: { provider: 'slow' },
+      provider: 'fast',
+    });
   });
 });
