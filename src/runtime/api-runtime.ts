@@ -156,7 +156,11 @@ export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRu
         client.disconnect();
         webhookClient.disconnect();
         if (!closed) await closing;
+        // As for the queues: a flow producer whose Redis is gone is cut off, not left reconnecting.
+        const flowClient = await flows.getBackend().client.catch(() => undefined);
+        if (redis.status !== 'ready') flowClient?.disconnect();
         await Promise.race([flows.close().catch(() => undefined), delay(closeTimeoutMs)]);
+        flowClient?.disconnect();
         const batchClient = await batchQueue.getBackend().client.catch(() => undefined);
         await Promise.race([batchQueue.close().catch(() => undefined), delay(closeTimeoutMs)]);
         batchClient?.disconnect();
