@@ -4,6 +4,7 @@ import type { AcceptedFlow } from '../contract/flow.js';
 import { jobOptions } from '../queue/job-options.js';
 import { stampSchemaVersion } from '../queue/job-schema-version.js';
 import { JobValidationError } from '../queue/job-validation-error.js';
+import type { SubmitCheck } from '../queue/producer.js';
 import { newFlowId, stepJobId } from './flow-ids.js';
 import { type FlowStore, shapeOf } from './flow-record.js';
 import { type PlannedStep, validateFlow } from './validate-flow.js';
@@ -15,6 +16,8 @@ export interface EnqueueFlowOptions {
   config: BreakwaterConfig;
   now?: () => number;
   newId?: () => string;
+  /** Checks that need I/O (a webhook's address), run on every step once the flow is valid. */
+  check?: SubmitCheck;
 }
 
 /**
@@ -26,6 +29,14 @@ export async function enqueueFlow(input: unknown, options: EnqueueFlowOptions): 
   const validation = validateFlow(input, options.config);
   if (validation.kind === 'invalid') throw new JobValidationError(validation.problems);
   const { plan } = validation;
+  if (options.check) {
+    const steps = stepsWithPaths(plan.root, 'root');
+    const found = await options.check(steps.map(({ step }) => step.data));
+    const problems = found.flatMap((stepProblems, index) =>
+      stepProblems.map((problem) => ({ ...problem, path: `${steps[index]?.path}.${problem.path}` })),
+    );
+    if (problems.length > 0) throw new JobValidationError(problems);
+  }
   const flowId = options.newId?.() ?? newFlowId();
   const jobs: Record<string, string> = {};
   const node = (step: PlannedStep, jobId: string, extra: JobsOptions = {}): FlowJobNode => {
@@ -57,4 +68,12 @@ export async function enqueueFlow(input: unknown, options: EnqueueFlowOptions): 
   });
   await options.flows.add(tree);
   return { id: flowId, jobs };
+}
+
+/** Every step with its path in the submitted flow (`root.children.1`), root first. */
+function stepsWithPaths(step: PlannedStep, path: string): { step: PlannedStep; path: string }[] {
+  return [
+    { step, path },
+    ...step.children.flatMap((child, index) => stepsWithPaths(child, `${path}.children.${index}`)),
+  ];
 }

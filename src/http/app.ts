@@ -124,7 +124,7 @@ export function createApp(options: AppOptions): Express {
     }),
   );
   if (options.batches) v1.use(batchRoutes(options.batches));
-  if (options.flows) v1.use(flowRoutes({ queue, config, ...options.flows, fleet: options.fleet }));
+  if (options.flows) v1.use(flowRoutes({ queue, config, ...options.flows, fleet: options.fleet, check }));
   v1.use(
     providerRoutes({
       config,

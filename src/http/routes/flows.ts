@@ -6,6 +6,7 @@ import { enqueueFlow } from '../../flows/enqueue-flow.js';
 import { flowIdPattern } from '../../flows/flow-ids.js';
 import type { FlowStore } from '../../flows/flow-record.js';
 import type { JobData } from '../../queue/job-input.js';
+import type { SubmitCheck } from '../../queue/producer.js';
 import type { JobResult } from '../../worker/job-result.js';
 import { flowStatus } from '../flow-status.js';
 import { HttpError } from '../http-error.js';
@@ -16,10 +17,12 @@ export interface FlowRoutesOptions {
   producer: FlowProducer;
   store: FlowStore;
   fleet?: Pick<FleetStore, 'read'>;
+  /** The checks a job gets when submitted (its webhook's address), run on every step. */
+  check?: SubmitCheck;
 }
 
 /** POST /v1/flows and GET /v1/flows/:id. */
-export function flowRoutes({ queue, config, producer, store, fleet }: FlowRoutesOptions): Router {
+export function flowRoutes({ queue, config, producer, store, fleet, check }: FlowRoutesOptions): Router {
   const router = Router();
   const shut = fleet ? { config, records: () => fleet.read() } : undefined;
 
@@ -29,6 +32,7 @@ export function flowRoutes({ queue, config, producer, store, fleet }: FlowRoutes
       store,
       queueName: config.queue.name,
       config,
+      ...(check ? { check } : {}),
     });
     response.status(202).json(accepted);
   });
