@@ -1,4 +1,6 @@
 import type { JobData } from '../queue/job-input.js';
+import { isFlowJob } from './flow-ids.js';
+import { hasReferences } from './step-references.js';
 
 /** The texts of a job that may name a child's result: prompt, system, and every message's text. */
 export function stepTexts(
@@ -40,4 +42,12 @@ export function mapStepTexts(data: JobData, rewrite: (text: string) => string): 
           })),
         }),
   };
+}
+
+/**
+ * Whether a job is a flow step whose texts name its children's results: what it asks is known only
+ * when it runs, so nothing keyed on its stored texts (the result cache) may stand for it.
+ */
+export function readsChildResults(jobId: string | undefined, data: JobData): boolean {
+  return isFlowJob(jobId) && stepTexts(data).some(({ text }) => hasReferences(text));
 }

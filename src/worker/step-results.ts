@@ -1,7 +1,7 @@
 import type { Job } from 'bullmq';
-import { isFlowJob, stepOfJobId } from '../flows/flow-ids.js';
-import { type ChildResult, hasReferences, substitute } from '../flows/step-references.js';
-import { mapStepTexts, stepTexts } from '../flows/step-texts.js';
+import { stepOfJobId } from '../flows/flow-ids.js';
+import { type ChildResult, substitute } from '../flows/step-references.js';
+import { mapStepTexts, readsChildResults } from '../flows/step-texts.js';
 import type { JobData } from '../queue/job-input.js';
 
 /**
@@ -10,7 +10,7 @@ import type { JobData } from '../queue/job-input.js';
  * references read as empty. Jobs outside flows are returned untouched, without a read.
  */
 export async function withStepResults(job: Job<JobData>, data: JobData): Promise<JobData> {
-  if (!isFlowJob(job.id) || !stepTexts(data).some(({ text }) => hasReferences(text))) return data;
+  if (!readsChildResults(job.id, data)) return data;
   const values: Record<string, unknown> = await job.getChildrenValues();
   const results = new Map<string, ChildResult>();
   for (const [key, value] of Object.entries(values)) {

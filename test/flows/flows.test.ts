@@ -216,6 +216,33 @@ describe('multi-step flows', () => {
     }
   });
 
+  it('with the result cache on, a step that reads its children is never served from it', async () => {
+    harness = await new ApiHarness({
+      worker: true,
+      config: (base) => ({ ...base, cache: { ttlSeconds: 600 } }),
+    }).start();
+    const flowAbout = (topic: string) => ({
+      root: {
+        id: 'final',
+        prompt: 'Summarise: {{steps.part.text}}',
+        children: [{ id: 'part', prompt: `Describe ${topic}` }],
+      },
+    });
+    const finalText = async (topic: string) => {
+      const { id } = (await harness.request<AcceptedFlow>('POST', '/v1/flows', flowAbout(topic))).body;
+      return textOf((await flowWhen(id, (view) => view.state === 'completed')).root) ?? '';
+    };
+    const tides = await finalText('the tides');
+    const storms = await finalText('the storms');
+    expect(tides).toContain('the tides');
+    expect(storms).toContain('the storms');
+    // The children themselves are ordinary jobs: the same prompt again is a cache hit.
+    const again = (await harness.request<AcceptedFlow>('POST', '/v1/flows', flowAbout('the tides'))).body;
+    const view = await flowWhen(again.id, (flow) => flow.state === 'completed');
+    expect(view.root.children[0]?.result).toMatchObject({ cached: true });
+    expect(view.root.result).not.toHaveProperty('cached');
+  });
+
   it('refuses a bad flow with 400 naming the path; an unknown flow is 404', async () => {
     harness = await new ApiHarness().start();
     const refused = await harness.request<{ error: { fields: { path: string; message: string }[] } }>(
