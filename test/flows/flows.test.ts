@@ -54,11 +54,13 @@ describe('multi-step flows', () => {
     const submitted = await harness.request<AcceptedFlow>('POST', '/v1/flows', mapReduce());
     expect(submitted.status).toBe(202);
     const { id, jobs } = submitted.body;
+    const started = Date.now();
     expect(id).toMatch(/^flow-[0-9a-f]{32}$/);
     expect(jobs.final).toBe(id);
     expect(jobs.chunk3).toBe(`${id}-chunk3`);
 
     const flow = await flowWhen(id, (view) => view.state === 'completed');
+    console.info(`flow: 6 summaries and a final one completed within ${Date.now() - started} ms`);
     expect(flow).toMatchObject({ id, name: 'harbour report', state: 'completed' });
     expect(flow.root.id).toBe('final');
     expect(flow.root.children.map((step) => [step.id, step.state])).toEqual(

@@ -54,6 +54,11 @@ describe('streamed jobs (stream: true)', () => {
       const completedAt = messages.findIndex((message) => message.event === 'completed');
       expect(messages.findLastIndex((message) => message.event === 'delta')).toBeLessThan(completedAt);
       expect(joined(deltas)).toBe(result.text);
+      const firstAt = Date.parse(String(deltas[0]?.at));
+      const lastAt = Date.parse(String(deltas.at(-1)?.at));
+      console.info(
+        `stream (${provider}): ${deltas.length} deltas for ${result.text.split(' ').length} words, ${lastAt - firstAt} ms from first to last`,
+      );
       expect(result.text).toMatch(new RegExp(`^Simulated reply from ${provider} `));
       let offset = 0;
       for (const delta of deltas) {
