@@ -108,6 +108,30 @@ describe('streamed jobs (stream: true)', () => {
     ]);
   });
 
+  it('a race streams both calls; the loser, aborted after sending text, is voided in favour of the winner', async () => {
+    harness = await new ApiHarness({ worker: true }).start();
+    // The primary sends its first word at once, then one every 200 ms; the secondary all of its
+    // words in about 300 ms: it wins, after the primary has sent text.
+    harness.simulator.configure('primary', { stream: { chunkDelayMs: 200 } });
+    harness.simulator.configure('secondary', { stream: { chunkDelayMs: 15 } });
+    const { result, messages } = await streamed({ strategy: 'race' });
+    expect(result).toMatchObject({ provider: 'secondary' });
+    const deltas = messages.filter((message) => message.event === 'delta');
+    expect(joined(deltas.filter((delta) => delta.provider === 'secondary'))).toBe(result.text);
+    expect(deltas.some((delta) => delta.provider === 'primary')).toBe(true);
+    const restarts = messages.filter((message) => message.event === 'restart');
+    expect(restarts).toEqual([
+      expect.objectContaining({
+        voided: { provider: 'primary', model: 'gpt-4.1-mini' },
+        provider: 'secondary',
+      }),
+    ]);
+    const completedAt = messages.findIndex((message) => message.event === 'completed');
+    expect(messages.indexOf(restarts[0] as Record<string, unknown>)).toBeLessThan(completedAt);
+    // The aborted loser counts as neither success nor failure for its breaker.
+    expect(harness.circuits.get('primary').stats().failures).toBe(0);
+  });
+
   it('refuses stream with output or on an embedding', async () => {
     harness = await new ApiHarness().start();
     const refused = await harness.request<{ error: { fields: { path: string }[] } }>('POST', '/v1/jobs', {
