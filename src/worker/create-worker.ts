@@ -10,6 +10,7 @@ import type { CircuitRegistry } from '../resilience/circuit-registry.js';
 import { crashSafety } from './crash-safety.js';
 import type { JobResult } from './job-result.js';
 import { createProcessor, type ProcessorDeps } from './processor.js';
+import { reportChildFailure } from './report-child-failure.js';
 import { type JobEndListener, reportingEnds, reportStalledEnd } from './report-job-end.js';
 
 export interface BreakwaterWorkerOptions {
@@ -117,6 +118,11 @@ export function createBreakwaterWorker(options: BreakwaterWorkerOptions): Breakw
   worker.on('error', (error) => options.logger.error({ err: error }, 'worker error'));
   const running = worker;
   if (onJobEnd) {
+    running.on('failed', (job) => {
+      reportChildFailure(job, onJobEnd).catch((error: unknown) =>
+        options.logger.warn({ err: error, jobId: job?.id }, 'flow step end not reported to its webhook'),
+      );
+    });
     running.on('stalled', (jobId) => {
       reportStalledEnd(running, jobId, onJobEnd).catch((error: unknown) =>
         options.logger.warn({ err: error, jobId }, 'stalled job end not reported to its webhook'),

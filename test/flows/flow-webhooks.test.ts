@@ -33,7 +33,30 @@ describe('a flow and webhooks', () => {
     ).body;
     await expect.poll(() => hooks?.received.length, { timeout: 15_000 }).toBe(1);
     expect(hooks.received[0]).toMatchObject({ verified: true });
-    expect(JSON.stringify(hooks.received[0]?.body)).toContain(id);
+    expect(hooks.received[0]?.body).toContain(id);
+    expect(hooks.received[0]?.body).toContain('job.completed');
+
+    // A child that fails for good fails the root without it ever running: its webhook says so.
+    harness.simulator.configure('secondary', { rejectPattern: 'forbidden' });
+    const failing = (
+      await harness.request<AcceptedFlow>('POST', '/v1/flows', {
+        root: {
+          id: 'final',
+          prompt: 'Combine {{steps.a.text}}',
+          webhook: { url: hooks.url },
+          children: [
+            {
+              id: 'a',
+              prompt: 'a forbidden part',
+              chain: [{ provider: 'secondary', model: 'claude-haiku-4-5' }],
+            },
+          ],
+        },
+      })
+    ).body;
+    await expect.poll(() => hooks?.received.length, { timeout: 15_000 }).toBe(2);
+    expect(hooks.received[1]?.body).toContain(failing.id);
+    expect(hooks.received[1]?.body).toContain('job.failed');
   });
 
   it("a step's webhook gets the same checks as a job's: refused by its path, nothing enqueued", async () => {
