@@ -111,7 +111,9 @@ export class BatchCoordinator {
     if (!record) return;
     switch (record.status) {
       case 'submitting':
-        return this.#submit(id, false);
+        // A retried submit waiting for a provider batch that may be its own to end asks again then.
+        if ((record.nextPollAt ?? 0) <= this.#now()) await this.#submit(id, false);
+        return;
       case 'in-progress':
         if ((record.nextPollAt ?? 0) <= this.#now()) await this.#leased(record, () => this.#poll(id));
         return;
@@ -147,10 +149,24 @@ export class BatchCoordinator {
     try {
       const tries = await store.submitAttempt(id);
       const client = this.#deps.client(record.provider);
-      let providerBatchId = tries > 1 ? await client.find(id) : undefined;
+      const items = batchItems(await store.items(id));
+      const search =
+        tries > 1
+          ? await client.find({ tag: id, since: record.createdAt, items })
+          : ({ kind: 'absent' } as const);
+      if (search.kind === 'undecided') {
+        // Never submit while a provider batch that may be this one runs: ask again after a poll.
+        const pollIntervalMs = this.#batchConfig(record.provider)?.pollIntervalMs ?? 30_000;
+        await store.update(id, { nextPollAt: this.#now() + pollIntervalMs });
+        this.#deps.logger.info(
+          { batch: id, provider: record.provider, candidates: search.candidates },
+          'batch submission waits: a provider batch that may be this one is still running',
+        );
+        return;
+      }
+      let providerBatchId = search.kind === 'found' ? search.providerBatchId : undefined;
       if (providerBatchId === undefined) {
-        if (!(await store.holds(id, worker))) return;
-        const items = batchItems(await store.items(id));
+        if (!(await store.renew(id, worker, this.#lease(record.provider)))) return;
         const started = this.#now();
         const call = await this.#deps.circuits
           .get(record.provider)
@@ -232,7 +248,7 @@ export class BatchCoordinator {
     try {
       outcomes = await this.#deps
         .client(record.provider)
-        .results(record.providerBatchId, record.model, items);
+        .results(record.providerBatchId, record.model, items, record.id);
     } catch (error) {
       this.#deps.logger.warn({ err: error, batch: id }, 'batch results not read; read again next poll');
       const pollIntervalMs = this.#batchConfig(record.provider)?.pollIntervalMs ?? 30_000;

@@ -119,3 +119,11 @@ local input = cjson.decode(ARGV[1])
 if redis.call('GET', KEYS[1]) == input.worker then redis.call('DEL', KEYS[1]) end
 return 'ok'
 `);
+
+/** KEYS: lease. Gives this worker's lease a fresh `leaseMs`; 'lost' when another holds it or it ran out. */
+export const renewScript = new LuaScript(`
+local input = cjson.decode(ARGV[1])
+if redis.call('GET', KEYS[1]) ~= input.worker then return 'lost' end
+redis.call('PEXPIRE', KEYS[1], input.leaseMs)
+return 'held'
+`);

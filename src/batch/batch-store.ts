@@ -11,7 +11,7 @@ import {
   type ItemOutcome,
   type JobBatchState,
 } from './batch-record.js';
-import { claimScript, joinScript, leaveScript, releaseScript } from './batch-scripts.js';
+import { claimScript, joinScript, leaveScript, releaseScript, renewScript } from './batch-scripts.js';
 
 /** A provider and model jobs are collected for. */
 export interface CollectionKey {
@@ -238,8 +238,16 @@ export class BatchStore {
     );
   }
 
-  async holds(batchId: string, worker: string): Promise<boolean> {
-    return (await this.redis.get(this.keys.batchLease(batchId))) === worker;
+  /**
+   * Whether this worker still holds the batch's lease, which then runs a full `leaseMs` again: a
+   * submit that took long to look for its batch still has the whole lease for the call that creates it.
+   */
+  async renew(batchId: string, worker: string, leaseMs: number): Promise<boolean> {
+    const reply = await renewScript.run(this.redis, [this.keys.batchLease(batchId)], {
+      worker,
+      leaseMs: Math.round(leaseMs),
+    });
+    return replyOneOf(reply, ['held', 'lost'], 'batch lease renewal') === 'held';
   }
 
   async release(batchId: string, worker: string): Promise<void> {

@@ -108,10 +108,10 @@ export async function walkChain(options: WalkOptions): Promise<WalkOutcome> {
             entries: stop - from,
             strategy: options.strategy ?? 'sequential',
             // A batch entry this job may not use is passed over without an attempt.
-            attempt: (offset, lane) =>
+            attempt: (offset, lane, calling) =>
               options.chain[from + offset]?.batch
                 ? Promise.resolve({ kind: 'next' })
-                : tryEntry(from + offset, lane),
+                : tryEntry(from + offset, lane, calling),
             ...(options.signal ? { signal: options.signal } : {}),
           });
     switch (end.kind) {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { anthropicBatchClient } from '../../src/providers/batch/anthropic-batch-client.js';
+import { wireCustomId } from '../../src/providers/batch/anthropic-batch-search.js';
 import type { BatchClient } from '../../src/providers/batch/batch-client.js';
 import { googleBatchClient } from '../../src/providers/batch/google-batch-client.js';
 import { openaiBatchClient } from '../../src/providers/batch/openai-batch-client.js';
@@ -48,10 +49,16 @@ describe.each(wires)(
       simulator.configureBatches('batchy', { turnaroundMs: 3_000 });
       const id = await client.submit('bwb-tag-1', model, items(4));
       expect((await client.status(id)).state).toBe('in-progress');
-      expect(await client.find('bwb-tag-1')).toBe(findsByTag ? id : undefined);
+      const submission = { tag: 'bwb-tag-1', since: clock, items: items(4) };
+      // Anthropic's batch shows its requests only once ended: until then it may be ours, undecided.
+      expect(await client.find(submission)).toEqual(
+        findsByTag ? { kind: 'found', providerBatchId: id } : { kind: 'undecided', candidates: [id] },
+      );
       clock += 3_000;
       expect((await client.status(id)).state).toBe('ended');
-      const outcomes = await client.results(id, model, items(4));
+      expect(await client.find(submission)).toEqual({ kind: 'found', providerBatchId: id });
+      expect(await client.find({ ...submission, tag: 'bwb-tag-other' })).toEqual({ kind: 'absent' });
+      const outcomes = await client.results(id, model, items(4), 'bwb-tag-1');
       expect(outcomes.map((outcome) => [outcome.customId, outcome.kind])).toEqual(
         items(4).map((item) => [item.customId, 'ok']),
       );
@@ -60,14 +67,15 @@ describe.each(wires)(
       expect(first.result).toMatchObject({ text: expect.stringContaining('item 0'), finishReason: 'stop' });
       expect(first.result.usage.inputTokens).toBeGreaterThan(0);
       const [received] = simulator.batchesReceived();
-      expect(received).toMatchObject({ id, wire, customIds: items(4).map((item) => item.customId) });
+      const sent = (customId: string) => (findsByTag ? customId : wireCustomId('bwb-tag-1', customId));
+      expect(received).toMatchObject({ id, wire, customIds: items(4).map((item) => sent(item.customId)) });
       expect(simulator.stats('batchy').calls).toBe(0);
     });
 
     it('item errors carry the verdict a call with that status gets', async () => {
       simulator.configureBatches('batchy', { turnaroundMs: 0, itemErrorRate: 0.5, itemErrorStatus: 503 });
       const id = await client.submit('bwb-tag-2', model, items(4));
-      const errored = (await client.results(id, model, items(4))).filter(
+      const errored = (await client.results(id, model, items(4), 'bwb-tag-2')).filter(
         (outcome) => outcome.kind === 'errored',
       );
       expect(errored).toHaveLength(2);
@@ -80,7 +88,7 @@ describe.each(wires)(
     it('expired and cancelled batches: their items say so', async () => {
       simulator.configureBatches('batchy', { turnaroundMs: 0, ending: 'expire' });
       const expired = await client.submit('e', model, items(2));
-      expect((await client.results(expired, model, items(2))).map((outcome) => outcome.kind)).toEqual([
+      expect((await client.results(expired, model, items(2), 'e')).map((outcome) => outcome.kind)).toEqual([
         'expired',
         'expired',
       ]);
@@ -88,7 +96,7 @@ describe.each(wires)(
       const cancelled = await client.submit('c', model, items(2));
       await client.cancel(cancelled);
       expect((await client.status(cancelled)).state).not.toBe('in-progress');
-      expect((await client.results(cancelled, model, items(2))).map((outcome) => outcome.kind)).toEqual([
+      expect((await client.results(cancelled, model, items(2), 'c')).map((outcome) => outcome.kind)).toEqual([
         'cancelled',
         'cancelled',
       ]);

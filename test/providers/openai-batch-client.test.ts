@@ -36,11 +36,15 @@ describe('the OpenAI batch wire format, client against the simulator', () => {
     const id = await client.submit('bwb-1', 'gpt-4.1-mini', items(5));
     expect(id).toMatch(/^batch_/);
     expect(await client.status(id)).toEqual({ state: 'in-progress', raw: 'in_progress' });
-    expect(await client.find('bwb-1')).toBe(id);
-    expect(await client.find('bwb-2')).toBeUndefined();
+    const submission = { since: clock, items: items(5) };
+    expect(await client.find({ ...submission, tag: 'bwb-1' })).toEqual({
+      kind: 'found',
+      providerBatchId: id,
+    });
+    expect(await client.find({ ...submission, tag: 'bwb-2' })).toEqual({ kind: 'absent' });
     clock += 3_000;
     expect(await client.status(id)).toEqual({ state: 'ended', raw: 'completed' });
-    const outcomes = await client.results(id, 'gpt-4.1-mini', items(5));
+    const outcomes = await client.results(id, 'gpt-4.1-mini', items(5), 'tag');
     expect(outcomes.map((outcome) => outcome.kind)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);
     const first = outcomes[0];
     expect(first?.kind === 'ok' && first.result.text).toContain('item 0');
@@ -60,7 +64,7 @@ describe('the OpenAI batch wire format, client against the simulator', () => {
   it('per-item errors come back as ProviderErrors with a call verdict, from the error file', async () => {
     simulator.configureBatches('batchy', { turnaroundMs: 0, itemErrorRate: 0.25, itemErrorStatus: 500 });
     const id = await client.submit('bwb-2', 'gpt-4.1-mini', items(8));
-    const outcomes = await client.results(id, 'gpt-4.1-mini', items(8));
+    const outcomes = await client.results(id, 'gpt-4.1-mini', items(8), 'tag');
     const errored = outcomes.filter((outcome) => outcome.kind === 'errored');
     expect(errored).toHaveLength(2);
     expect(errored[0]?.kind === 'errored' && errored[0].error).toMatchObject({
@@ -77,17 +81,16 @@ describe('the OpenAI batch wire format, client against the simulator', () => {
     simulator.configureBatches('batchy', { ending: 'expire' });
     const expired = await client.submit('e', 'gpt-4.1-mini', items(2));
     expect(await client.status(expired)).toMatchObject({ state: 'expired' });
-    expect((await client.results(expired, 'gpt-4.1-mini', items(2))).map((outcome) => outcome.kind)).toEqual([
-      'expired',
-      'expired',
-    ]);
+    expect(
+      (await client.results(expired, 'gpt-4.1-mini', items(2), 'tag')).map((outcome) => outcome.kind),
+    ).toEqual(['expired', 'expired']);
 
     simulator.configureBatches('batchy', { turnaroundMs: 60_000, ending: 'complete' });
     const cancelled = await client.submit('c', 'gpt-4.1-mini', items(2));
     await client.cancel(cancelled);
     expect(await client.status(cancelled)).toMatchObject({ state: 'cancelled' });
     expect(
-      (await client.results(cancelled, 'gpt-4.1-mini', items(2))).map((outcome) => outcome.kind),
+      (await client.results(cancelled, 'gpt-4.1-mini', items(2), 'tag')).map((outcome) => outcome.kind),
     ).toEqual(['cancelled', 'cancelled']);
   });
 

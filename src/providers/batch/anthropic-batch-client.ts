@@ -1,4 +1,5 @@
 import type { CompletionRequest, CompletionResult, FinishReason } from '../completion.js';
+import { searchBatches, searchPageSize, wireCustomId } from './anthropic-batch-search.js';
 import type { BatchClient, BatchItemOutcome, ProviderBatchStatus } from './batch-client.js';
 import {
   type BatchHttpOptions,
@@ -32,8 +33,8 @@ const statusOfType: Readonly<Record<string, number>> = {
 /**
  * Anthropic's Message Batches: one `POST /messages/batches` with every request inline, polled with
  * `GET /messages/batches/{id}` until `ended`, results read as JSONL from its `results_url`. Message
- * batches carry no metadata, so `find` cannot look a batch up by its tag: a worker that dies between
- * creating a batch and recording its id leaves that batch unfound (see docs/batches.md).
+ * batches carry no metadata: each request's `custom_id` carries the batch's tag instead, and `find`
+ * weighs the batches listed since the claim by their results (`anthropic-batch-search.ts`).
  */
 export function anthropicBatchClient(options: AnthropicBatchOptions): BatchClient {
   const root = options.baseURL.replace(/\/+$/, '');
@@ -44,15 +45,44 @@ export function anthropicBatchClient(options: AnthropicBatchOptions): BatchClien
   const http = (model = '') => ({ ...options, model });
   const getJson = async (url: string, model?: string) =>
     asRecord(await batchJson(http(model), await batchFetch(http(model), url, { headers })));
+  /** An ended batch's result lines, read from its `results_url`. */
+  const resultLines = async (batchId: string, model: string) => {
+    const batch = await getJson(`${root}/messages/batches/${encodeURIComponent(batchId)}`, model);
+    const url =
+      typeof batch.results_url === 'string'
+        ? batch.results_url
+        : `${root}/messages/batches/${encodeURIComponent(batchId)}/results`;
+    const response = await batchFetch(http(model), url, { headers });
+    return parseJsonl(await response.text()).map(asRecord);
+  };
 
   return {
     provider: options.provider,
-    async find() {
-      return undefined;
+    async find(submission) {
+      return searchBatches(
+        {
+          async page(afterId) {
+            const query = `limit=${searchPageSize}${afterId === undefined ? '' : `&after_id=${encodeURIComponent(afterId)}`}`;
+            const list = await getJson(`${root}/messages/batches?${query}`);
+            return {
+              data: Array.isArray(list.data) ? list.data.map(asRecord) : [],
+              hasMore: list.has_more === true,
+            };
+          },
+          async customIds(batchId) {
+            const lines = await resultLines(batchId, '');
+            return lines.flatMap((line) => (typeof line.custom_id === 'string' ? [line.custom_id] : []));
+          },
+        },
+        submission,
+      );
     },
-    async submit(_tag, model, items) {
+    async submit(tag, model, items) {
       const body = {
-        requests: items.map((item) => ({ custom_id: item.customId, params: paramsOf(model, item.request) })),
+        requests: items.map((item) => ({
+          custom_id: wireCustomId(tag, item.customId),
+          params: paramsOf(model, item.request),
+        })),
       };
       const batch = asRecord(
         await batchJson(
@@ -76,19 +106,18 @@ export function anthropicBatchClient(options: AnthropicBatchOptions): BatchClien
         ? { state: 'ended', raw }
         : ({ state: 'in-progress', raw } satisfies ProviderBatchStatus);
     },
-    async results(batchId, model, items) {
-      const batch = await getJson(`${root}/messages/batches/${encodeURIComponent(batchId)}`, model);
-      const url =
-        typeof batch.results_url === 'string'
-          ? batch.results_url
-          : `${root}/messages/batches/${encodeURIComponent(batchId)}/results`;
-      const response = await batchFetch(http(model), url, { headers });
-      const outcomes = new Map<string, BatchItemOutcome>();
-      for (const line of parseJsonl(await response.text()).map(asRecord)) {
-        if (typeof line.custom_id === 'string')
-          outcomes.set(line.custom_id, outcomeOf(line.custom_id, asRecord(line.result), http(model)));
+    async results(batchId, model, items, tag) {
+      const lines = new Map<string, Record<string, unknown>>();
+      for (const line of await resultLines(batchId, model)) {
+        if (typeof line.custom_id === 'string') lines.set(line.custom_id, asRecord(line.result));
       }
-      return items.map((item) => outcomes.get(item.customId) ?? { customId: item.customId, kind: 'expired' });
+      return items.map((item): BatchItemOutcome => {
+        // A batch submitted before custom ids carried the tag names the item by its own id.
+        const result = lines.get(wireCustomId(tag, item.customId)) ?? lines.get(item.customId);
+        return result === undefined
+          ? { customId: item.customId, kind: 'expired' }
+          : outcomeOf(item.customId, result, http(model));
+      });
     },
     async cancel(batchId) {
       await batchFetch(http(), `${root}/messages/batches/${encodeURIComponent(batchId)}/cancel`, {

@@ -38,7 +38,7 @@ export function googleBatchClient(options: GoogleBatchOptions): BatchClient {
 
   return {
     provider: options.provider,
-    async find(tag) {
+    async find({ tag }) {
       let pageToken: string | undefined;
       for (let page = 0; page < maxFindPages; page += 1) {
         const list = await getJson(
@@ -46,11 +46,11 @@ export function googleBatchClient(options: GoogleBatchOptions): BatchClient {
         );
         const operations = Array.isArray(list.operations) ? list.operations.map(asRecord) : [];
         const found = operations.find((entry) => asRecord(entry.metadata).displayName === tag);
-        if (found && typeof found.name === 'string') return found.name;
-        if (typeof list.nextPageToken !== 'string' || list.nextPageToken === '') return undefined;
+        if (found && typeof found.name === 'string') return { kind: 'found', providerBatchId: found.name };
+        if (typeof list.nextPageToken !== 'string' || list.nextPageToken === '') return { kind: 'absent' };
         pageToken = list.nextPageToken;
       }
-      return undefined;
+      return { kind: 'absent' };
     },
     async submit(tag, model, items) {
       const body = {

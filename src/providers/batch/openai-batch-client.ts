@@ -43,7 +43,7 @@ export function openaiBatchClient(options: OpenAIBatchOptions): BatchClient {
 
   return {
     provider: options.provider,
-    async find(tag) {
+    async find({ tag }) {
       let after: string | undefined;
       for (let page = 0; page < maxFindPages; page += 1) {
         const list = asRecord(
@@ -51,11 +51,11 @@ export function openaiBatchClient(options: OpenAIBatchOptions): BatchClient {
         );
         const data = Array.isArray(list.data) ? list.data.map(asRecord) : [];
         const found = data.find((batch) => asRecord(batch.metadata)[tagKey] === tag);
-        if (found && typeof found.id === 'string') return found.id;
-        if (list.has_more !== true || typeof list.last_id !== 'string') return undefined;
+        if (found && typeof found.id === 'string') return { kind: 'found', providerBatchId: found.id };
+        if (list.has_more !== true || typeof list.last_id !== 'string') return { kind: 'absent' };
         after = list.last_id;
       }
-      return undefined;
+      return { kind: 'absent' };
     },
     async submit(tag, model, items) {
       const lines = items.map((item) =>

@@ -3,12 +3,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { anthropicWire } from '../anthropic-wire.js';
 import { send } from '../routing.js';
 import { isRecord } from '../wire.js';
+import { batchPage, batchPageQuery } from './anthropic-batch-page.js';
 import type { BatchDesk, DeskBatch, DeskItem, DeskItemResult } from './batch-desk.js';
 import { parseJson, readBody, sendJsonl } from './http-body.js';
 
 /**
  * Anthropic's Message Batches over the batch desk: `POST /v1/messages/batches` (`requests` of
- * `{custom_id, params}`), `GET /v1/messages/batches[/{id}]`, `POST …/{id}/cancel`, and the JSONL
+ * `{custom_id, params}`), `GET /v1/messages/batches` (paged as Anthropic pages it), `GET …/{id}`, `POST …/{id}/cancel`, and the JSONL
  * results at `results_url` (`GET …/{id}/results`). Anthropic fails no batch as a whole once created:
  * a batch the profile fails ends with every item errored.
  */
@@ -36,15 +37,7 @@ export class AnthropicBatchWire {
     const [, , id, action] = rest;
     const base = `${root}/${encodeURIComponent(provider)}/v1/messages/batches`;
     if (method === 'POST' && id === undefined) return this.#create(provider, parseJson(body), response, base);
-    if (method === 'GET' && id === undefined) {
-      const data = this.desk.list(provider).map((batch) => render(batch, base));
-      return ok(response, {
-        data,
-        has_more: false,
-        first_id: data[0]?.id ?? null,
-        last_id: data.at(-1)?.id ?? null,
-      });
-    }
+    if (method === 'GET' && id === undefined) return this.#list(provider, request, response, base);
     if (id !== undefined) {
       if (method === 'GET' && action === 'results') return this.#results(provider, id, response);
       const batch =
@@ -92,6 +85,16 @@ export class AnthropicBatchWire {
       items.push({ customId: entry.custom_id, call });
     }
     ok(response, render(this.desk.create(provider, 'anthropic', items, { idPrefix: 'msgbatch_' }), base));
+  }
+
+  /** `GET /v1/messages/batches`: newest first, `limit` (1–1000, default 20), `before_id` / `after_id`. */
+  #list(provider: string, request: IncomingMessage, response: ServerResponse, base: string) {
+    const query = batchPageQuery(new URL(request.url ?? '/', 'http://simulator').searchParams);
+    if ('invalid' in query) return invalid(response, 400, 'invalid_request_error', query.invalid);
+    const page = batchPage(this.desk.list(provider), query);
+    if ('unknown' in page)
+      return invalid(response, 404, 'not_found_error', `No such message batch: ${page.unknown}`);
+    ok(response, { ...page, data: page.data.map((batch) => render(batch, base)) });
   }
 
   #results(provider: string, id: string, response: ServerResponse) {
