@@ -271,6 +271,14 @@ describe('multi-step flows', () => {
     );
     expect((await harness.request('GET', '/v1/flows/nonsense')).status).toBe(404);
     expect(await harness.queue.count()).toBe(0);
+
+    // No worker here: a flow that has not started is cancelled whole through its root's job id.
+    const { id } = (await harness.request<AcceptedFlow>('POST', '/v1/flows', mapReduce())).body;
+    expect(await harness.queue.count()).toBe(7);
+    expect((await harness.request('DELETE', `/v1/jobs/${id}`)).status).toBe(200);
+    expect(await harness.queue.count()).toBe(0);
+    const gone = (await harness.request<FlowView>('GET', `/v1/flows/${id}`)).body;
+    expect([gone.state, ...gone.root.children.map((step) => step.state)]).toEqual(Array(7).fill('unknown'));
   });
 });
 
