@@ -70,7 +70,7 @@ describe.each(cases)('$type adapter streaming', ({ type, version }) => {
     expect(ProviderError.is(failure)).toBe(true);
     expect(failure).toMatchObject({ verdict: 'retryable', code: 'network', provider: type });
     // The three words sent before the cut, as they were sent.
-    expect(pieces.join('')).toBe(whole.text.split(' ').slice(0, 3).join(' ') + ' ');
+    expect(pieces.join('')).toBe(`${whole.text.split(' ').slice(0, 3).join(' ')} `);
   });
 
   it('an error before the stream starts is classified as for complete', async () => {
