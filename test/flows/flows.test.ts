@@ -176,8 +176,8 @@ describe('multi-step flows', () => {
         root: {
           id: 'judge',
           chain: [{ provider: 'primary', model: 'gpt-4.1-mini' }],
+          system: 'You judge drafts. The critic says: {{steps.critic.object.verdict}}',
           messages: [
-            { role: 'system', content: 'You judge drafts. The critic says: {{steps.critic.object.verdict}}' },
             {
               role: 'user',
               content: drafts.map(([wire]) => `${wire}: {{steps.${wire}.text}}`).join('\n'),
