@@ -1,4 +1,5 @@
 import { QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
 import type { FleetRecord } from '../fleet/fleet-record.js';
 import type { FleetStore } from '../fleet/fleet-store.js';
 import type { Logger } from '../logging/logger.js';
@@ -13,6 +14,8 @@ export interface EventHubOptions {
   redisUrl: string;
   fleet: Pick<FleetStore, 'subscribe' | 'read'>;
   logger: Logger;
+  /** The channel workers publish streamed jobs' partial text on; without it, none is relayed. */
+  deltaChannel?: string;
 }
 
 /**
@@ -23,6 +26,7 @@ export class EventHub {
   readonly #listeners = new Set<EventListener>();
   readonly #queueEvents: QueueEvents;
   #unsubscribe: (() => void) | undefined;
+  #deltas: Redis | undefined;
 
   private constructor(queueEvents: QueueEvents) {
     this.#queueEvents = queueEvents;
@@ -56,6 +60,11 @@ export class EventHub {
       );
     });
     for (const [provider, record] of await options.fleet.read()) seen.set(provider, JSON.stringify(record));
+    if (options.deltaChannel !== undefined) {
+      hub.#deltas = await subscribeToDeltas(options.redisUrl, options.deltaChannel, options.logger, (event) =>
+        hub.#emit(event),
+      );
+    }
     await queueEvents.waitUntilReady();
     return hub;
   }
@@ -69,10 +78,39 @@ export class EventHub {
   async close(): Promise<void> {
     this.#listeners.clear();
     this.#unsubscribe?.();
+    this.#deltas?.disconnect();
     await this.#queueEvents.close();
   }
 
   #emit(event: BreakwaterEvent): void {
     for (const listener of this.#listeners) listener(event);
+  }
+}
+
+/** A connection of its own, subscribed to the workers' deltas; each message is one event. */
+async function subscribeToDeltas(
+  redisUrl: string,
+  channel: string,
+  logger: Logger,
+  emit: (event: BreakwaterEvent) => void,
+): Promise<Redis> {
+  const subscriber = new Redis(connectionOptions(redisUrl));
+  subscriber.on('error', (error: Error) => logger.warn({ err: error }, 'delta subscription error'));
+  subscriber.on('message', (_channel: string, message: string) => {
+    const event = parseDelta(message);
+    if (event) emit(event);
+  });
+  await subscriber.subscribe(channel);
+  return subscriber;
+}
+
+function parseDelta(message: string): BreakwaterEvent | undefined {
+  try {
+    const event = JSON.parse(message) as { type?: unknown; event?: unknown; jobId?: unknown };
+    if (event.type !== 'job' || (event.event !== 'delta' && event.event !== 'restart')) return undefined;
+    if (typeof event.jobId !== 'string') return undefined;
+    return event as BreakwaterEvent;
+  } catch {
+    return undefined;
   }
 }
