@@ -74,7 +74,13 @@ export async function runLanes(options: LanesOptions): Promise<LanesEnd> {
     if (next >= options.entries || waitedFor) return false;
     const index = next++;
     const controller = new AbortController();
-    const lane = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
+    // One lane at a time is never aborted by another: the job's own signal is enough (and cheaper).
+    const lane =
+      policy.maxInFlight === 1
+        ? (options.signal ?? controller.signal)
+        : options.signal
+          ? AbortSignal.any([options.signal, controller.signal])
+          : controller.signal;
     let called: () => void = () => undefined;
     const calling = new Promise<void>((resolve) => {
       called = resolve;
