@@ -2,7 +2,8 @@ import { QueueEvents } from 'bullmq';
 import type { FleetRecord } from '../fleet/fleet-record.js';
 import type { FleetStore } from '../fleet/fleet-store.js';
 import type { Logger } from '../logging/logger.js';
-import { connectionOptions } from '../redis/connection.js';
+import { bullQueueNameOf } from '../queue/bullmq-internals.js';
+import { bullConnection } from '../redis/redis-client.js';
 import { type BreakwaterEvent, breakerEvent } from './breakwater-event.js';
 import { JobEventMapper } from './job-event-mapper.js';
 
@@ -22,19 +23,20 @@ export interface EventHubOptions {
 export class EventHub {
   readonly #listeners = new Set<EventListener>();
   readonly #queueEvents: QueueEvents;
+  readonly #closeConnection: () => void;
   #unsubscribe: (() => void) | undefined;
 
-  private constructor(queueEvents: QueueEvents) {
+  private constructor(queueEvents: QueueEvents, closeConnection: () => void) {
     this.#queueEvents = queueEvents;
+    this.#closeConnection = closeConnection;
   }
 
   static async start(options: EventHubOptions): Promise<EventHub> {
     // A blocking reader on a connection of its own; it waits out Redis being away and resumes.
-    const queueEvents = new QueueEvents(options.queueName, {
-      connection: connectionOptions(options.redisUrl),
-    });
+    const bull = bullConnection(options.redisUrl);
+    const queueEvents = new QueueEvents(bullQueueNameOf(options.queueName), { connection: bull.connection });
     queueEvents.on('error', (error: Error) => options.logger.warn({ err: error }, 'event stream error'));
-    const hub = new EventHub(queueEvents);
+    const hub = new EventHub(queueEvents, bull.close);
     const mapper = new JobEventMapper((event) => hub.#emit(event));
     mapper.listen(queueEvents);
     // The last change seen per provider: after a lost subscription, the records read back tell
@@ -70,6 +72,7 @@ export class EventHub {
     this.#listeners.clear();
     this.#unsubscribe?.();
     await this.#queueEvents.close();
+    this.#closeConnection();
   }
 
   #emit(event: BreakwaterEvent): void {

@@ -2,7 +2,6 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { LimitsStore } from '../admission/limits-store.js';
 import type { LoadedConfig } from '../config/load-config.js';
 import { EventHub } from '../events/event-hub.js';
@@ -14,9 +13,10 @@ import { applyServerLimits } from '../http/server-limits.js';
 import { submitGuard } from '../http/submit-guard.js';
 import { knownSecrets } from '../logging/known-secrets.js';
 import { createLogger, type Logger } from '../logging/logger.js';
+import { bullQueueNameOf } from '../queue/bullmq-internals.js';
 import type { JobData } from '../queue/job-input.js';
 import { BreakwaterKeys } from '../redis/breakwater-keys.js';
-import { failFastConnectionOptions } from '../redis/connection.js';
+import { bullConnection, createRedisClient } from '../redis/redis-client.js';
 import { StatsStore } from '../stats/stats-store.js';
 import type { JobResult } from '../worker/job-result.js';
 import { packageVersion } from './package-version.js';
@@ -56,9 +56,14 @@ export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRu
     token: options.token,
     allowUnauthenticated: options.allowUnauthenticated ?? false,
   });
-  const connection = failFastConnectionOptions(options.redisUrl, redisCommandTimeoutMs);
-  const queue = new Queue<JobData, JobResult>(config.queue.name, { connection });
-  const redis = new Redis(connection);
+  const bull = bullConnection(options.redisUrl, 'fail-fast', redisCommandTimeoutMs);
+  const queue = new Queue<JobData, JobResult>(bullQueueNameOf(config.queue.name), {
+    connection: bull.connection,
+  });
+  const redis = createRedisClient(options.redisUrl, {
+    mode: 'fail-fast',
+    commandTimeoutMs: redisCommandTimeoutMs,
+  });
   redis.on('error', (error: Error) => logger.warn({ err: error }, 'redis connection error'));
   queue.on('error', (error: Error) => logger.warn({ err: error }, 'queue connection error'));
   // Serve only once the queue's connection is ready; closing a BullMQ queue that is still connecting
@@ -133,6 +138,7 @@ export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRu
         if (!closed) await closing;
         await Promise.race([hub.close().catch(() => undefined), delay(closeTimeoutMs)]);
         redis.disconnect();
+        bull.close();
         logger.info('api stopped');
       })();
       return closing;

@@ -5,10 +5,12 @@ import type { WindowOf } from '../../src/admission/budget-window.js';
 import { validateConfig } from '../../src/config/load-config.js';
 import type { BreakwaterConfig } from '../../src/config/schema.js';
 import { createLogger } from '../../src/logging/logger.js';
+import { bullQueueNameOf } from '../../src/queue/bullmq-internals.js';
 import type { JobData } from '../../src/queue/job-input.js';
 import { enqueueJob } from '../../src/queue/producer.js';
 import { removeQueue } from '../../src/queue/remove-queue.js';
-import { connectionOptions, redisUrl as defaultRedisUrl } from '../../src/redis/connection.js';
+import { redisUrl as defaultRedisUrl } from '../../src/redis/connection.js';
+import { bullConnection } from '../../src/redis/redis-client.js';
 import type { CircuitRegistry } from '../../src/resilience/circuit-registry.js';
 import { startWorkerRuntime, type WorkerRuntime } from '../../src/runtime/worker-runtime.js';
 import { ProviderSimulator } from '../../src/simulator/simulator.js';
@@ -52,6 +54,7 @@ export class WorkerHarness {
   readonly logLines: Record<string, unknown>[] = [];
   config!: BreakwaterConfig;
   queue!: Queue<JobData, JobResult>;
+  #bull: ReturnType<typeof bullConnection> | undefined;
   readonly #runtimes: WorkerRuntime[] = [];
   readonly queueName = `test-${randomUUID()}`;
 
@@ -89,7 +92,8 @@ export class WorkerHarness {
       queue: { name: this.queueName, concurrency: 10, attempts: 3, backoffMs: 100 },
     };
     this.config = validateConfig(this.options.config ? this.options.config(base) : base, 'test', {}).config;
-    this.queue = new Queue(this.queueName, { connection: connectionOptions(this.options.url ?? redisUrl) });
+    this.#bull = bullConnection(this.options.url ?? redisUrl);
+    this.queue = new Queue(bullQueueNameOf(this.queueName), { connection: this.#bull.connection });
     await this.queue.waitUntilReady();
     if (startWorker) await this.startWorker();
     return this;
@@ -149,6 +153,7 @@ export class WorkerHarness {
   async stop(): Promise<void> {
     for (const runtime of this.#runtimes) await runtime.close();
     if (this.queue) await removeQueue(this.queue);
+    this.#bull?.close();
     await this.simulator.close();
   }
 }
