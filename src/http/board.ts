@@ -4,6 +4,7 @@ import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
 import { type Express, type RequestHandler, Router } from 'express';
 import type { BoardConfig } from '../config/schema.js';
+import { queueNameOfBull } from '../queue/bullmq-internals.js';
 
 export const boardPath = '/admin/queues';
 
@@ -12,7 +13,14 @@ export function boardRouter(queue: Queue, config: BoardConfig): Router {
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(boardPath);
   createBullBoard({
-    queues: [new BullMQAdapter(queue, { readOnlyMode: config.readOnly, description: 'Breakwater AI jobs' })],
+    queues: [
+      new BullMQAdapter(queue, {
+        readOnlyMode: config.readOnly,
+        description: 'Breakwater AI jobs',
+        // BullMQ's name carries the queue's cluster hash tag ({breakwater}); people know it as breakwater.
+        displayName: queueNameOfBull(queue.name),
+      }),
+    ],
     serverAdapter,
     options: {
       uiConfig: { boardTitle: 'Breakwater', miscLinks: [{ text: 'Providers', url: '/admin/providers' }] },

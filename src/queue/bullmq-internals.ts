@@ -15,6 +15,11 @@ export function bullQueueNameOf(queueName: string): string {
   return `{${queueName}}`;
 }
 
+/** The Breakwater name of a BullMQ queue name: `{breakwater}` is `breakwater`. */
+export function queueNameOfBull(bullName: string): string {
+  return bullName.replace(/^\{(.*)\}$/, '$1');
+}
+
 /** The key every key of a queue starts with (BullMQ's `queue.qualifiedName`): `bull:{breakwater}`. */
 export function queueKeyOf(queueName: string): string {
   return `${bullPrefix}:${bullQueueNameOf(queueName)}`;

@@ -68,9 +68,9 @@ describe('npm start', () => {
     expect(asset.status).toBe(200);
     expect(asset.headers.get('content-type')).toMatch(/javascript/);
     const queues = (await (await fetch(`${base}/admin/queues/api/queues`)).json()) as {
-      queues: { name: string }[];
+      queues: { name: string; displayName: string }[];
     };
-    expect(queues.queues.map((entry) => entry.name)).toContain(name);
+    expect(queues.queues.map((entry) => entry.displayName)).toContain(name);
 
     // As a terminal's Ctrl-C or a process manager does: the signal reaches npm and Breakwater alike.
     running.signalGroup('SIGTERM');
