@@ -98,6 +98,24 @@ export class LocalRedisCluster {
     return roles.filter(([, role]) => role === 'master').map(([port]) => port);
   }
 
+  /** The port of the master serving `key`'s slot now. */
+  async masterOf(key: string): Promise<number> {
+    const alive = this.nodes.find(
+      (node) => node.process.exitCode === null && node.process.signalCode === null,
+    );
+    if (!alive) throw new Error('no node alive');
+    const client = direct(alive.port);
+    try {
+      const slot = (await client.cluster('KEYSLOT', key)) as number;
+      const ranges = await client.cluster('SLOTS');
+      const master = ranges.find(([from, to]) => slot >= from && slot <= to)?.[2];
+      if (!master) throw new Error(`no master serves slot ${slot}`);
+      return master[1];
+    } finally {
+      client.disconnect();
+    }
+  }
+
   /** SIGKILLs the node on `port` and resolves once it is gone. */
   async kill(port: number): Promise<void> {
     const node = this.nodes.find((candidate) => candidate.port === port);

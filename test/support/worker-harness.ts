@@ -120,6 +120,13 @@ export class WorkerHarness {
     return runtime;
   }
 
+  /** Calls `listener` with the id of every job a worker started so far completes (each run). */
+  onCompleted(listener: (id: string) => void): void {
+    for (const runtime of this.#runtimes) {
+      runtime.breakwater.worker.on('completed', (job) => listener(String(job.id)));
+    }
+  }
+
   /** The most recently started worker. */
   get runtime(): WorkerRuntime {
     const runtime = this.#runtimes.at(-1);
