@@ -98,6 +98,10 @@ function clusterOptions(
     retryDelayOnClusterDown: 200,
     retryDelayOnTryAgain: 200,
     slotsRefreshTimeout: 2_000,
+    // ioredis re-reads the slot map on MOVED or CLUSTERDOWN only; a command to a master that died
+    // fails with a socket error or a timeout, neither of which makes it look. Without this, a
+    // client kept sending a dead master's slots to it after its replica had taken over.
+    slotsRefreshInterval: 2_000,
     clusterRetryStrategy: (times) => Math.min(100 * times, 2_000),
     ...(mode === 'wait'
       ? { maxRedirections: 64 }

@@ -54,19 +54,32 @@ describe('failover on a Redis Cluster', () => {
         prompt: `failover ${from + i}`,
         idempotencyKey: `failover-${from + i}`,
       }));
+      const giveUpAt = Date.now() + 60_000;
       for (;;) {
         const response = await h
           .request<{ jobs: { id: string }[] }>('POST', '/v1/jobs/bulk', { jobs })
-          .catch(() => undefined);
-        if (response?.status === 202) {
+          .catch((error: unknown) => ({ status: 0, body: String(error) }));
+        if (response.status === 202 && typeof response.body === 'object') {
           for (const job of response.body.jobs) accepted.add(job.id);
           return;
         }
         refusals += 1;
+        last = `${response.status} ${JSON.stringify(response.body).slice(0, 200)}`;
+        if (Date.now() > giveUpAt) {
+          throw new Error(`the API did not recover: ${response.status} ${JSON.stringify(response.body)}`);
+        }
         await delay(250);
       }
     };
 
+    let last = '';
+    const ticker = setInterval(
+      () =>
+        console.log(
+          `failover: tick accepted=${accepted.size} runs=${runs.size} refusals=${refusals} last=${last}`,
+        ),
+      5_000,
+    );
     const owner = await cluster.masterOf(`bull:{${h.queueName}}`);
     let killedAt = 0;
     for (let from = 0; from < total; from += batch) {
@@ -97,6 +110,7 @@ describe('failover on a Redis Cluster', () => {
         { timeout: 90_000, interval: 500 },
       )
       .toBe(0);
+    clearInterval(ticker);
     const completed = new Set(await completedIds(h));
     const lost = [...accepted].filter((id) => !completed.has(id));
     const twice = [...runs.values()].filter((count) => count > 1).length;

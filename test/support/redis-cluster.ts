@@ -45,6 +45,8 @@ export class LocalRedisCluster {
   }
 
   async start(): Promise<this> {
+    // A test process that dies without stop() still takes its cluster with it.
+    process.once('exit', this.#killAll);
     const count = this.#options.masters * 2;
     for (let i = 0; i < count; i++) this.nodes.push(await this.#startNode());
     await Promise.all(this.nodes.map((node) => waitForPing(node.port)));
@@ -64,13 +66,22 @@ export class LocalRedisCluster {
     return this;
   }
 
-  /** Until every live node says `cluster_state:ok` and knows all 16384 slots. */
+  /**
+   * Until every live node says `cluster_state:ok` and knows all 16384 slots, and every live replica
+   * has finished its sync with its master (`master_link_status:up`).
+   */
   async waitUntilHealthy(timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     const live = () => this.nodes.filter((node) => node.process.exitCode === null && !node.process.killed);
     for (;;) {
-      const infos = await Promise.all(live().map((node) => clusterInfo(node.port)));
-      if (infos.every((info) => /cluster_state:ok/.test(info) && /cluster_slots_ok:16384/.test(info))) return;
+      const infos = await Promise.all(
+        live().map(async (node) => `${await clusterInfo(node.port)}\n${await replicationInfo(node.port)}`),
+      );
+      const healthy = (info: string) =>
+        /cluster_state:ok/.test(info) &&
+        /cluster_slots_ok:16384/.test(info) &&
+        (/role:master/.test(info) || /master_link_status:up/.test(info));
+      if (infos.every(healthy)) return;
       if (Date.now() > deadline) throw new Error(`cluster not healthy:\n${infos.join('\n---\n')}`);
       await delay(200);
     }
@@ -125,7 +136,12 @@ export class LocalRedisCluster {
     await exited;
   }
 
+  readonly #killAll = () => {
+    for (const node of this.nodes) node.process.kill('SIGKILL');
+  };
+
   async stop(): Promise<void> {
+    process.removeListener('exit', this.#killAll);
     await Promise.all(this.nodes.map((node) => this.kill(node.port)));
     for (const node of this.nodes) rmSync(node.dir, { recursive: true, force: true });
   }
@@ -148,6 +164,10 @@ export class LocalRedisCluster {
         'nodes.conf',
         '--cluster-node-timeout',
         String(this.#options.nodeTimeoutMs),
+        // A replica takes over however long its link to the master was down (a test kills masters
+        // on a busy machine; the default gives up on a replica that looks stale).
+        '--cluster-replica-validity-factor',
+        '0',
         '--save',
         '',
         '--appendonly',
@@ -176,6 +196,18 @@ async function clusterInfo(port: number): Promise<string> {
   try {
     await client.connect();
     return await client.cluster('INFO');
+  } catch (error) {
+    return `port ${port}: ${error instanceof Error ? error.message : String(error)}`;
+  } finally {
+    client.disconnect();
+  }
+}
+
+async function replicationInfo(port: number): Promise<string> {
+  const client = direct(port);
+  try {
+    await client.connect();
+    return await client.info('replication');
   } catch (error) {
     return `port ${port}: ${error instanceof Error ? error.message : String(error)}`;
   } finally {
