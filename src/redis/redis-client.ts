@@ -122,3 +122,21 @@ export function subscriberOf(client: RedisClient): RedisClient {
     redisOptions: { ...client.options.redisOptions, ...waiting },
   });
 }
+
+/**
+ * Resolves once the client is ready, or after `timeoutMs` either way. A fail-fast client refuses
+ * commands until then, and a cluster client is ready only once it has read the slot map.
+ */
+export async function untilReady(client: RedisClient, timeoutMs = 5_000): Promise<void> {
+  if (client.status === 'ready') return;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(done, timeoutMs);
+    timer.unref();
+    client.once('ready', done);
+    function done() {
+      clearTimeout(timer);
+      client.removeListener('ready', done);
+      resolve();
+    }
+  });
+}

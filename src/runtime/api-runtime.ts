@@ -16,7 +16,7 @@ import { createLogger, type Logger } from '../logging/logger.js';
 import { bullQueueNameOf } from '../queue/bullmq-internals.js';
 import type { JobData } from '../queue/job-input.js';
 import { BreakwaterKeys } from '../redis/breakwater-keys.js';
-import { bullConnection, createRedisClient } from '../redis/redis-client.js';
+import { bullConnection, createRedisClient, untilReady } from '../redis/redis-client.js';
 import { StatsStore } from '../stats/stats-store.js';
 import type { JobResult } from '../worker/job-result.js';
 import { packageVersion } from './package-version.js';
@@ -69,6 +69,7 @@ export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRu
   // Serve only once the queue's connection is ready; closing a BullMQ queue that is still connecting
   // also leaves an unhandled rejection behind.
   await queue.waitUntilReady();
+  await untilReady(redis);
   const fleet = new FleetStore({ redis, keyPrefix: queue.qualifiedName, worker: `api:${workerId()}` });
   const hub = await EventHub.start({
     queueName: config.queue.name,

@@ -1,6 +1,9 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { FleetStore } from '../../src/fleet/fleet-store.js';
+import { queueKeyOf } from '../../src/queue/bullmq-internals.js';
 import { readProgress } from '../../src/queue/deferral.js';
+import { createRedisClient, untilReady } from '../../src/redis/redis-client.js';
 import { ApiHarness } from '../support/api-harness.js';
 import { FleetHarness } from '../support/fleet-harness.js';
 import { LocalRedisCluster } from '../support/redis-cluster.js';
@@ -187,6 +190,29 @@ describe('on a Redis Cluster', () => {
       );
     }
     expect((await fleet.counts()).failed).toBe(0);
+
+    // A change made through any master reaches every process over the cluster's pub/sub.
+    const admin = createRedisClient(address, { mode: 'fail-fast' });
+    cleanups.push(async () => admin.disconnect());
+    await untilReady(admin);
+    await new FleetStore({ redis: admin, keyPrefix: queueKeyOf(fleet.queueName), worker: 'ops' }).open(
+      'secondary',
+      {
+        until: undefined,
+        reason: 'maintenance',
+        force: true,
+        manual: { by: 'ops', reason: 'maintenance' },
+      },
+    );
+    await expect
+      .poll(
+        () =>
+          fleet.workers.filter((worker) =>
+            fleet.logs(worker).some((line) => line.provider === 'secondary' && line.state === 'open'),
+          ).length,
+        { timeout: 10_000 },
+      )
+      .toBe(3);
   });
 
   it('keeps every key of a queue on one master', async () => {
