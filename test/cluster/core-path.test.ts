@@ -172,6 +172,8 @@ describe('on a Redis Cluster', () => {
   it('one breaker for the fleet: 3 worker processes on the cluster, the dead primary gets few calls', async () => {
     const fleet = await new FleetHarness({
       redisUrl: address,
+      // The worker processes find the cluster as an operator configures it.
+      env: { REDIS_CLUSTER_NODES: cluster.seeds },
       resetTimeoutMs: 30_000,
       volumeThreshold: 3,
     }).start();
