@@ -96,6 +96,15 @@ describe('on a Redis Cluster', () => {
     expect(view.body.result.provider).toBe('secondary');
     expect(await h.queue.getJobCountByTypes('completed')).toBe(9);
 
+    // A 429 blocks the model's bucket (the admission's block script), and the job waits it out.
+    h.simulator.configure('tertiary', { mode: { kind: 'rate-limited', retryAfterSeconds: 1 } });
+    const solo = await h.request<Accepted>('POST', '/v1/jobs', { prompt: 'solo', route: 'solo' });
+    await expect.poll(() => h.simulator.stats('tertiary').calls, { timeout: 10_000 }).toBeGreaterThan(0);
+    h.simulator.configure('tertiary', { mode: { kind: 'healthy' } });
+    await expect
+      .poll(async () => (await h.job(solo.body.id)).getState(), { timeout: 20_000 })
+      .toBe('completed');
+
     await expect
       .poll(
         async () => {
@@ -107,7 +116,7 @@ describe('on a Redis Cluster', () => {
         },
         { timeout: 10_000 },
       )
-      .toEqual([9, true]);
+      .toEqual([10, true]);
     const board = await h.request<{ queues: { name: string; displayName: string }[] }>(
       'GET',
       '/admin/queues/api/queues?activeQueue=&status=latest&page=1',
