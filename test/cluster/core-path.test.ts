@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FleetStore } from '../../src/fleet/fleet-store.js';
 import { queueKeyOf } from '../../src/queue/bullmq-internals.js';
@@ -61,6 +61,21 @@ async function api(options: ConstructorParameters<typeof ApiHarness>[0] = {}): P
 }
 
 describe('on a Redis Cluster', () => {
+  it('the test cluster: 3 masters with a replica each, every slot served', async () => {
+    expect(cluster.nodes).toHaveLength(6);
+    expect(await cluster.masters()).toHaveLength(3);
+    const client = new Cluster(cluster.nodes.map((node) => ({ host: '127.0.0.1', port: node.port })));
+    try {
+      // Keys of different slots land on different masters; the client follows the slot map.
+      const keys = ['a', 'b', 'c', 'd', 'e', 'f'];
+      for (const key of keys) await client.set(key, key);
+      expect(await Promise.all(keys.map((key) => client.get(key)))).toEqual(keys);
+      expect((await client.cluster('SLOTS')).length).toBeGreaterThanOrEqual(3);
+    } finally {
+      client.disconnect();
+    }
+  });
+
   it('submit over HTTP, fallback, idempotency, limits, stats and the Bull Board listing', async () => {
     // Limits that never bind, so the admission scripts run on the cluster too.
     const h = await api({ config: withLimits });
