@@ -26,7 +26,10 @@ const exclusive = [
   'test/fleet/early-wake.test.ts',
   'test/fleet/quorum.test.ts',
   'test/observability/browser.test.ts',
+  'test/batch/batch-fleet.test.ts',
   'test/scripts/demo.test.ts',
+  'test/webhooks/receiver-outage.test.ts',
+  'test/webhooks/thousand-deliveries.test.ts',
   'test/admission/fleet-pacing.test.ts',
   'test/structured/embeddings-cli.test.ts',
   // A real 6-node Redis Cluster each (and worker processes, a failover).

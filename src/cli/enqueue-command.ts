@@ -21,6 +21,8 @@ export interface EnqueueOptions {
   pollMs: number;
   /** Writes bad lines here, verbatim, to fix and resubmit. */
   writeRejects?: ((lines: BadLine[]) => Promise<void>) | undefined;
+  /** Send each job's first entry through its provider's batch API (`batch: true`). */
+  batch?: boolean;
 }
 
 interface Submitted {
@@ -40,7 +42,11 @@ export async function enqueueCommand(
   options: EnqueueOptions,
   output: CliOutput,
 ): Promise<number> {
-  const { jobs, bad } = parseJobLines(text);
+  const parsed = parseJobLines(text);
+  const { bad } = parsed;
+  const jobs = options.batch
+    ? parsed.jobs.map((line) => ({ ...line, job: { ...line.job, batch: true } }))
+    : parsed.jobs;
   const progress = new ProgressBar(output.stderr, jobs.length, 'enqueued');
   const report = (line: BadLine) => progress.message(`line ${line.line}: ${line.problems.join('; ')}\n`);
   for (const line of bad) report(line);

@@ -4,6 +4,7 @@ import { BreakwaterApiError } from '../client/breakwater-api-error.js';
 import { BreakwaterClient } from '../client/breakwater-client.js';
 import type { BreakerEvent } from '../contract/index.js';
 import { maxBulkJobs } from '../contract/index.js';
+import { batchesTable } from './batches-table.js';
 import { type CliOutput, enqueueCommand } from './enqueue-command.js';
 import { breakerLine, providersTable } from './providers-table.js';
 
@@ -47,8 +48,16 @@ export function buildProgram(context: CliContext): Command {
       500,
     )
     .option('--rejects <file>', 'write bad lines here, verbatim, to fix and resubmit')
+    .option(
+      '--batch',
+      "send each job's first route entry through its provider's batch API, at half price",
+      false,
+    )
     .action(
-      async (file: string, options: { wait: boolean; batchSize: number; poll: number; rejects?: string }) => {
+      async (
+        file: string,
+        options: { wait: boolean; batchSize: number; poll: number; rejects?: string; batch: boolean },
+      ) => {
         const text = file === '-' ? await context.readStdin() : await readFile(file, 'utf8');
         const rejects = options.rejects;
         const code = await enqueueCommand(
@@ -58,6 +67,7 @@ export function buildProgram(context: CliContext): Command {
             wait: options.wait,
             batchSize: options.batchSize,
             pollMs: options.poll,
+            batch: options.batch,
             writeRejects: rejects
               ? (lines) => writeFile(rejects, lines.map((line) => `${line.text}\n`).join(''))
               : undefined,
@@ -74,6 +84,16 @@ export function buildProgram(context: CliContext): Command {
     .argument('<id>', 'the job id')
     .action(async (id: string) => {
       context.stdout.write(`${JSON.stringify(await client().get(id), null, 2)}\n`);
+    });
+
+  program
+    .command('batches')
+    .description('list provider batches, newest first: status, counts, cost and savings')
+    .option('--json', 'print JSON instead of a table', false)
+    .option('--limit <n>', 'how many', wholeNumber(1_000), 100)
+    .action(async (options: { json: boolean; limit: number }) => {
+      const batches = await client().batches({ limit: options.limit });
+      context.stdout.write(options.json ? `${JSON.stringify(batches, null, 2)}\n` : batchesTable(batches));
     });
 
   program

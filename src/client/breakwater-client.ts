@@ -1,11 +1,14 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type {
   AcceptedJob,
+  BatchList,
+  BatchView,
   BreakwaterEvent,
   ErrorBody,
   JobInput,
   JobView,
   ProviderStatus,
+  Redelivery,
   StatsReport,
 } from '../contract/index.js';
 import { BreakwaterApiError } from './breakwater-api-error.js';
@@ -61,6 +64,22 @@ export class BreakwaterClient {
   /** Cancels a job that has not started (409 `conflict` once it has). */
   async cancel(id: string): Promise<void> {
     await this.#request('DELETE', `/v1/jobs/${encodeURIComponent(id)}`);
+  }
+
+  /** Provider batches, newest first (`GET /v1/batches`). */
+  async batches(options: { limit?: number } = {}): Promise<BatchView[]> {
+    const query = options.limit === undefined ? '' : `?limit=${options.limit}`;
+    return (await this.#request<BatchList>('GET', `/v1/batches${query}`)).batches;
+  }
+
+  /** One provider batch (`GET /v1/batches/:id`). */
+  async batch(id: string): Promise<BatchView> {
+    return this.#request('GET', `/v1/batches/${encodeURIComponent(id)}`);
+  }
+
+  /** Sends an ended job's webhook event again, same `webhook-id` (409 `conflict` before it ends, or without a webhook). */
+  redeliver(id: string): Promise<Redelivery> {
+    return this.#request('POST', `/v1/jobs/${encodeURIComponent(id)}/redeliver`);
   }
 
   async providers(): Promise<ProviderStatus[]> {

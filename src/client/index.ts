@@ -16,10 +16,12 @@ export type {
   JobState,
   JobView,
   ProviderStatus,
+  Redelivery,
   StatsReport,
   StructuredOutput,
   TextPart,
   TimelineEntry,
+  WebhookEvent,
 } from '../contract/index.js';
 export { BreakwaterApiError } from './breakwater-api-error.js';
 export { BreakwaterClient, type BreakwaterClientOptions } from './breakwater-client.js';

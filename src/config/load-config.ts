@@ -3,12 +3,14 @@ import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { Secret } from '../logging/secret.js';
+import { batchEntryProblem } from './batch-wire.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
 import { defaultConfigDocument } from './default-config.js';
 import { modelIdProblemFor } from './model-id.js';
 import { routeKindProblem } from './model-kind.js';
 import { ownEntry } from './own-key.js';
 import { type BreakwaterConfig, configSchema, type ProviderType, simulatedOnlyKeys } from './schema.js';
+import { readWebhookSecret, webhookSecretEnv } from './webhook-secret.js';
 
 export interface LoadedConfig {
   config: BreakwaterConfig;
@@ -16,6 +18,8 @@ export interface LoadedConfig {
   secrets: ReadonlyMap<string, Secret>;
   /** Where the config came from: a file path or `built-in default`. */
   source: string;
+  /** BREAKWATER_WEBHOOK_SECRET, which signs webhooks; absent when not set. */
+  webhookSecret?: Secret;
 }
 
 export interface LoadConfigOptions {
@@ -91,8 +95,22 @@ export function validateConfig(document: unknown, source: string, env: NodeJS.Pr
       secrets.set(name, new Secret(value));
     }
   }
+  const webhookSecret = readWebhookSecret(env);
+  if (webhookSecret.kind === 'invalid')
+    problems.push({ path: webhookSecretEnv, message: webhookSecret.message });
+  if (webhookSecret.kind === 'absent' && config.webhooks.url !== undefined) {
+    problems.push({
+      path: 'webhooks.url',
+      message: `webhooks are signed: set ${webhookSecretEnv} (whsec_ and a base64 key) or remove webhooks.url`,
+    });
+  }
   if (problems.length > 0) throw new ConfigError(source, problems);
-  return { config, secrets, source };
+  return {
+    config,
+    secrets,
+    source,
+    ...(webhookSecret.kind === 'ok' ? { webhookSecret: webhookSecret.secret } : {}),
+  };
 }
 
 function* crossReferenceProblems(config: BreakwaterConfig): Generator<ConfigProblem> {
@@ -109,6 +127,8 @@ function* crossReferenceProblems(config: BreakwaterConfig): Generator<ConfigProb
       }
       const modelProblem = modelIdProblemFor(provider, entry.model);
       if (modelProblem) yield { path: `routes.${route}.${index}.model`, message: modelProblem };
+      const batchProblem = entry.batch ? batchEntryProblem(entry.provider, provider) : undefined;
+      if (batchProblem) yield { path: `routes.${route}.${index}.batch`, message: batchProblem };
     }
     const kindProblem = routeKindProblem(chain, (name) => ownEntry(config.providers, name));
     if (kindProblem) {
@@ -117,6 +137,11 @@ function* crossReferenceProblems(config: BreakwaterConfig): Generator<ConfigProb
         message: kindProblem.message,
       };
     }
+  }
+  for (const [name, provider] of Object.entries(config.providers)) {
+    if (!provider.probe) continue;
+    const problem = modelIdProblemFor(provider, provider.probe.model);
+    if (problem) yield { path: `providers.${name}.probe.model`, message: problem };
   }
   const names = new Set<string>();
   for (const [index, budget] of config.budgets.entries()) {

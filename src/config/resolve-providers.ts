@@ -19,6 +19,7 @@ export type ResolvedProvider =
       apiKey: string;
       timeoutMs: number;
       breaker: ProviderConfig['breaker'];
+      batch: ProviderConfig['batch'];
     };
 
 /** The key sent to the simulator. */
@@ -56,6 +57,7 @@ export function resolveProviders(
       apiKey: simulatorKey,
       timeoutMs: provider.timeoutMs,
       breaker: provider.breaker,
+      batch: provider.batch,
     };
   }
   return resolved;

@@ -31,6 +31,8 @@ export const breakerSchema = z
     resetTimeoutMs: positiveInt('milliseconds').default(30_000),
     /** Distinct workers whose breakers must trip before the provider opens fleet-wide. @defaultValue 1 */
     quorum: positiveInt('workers').default(1),
+    /** With a health probe: consecutive successful probes that close the breaker. @defaultValue 1 */
+    successThreshold: positiveInt('probes').default(1),
   })
   .strict();
 export type BreakerConfig = z.infer<typeof breakerSchema>;
@@ -72,6 +74,36 @@ const latencySchema = z
 
 const baseURLSchema = z.url('must be an absolute http(s) URL');
 
+/** How a provider's batch API is used by chain entries that say `batch: true`. */
+export const batchSchema = z
+  .object({
+    /** A provider batch is submitted as soon as this many jobs wait for it. @defaultValue 1000 */
+    maxJobs: positiveInt('jobs').default(1_000),
+    /** …or once the oldest job has waited this long. @defaultValue 60000 */
+    maxWaitMs: positiveInt('milliseconds').default(60_000),
+    /** How often a running batch is polled. @defaultValue 30000 */
+    pollIntervalMs: positiveInt('milliseconds').default(30_000),
+    /** The provider's completion window: a job whose deadline comes sooner skips the batch entry. @defaultValue 86400000 */
+    windowMs: positiveInt('milliseconds').default(86_400_000),
+    /** The batch wire format of an openai-compatible provider; other types use their own. */
+    wire: z.enum(['openai']).optional(),
+  })
+  .strict();
+export type BatchConfig = z.infer<typeof batchSchema>;
+export const healthProbeSchema = z
+  .object({
+    /** The model the probe asks. */
+    model: z.string().min(1, 'name the model the probe asks, e.g. gpt-4.1-mini'),
+    /** @defaultValue ping */
+    prompt: z.string().min(1).max(1_000).default('ping'),
+    /** @defaultValue 1 */
+    maxTokens: positiveInt('tokens').default(1),
+    /** Probe an idle closed provider this often (at most once per interval fleet-wide). @defaultValue off */
+    intervalMs: positiveInt('milliseconds').optional(),
+  })
+  .strict();
+export type HealthProbeConfig = z.infer<typeof healthProbeSchema>;
+
 /** Keys every provider type takes. */
 const providerCommon = {
   /** Name of the environment variable that holds the key. Keys never go in the file. */
@@ -82,6 +114,12 @@ const providerCommon = {
   /** A call is aborted after this long. @defaultValue 60000 */
   timeoutMs: positiveInt('milliseconds').default(60_000),
   breaker: breakerSchema.default(() => breakerSchema.parse({})),
+  batch: batchSchema.default(() => batchSchema.parse({})),
+  /**
+   * A synthetic health probe: while the breaker is half-open, this request (not a job) is the probe;
+   * with `intervalMs`, an idle closed provider is probed too, at most once per interval fleet-wide.
+   */
+  probe: healthProbeSchema.optional(),
   /** Rate limits, concurrency and quota handling, fleet-wide. @defaultValue none (or what the provider reports) */
   limits: providerLimitsSchema.default(() => providerLimitsSchema.parse({})),
 };
@@ -168,6 +206,8 @@ export const chainEntrySchema = z
       .regex(anyModelPattern, `must be a model id: ${modelIdRule}`),
     /** Overrides the provider's timeoutMs for this entry. */
     timeoutMs: positiveInt('milliseconds').optional(),
+    /** Send through the provider's batch API at its batch price; the next entry serves what it cannot. */
+    batch: z.boolean().optional(),
     /**
      * When this entry has no capacity (a rate limit, a quota, a budget): try the `next` entry that
      * has, or `wait` for this one. @defaultValue next
@@ -176,6 +216,22 @@ export const chainEntrySchema = z
   })
   .strict();
 export type ChainEntry = z.infer<typeof chainEntrySchema>;
+
+/** Finished jobs kept: at most `count` of them, none older than `ageSeconds`; either may be left out. */
+const retentionSchema = (what: string) =>
+  z
+    .object({
+      /** Jobs finished longer ago than this are removed. @defaultValue none */
+      ageSeconds: positiveInt('seconds').optional(),
+      /** Only the newest this many are kept. @defaultValue none */
+      count: z.number({ error: 'must be a number (jobs)' }).int('must be a whole number').min(0).optional(),
+    })
+    .strict()
+    .refine(
+      (retention) => retention.ageSeconds !== undefined || retention.count !== undefined,
+      `give ageSeconds, count or both (how long, or how many ${what} are kept)`,
+    );
+export type RetentionConfig = z.infer<ReturnType<typeof retentionSchema>>;
 
 export const queueSchema = z
   .object({
@@ -216,6 +272,10 @@ export const queueSchema = z
     maxStalledCount: positiveInt('times')
       .default(2)
       .describe('Worker deaths a job survives (returned to the queue) before it is failed as stalled.'),
+    /** How long, and how many, completed jobs are kept. @defaultValue { ageSeconds: 604800 } (7 days) */
+    keepCompleted: retentionSchema('completed jobs').default({ ageSeconds: 7 * 24 * 3600 }),
+    /** How long, and how many, failed jobs are kept. @defaultValue { ageSeconds: 2592000 } (30 days) */
+    keepFailed: retentionSchema('failed jobs').default({ ageSeconds: 30 * 24 * 3600 }),
   })
   .strict();
 export type QueueConfig = z.infer<typeof queueSchema>;
@@ -300,6 +360,52 @@ export const apiSchema = z
   .strict();
 export type ApiConfig = z.infer<typeof apiSchema>;
 
+export const priceSchema = z
+  .object({
+    input: z.number().min(0),
+    output: z.number().min(0),
+    /** Batch price per million input tokens. @defaultValue half of input */
+    batchInput: z.number().min(0).optional(),
+    /** Batch price per million output tokens. @defaultValue half of output */
+    batchOutput: z.number().min(0).optional(),
+  })
+  .strict();
+export const webhooksSchema = z
+  .object({
+    /** Where every job's end is POSTed unless the job names its own `webhook.url`. @defaultValue none */
+    url: z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }).optional(),
+    /** An attempt with no answer after this long counts as failed and is retried. @defaultValue 10000 */
+    timeoutMs: positiveInt('milliseconds').default(10_000),
+    /** Failed deliveries are retried with exponential backoff for this long, then fail. @defaultValue 86400000 */
+    retryForMs: positiveInt('milliseconds').default(24 * 3_600_000),
+    /** The first retry's delay; it doubles each attempt, with jitter. @defaultValue 1000 */
+    backoffMs: positiveInt('milliseconds').default(1_000),
+    /** The longest delay between two attempts. @defaultValue 3600000 */
+    maxBackoffMs: positiveInt('milliseconds').default(3_600_000),
+    /** Deliveries in flight at once per worker process. @defaultValue 50 */
+    concurrency: positiveInt('deliveries').default(50),
+    /**
+     * Allow webhook URLs whose addresses are loopback, private, link-local or cloud metadata (for
+     * receivers on your own network). @defaultValue false
+     */
+    allowPrivateNetworks: z.boolean().default(false),
+  })
+  .strict();
+export type WebhooksConfig = z.infer<typeof webhooksSchema>;
+
+export const cacheSchema = z
+  .object({
+    /** How long an answer is served to identical jobs; 0 turns the cache off. @defaultValue 0 */
+    ttlSeconds: z.number().int('must be a whole number').min(0, 'must be >= 0').default(0),
+    /**
+     * How long after it expires an answer may still be served, stale, to a job with `acceptStale:
+     * true` while every provider of its chain is open. @defaultValue 0
+     */
+    staleIfAllOpenSeconds: z.number().int('must be a whole number').min(0, 'must be >= 0').default(0),
+  })
+  .strict();
+export type CacheConfig = z.infer<typeof cacheSchema>;
+
 export const budgetPeriods = ['hour', 'day', 'month'] as const;
 export type BudgetPeriod = (typeof budgetPeriods)[number];
 
@@ -321,8 +427,6 @@ export type BudgetConfig = z.infer<typeof budgetSchema>;
 
 export const tenantNamePattern = /^[A-Za-z0-9_.:-]{1,100}$/;
 
-export const priceSchema = z.object({ input: z.number().min(0), output: z.number().min(0) }).strict();
-
 export const configSchema = z
   .object({
     providers: z
@@ -338,6 +442,8 @@ export const configSchema = z
     queue: queueSchema.default(() => queueSchema.parse({})),
     board: boardSchema.default(() => boardSchema.parse({})),
     api: apiSchema.default(() => apiSchema.parse({})),
+    webhooks: webhooksSchema.default(() => webhooksSchema.parse({})),
+    cache: cacheSchema.default(() => cacheSchema.parse({})),
     /** USD budgets per hour, day or month, by provider, route or tenant. @defaultValue [] */
     budgets: z.array(budgetSchema).default([]),
     /** Per-tenant caps on top of the providers' limits. @defaultValue {} */

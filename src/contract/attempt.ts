@@ -12,7 +12,9 @@ export type AttemptOutcome =
   | 'invalid-output'
   | 'skipped-open'
   /** No capacity (rate limit, concurrency, quota, budget): not called. */
-  | 'skipped-limit';
+  | 'skipped-limit'
+  /** Raced or hedged, and another entry answered first: aborted (or its late answer discarded). */
+  | 'lost-race';
 
 /**
  * One call (or skip) of a chain entry. The one shape of an attempt: in a job's result, in its

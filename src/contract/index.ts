@@ -2,6 +2,7 @@
  * The API's public contract: every shape it accepts and returns, as plain types. The client and
  * the CLI see the server only through this module; the server's schemas are checked against it.
  */
+export type { BatchList, BatchStatus, BatchView, JobBatch } from './batch.js';
 export type { ErrorBody, FieldProblem } from './error-body.js';
 export type { BreakerEvent, BreakwaterEvent, JobEvent, JobEventName } from './events.js';
 export { finalJobEvents } from './events.js';
@@ -10,6 +11,7 @@ export type {
   Attempt,
   AttemptEntry,
   AttemptOutcome,
+  CacheEntry,
   CompletionJobResult,
   DeferralEntry,
   EmbeddingJobResult,
@@ -20,6 +22,8 @@ export type {
   JobView,
   TimelineEntry,
   TokenUsage,
+  WebhookEntry,
+  WebhookEventType,
 } from './job.js';
 export type {
   ChainEntry,
@@ -40,4 +44,12 @@ export type {
   ProviderStatus,
   ProvidersResponse,
 } from './provider-status.js';
-export type { ModelStats, ProviderStats, StatsReport, StatsTotals, TokensAndCost } from './stats-report.js';
+export type {
+  CacheStats,
+  ModelStats,
+  ProviderStats,
+  StatsReport,
+  StatsTotals,
+  TokensAndCost,
+} from './stats-report.js';
+export type { Redelivery, WebhookEvent } from './webhook-event.js';

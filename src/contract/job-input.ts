@@ -38,9 +38,18 @@ export interface ChainEntry {
   model: string;
   /** Overrides the provider's timeoutMs for this entry. */
   timeoutMs?: number;
+  /** Send through the provider's batch API at its batch price; the next entry serves what it cannot. */
+  batch?: boolean;
   /** When this entry has no capacity (rate limit, quota, budget): try the next entry, or wait for this one. @defaultValue next */
   onLimit?: 'next' | 'wait';
 }
+
+/**
+ * How many entries of the chain are called at once: one after another (`sequential`), the first two
+ * available at once, first answer wins (`race`), or the next one only when the current one has not
+ * answered within `hedgeAfterMs`.
+ */
+export type CallStrategy = 'sequential' | 'race' | { hedgeAfterMs: number };
 
 /**
  * A job as producers submit it (`POST /v1/jobs`, each item of `/v1/jobs/bulk`). A completion gives
@@ -52,6 +61,8 @@ export interface JobInput {
   route?: string;
   /** The job's own fallback chain, instead of a route (1 to 10 entries). */
   chain?: ChainEntry[];
+  /** Send the route's (or chain's) first entry through its provider's batch API, at the batch price. */
+  batch?: boolean;
   messages?: ChatMessage[];
   /** A single user message. */
   prompt?: string;
@@ -69,6 +80,17 @@ export interface JobInput {
   idempotencyKey?: string;
   /** When every provider of the chain is open: wait for one (defer) or fail at once. @defaultValue defer */
   onAllOpen?: 'defer' | 'fail';
+  /** How many entries are called at once. @defaultValue sequential */
+  strategy?: CallStrategy;
+  /**
+   * POSTed, signed by the Standard Webhooks convention, when the job completes or fails for good;
+   * the config's `webhooks.url` when absent.
+   */
+  webhook?: { url: string };
+  /** `false`: never served from or stored in the result cache; `{ ttlSeconds }`: its own lifetime. */
+  cache?: false | { ttlSeconds: number };
+  /** While every provider of the chain is open, complete with an expired cached answer instead of waiting. */
+  acceptStale?: boolean;
   /** Who the job is for: the config's tenant caps and tenant budgets apply to it. */
   tenant?: string;
   /** complete (the default) answers messages or prompt; embed embeds `input` on a route of embedding models. */

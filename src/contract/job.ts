@@ -1,4 +1,5 @@
 import type { Attempt } from './attempt.js';
+import type { JobBatch } from './batch.js';
 
 export type { Attempt, AttemptOutcome } from './attempt.js';
 
@@ -21,15 +22,48 @@ export interface DeferralEntry {
   cause?: 'outage' | 'limit';
 }
 
+/** The events a webhook reports: a job's end. */
+export type WebhookEventType = 'job.completed' | 'job.failed';
+
+/** One attempt to deliver a job's webhook. */
+export interface WebhookEntry {
+  event: 'webhook';
+  /** When the attempt started. */
+  at: string;
+  type: WebhookEventType;
+  /** Which attempt of this delivery, from 1. */
+  attempt: number;
+  /** delivered (2xx); retry (tried again later); gone (410: stopped); give-up (retries ran out, or the address is refused). */
+  outcome: 'delivered' | 'retry' | 'gone' | 'give-up';
+  /** The receiver's HTTP status, when it answered. */
+  status?: number;
+  durationMs: number;
+  /** Why the attempt failed. */
+  error?: string;
+  /** After a failed attempt: when it is tried again. */
+  nextAttemptAt?: string;
+}
+
+/** The job was served from the result cache: no provider call. */
+export interface CacheEntry {
+  event: 'cache';
+  at: string;
+  /** hit: a fresh cached answer; stale: an expired one, served while every provider was open. */
+  outcome: 'hit' | 'stale';
+  /** When the answer served was stored. */
+  storedAt: string;
+}
+
 /** One line of a job's timeline (the same lines as its log in Bull Board). */
-export type TimelineEntry = AttemptEntry | DeferralEntry;
+export type TimelineEntry = AttemptEntry | DeferralEntry | WebhookEntry | CacheEntry;
 
 /**
  * deferred: every provider of the chain is open, or none has capacity under its limits; the job
  * waits (no attempt spent);
- * delayed: the job waits for its own delayMs or a retry backoff.
+ * delayed: the job waits for its own delayMs or a retry backoff;
+ * batched: the job waits for a provider batch (no worker slot held).
  */
-export type JobState = 'waiting' | 'active' | 'deferred' | 'delayed' | 'completed' | 'failed';
+export type JobState = 'waiting' | 'active' | 'deferred' | 'delayed' | 'batched' | 'completed' | 'failed';
 
 /** Where a job finished: it will not change state again. */
 export type FinishedState = Extract<JobState, 'completed' | 'failed'>;
@@ -69,6 +103,12 @@ export interface CompletionJobResult {
   fallbackUsed: boolean;
   /** Every call and skip of the run that completed; the last one served the job. */
   attempts: Attempt[];
+  /** Set when a provider batch served the job (at the batch price): the batch's id. */
+  batch?: { id: string };
+  /** Served from the result cache: no provider call was made for this job (its cost is 0). */
+  cached?: boolean;
+  /** The cached answer had expired: served while every provider of the chain was open (`acceptStale`). */
+  stale?: boolean;
 }
 
 /** What a completed embedding job (`kind: "embed"`) returns. */
@@ -100,6 +140,8 @@ export interface JobView {
   deferrals: number;
   /** While deferred: which providers were open and why. */
   reason?: string;
+  /** While batched: the provider batch that has the job. */
+  batch?: JobBatch;
   /** While deferred or delayed: when the job runs again (ISO). */
   nextAttemptAt?: string;
   createdAt: string;

@@ -28,4 +28,6 @@ export interface ProvidersResponse {
   providers: ProviderStatus[];
   /** Each budget's spend in its current window. */
   budgets: BudgetView[];
+  /** Per route, the entry that would serve a job now; `servedBy` is absent when none could. */
+  routes: { name: string; servedBy?: { provider: string; model: string; index: number } }[];
 }

@@ -63,4 +63,19 @@ export interface StatsReport {
   jobs: Record<string, number>;
   /** When the built-in prices were taken; `pricing` in the config overrides them. */
   pricesTakenOn: string;
+  /** Webhook delivery attempts by verdict: delivered, retry, gone (410), give-up. */
+  webhooks: Record<string, number>;
+  cache: CacheStats;
+}
+
+/** The result cache since the stats began. */
+export interface CacheStats {
+  /** Jobs served a fresh cached answer: no provider call. */
+  hits: number;
+  /** Jobs served an expired answer while every provider of their chain was open (acceptStale). */
+  staleHits: number;
+  /** Jobs that looked and found nothing: they called a provider (or waited for an identical job). */
+  misses: number;
+  /** USD the served answers cost when they were first computed: what the cache saved. */
+  savedUsd: number;
 }

@@ -14,6 +14,7 @@ import { statusOf } from '../resilience/provider-state.js';
 import { Waiters } from '../resilience/waiters.js';
 import type { FleetRecord } from './fleet-record.js';
 import {
+  awaitingHealthProbe,
   type FleetEvent,
   type FleetState,
   fleetAvailability,
@@ -37,7 +38,15 @@ export interface FleetCircuitOptions {
   probeLeaseMs: number;
   logger: Logger;
   now?: () => number;
+  /**
+   * The provider has a health probe: its half-open probe is a synthetic request, sent by the prober,
+   * never a job. Jobs read it open until the probe has closed it.
+   */
+  healthProbe?: boolean;
 }
+
+/** While a provider with a health probe is half-open, jobs look again this soon (they are woken on close). */
+export const healthProbeRecheckMs = 1_000;
 
 /**
  * A provider's circuit shared by the fleet. This process's own breaker still counts its calls; when
@@ -90,7 +99,63 @@ export class FleetCircuit implements Circuit {
   }
 
   availability(): Availability {
-    return fleetAvailability(this.#state, this.#now(), this.provider, () => this.#local.availability());
+    const now = this.#now();
+    const availability = fleetAvailability(this.#state, now, this.provider, () => this.#local.availability());
+    if (!this.#options.healthProbe || this.#state.kind === 'local') return availability;
+    return awaitingHealthProbe(availability, this.#state.record, this.provider, now, healthProbeRecheckMs);
+  }
+
+  /**
+   * Sends the provider's health probe when it is half-open and this worker wins the fleet's probe
+   * lease: `successThreshold` synthetic requests in a row close it everywhere; a failure reopens it
+   * for another reset period. No job is ever the probe.
+   */
+  async healthProbe(
+    send: () => Promise<unknown>,
+    successThreshold: number,
+  ): Promise<'not-due' | 'lost' | 'closed' | 'reopened'> {
+    const now = this.#now();
+    if (this.#state.kind === 'local') return 'not-due';
+    const base = fleetAvailability(this.#state, now, this.provider, () => this.#local.availability());
+    if (base.kind !== 'half-open') return 'not-due';
+    this.#transition({ type: 'probe-won' });
+    try {
+      const answer = await this.#options.store.acquireProbe(this.provider, this.#options.probeLeaseMs);
+      if (!answer.won) {
+        this.#transition({ type: 'probe-lost', leaseUntil: this.#now() + answer.leaseMs });
+        if (answer.record) this.apply(answer.record);
+        return 'lost';
+      }
+      this.#transition({ type: 'probe-sent' });
+      for (let sent = 0; sent < successThreshold; sent++) {
+        try {
+          await send();
+        } catch (error) {
+          if (CallAbortedError.is(error)) {
+            await this.#options.store.releaseProbe(this.provider).catch(() => undefined);
+            return 'lost';
+          }
+          // Refused or limited, the provider answered: it is up.
+          if (!countsAgainstProvider(error)) break;
+          const retryAfterMs = ProviderError.is(error) ? (error.retryAfterMs ?? 0) : 0;
+          const until = this.#now() + Math.max(this.#options.resetTimeoutMs, retryAfterMs);
+          const reason = `health probe failed: ${describeFailure(error)}`;
+          await this.#settle(
+            async () =>
+              (await this.#options.store.open(this.provider, { until, reason, force: true, probe: true })) ===
+              'opened',
+            { state: 'open', until, reason },
+          );
+          return 'reopened';
+        }
+      }
+      await this.#settle(() => this.#options.store.close(this.provider, { probe: true }), {
+        state: 'closed',
+      });
+      return 'closed';
+    } finally {
+      this.#transition({ type: 'probe-ended' });
+    }
   }
 
   async admit(): Promise<Availability> {

@@ -65,6 +65,7 @@ export class FleetMember {
       probeLeaseMs: longestTimeout(this.#options.config, local.provider) + 1_000,
       logger: this.#options.logger,
       ...(this.#options.now ? { now: this.#options.now } : {}),
+      ...(provider.probe ? { healthProbe: true } : {}),
     });
     this.#circuits.set(local.provider, circuit);
     return circuit;
@@ -101,6 +102,11 @@ export class FleetMember {
     register: (jobId, providers, probeAt) => this.store.addDeferred(providers, jobId, probeAt),
     forget: (jobId, providers) => this.store.forgetDeferred(providers, jobId),
   };
+
+  /** The fleet circuit of a provider, once wrapped. */
+  circuit(provider: string): FleetCircuit | undefined {
+    return this.#circuits.get(provider);
+  }
 
   /** The member's Redis connection (fleet state, wake-ups, stats). */
   get redis(): RedisClient {

@@ -82,3 +82,19 @@ export function fleetAvailability(
       throw new Error(`unknown fleet state ${JSON.stringify(state satisfies never)}`);
   }
 }
+
+/**
+ * For a provider probed by a synthetic request: half-open (or being probed) reads open to jobs, so
+ * no job is ever the probe; they are woken when the probe closes it. Pure.
+ */
+export function awaitingHealthProbe(
+  availability: Availability,
+  record: FleetRecord,
+  provider: string,
+  now: number,
+  recheckMs = 1_000,
+): Availability {
+  if (availability.kind !== 'half-open' && availability.kind !== 'probing') return availability;
+  const why = record.state === 'open' ? record.reason : 'open';
+  return { kind: 'open', until: now + recheckMs, reason: `${provider} waits for its health probe (${why})` };
+}

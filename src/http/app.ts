@@ -1,13 +1,17 @@
 import type { Queue } from 'bullmq';
 import express, { type Express, type RequestHandler } from 'express';
 import type { LimitsStore } from '../admission/limits-store.js';
+import type { BatchStore } from '../batch/batch-store.js';
 import type { BreakwaterConfig } from '../config/schema.js';
 import type { FleetStore } from '../fleet/fleet-store.js';
 import type { Logger } from '../logging/logger.js';
+import { registerBatchMetrics } from '../metrics/batch-metrics.js';
 import { createMetricsRegistry } from '../metrics/metrics-registry.js';
 import type { JobData } from '../queue/job-input.js';
 import { readSnapshot } from '../stats/read-snapshot.js';
 import type { StatsStore } from '../stats/stats-store.js';
+import type { WebhookQueue } from '../webhooks/webhook-queue.js';
+import { webhookSubmitCheck } from '../webhooks/webhook-submit-check.js';
 import type { JobResult } from '../worker/job-result.js';
 import { requireToken } from './auth.js';
 import { boardPath, boardRouter } from './board.js';
@@ -20,9 +24,11 @@ import { openApiDocument } from './openapi.js';
 import { pageHeaders } from './page-headers.js';
 import { panelRoutes } from './panel/panel-routes.js';
 import { requireJson } from './require-json.js';
+import { batchRoutes } from './routes/batches.js';
 import { healthRoutes } from './routes/health.js';
 import { jobRoutes } from './routes/jobs.js';
 import { providerRoutes } from './routes/providers.js';
+import { redeliverRoutes } from './routes/redeliver.js';
 import { statsRoutes } from './routes/stats.js';
 
 export interface AppOptions {
@@ -43,8 +49,14 @@ export interface AppOptions {
   /** Largest accepted JSON body. @defaultValue '10mb' (a full bulk request of long prompts) */
   bodyLimit?: string;
   version?: string;
+  /** Batch records (GET /v1/batches, batched jobs' views). */
+  batches?: BatchStore;
+  /** The provider batches' queue, shown in Bull Board. */
+  batchQueue?: Queue;
   /** Runs before a job is submitted (POST /v1/jobs, /v1/jobs/bulk): the rate limit. */
   submitGuard?: RequestHandler;
+  /** Webhook deliveries (redelivery, Bull Board); without it, jobs' webhooks are refused as unsigned. */
+  webhooks?: { queue: WebhookQueue; secretSet: boolean };
 }
 
 /** The HTTP API, its docs and Bull Board, as one Express app (no listening: the caller decides). */
@@ -78,6 +90,7 @@ export function createApp(options: AppOptions): Express {
       ...(options.limits ? { limits: options.limits } : {}),
     });
   const metrics = createMetricsRegistry(snapshot);
+  if (options.batches) registerBatchMetrics(metrics, options.batches);
   app.get('/metrics', requireToken({ token }), async (_request, response) => {
     response.type(metrics.contentType).send(await metrics.metrics());
   });
@@ -91,10 +104,22 @@ export function createApp(options: AppOptions): Express {
       'GET /v1/events is a WebSocket: connect with a WebSocket client',
     );
   });
+  // A redelivery is an action on a job and carries no body.
+  if (options.webhooks) v1.use(redeliverRoutes({ queue, webhooks: options.webhooks.queue, config }));
   v1.post('/{*path}', requireJson);
   v1.use(express.json({ limit: bodyLimit }));
   if (options.submitGuard) v1.post(['/jobs', '/jobs/bulk'], options.submitGuard);
-  v1.use(jobRoutes({ queue, config, fleet: options.fleet }));
+  const check = webhookSubmitCheck({ config, secretSet: options.webhooks?.secretSet ?? false });
+  v1.use(
+    jobRoutes({
+      queue,
+      config,
+      fleet: options.fleet,
+      check,
+      ...(options.batches ? { batches: options.batches } : {}),
+    }),
+  );
+  if (options.batches) v1.use(batchRoutes(options.batches));
   v1.use(
     providerRoutes({
       config,
@@ -128,7 +153,7 @@ export function createApp(options: AppOptions): Express {
         ...(options.limits ? { limits: options.limits } : {}),
       }),
     );
-    app.use(boardPath, boardRouter(queue, config.board));
+    app.use(boardPath, boardRouter(queue, config.board, options.webhooks?.queue, options.batchQueue));
   }
 
   app.use(notFound);

@@ -8,8 +8,12 @@ import { queueNameOfBull } from '../queue/bullmq-internals.js';
 
 export const boardPath = '/admin/queues';
 
-/** Bull Board for the queue, mounted at /admin/queues; deferrals show in each job's log. */
-export function boardRouter(queue: Queue, config: BoardConfig): Router {
+/**
+ * Bull Board for the queue, mounted at /admin/queues; deferrals show in each job's log. The webhook
+ * deliveries' queue and the provider batches' queue, when given, are shown beside it (the batches'
+ * read-only: the batch records drive it).
+ */
+export function boardRouter(queue: Queue, config: BoardConfig, webhooks?: Queue, batchQueue?: Queue): Router {
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(boardPath);
   createBullBoard({
@@ -20,6 +24,24 @@ export function boardRouter(queue: Queue, config: BoardConfig): Router {
         // BullMQ's name carries the queue's cluster hash tag ({breakwater}); people know it as breakwater.
         displayName: queueNameOfBull(queue.name),
       }),
+      ...(webhooks
+        ? [
+            new BullMQAdapter(webhooks, {
+              readOnlyMode: config.readOnly,
+              description: 'Webhook deliveries: one per job end, each attempt in its log',
+            }),
+          ]
+        : []),
+      ...(batchQueue
+        ? [
+            new BullMQAdapter(batchQueue, {
+              readOnlyMode: true,
+              displayName: queueNameOfBull(batchQueue.name),
+              description:
+                'Provider batches: one job per batch, its story in its log, the batch as its result',
+            }),
+          ]
+        : []),
     ],
     serverAdapter,
     options: {

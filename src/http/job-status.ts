@@ -1,5 +1,6 @@
 import type { Job, Queue } from 'bullmq';
 import type { BreakwaterConfig } from '../config/schema.js';
+import type { JobBatch } from '../contract/batch.js';
 import { readProgress } from '../queue/deferral.js';
 import type { JobData } from '../queue/job-input.js';
 import { delayedDueAt } from '../queue/promote-deferred.js';
@@ -20,6 +21,8 @@ export interface ShutCheck {
   /** The fleet's breaker records. */
   records: () => Promise<ReadonlyMap<string, ProviderRecord>>;
   now?: () => number;
+  /** A batched job's batch (its id, status…), from the batch records. */
+  batchOf?: (jobId: string) => Promise<JobBatch | undefined>;
 }
 
 /** Where a job is, as users see it; undefined when the id is unknown (or the job was removed). */
@@ -43,6 +46,13 @@ export async function jobStatus(
   const view = viewOf(job, bullState, dueAt, withServingCall(parseTimeline(logs.logs), job.returnvalue));
   // A job added with plain BullMQ carries no attempts of its own: the worker gives it the config's.
   if (job.opts.attempts === undefined && shut) view.maxAttempts = shut.config.queue.attempts;
+  if (view.state === 'batched') {
+    const progress = readProgress(job.progress).batch;
+    const batch =
+      (await shut?.batchOf?.(id)) ??
+      (progress && { provider: progress.provider, model: progress.model, status: 'collecting' as const });
+    if (batch) view.batch = batch;
+  }
   return held ? { ...view, ...held } : view;
 }
 
@@ -88,9 +98,11 @@ function viewOf(
   // A deferral moves the job to delayed at exactly `deferredUntil`; any later delay (a retry's
   // backoff) has another due time, so a matching due time is what tells deferred from delayed.
   const deferred = bullState === 'delayed' && dueAt !== undefined && dueAt === progress.deferredUntil;
-  const state = deferred ? 'deferred' : publicState(bullState);
+  // A batched job sleeps in the delayed set until its batch wakes it, at latest `batch.until`.
+  const batched = bullState === 'delayed' && dueAt !== undefined && dueAt === progress.batch?.until;
+  const state = deferred ? 'deferred' : batched ? 'batched' : publicState(bullState);
   const error = state === 'completed' ? undefined : job.failedReason || undefined;
-  const nextAttemptAt = isoTime(dueAt);
+  const nextAttemptAt = batched ? undefined : isoTime(dueAt);
   const finishedAt = job.finishedOn ? isoTime(job.finishedOn) : undefined;
   return {
     id: String(job.id),

@@ -2,6 +2,8 @@ import { type ZodType, z } from 'zod';
 import { jobInputSchema } from '../queue/job-input.js';
 import {
   acceptedJobSchema,
+  batchListSchema,
+  batchViewSchema,
   bulkAcceptedSchema,
   bulkRequestDocSchema,
   closeRequestSchema,
@@ -12,6 +14,7 @@ import {
   openRequestSchema,
   providerStatusSchema,
   providersResponseSchema,
+  webhookEventSchema,
 } from './schemas.js';
 import { statsReportSchema } from './stats-schema.js';
 
@@ -42,6 +45,26 @@ const bodyErrors = {
   415: error('The body is not sent as application/json'),
 };
 
+/**
+ * The job's end, POSTed to its webhook (or the config's `webhooks.url`) with the Standard Webhooks
+ * headers; a 2xx acknowledges it, a 410 stops it, anything else is retried.
+ */
+const jobEndedCallback = {
+  '{$request.body#/webhook/url}': {
+    post: {
+      summary: 'The job completed, or failed for good',
+      description:
+        'Signed with BREAKWATER_WEBHOOK_SECRET: headers webhook-id (the same for every attempt: ' +
+        'de-duplicate on it), webhook-timestamp and webhook-signature (v1,<base64 HMAC-SHA256>).',
+      requestBody: { required: true, ...json('WebhookEvent') },
+      responses: {
+        200: { description: 'Any 2xx: delivered' },
+        410: { description: 'Gone: no more attempts' },
+      },
+    },
+  },
+};
+
 /** The OpenAPI 3.0 document, generated from the zod schemas that validate requests. */
 export function openApiDocument(version: string): JsonObject {
   return {
@@ -61,12 +84,15 @@ export function openApiDocument(version: string): JsonObject {
         AcceptedJob: schemaOf(acceptedJobSchema, 'output'),
         BulkAccepted: schemaOf(bulkAcceptedSchema, 'output'),
         JobView: schemaOf(jobViewSchema, 'output'),
+        WebhookEvent: schemaOf(webhookEventSchema, 'output'),
         Providers: schemaOf(providersResponseSchema, 'output'),
         Provider: schemaOf(providerStatusSchema, 'output'),
         OpenRequest: schemaOf(openRequestSchema, 'input'),
         CloseRequest: schemaOf(closeRequestSchema, 'input'),
         Health: schemaOf(healthSchema, 'output'),
         Stats: schemaOf(statsReportSchema, 'output'),
+        Batches: schemaOf(batchListSchema, 'output'),
+        Batch: schemaOf(batchViewSchema, 'output'),
         Error: schemaOf(errorBodySchema, 'output'),
       },
     },
@@ -78,6 +104,7 @@ export function openApiDocument(version: string): JsonObject {
           description:
             'The same idempotencyKey always names the same job: a repeat returns it, not a new one.',
           requestBody: { required: true, ...json('JobInput') },
+          callbacks: { jobEnded: jobEndedCallback },
           responses: {
             202: { description: 'Enqueued', ...json('AcceptedJob') },
             400: error('Invalid job; `fields` names each offending field'),
@@ -127,6 +154,35 @@ export function openApiDocument(version: string): JsonObject {
           },
         },
       },
+      '/v1/jobs/{id}/redeliver': {
+        post: {
+          summary: "Send an ended job's webhook again",
+          description:
+            "A new delivery of the job's completed or failed event, with its own retries and the same " +
+            '`webhook-id` (receivers that saw it already can de-duplicate). Each attempt joins the timeline.',
+          parameters: [idParameter],
+          responses: {
+            202: {
+              description: 'Queued for delivery',
+              content: {
+                'application/json': {
+                  schema: {
+                    type: 'object',
+                    properties: {
+                      id: { type: 'string' },
+                      type: { type: 'string', enum: ['job.completed', 'job.failed'] },
+                      queued: { type: 'boolean' },
+                    },
+                  },
+                },
+              },
+            },
+            404: error('Unknown job'),
+            409: error('The job has not ended, or has no webhook'),
+            ...v1Errors,
+          },
+        },
+      },
       '/v1/providers': {
         get: {
           summary: "Each provider's breaker state and when it next admits a probe",
@@ -160,6 +216,38 @@ export function openApiDocument(version: string): JsonObject {
             400: error('Invalid request; `fields` names each offending field'),
             404: error('Unknown provider'),
             ...bodyErrors,
+            ...v1Errors,
+          },
+        },
+      },
+      '/v1/batches': {
+        get: {
+          summary: 'Provider batches, newest first: status, counts, cost and savings against list price',
+          description:
+            'Jobs on a chain entry with `batch: true` are collected per provider and model and sent as one ' +
+            'provider batch (OpenAI Batch API) at the batch price; a batched job reads `batched` meanwhile.',
+          parameters: [
+            {
+              name: 'limit',
+              in: 'query',
+              required: false,
+              schema: { type: 'integer', minimum: 1, maximum: 1000 },
+            },
+          ],
+          responses: {
+            200: { description: 'Batches', ...json('Batches') },
+            400: error('Invalid limit'),
+            ...v1Errors,
+          },
+        },
+      },
+      '/v1/batches/{id}': {
+        get: {
+          summary: 'One provider batch',
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: {
+            200: { description: 'The batch', ...json('Batch') },
+            404: error('Unknown batch'),
             ...v1Errors,
           },
         },

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { maxBulkJobs } from '../contract/job-input.js';
 import { jobInputSchema } from '../queue/job-input.js';
-import { attemptSchema, timelineEntrySchema } from '../queue/timeline.js';
+import { attemptSchema, timelineEntrySchema, webhookEventTypes } from '../queue/timeline.js';
 
 /**
  * The API's request and response shapes. Requests are validated with these, responses are typed by
@@ -22,12 +22,63 @@ export const bulkRequestSchema = z
 /** The bulk body as documented: each item is a job (validated one by one, reported by index). */
 export const bulkRequestDocSchema = z.object({ jobs: z.array(jobInputSchema).min(1).max(maxBulkJobs) });
 
-export const jobStates = ['waiting', 'active', 'deferred', 'delayed', 'completed', 'failed'] as const;
+export const jobStates = [
+  'waiting',
+  'active',
+  'deferred',
+  'delayed',
+  'batched',
+  'completed',
+  'failed',
+] as const;
 export const jobStateSchema = z.enum(jobStates).meta({
   description:
     'deferred: every provider of the chain is open, the job waits for one (no attempt spent); ' +
-    'delayed: the job waits for its own delayMs or a retry backoff',
+    'delayed: the job waits for its own delayMs or a retry backoff; ' +
+    'batched: the job waits for a provider batch (no worker slot held)',
 });
+
+export const batchStatusSchema = z.enum([
+  'submitting',
+  'in-progress',
+  'applying',
+  'ended',
+  'failed',
+  'expired',
+  'cancelled',
+]);
+
+export const jobBatchSchema = z
+  .object({
+    id: z.string().optional().describe('The batch (GET /v1/batches/{id}); absent while collecting.'),
+    provider: z.string(),
+    model: z.string(),
+    submittedAt: z.iso.datetime().optional(),
+    status: z.union([batchStatusSchema, z.literal('collecting')]),
+  })
+  .describe('While batched: the provider batch that has the job.');
+
+export const batchViewSchema = z.object({
+  id: z.string(),
+  provider: z.string(),
+  model: z.string(),
+  status: batchStatusSchema,
+  providerBatchId: z.string().optional().describe("The provider's own batch id, once created."),
+  counts: z.object({
+    total: z.number().int(),
+    succeeded: z.number().int(),
+    errored: z.number().int(),
+    expired: z.number().int(),
+  }),
+  createdAt: z.iso.datetime(),
+  submittedAt: z.iso.datetime().optional(),
+  endedAt: z.iso.datetime().optional(),
+  reason: z.string().optional().describe('Why the batch failed as a whole.'),
+  costUsd: z.number().describe('USD of the items served so far, at the batch price.'),
+  savedUsd: z.number().describe('What those items would have cost at list price, less what they cost.'),
+});
+
+export const batchListSchema = z.object({ batches: z.array(batchViewSchema) });
 export type JobState = z.infer<typeof jobStateSchema>;
 
 export const acceptedJobSchema = z.object({ id: z.string(), state: jobStateSchema });
@@ -51,6 +102,15 @@ export const completionResultSchema = z.object({
   costUsd: z.number().nullable(),
   fallbackUsed: z.boolean(),
   attempts: z.array(attemptSchema),
+  batch: z
+    .object({ id: z.string() })
+    .optional()
+    .describe('Set when a provider batch served the job, at the batch price.'),
+  cached: z.boolean().optional().describe('Served from the result cache: no provider call (cost 0).'),
+  stale: z
+    .boolean()
+    .optional()
+    .describe('The cached answer had expired: served while every provider was open (acceptStale).'),
 });
 
 export const embeddingResultSchema = z.object({
@@ -81,6 +141,7 @@ export const jobViewSchema = z.object({
   maxAttempts: z.number().int(),
   deferrals: z.number().int(),
   reason: z.string().optional().describe('While deferred: which providers were open and why.'),
+  batch: jobBatchSchema.optional(),
   nextAttemptAt: z.iso.datetime().optional().describe('While deferred or delayed: when the job runs again.'),
   createdAt: z.iso.datetime(),
   finishedAt: z.iso.datetime().optional(),
@@ -98,6 +159,13 @@ export const jobViewSchema = z.object({
     .describe('Every attempt and deferral, oldest first: the same lines as the job log in Bull Board.'),
 });
 export type JobView = z.infer<typeof jobViewSchema>;
+
+/** What a job's webhook receives when it ends, signed by the Standard Webhooks convention. */
+export const webhookEventSchema = z.object({
+  type: z.enum(webhookEventTypes),
+  timestamp: z.iso.datetime().describe('When the job ended.'),
+  data: jobViewSchema.describe('The job as GET /v1/jobs/:id returned it when the event was first sent.'),
+});
 
 export const breakerStateSchema = z.enum(['closed', 'open', 'half-open']);
 
@@ -190,6 +258,21 @@ export const budgetViewSchema = z.object({
 export const providersResponseSchema = z.object({
   providers: z.array(providerStatusSchema),
   budgets: z.array(budgetViewSchema).describe("Each budget's spend in its current window."),
+  routes: z
+    .array(
+      z.object({
+        name: z.string(),
+        servedBy: z
+          .object({ provider: z.string(), model: z.string(), index: z.number().int() })
+          .optional()
+          .describe(
+            'The entry that would serve a job of this route now; absent when none could (it would wait).',
+          ),
+      }),
+    )
+    .describe(
+      'Per route, the entry that would serve a job now: the first whose breaker is not open and that has capacity.',
+    ),
 });
 
 export const errorBodySchema = z.object({

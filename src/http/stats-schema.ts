@@ -54,6 +54,18 @@ export const statsReportSchema = z.object({
   pricesTakenOn: z
     .string()
     .describe('When the built-in prices were taken; `pricing` in the config overrides them.'),
+  webhooks: z
+    .record(z.string(), z.number().int())
+    .describe('Webhook delivery attempts by verdict: delivered, retry, gone (410), give-up.'),
+  cache: z.object({
+    hits: z.number().int().describe('Jobs served a fresh cached answer: no provider call.'),
+    staleHits: z
+      .number()
+      .int()
+      .describe('Jobs served an expired answer while every provider was open (acceptStale).'),
+    misses: z.number().int().describe('Jobs that looked in the cache and found nothing.'),
+    savedUsd: z.number().describe('USD the served answers cost when first computed: what the cache saved.'),
+  }),
 });
 export type StatsReport = z.infer<typeof statsReportSchema>;
 export type ProviderStats = z.infer<typeof providerStatsSchema>;

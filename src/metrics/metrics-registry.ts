@@ -1,4 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import type { BudgetView } from '../contract/provider-limits.js';
 import { providerView } from '../resilience/provider-view.js';
 import type { StatsSources } from '../stats/stats-report.js';
 import { FleetLatencyHistogram } from './fleet-histogram.js';
@@ -117,30 +118,25 @@ export function createMetricsRegistry(snapshot: () => Promise<StatsSources>): Re
       }
     },
   });
-  new Gauge({
-    name: 'breakwater_budget_spent_usd',
-    help: "USD spent and reserved in a budget's current window.",
-    labelNames: ['budget', 'per'],
-    registers: [registry],
-    async collect() {
-      const { limits } = await read();
-      this.reset();
-      for (const budget of limits?.budgets ?? [])
-        this.set({ budget: budget.name, per: budget.per }, budget.spentUsd);
-    },
-  });
-  new Gauge({
-    name: 'breakwater_budget_usd',
-    help: 'The USD a budget allows per window.',
-    labelNames: ['budget', 'per'],
-    registers: [registry],
-    async collect() {
-      const { limits } = await read();
-      this.reset();
-      for (const budget of limits?.budgets ?? [])
-        this.set({ budget: budget.name, per: budget.per }, budget.usd);
-    },
-  });
+  const perBudget = (name: string, help: string, value: (budget: BudgetView) => number) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['budget', 'per'],
+      registers: [registry],
+      async collect() {
+        const { limits } = await read();
+        this.reset();
+        for (const budget of limits?.budgets ?? [])
+          this.set({ budget: budget.name, per: budget.per }, value(budget));
+      },
+    });
+  perBudget(
+    'breakwater_budget_spent_usd',
+    "USD spent and reserved in a budget's current window.",
+    (b) => b.spentUsd,
+  );
+  perBudget('breakwater_budget_usd', 'The USD a budget allows per window.', (b) => b.usd);
   const perModel = (
     name: string,
     help: string,
@@ -204,6 +200,40 @@ export function createMetricsRegistry(snapshot: () => Promise<StatsSources>): Re
       const { stats } = await read();
       this.reset();
       for (const [provider, count] of stats.deferrals) this.inc({ provider }, count);
+    },
+  });
+  new Counter({
+    name: 'breakwater_webhook_deliveries_total',
+    help: 'Webhook delivery attempts by outcome: delivered (2xx), retry, gone (410), give-up.',
+    labelNames: ['outcome'],
+    registers: [registry],
+    async collect() {
+      const { stats } = await read();
+      this.reset();
+      for (const [outcome, count] of Object.entries(stats.webhooks)) this.inc({ outcome }, count);
+    },
+  });
+  new Counter({
+    name: 'breakwater_cache_lookups_total',
+    help: 'Jobs that looked in the result cache, by result: hit, stale (served while every provider was open), miss.',
+    labelNames: ['result'],
+    registers: [registry],
+    async collect() {
+      const { cache } = (await read()).stats;
+      this.reset();
+      this.inc({ result: 'hit' }, cache.hits);
+      this.inc({ result: 'stale' }, cache.staleHits);
+      this.inc({ result: 'miss' }, cache.misses);
+    },
+  });
+  new Counter({
+    name: 'breakwater_cache_saved_usd_total',
+    help: 'USD the answers served from the result cache cost when first computed.',
+    registers: [registry],
+    async collect() {
+      const { cache } = (await read()).stats;
+      this.reset();
+      this.inc(cache.savedUsd);
     },
   });
   registry.registerMetric(new FleetLatencyHistogram(async () => (await read()).stats.models));

@@ -6,7 +6,8 @@
  *   await new Queue(bullQueueName('breakwater'), { connection }).add(jobName, { prompt: '…' }, jobOptions());
  *
  * The options are the ones the API gives every job: attempts and Breakwater's backoff (exponential,
- * jittered, Retry-After aware), retention (7 days completed, 30 days failed), a bounded log.
+ * jittered, Retry-After aware), retention (`queue.keepCompleted` and `queue.keepFailed`: 7 days completed,
+ * 30 days failed unless given), a bounded log.
  * Job data is validated by the worker; the API and the client validate before enqueueing instead.
  */
 import type { JobsOptions } from 'bullmq';
@@ -24,12 +25,15 @@ export type { JobInput } from '../queue/job-input.js';
 export { jobName } from '../queue/producer.js';
 
 /** The queue settings jobs take their retry policy from; match them to the workers' config. */
-export type ProducerQueueSettings = Partial<Pick<QueueConfig, 'attempts' | 'backoffMs'>>;
+export type ProducerQueueSettings = Partial<
+  Pick<QueueConfig, 'attempts' | 'backoffMs' | 'keepCompleted' | 'keepFailed'>
+>;
 
 /**
  * BullMQ options for one Breakwater job, as the API would give it. Pass the job's `priority`,
  * `delayMs` and `idempotencyKey` (the same key always names the same job), and the config's
- * `queue.attempts` and `queue.backoffMs` when they differ from the defaults (5, 1000).
+ * `queue.attempts`, `queue.backoffMs`, `queue.keepCompleted` and `queue.keepFailed` when they differ
+ * from the defaults (5, 1000, 7 days, 30 days).
  */
 export function jobOptions(
   job: Pick<JobInput, 'priority' | 'delayMs' | 'idempotencyKey'> = {},

@@ -14,6 +14,8 @@ export interface JobProgress {
   limitWaits?: number;
   /** The attempts of the last run. */
   lastAttempts?: Attempt[];
+  /** While batched: the provider and model whose batch has the job, and when it looks by itself. */
+  batch?: { provider: string; model: string; until: number };
 }
 
 export function readProgress(progress: unknown): JobProgress {

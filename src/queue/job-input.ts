@@ -53,6 +53,12 @@ export const jobInputSchema = z
       .max(10, 'at most 10 entries')
       .optional()
       .describe("The job's own fallback chain, instead of a route."),
+    batch: z
+      .boolean()
+      .optional()
+      .describe(
+        "Send the route's (or chain's) first entry through its provider's batch API, at the batch price.",
+      ),
     messages: z
       .array(messageSchema)
       .min(1, 'needs at least one message')
@@ -98,6 +104,48 @@ export const jobInputSchema = z
       .enum(['defer', 'fail'])
       .default('defer')
       .describe('When every provider of the chain is open: wait for one (defer) or fail at once.'),
+    strategy: z
+      .union(
+        [
+          z.enum(['sequential', 'race']),
+          z
+            .object({
+              hedgeAfterMs: z
+                .number()
+                .int('must be a whole number')
+                .positive('must be > 0')
+                .max(600_000, 'must be at most 600000 (10 minutes)'),
+            })
+            .strict(),
+        ],
+        { error: 'must be "sequential", "race" or { "hedgeAfterMs": N }' },
+      )
+      .optional()
+      .describe(
+        'How many chain entries are called at once: sequential (default), race (the first two available, first answer wins), or { hedgeAfterMs } (the next one only if the current has not answered by then).',
+      ),
+    webhook: z
+      .object({ url: z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }) })
+      .strict()
+      .optional()
+      .describe(
+        "POSTed, signed (Standard Webhooks), when the job completes or fails for good; the config's webhooks.url when absent.",
+      ),
+    cache: z
+      .union([
+        z.literal(false),
+        z.object({ ttlSeconds: z.number().int('must be a whole number').min(0, 'must be >= 0') }).strict(),
+      ])
+      .optional()
+      .describe(
+        "false: never served from or stored in the result cache; { ttlSeconds }: this job's own cache lifetime.",
+      ),
+    acceptStale: z
+      .boolean()
+      .optional()
+      .describe(
+        'While every provider of the chain is open, complete with an expired cached answer (within cache.staleIfAllOpenSeconds) instead of waiting.',
+      ),
     tenant: z
       .string()
       .regex(tenantNamePattern, 'letters, digits and _.:- only, 1 to 100 characters')

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { JobsOptions } from 'bullmq';
-import type { QueueConfig } from '../config/schema.js';
+import type { JobsOptions, KeepJobs } from 'bullmq';
+import type { QueueConfig, RetentionConfig } from '../config/schema.js';
 import type { JobData } from './job-input.js';
 
 /** The backoff type Breakwater registers on its workers (exponential, jittered, Retry-After aware). */
@@ -18,12 +18,21 @@ export function jobOptions(data: JobData, queue: QueueConfig): JobsOptions {
   return {
     attempts: queue.attempts,
     backoff: { type: backoffType, delay: queue.backoffMs },
-    removeOnComplete: { age: 7 * 24 * 3600 },
-    removeOnFail: { age: 30 * 24 * 3600 },
+    removeOnComplete: keepJobs(queue.keepCompleted),
+    removeOnFail: keepJobs(queue.keepFailed),
     // The log is the job's timeline: a job deferred through a long outage keeps its latest runs.
     keepLogs: maxTimelineRuns,
     ...(data.priority === undefined ? {} : { priority: data.priority }),
     ...(data.delayMs ? { delay: data.delayMs } : {}),
     ...(data.idempotencyKey === undefined ? {} : { jobId: idempotentJobId(data.idempotencyKey) }),
   };
+}
+
+/**
+ * The config's retention as BullMQ's `KeepJobs`: an age in seconds, a count of jobs, or both. The
+ * config requires one of them; a count of 0 keeps none.
+ */
+export function keepJobs(retention: RetentionConfig): KeepJobs {
+  if (retention.ageSeconds === undefined) return { count: retention.count ?? 0 };
+  return { age: retention.ageSeconds, ...(retention.count === undefined ? {} : { count: retention.count }) };
 }

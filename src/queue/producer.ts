@@ -11,6 +11,12 @@ export interface EnqueuedJob {
   id: string;
 }
 
+/**
+ * Checks valid jobs against what only the server knows (webhook addresses after DNS, its secret):
+ * problems per job, in order, with paths inside the job.
+ */
+export type SubmitCheck = (jobs: readonly JobData[]) => Promise<FieldProblem[][]>;
+
 /** The job name in BullMQ; one kind of job per queue. */
 export const jobName = 'completion';
 
@@ -22,9 +28,12 @@ export async function enqueueJob<Result>(
   queue: Queue<JobData, Result>,
   config: BreakwaterConfig,
   input: unknown,
+  check?: SubmitCheck,
 ): Promise<Job<JobData, Result>> {
   const validation = validateJob(input, config);
   if (validation.kind === 'invalid') throw new JobValidationError(validation.problems);
+  const problems = (await check?.([validation.data]))?.flat() ?? [];
+  if (problems.length > 0) throw new JobValidationError(problems);
   const data = stampSchemaVersion(validation.data);
   await assertNoConflict(queue, [{ prefix: '', data }]);
   return queue.add(jobName, data, jobOptions(data, config.queue));
@@ -40,6 +49,7 @@ export async function enqueueJobs<Result>(
   queue: Queue<JobData, Result>,
   config: BreakwaterConfig,
   inputs: readonly unknown[],
+  check?: SubmitCheck,
 ): Promise<Job<JobData, Result>[]> {
   const problems: FieldProblem[] = [];
   const valid: KeyedJob[] = [];
@@ -54,6 +64,13 @@ export async function enqueueJobs<Result>(
     }
   }
   problems.push(...duplicateKeys(valid));
+  if (problems.length === 0 && check) {
+    const found = await check(valid.map(({ data }) => data));
+    for (const [index, jobProblems] of found.entries()) {
+      const prefix = valid[index]?.prefix ?? '';
+      problems.push(...jobProblems.map((problem) => ({ ...problem, path: `${prefix}${problem.path}` })));
+    }
+  }
   if (problems.length > 0) throw new JobValidationError(problems);
   await assertNoConflict(queue, valid);
   return queue.addBulk(

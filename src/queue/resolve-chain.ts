@@ -1,3 +1,4 @@
+import { batchEntryProblem } from '../config/batch-wire.js';
 import { modelIdProblemFor } from '../config/model-id.js';
 import { entryKindProblem } from '../config/model-kind.js';
 import { ownEntry } from '../config/own-key.js';
@@ -30,8 +31,11 @@ export function resolveChain(job: JobData, config: BreakwaterConfig): ChainResol
     }
   }
   const chain: ResolvedEntry[] = [];
-  for (const [index, entry] of entries.entries()) {
-    const at = (field: string) => (job.chain ? `chain.${index}.${field}` : path);
+  for (const [index, named] of entries.entries()) {
+    // `batch: true` on the job sends its first entry through the provider's batch API.
+    const entry = job.batch && index === 0 ? { ...named, batch: true } : named;
+    const at = (field: string) =>
+      job.chain ? `chain.${index}.${field}` : field === 'batch' && job.batch ? 'batch' : path;
     const provider = ownEntry(config.providers, entry.provider);
     if (!provider) {
       return {
@@ -42,6 +46,8 @@ export function resolveChain(job: JobData, config: BreakwaterConfig): ChainResol
     }
     const modelProblem = modelIdProblemFor(provider, entry.model);
     if (modelProblem) return { kind: 'invalid', path: at('model'), message: modelProblem };
+    const batchProblem = entry.batch ? batchEntryProblem(entry.provider, provider) : undefined;
+    if (batchProblem) return { kind: 'invalid', path: at('batch'), message: batchProblem };
     const kindProblem = entryKindProblem(job.kind ?? 'complete', entry, provider);
     if (kindProblem) return { kind: 'invalid', path: at(kindProblem.field), message: kindProblem.message };
     if (job.chain && config.api.jobChains === 'configured-models-only' && !routed(config, entry)) {

@@ -17,9 +17,10 @@ export const attemptSchema = z.object({
       'invalid-output',
       'skipped-open',
       'skipped-limit',
+      'lost-race',
     ])
     .describe(
-      'ok; retryable (5xx, timeout, network); auth (key refused); rejected (the request itself); limited (429: a rate limit, not an outage); quota (quota or credit exhausted); invalid-output (a structured answer that is not JSON, misses the schema or was cut off); skipped-open (breaker open, no call); skipped-limit (no capacity under a rate limit, concurrency, quota or budget: no call).',
+      'ok; retryable (5xx, timeout, network); auth (key refused); rejected (the request itself); limited (429: a rate limit, not an outage); quota (quota or credit exhausted); invalid-output (a structured answer that is not JSON, misses the schema or was cut off); skipped-open (breaker open, no call); skipped-limit (no capacity under a rate limit, concurrency, quota or budget: no call); lost-race (raced or hedged, another entry answered first).',
     ),
   durationMs: z.number(),
   errorClass: z
@@ -49,7 +50,43 @@ const deferralEntrySchema = z.object({
     ),
 });
 
-export const timelineEntrySchema = z.discriminatedUnion('event', [attemptEntrySchema, deferralEntrySchema]);
+export const webhookEventTypes = ['job.completed', 'job.failed'] as const;
+
+const webhookEntrySchema = z.object({
+  event: z.literal('webhook'),
+  at: z.iso.datetime().describe('When the attempt to deliver the webhook started.'),
+  type: z.enum(webhookEventTypes).describe('The event delivered.'),
+  attempt: z.number().int().describe('Which attempt of this delivery, from 1.'),
+  outcome: z
+    .enum(['delivered', 'retry', 'gone', 'give-up'])
+    .describe(
+      'delivered (2xx); retry (anything else: tried again later); gone (410: stopped); give-up (retries ran out, or the address is refused).',
+    ),
+  status: z.number().int().optional().describe("The receiver's HTTP status, when it answered."),
+  durationMs: z.number(),
+  error: z.string().optional().describe('Why the attempt failed.'),
+  nextAttemptAt: z.iso.datetime().optional().describe('After a failed attempt: when it is tried again.'),
+});
+
+const cacheEntrySchema = z.object({
+  event: z.literal('cache'),
+  at: z.iso.datetime(),
+  outcome: z
+    .enum(['hit', 'stale'])
+    .describe(
+      'hit: served from the result cache; stale: an expired answer served while every provider was open.',
+    ),
+  storedAt: z.iso.datetime().describe('When the answer served was stored.'),
+});
+
+export const timelineEntrySchema = z.discriminatedUnion('event', [
+  attemptEntrySchema,
+  deferralEntrySchema,
+  webhookEntrySchema,
+  cacheEntrySchema,
+]);
+export type WebhookEntry = z.infer<typeof webhookEntrySchema>;
+export type CacheEntry = z.infer<typeof cacheEntrySchema>;
 export type TimelineEntry = z.infer<typeof timelineEntrySchema>;
 export type AttemptEntry = z.infer<typeof attemptEntrySchema>;
 
@@ -118,6 +155,12 @@ export function sentence(entry: TimelineEntry): string {
       ? `waiting for capacity until ${entry.until}: ${entry.reason}`
       : `deferred until ${entry.until}: ${entry.reason}`;
   }
+  if (entry.event === 'webhook') return webhookSentence(entry);
+  if (entry.event === 'cache') {
+    return entry.outcome === 'hit'
+      ? `served from the result cache (stored ${entry.storedAt}), no provider call`
+      : `served a stale cached answer (stored ${entry.storedAt}): every provider was open`;
+  }
   const where = `${entry.provider}/${entry.model}`;
   switch (entry.outcome) {
     case 'ok': {
@@ -137,5 +180,22 @@ export function sentence(entry: TimelineEntry): string {
       const why = entry.error === undefined ? '' : `: ${entry.error}`;
       return `${where} ${entry.outcome} (${entry.errorClass ?? 'error'}${status}) after ${entry.durationMs} ms${why}`;
     }
+  }
+}
+
+function webhookSentence(entry: WebhookEntry): string {
+  const what = `webhook ${entry.type} attempt ${entry.attempt}`;
+  const answer = entry.status === undefined ? (entry.error ?? 'no answer') : `HTTP ${entry.status}`;
+  switch (entry.outcome) {
+    case 'delivered':
+      return `${what} delivered (${answer}) in ${entry.durationMs} ms`;
+    case 'retry':
+      return `${what} failed (${answer}); retried at ${entry.nextAttemptAt ?? 'a later time'}`;
+    case 'gone':
+      return `${what} answered 410 Gone: no more attempts`;
+    case 'give-up':
+      return `${what} failed; no more attempts: ${entry.error ?? answer}`;
+    default:
+      throw new Error(`unknown webhook outcome ${JSON.stringify(entry.outcome satisfies never)}`);
   }
 }

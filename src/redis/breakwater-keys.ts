@@ -37,6 +37,11 @@ export class BreakwaterKeys {
     return `${this.#root}:probe:${provider}`;
   }
 
+  /** String: held for a health probe's interval by the worker probing an idle provider. */
+  idleProbe(provider: string): string {
+    return `${this.#root}:idle-probe:${provider}`;
+  }
+
   /** Counter: failed calls to the provider fleet-wide within the window. */
   failures(provider: string): string {
     return `${this.#root}:failures:${provider}`;
@@ -55,6 +60,24 @@ export class BreakwaterKeys {
   /** Hash: the fleet's call, token and cost totals. */
   get stats(): string {
     return `${this.#root}:stats`;
+  }
+
+  /**
+   * The BullMQ prefix of the queue's webhook deliveries (queue `webhooks`): its keys live under the
+   * queue's own, `bull:<queue>:breakwater:webhooks:*`.
+   */
+  get webhookPrefix(): string {
+    return this.#root;
+  }
+
+  /** String: a cached answer, by the hash of what decides it (`cacheKey`), with a TTL. */
+  cached(hash: string): string {
+    return `${this.#root}:cache:${hash}`;
+  }
+
+  /** String: the job computing an answer for identical jobs waiting on it (single flight), with a TTL. */
+  cacheFlight(hash: string): string {
+    return `${this.#root}:cache-flight:${hash}`;
   }
 
   /**
@@ -88,5 +111,60 @@ export class BreakwaterKeys {
   /** Prefix of the API's rate-limit counters. */
   get rateLimit(): string {
     return `${this.#root}:rate`;
+  }
+
+  /** Sorted set: jobs collected for the next batch of a provider and model, by when they joined. */
+  batchCollect(provider: string, model: string): string {
+    return `${this.#root}:batch:collect:${provider}:${model}`;
+  }
+
+  /** Hash: each collected job's request (JSON), by job id. */
+  batchPending(provider: string, model: string): string {
+    return `${this.#root}:batch:pending:${provider}:${model}`;
+  }
+
+  /** Set: `provider\nmodel` pairs that have jobs collecting. */
+  get batchCollecting(): string {
+    return `${this.#root}:batch:collecting`;
+  }
+
+  /** Hash: one job's place in a batch (provider, model, entry index, batch id, outcome). */
+  batchJob(jobId: string): string {
+    return `${this.#root}:batch:job:${jobId}`;
+  }
+
+  /** Prefix of `batchJob`, for scripts that build it from a job id. */
+  get batchJobPrefix(): string {
+    return `${this.#root}:batch:job:`;
+  }
+
+  /** Hash: one batch's record (provider, model, status, provider batch id, counts, cost). */
+  batch(batchId: string): string {
+    return `${this.#root}:batch:record:${batchId}`;
+  }
+
+  /** Hash: a batch's member jobs' requests (JSON), by job id. */
+  batchItems(batchId: string): string {
+    return `${this.#root}:batch:items:${batchId}`;
+  }
+
+  /** String: the lease of the one worker submitting or polling a batch for a moment. */
+  batchLease(batchId: string): string {
+    return `${this.#root}:batch:lease:${batchId}`;
+  }
+
+  /** Sorted set: every batch by creation time (GET /v1/batches). */
+  get batches(): string {
+    return `${this.#root}:batch:all`;
+  }
+
+  /** Hash: fleet totals of batches (jobs batched, batches finished by status, USD spent and saved). */
+  get batchTotals(): string {
+    return `${this.#root}:batch:totals`;
+  }
+
+  /** Set: batches not finished yet (submitting, running, or having their results applied). */
+  get batchesOpen(): string {
+    return `${this.#root}:batch:open`;
   }
 }

@@ -1,11 +1,13 @@
 import type { ChainEntry } from '../config/schema.js';
 import type { Attempt } from '../contract/attempt.js';
-import { CallAbortedError } from '../providers/call-aborted-error.js';
+import type { CallStrategy } from '../contract/job-input.js';
 import type { LanguageModelAdapter } from '../providers/completion.js';
-import { ProviderError } from '../providers/provider-error.js';
-import { type ProviderRequest, type ProviderResult, runRequest } from '../providers/run-request.js';
+import type { ProviderError } from '../providers/provider-error.js';
+import type { ProviderRequest, ProviderResult } from '../providers/run-request.js';
 import { shutReason } from './chain-shut.js';
 import type { Circuit } from './circuit.js';
+import { entryAttempt } from './entry-attempt.js';
+import { runLanes } from './lanes.js';
 import type { Refusal } from './refusal.js';
 
 export interface ResolvedEntry extends ChainEntry {
@@ -21,6 +23,8 @@ export type ChainOutcome =
       entry: ResolvedEntry;
       index: number;
       attempts: Attempt[];
+      /** Set when a provider batch served the job (at the batch price). */
+      batch?: { id: string };
     }
   /** Every entry was called and every one rejected the request: it cannot be served anywhere. */
   | { kind: 'all-rejected'; attempts: Attempt[] }
@@ -36,6 +40,17 @@ export type ChainOutcome =
   | { kind: 'failed'; retryAfterMs?: number; attempts: Attempt[] }
   | { kind: 'aborted'; attempts: Attempt[] };
 
+/** The walk reached a batch entry the job may use: it joins that provider's next batch. */
+export interface BatchStop {
+  kind: 'batch';
+  entry: ResolvedEntry;
+  index: number;
+  attempts: Attempt[];
+}
+
+/** How a walk ended: a chain outcome, or a stop at a batch entry. */
+export type WalkOutcome = ChainOutcome | BatchStop;
+
 export interface WalkOptions {
   chain: readonly ResolvedEntry[];
   request: ProviderRequest;
@@ -48,6 +63,16 @@ export interface WalkOptions {
   onAttempt?: (attempt: Attempt) => void;
   /** Fleet-wide limits: each call reserves capacity first. Without it, nothing is limited. */
   admission?: EntryAdmission;
+  /** How many entries are called at once. @defaultValue sequential */
+  strategy?: CallStrategy;
+  /** Where the walk starts (entries before it already ran), with their attempts. @defaultValue 0 */
+  from?: number;
+  attempts?: readonly Attempt[];
+  /**
+   * Whether the job may use this batch entry (its deadline leaves the provider's window). Without
+   * it, or when it says no, batch entries are passed over without an attempt.
+   */
+  batch?: (entry: ResolvedEntry) => boolean;
 }
 
 /** Admission as the walk needs it, for one job: reserve before a call, settle after. */
@@ -62,125 +87,82 @@ export type EntryAdmit =
   | { kind: 'refused'; refusal: Refusal };
 
 /**
- * Walks a chain in order through each provider's circuit: open entries are skipped without a call,
- * `rejected` moves on without blaming the provider, the first success wins. While another caller's
- * half-open probe is in flight, waits for its outcome instead of calling.
+ * Walks a chain through each provider's circuit: open entries are skipped without a call, `rejected`
+ * moves on without blaming the provider, the first success wins. While another caller's half-open
+ * probe is in flight, waits for its outcome instead of calling. The strategy says how many entries
+ * are called at once: one after another (`sequential`), the first two available at once (`race`), or
+ * the next one only when the current one has not answered within `hedgeAfterMs`.
  */
-export async function walkChain(options: WalkOptions): Promise<ChainOutcome> {
-  const now = options.now ?? Date.now;
-  const attempts: Attempt[] = [];
-  const record = (attempt: Attempt) => {
-    attempts.push(attempt);
-    options.onAttempt?.(attempt);
-  };
-
+export async function walkChain(options: WalkOptions): Promise<WalkOutcome> {
+  const attempts: Attempt[] = [...(options.attempts ?? [])];
   const refusals: Refusal[] = [];
-  const limitedBy = (refusal: Refusal) => {
-    refusals.push(refusal);
-    const outcome: ChainOutcome = {
-      kind: 'limited',
-      until: refusal.until,
-      reasons: [refusal.reason],
-      refusal,
-      attempts,
-    };
-    return outcome;
-  };
-  for (const [index, entry] of options.chain.entries()) {
-    if (options.signal?.aborted) return { kind: 'aborted', attempts };
-    const circuit = options.circuits.get(entry.provider);
-    let ticket: Extract<EntryAdmit, { kind: 'admitted' }> | undefined;
-    if (options.admission && circuit.availability().kind !== 'open') {
-      const admit = await options.admission.admit(entry);
-      if (admit.kind === 'refused') {
-        record({
-          provider: entry.provider,
-          model: entry.model,
-          outcome: 'skipped-limit',
-          at: new Date(now()).toISOString(),
-          durationMs: 0,
-          errorClass: admit.refusal.errorClass,
-          error: admit.refusal.reason,
-        });
-        if (entry.onLimit === 'wait') return limitedBy(admit.refusal);
-        refusals.push(admit.refusal);
-        continue;
+  const tryEntry = entryAttempt(options, attempts, refusals);
+  // A batch entry the job may use ends the walk there: the entries before it run first, in lanes.
+  let from = options.from ?? 0;
+  for (;;) {
+    const stop = usableBatchEntry(options, from);
+    const end =
+      stop === from
+        ? ({ kind: 'exhausted' } as const)
+        : await runLanes({
+            entries: stop - from,
+            strategy: options.strategy ?? 'sequential',
+            // A batch entry this job may not use is passed over without an attempt.
+            attempt: (offset, lane, calling) =>
+              options.chain[from + offset]?.batch
+                ? Promise.resolve({ kind: 'next' })
+                : tryEntry(from + offset, lane, calling),
+            ...(options.signal ? { signal: options.signal } : {}),
+          });
+    switch (end.kind) {
+      case 'ok': {
+        const index = from + end.index;
+        const entry = options.chain[index];
+        if (!entry) throw new Error(`no chain entry ${index}`);
+        return { kind: 'completed', result: end.result, entry, index, attempts };
       }
-      ticket = admit;
-    }
-    let availability = await circuit.admit();
-    while (availability.kind === 'probing' && !options.signal?.aborted) {
-      await circuit.probeSettled(entry.timeoutMs, options.signal);
-      availability = await circuit.admit();
-    }
-    const started = now();
-    const at = new Date(started).toISOString();
-    if (availability.kind === 'open') {
-      ticket?.cancel();
-      record({
-        provider: entry.provider,
-        model: entry.model,
-        outcome: 'skipped-open',
-        at,
-        durationMs: 0,
-        errorClass: 'breaker-open',
-        error: availability.reason,
-      });
-      continue;
-    }
-    const adapter = options.adapter(entry.provider, entry.model);
-    const call = await circuit.call(() =>
-      runRequest(adapter, options.request, {
-        timeoutMs: entry.timeoutMs,
-        ...(options.signal ? { signal: options.signal } : {}),
-      }),
-    );
-    const durationMs = now() - started;
-    ticket?.settle(call.kind === 'ok' ? call.value : undefined);
-    switch (call.kind) {
-      case 'ok':
-        record({ provider: entry.provider, model: entry.model, outcome: 'ok', at, durationMs });
-        return { kind: 'completed', result: call.value, entry, index, attempts };
-      case 'refused':
-        record({
+      case 'aborted':
+        return { kind: 'aborted', attempts };
+      case 'wait':
+        return {
+          kind: 'limited',
+          until: end.refusal.until,
+          reasons: [end.refusal.reason],
+          refusal: end.refusal,
+          attempts,
+        };
+      case 'exhausted': {
+        const entry = options.chain[stop];
+        if (!entry) return settle(options, attempts, refusals);
+        const availability = options.circuits.get(entry.provider).availability();
+        if (availability.kind !== 'open') return { kind: 'batch', entry, index: stop, attempts };
+        const skipped: Attempt = {
           provider: entry.provider,
           model: entry.model,
           outcome: 'skipped-open',
-          at,
-          durationMs,
+          at: new Date((options.now ?? Date.now)()).toISOString(),
+          durationMs: 0,
           errorClass: 'breaker-open',
-          error: 'breaker open',
-        });
-        break;
-      case 'error': {
-        if (CallAbortedError.is(call.error)) return { kind: 'aborted', attempts };
-        const error = ProviderError.is(call.error) ? call.error : undefined;
-        const limited =
-          error && options.admission && (error.verdict === 'limited' || error.verdict === 'quota')
-            ? await options.admission.limited(entry, error)
-            : undefined;
-        record({
-          provider: entry.provider,
-          model: entry.model,
-          outcome: error?.verdict ?? 'retryable',
-          at,
-          durationMs,
-          error: error?.message ?? String(call.error),
-          ...(error ? { errorClass: error.code } : {}),
-          ...(error?.status === undefined ? {} : { status: error.status }),
-          ...(error?.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
-        });
-        if (limited) {
-          if (entry.onLimit === 'wait') return limitedBy(limited);
-          refusals.push(limited);
-        }
+          error: availability.reason,
+        };
+        attempts.push(skipped);
+        options.onAttempt?.(skipped);
+        from = stop + 1;
         break;
       }
       default:
-        throw new Error(`unknown circuit call ${JSON.stringify(call satisfies never)}`);
+        throw new Error(`unknown walk end ${JSON.stringify(end satisfies never)}`);
     }
   }
-  return settle(options, attempts, refusals);
+}
+
+/** The first batch entry at or after `from` that the job may use; the chain's length when none. */
+function usableBatchEntry(options: WalkOptions, from: number): number {
+  for (let index = from; index < options.chain.length; index += 1) {
+    const entry = options.chain[index];
+    if (entry?.batch && options.batch?.(entry)) return index;
+  }
+  return options.chain.length;
 }
 
 function settle(options: WalkOptions, attempts: Attempt[], refusals: readonly Refusal[]): ChainOutcome {

@@ -7,7 +7,7 @@ import { Waiters } from './waiters.js';
 
 export interface ProviderCircuitOptions {
   provider: string;
-  breaker: BreakerConfig;
+  breaker: Omit<BreakerConfig, 'successThreshold'>;
   /** Longest a Retry-After may hold the provider shut. @defaultValue 600000 (10 min) */
   maxHoldMs?: number;
   now?: () => number;

@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Queue } from 'bullmq';
 import { LimitsStore } from '../admission/limits-store.js';
+import { batchQueueName } from '../batch/batch-board.js';
+import { BatchStore } from '../batch/batch-store.js';
 import type { LoadedConfig } from '../config/load-config.js';
 import { EventHub } from '../events/event-hub.js';
 import { FleetStore } from '../fleet/fleet-store.js';
@@ -18,6 +20,7 @@ import type { JobData } from '../queue/job-input.js';
 import { BreakwaterKeys } from '../redis/breakwater-keys.js';
 import { bullConnection, createRedisClient, untilReady } from '../redis/redis-client.js';
 import { StatsStore } from '../stats/stats-store.js';
+import { openWebhookQueue } from '../webhooks/webhook-queue.js';
 import type { JobResult } from '../worker/job-result.js';
 import { packageVersion } from './package-version.js';
 import { assertSafeBinding, isLoopbackHost } from './safe-binding.js';
@@ -57,9 +60,11 @@ export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRu
     allowUnauthenticated: options.allowUnauthenticated ?? false,
   });
   const bull = bullConnection(options.redisUrl, 'fail-fast', redisCommandTimeoutMs);
-  const queue = new Queue<JobData, JobResult>(bullQueueNameOf(config.queue.name), {
-    connection: bull.connection,
-  });
+  const connection = bull.connection;
+  const queue = new Queue<JobData, JobResult>(bullQueueNameOf(config.queue.name), { connection });
+  const batchQueue = new Queue(batchQueueName(config.queue.name), { connection });
+  // Its connection's errors are the job queue's, already logged: not repeated here.
+  batchQueue.on('error', () => undefined);
   const redis = createRedisClient(options.redisUrl, {
     mode: 'fail-fast',
     commandTimeoutMs: redisCommandTimeoutMs,
@@ -70,6 +75,9 @@ export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRu
   // also leaves an unhandled rejection behind.
   await queue.waitUntilReady();
   await untilReady(redis);
+  const webhooks = openWebhookQueue(queue.qualifiedName, connection);
+  webhooks.on('error', (error: Error) => logger.warn({ err: error }, 'webhook queue connection error'));
+  await webhooks.waitUntilReady();
   const fleet = new FleetStore({ redis, keyPrefix: queue.qualifiedName, worker: `api:${workerId()}` });
   const hub = await EventHub.start({
     queueName: config.queue.name,
@@ -82,6 +90,8 @@ export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRu
     queue,
     fleet,
     stats: new StatsStore({ redis, keyPrefix: queue.qualifiedName }),
+    batches: new BatchStore(redis, new BreakwaterKeys(queue.qualifiedName)),
+    batchQueue,
     limits: new LimitsStore({ redis, keys: new BreakwaterKeys(queue.qualifiedName), config }),
     logger,
     pingRedis: () => redis.ping(),
@@ -89,6 +99,7 @@ export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRu
     token: options.token,
     version: packageVersion(),
     ...submitGuard(config, redis, queue.qualifiedName, options.token !== undefined),
+    webhooks: { queue: webhooks, secretSet: options.loaded.webhookSecret !== undefined },
     ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
   });
   const server = await listen(app, options.port ?? 3000, options.host ?? '127.0.0.1').catch(
@@ -131,12 +142,20 @@ export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRu
         });
         // The API holds no locks: when Redis is gone, do not wait for a graceful QUIT it cannot answer.
         const client = await queue.getBackend().client;
-        if (redis.status !== 'ready') client.disconnect();
-        const closing = queue.close().catch(() => undefined);
+        const webhookClient = await webhooks.getBackend().client;
+        if (redis.status !== 'ready') {
+          client.disconnect();
+          webhookClient.disconnect();
+        }
+        const closing = Promise.all([queue.close(), webhooks.close()]).catch(() => undefined);
         const closed = await Promise.race([closing.then(() => true), delay(closeTimeoutMs, false)]);
         // Stop any reconnect loop left behind, whose errors would have no listener any more.
         client.disconnect();
+        webhookClient.disconnect();
         if (!closed) await closing;
+        const batchClient = await batchQueue.getBackend().client.catch(() => undefined);
+        await Promise.race([batchQueue.close().catch(() => undefined), delay(closeTimeoutMs)]);
+        batchClient?.disconnect();
         await Promise.race([hub.close().catch(() => undefined), delay(closeTimeoutMs)]);
         redis.disconnect();
         bull.close();

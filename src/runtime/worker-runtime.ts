@@ -1,9 +1,20 @@
+import { Job } from 'bullmq';
 import type { WindowOf } from '../admission/budget-window.js';
 import { FleetAdmission } from '../admission/fleet-admission.js';
 import { readReportedLimits } from '../admission/reported-limits.js';
+import { BatchBoard } from '../batch/batch-board.js';
+import { batchClients } from '../batch/batch-clients.js';
+import { BatchCoordinator } from '../batch/batch-coordinator.js';
+import { batchStep } from '../batch/batch-step.js';
+import { BatchStore } from '../batch/batch-store.js';
+import { wakeBatchedJob } from '../batch/wake-batched-job.js';
+import { CachedRuns } from '../cache/cached-runs.js';
+import { ResultCache } from '../cache/result-cache.js';
 import type { LoadedConfig } from '../config/load-config.js';
 import { resolveProviders } from '../config/resolve-providers.js';
 import { FleetMember } from '../fleet/fleet-member.js';
+import { HealthProber } from '../fleet/health-prober.js';
+import { workerId } from '../fleet/worker-id.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 import { AdapterFactory } from '../providers/create-adapter.js';
 import { queueKeyOf } from '../queue/bullmq-internals.js';
@@ -17,6 +28,7 @@ import { StatsRecorder } from '../stats/stats-recorder.js';
 import { StatsStore } from '../stats/stats-store.js';
 import { type BreakwaterWorker, createBreakwaterWorker } from '../worker/create-worker.js';
 import { startEmbeddedSimulator } from './embedded-simulator.js';
+import { startWebhookRuntime } from './webhook-runtime.js';
 
 export interface WorkerRuntimeOptions {
   loaded: LoadedConfig;
@@ -70,10 +82,8 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     else logger.info(fields, `provider ${transition.provider} breaker ${transition.state}`);
   });
   // Simulated providers become the wire types they speak, now that the simulator's URL is known.
-  const adapters = new AdapterFactory({
-    providers: resolveProviders(config.providers, simulator?.url),
-    secrets,
-  });
+  const providers = resolveProviders(config.providers, simulator?.url);
+  const adapters = new AdapterFactory({ providers, secrets });
   // The fleet's state is read before the worker exists, so a restarted worker never calls a
   // provider the fleet knows is down. Wake-ups that come early wait for the worker.
   let workerCreated: (worker: BreakwaterWorker['worker']) => void = () => undefined;
@@ -91,6 +101,14 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     knownModels: knownModels(config),
     onError: (error) => logger.warn({ err: error }, 'stats not written; kept for the next flush'),
   });
+  const webhooks = startWebhookRuntime({
+    config,
+    redisUrl: options.redisUrl,
+    secret: options.loaded.webhookSecret,
+    logger,
+    stats,
+    ...(options.now ? { now: options.now } : {}),
+  });
   const keys = new BreakwaterKeys(queueKeyOf(config.queue.name));
   const gate = new FleetAdmission({
     redis: member.redis,
@@ -98,6 +116,15 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     config,
     ...(options.now ? { now: options.now } : {}),
     ...(options.budgetWindow ? { windowOf: options.budgetWindow } : {}),
+  });
+  const batchStore = new BatchStore(member.redis, keys);
+  const prober = new HealthProber({
+    config,
+    circuit: (provider) => member.circuit(provider),
+    adapter: (provider, model) => adapters.get(provider, model),
+    redis: member.redis,
+    keys,
+    logger,
   });
   const bull = bullConnection(options.redisUrl);
   const breakwater = createBreakwaterWorker({
@@ -111,6 +138,15 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     ...(options.deferralJitterMs === undefined ? {} : { deferralJitterMs: options.deferralJitterMs }),
     wake: member.wake,
     stats,
+    batch: batchStep(batchStore, config, options.now ?? Date.now),
+    onJobEnd: webhooks.onJobEnd,
+    cache: new CachedRuns({
+      cache: new ResultCache(member.redis, queueKeyOf(config.queue.name)),
+      config,
+      logger,
+      stats,
+      ...(options.now ? { now: options.now } : {}),
+    }),
     admission: {
       gate,
       readReported: readReportedLimits,
@@ -124,6 +160,20 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     },
   });
   workerCreated(breakwater.worker);
+  const board = new BatchBoard(config.queue.name, bull.connection);
+  const batches = new BatchCoordinator({
+    store: batchStore,
+    config,
+    circuits,
+    client: batchClients({ providers, secrets, ...(options.now ? { now: options.now } : {}) }),
+    wake: async (jobId) => void (await wakeBatchedJob(breakwater.worker, jobId)),
+    log: async (jobId, line) => void (await Job.addJobLog(breakwater.worker, jobId, line)),
+    board,
+    worker: options.workerId ?? workerId(),
+    logger,
+    ...(options.now ? { now: options.now } : {}),
+  });
+  batches.start();
   lift = () => breakwater.liftPause();
   logger.info(
     {
@@ -142,7 +192,11 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     simulator,
     close() {
       closing ??= (async () => {
+        await batches.close();
+        await board.close();
+        prober.close();
         await breakwater.close();
+        await webhooks.close();
         await gate.close();
         await stats.close();
         member.leave();

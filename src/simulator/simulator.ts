@@ -4,6 +4,11 @@ import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { specialAnswer, specialFacts } from './answer.js';
 import { simulatedBaseURL } from './base-url.js';
+import { AnthropicBatchWire } from './batch/anthropic-batch-wire.js';
+import { BatchDesk, type ReceivedBatch } from './batch/batch-desk.js';
+import type { BatchPatch, BatchProfile } from './batch/batch-profile.js';
+import { GoogleBatchWire } from './batch/google-batch-wire.js';
+import { OpenAIBatchWire } from './batch/openai-batch-wire.js';
 import { CallLog, jobIdHeader, type ProviderStats, safeHeaders } from './call-log.js';
 import { type ComposedReply, composeReply } from './compose-reply.js';
 import { type Decision, decide } from './decide.js';
@@ -37,6 +42,10 @@ export class ProviderSimulator {
   readonly #now: () => number;
   readonly #random: () => number;
   readonly #initialProfile: (provider: string) => SimulatedProfile;
+  readonly #batches: BatchDesk;
+  readonly #openaiBatches: OpenAIBatchWire;
+  readonly #anthropicBatches: AnthropicBatchWire;
+  readonly #googleBatches: GoogleBatchWire;
   #server: Server | undefined;
   #closing: Promise<void> | undefined;
 
@@ -44,6 +53,10 @@ export class ProviderSimulator {
     this.#now = options.now ?? Date.now;
     this.#random = options.random ?? Math.random;
     this.#initialProfile = options.initialProfile ?? defaultProfile;
+    this.#batches = new BatchDesk(this.#now, this.#random);
+    this.#openaiBatches = new OpenAIBatchWire(this.#batches, this.#now);
+    this.#anthropicBatches = new AnthropicBatchWire(this.#batches);
+    this.#googleBatches = new GoogleBatchWire(this.#batches);
   }
 
   /** Starts listening on 127.0.0.1 (port 0 picks a free one) and returns the base URL. */
@@ -109,7 +122,18 @@ export class ProviderSimulator {
     return this.#log.repeatedCalls();
   }
 
+  /** Changes how a provider's batch endpoints behave (turnaround, item errors, failure, expiry, down). */
+  configureBatches(provider: string, patch: BatchPatch): BatchProfile {
+    return this.#batches.configure(provider, patch);
+  }
+
+  /** Every batch the simulator received, oldest first, with the custom ids of its requests. */
+  batchesReceived(): ReceivedBatch[] {
+    return this.#batches.received();
+  }
+
   reset(): void {
+    this.#batches.reset();
     this.#profiles.clear();
     this.#log.reset();
     this.#limits.forget();
@@ -130,6 +154,16 @@ export class ProviderSimulator {
   async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://simulator');
     if (url.pathname.startsWith('/_control')) return this.#control(request, response, url);
+    const [provider, version, ...rest] = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+    if (provider && version === 'v1' && OpenAIBatchWire.matches(rest)) {
+      return this.#openaiBatches.handle(provider, rest, request, response);
+    }
+    if (provider && version === 'v1' && AnthropicBatchWire.matches(rest)) {
+      return this.#anthropicBatches.handle(provider, rest, request, response, this.url);
+    }
+    if (provider && version === 'v1beta' && GoogleBatchWire.matches(rest)) {
+      return this.#googleBatches.handle(provider, rest, request, response);
+    }
     const route = matchRoute(request.method ?? 'GET', url.pathname);
     if (!route)
       return send(response, { status: 404, headers: {}, body: { error: `no route ${url.pathname}` } });
@@ -284,6 +318,7 @@ export class ProviderSimulator {
     if (method === 'GET' && parts[1] === 'jobs') {
       return send(response, { status: 200, headers: {}, body: this.#jobsCalledTwice() });
     }
+    if (parts[1] === 'batches') return this.#controlBatches(request, response, method, parts[2]);
     if (parts[1] !== 'providers')
       return send(response, { status: 404, headers: {}, body: { error: 'unknown control route' } });
     const provider = parts[2];
@@ -301,6 +336,26 @@ export class ProviderSimulator {
         return send(response, { status: 400, headers: {}, body: controlError(error) });
       }
       return send(response, { status: 200, headers: {}, body: this.#describe(provider) });
+    }
+    return send(response, { status: 405, headers: {}, body: { error: `method ${method} not allowed` } });
+  }
+
+  async #controlBatches(
+    request: IncomingMessage,
+    response: ServerResponse,
+    method: string,
+    provider: string | undefined,
+  ): Promise<void> {
+    if (method === 'GET' && !provider) {
+      return send(response, { status: 200, headers: {}, body: this.batchesReceived() });
+    }
+    if (provider && (method === 'PUT' || method === 'PATCH')) {
+      try {
+        const profile = this.configureBatches(provider, (await readJson(request)) as BatchPatch);
+        return send(response, { status: 200, headers: {}, body: profile });
+      } catch (error) {
+        return send(response, { status: 400, headers: {}, body: controlError(error) });
+      }
     }
     return send(response, { status: 405, headers: {}, body: { error: `method ${method} not allowed` } });
   }

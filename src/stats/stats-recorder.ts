@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AttemptEntry } from '../queue/timeline.js';
 import type { JobStats } from '../worker/job-stats.js';
 import { latencyBuckets, StatsDelta } from './stats-delta.js';
-import type { StatsStore } from './stats-store.js';
+import { fleetField, type StatsStore } from './stats-store.js';
 
 export interface StatsRecorderOptions {
   store: Pick<StatsStore, 'add'>;
@@ -82,6 +82,17 @@ export class StatsRecorder implements JobStats {
 
   deferral(providers: readonly string[]): void {
     for (const provider of providers) this.#delta.count([provider, '', 'deferrals']);
+  }
+
+  /** One webhook delivery attempt, by its verdict (delivered, retry, gone, give-up). */
+  webhook(outcome: string): void {
+    this.#delta.count(fleetField(`webhook:${outcome}`));
+  }
+
+  /** A job that looked in the result cache: served (fresh or stale, saving `savedUsd`) or missed. */
+  cache(outcome: 'hit' | 'stale' | 'miss', savedUsd = 0): void {
+    this.#delta.count(fleetField(`cache:${outcome}`));
+    if (savedUsd > 0) this.#delta.add(fleetField('cache:saved-usd'), savedUsd);
   }
 
   limitWait(providers: readonly string[]): void {

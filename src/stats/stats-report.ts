@@ -60,6 +60,8 @@ export function statsReport(sources: StatsSources): StatsReport {
     totals: { calls: sum(stats.models, callsOf), ...spent(stats.models) },
     jobs: sources.jobs,
     pricesTakenOn: builtInPricesTakenOn,
+    webhooks: { ...stats.webhooks },
+    cache: { ...stats.cache, savedUsd: Math.round(stats.cache.savedUsd * 1e9) / 1e9 },
   };
 }
 

@@ -30,7 +30,21 @@ export interface FleetStats {
   /** Per provider, over the last `recentWindowMs`: calls and failed calls. */
   recent: Map<string, { calls: number; failures: number }>;
   recentWindowMs: number;
+  /** Webhook delivery attempts by verdict: delivered, retry, gone, give-up. */
+  webhooks: Record<string, number>;
+  /** The result cache: jobs served from it (fresh or stale), jobs that missed it, USD not spent. */
+  cache: CacheTotals;
 }
+
+export interface CacheTotals {
+  hits: number;
+  staleHits: number;
+  misses: number;
+  savedUsd: number;
+}
+
+/** Fleet-wide counters that belong to no provider: `['', '', name]` in the stats hash. */
+export const fleetField = (name: string) => ['', '', name] as const;
 
 export interface StatsStoreOptions {
   redis: RedisClient;
@@ -117,14 +131,26 @@ export class StatsStore {
   }
 }
 
-function parseTotals(hash: Record<string, string>): Pick<FleetStats, 'models' | 'deferrals'> {
+function parseTotals(
+  hash: Record<string, string>,
+): Pick<FleetStats, 'models' | 'deferrals' | 'webhooks' | 'cache'> {
   const models = new Map<string, ModelStats>();
   const deferrals = new Map<string, number>();
+  const webhooks: Record<string, number> = {};
+  const cache: CacheTotals = { hits: 0, staleHits: 0, misses: 0, savedUsd: 0 };
   for (const [key, raw] of Object.entries(hash)) {
     const field = parseFieldKey(key);
     const value = Number(raw);
     if (!field || !Number.isFinite(value)) continue;
     const [provider, model, name] = field;
+    if (provider === '' && model === '') {
+      if (name.startsWith('webhook:')) webhooks[name.slice('webhook:'.length)] = value;
+      else if (name === 'cache:hit') cache.hits = value;
+      else if (name === 'cache:stale') cache.staleHits = value;
+      else if (name === 'cache:miss') cache.misses = value;
+      else if (name === 'cache:saved-usd') cache.savedUsd = value;
+      continue;
+    }
     if (name === 'deferrals') {
       deferrals.set(provider, value);
       continue;
@@ -137,7 +163,7 @@ function parseTotals(hash: Record<string, string>): Pick<FleetStats, 'models' | 
     }
     applyField(stats, name, value);
   }
-  return { models: [...models.values()], deferrals };
+  return { models: [...models.values()], deferrals, webhooks, cache };
 }
 
 function applyField(stats: ModelStats, name: string, value: number): void {

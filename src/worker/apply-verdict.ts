@@ -1,6 +1,6 @@
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import type { Logger } from '../logging/logger.js';
-import { readProgress } from '../queue/deferral.js';
+import { type JobProgress, readProgress } from '../queue/deferral.js';
 import type { JobData } from '../queue/job-input.js';
 import { RetryableJobError } from '../queue/retryable-job-error.js';
 import { deferralEntry, type TimelineEntry, timelineLogEntry } from '../queue/timeline.js';
@@ -94,14 +94,10 @@ async function defer(
     const { event: _event, ...attempt } = entry;
     return [attempt];
   });
-  // Issued together: one round trip on the shared connection instead of several.
-  await Promise.all([
-    write([deferralEntry(deps.now(), until, reason)]),
-    job.updateProgress({ deferrals, deferredUntil: until, reason, lastAttempts }),
-    job.moveToDelayed(until, run.token),
-  ]);
-  await deps.showDueTime?.(job, until).catch((error: unknown) => {
-    run.log().debug({ err: error }, 'due time not shown to dashboards');
+  await putBack(run, deps, write, {
+    until,
+    line: deferralEntry(deps.now(), until, reason),
+    progress: { deferrals, deferredUntil: until, reason, lastAttempts },
   });
   if (verdict.wakeable) {
     // Registered only now that the job is delayed, so a waker cannot find it still active.
@@ -130,24 +126,41 @@ async function waitForCapacity(
     .log()
     .debug({ limitWaits, providers, until: new Date(until).toISOString(), reason }, 'job waits for capacity');
   deps.stats?.limitWait(providers);
-  await Promise.all([
-    write([deferralEntry(deps.now(), until, reason, 'limit')]),
-    job.updateProgress({
-      deferrals: progress.deferrals,
-      limitWaits,
-      deferredUntil: until,
-      reason,
-      cause: 'limit',
-    }),
-    job.moveToDelayed(until, run.token),
-    deps.noteLimitWait?.(String(job.id), until).catch((error: unknown) => {
+  await putBack(run, deps, write, {
+    until,
+    line: deferralEntry(deps.now(), until, reason, 'limit'),
+    progress: { deferrals: progress.deferrals, limitWaits, deferredUntil: until, reason, cause: 'limit' },
+    alongside: deps.noteLimitWait?.(String(job.id), until).catch((error: unknown) => {
       run.log().debug({ err: error }, 'limit wait not counted');
     }),
-  ]);
-  await deps.showDueTime?.(job, until).catch((error: unknown) => {
-    run.log().debug({ err: error }, 'due time not shown to dashboards');
   });
   throw new DelayedError(`waiting for capacity until ${new Date(until).toISOString()}`);
+}
+
+/**
+ * Back to the delayed set until `until`, no attempt spent: the timeline line, the progress and the
+ * move issued together (one round trip on the shared connection), then the due time shown.
+ */
+async function putBack(
+  run: Run,
+  deps: ApplyDeps,
+  write: (extra?: readonly TimelineEntry[]) => Promise<void>,
+  back: {
+    until: number;
+    line: TimelineEntry;
+    progress: JobProgress | object;
+    alongside?: Promise<void> | undefined;
+  },
+): Promise<void> {
+  await Promise.all([
+    write([back.line]),
+    run.job.updateProgress(back.progress),
+    run.job.moveToDelayed(back.until, run.token),
+    back.alongside,
+  ]);
+  await deps.showDueTime?.(run.job, back.until).catch((error: unknown) => {
+    run.log().debug({ err: error }, 'due time not shown to dashboards');
+  });
 }
 
 async function writeTimeline(run: Run, lines: readonly TimelineEntry[]): Promise<void> {

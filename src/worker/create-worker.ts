@@ -1,4 +1,5 @@
 import { type ConnectionOptions, Worker } from 'bullmq';
+import type { CachedRuns } from '../cache/cached-runs.js';
 import type { BreakwaterConfig } from '../config/schema.js';
 import type { Logger } from '../logging/logger.js';
 import type { LanguageModelAdapter } from '../providers/completion.js';
@@ -14,6 +15,7 @@ import type { CircuitRegistry } from '../resilience/circuit-registry.js';
 import { crashSafety } from './crash-safety.js';
 import type { JobResult } from './job-result.js';
 import { createProcessor, type ProcessorDeps } from './processor.js';
+import { type JobEndListener, reportingEnds, reportStalledEnd } from './report-job-end.js';
 
 export interface BreakwaterWorkerOptions {
   config: BreakwaterConfig;
@@ -26,10 +28,16 @@ export interface BreakwaterWorkerOptions {
   deferralJitterMs?: number;
   wake?: ProcessorDeps['wake'];
   stats?: ProcessorDeps['stats'];
+  /** Batch entries (`batch: true`); without it they are passed over. */
+  batch?: ProcessorDeps['batch'];
   /** Fleet-wide limits and budgets; without it, calls are not paced. */
   admission?: ProcessorDeps['admission'];
   /** In-flight jobs get this long to finish on close before their calls are aborted. @defaultValue 30000 */
   closeGraceMs?: number;
+  /** Told when a job completes or fails for good (its webhook); never fails the job. */
+  onJobEnd?: JobEndListener;
+  /** The result cache: hits complete jobs without a call, identical jobs share one call. */
+  cache?: CachedRuns;
 }
 
 export interface BreakwaterWorker {
@@ -74,6 +82,8 @@ export function createBreakwaterWorker(options: BreakwaterWorkerOptions): Breakw
     ...(options.deferralJitterMs === undefined ? {} : { deferralJitterMs: options.deferralJitterMs }),
     ...(options.wake ? { wake: options.wake } : {}),
     ...(options.stats ? { stats: options.stats } : {}),
+    ...(options.batch ? { batch: options.batch } : {}),
+    ...(options.cache ? { staleAnswer: options.cache.staleAnswer.bind(options.cache) } : {}),
     ...(options.admission ? { admission: options.admission } : {}),
     showDueTime: async (job, until) => {
       if (!worker) return;
@@ -86,9 +96,16 @@ export function createBreakwaterWorker(options: BreakwaterWorkerOptions): Breakw
       });
     },
   });
+  const onJobEnd = options.onJobEnd;
+  const cached = options.cache ? options.cache.wrap(processor) : processor;
+  const run = onJobEnd
+    ? reportingEnds(cached, onJobEnd, (error, job) =>
+        options.logger.warn({ err: error, jobId: job.id }, 'job end not reported to its webhook'),
+      )
+    : cached;
   worker = new Worker<JobData, JobResult>(
     bullQueueNameOf(options.config.queue.name),
-    (job, token, signal) => processor(job, token, signal),
+    (job, token, signal) => run(job, token, signal),
     {
       connection: options.connection,
       concurrency: options.config.queue.concurrency,
@@ -101,6 +118,13 @@ export function createBreakwaterWorker(options: BreakwaterWorkerOptions): Breakw
   );
   worker.on('error', (error) => options.logger.error({ err: error }, 'worker error'));
   const running = worker;
+  if (onJobEnd) {
+    running.on('stalled', (jobId) => {
+      reportStalledEnd(running, jobId, onJobEnd).catch((error: unknown) =>
+        options.logger.warn({ err: error, jobId }, 'stalled job end not reported to its webhook'),
+      );
+    });
+  }
 
   let closing: Promise<void> | undefined;
   return {

@@ -1,8 +1,10 @@
 import { type Job, UnrecoverableError } from 'bullmq';
 import type { Admission, ReadReportedLimits } from '../admission/admission.js';
+import { type BatchStep, batchableRequest, withoutBatches } from '../batch/batch-step.js';
 import type { BreakwaterConfig } from '../config/schema.js';
 import type { Attempt } from '../contract/attempt.js';
 import type { Logger } from '../logging/logger.js';
+import { batchCostUsd } from '../pricing/batch-cost.js';
 import { costUsd } from '../pricing/cost.js';
 import type { LanguageModelAdapter } from '../providers/completion.js';
 import type { ProviderRequest } from '../providers/run-request.js';
@@ -13,7 +15,7 @@ import { JobValidationError } from '../queue/job-validation-error.js';
 import { attemptEntry, type TimelineEntry } from '../queue/timeline.js';
 import { validateStoredJob } from '../queue/validate-job.js';
 import type { CircuitRegistry } from '../resilience/circuit-registry.js';
-import { type ChainOutcome, walkChain } from '../resilience/fallback-chain.js';
+import { type ChainOutcome, type ResolvedEntry, walkChain } from '../resilience/fallback-chain.js';
 import { adoptPlainJob } from './adopt-plain-job.js';
 import { type ApplyDeps, applyVerdict, type DeferralWake } from './apply-verdict.js';
 import { jobAdmission } from './job-admission.js';
@@ -41,6 +43,14 @@ export interface ProcessorDeps {
   stats?: JobStats;
   /** Records a deferred job's due time where dashboards read it. */
   showDueTime?: ApplyDeps['showDueTime'];
+  /** Batch entries (`batch: true`); without it they are passed over. */
+  batch?: BatchStep;
+  /** Instead of a deferral: a stale cached answer, when the job accepts one (the result cache). */
+  staleAnswer?: (
+    job: Job<JobData>,
+    data: JobData,
+    chain: readonly ResolvedEntry[],
+  ) => Promise<JobResult | undefined>;
   /** Fleet-wide limits and budgets; without it, calls are not paced. */
   admission?: {
     gate: Admission;
@@ -108,19 +118,36 @@ export function createProcessor(deps: ProcessorDeps): Processor {
           logger: log,
         })
       : undefined;
-    let outcome = await walkChain({
-      chain,
-      request,
-      circuits: deps.circuits,
-      adapter: deps.adapter,
-      now,
-      ...(signal ? { signal } : {}),
-      ...(admission ? { admission } : {}),
-      onAttempt: (attempt) => {
-        if ((attempt.outcome !== 'ok' && attempt.outcome !== 'skipped-limit') || debug)
-          logAttempt(log, attempt);
-      },
-    });
+    const batch = deps.batch ?? withoutBatches;
+    const batchable = batchableRequest(request);
+    const park = { job, token, log, showDueTime: deps.showDueTime };
+    const resumed = await batch.resume(String(job.id), chain, now());
+    if (resumed.kind === 'wait') return batch.park(park, resumed);
+    const walked =
+      resumed.kind === 'completed'
+        ? resumed.outcome
+        : await walkChain({
+            chain,
+            request,
+            circuits: deps.circuits,
+            adapter: deps.adapter,
+            now,
+            ...(signal ? { signal } : {}),
+            ...(admission ? { admission } : {}),
+            ...(data.strategy === undefined ? {} : { strategy: data.strategy }),
+            onAttempt: (attempt) => {
+              if ((attempt.outcome !== 'ok' && attempt.outcome !== 'skipped-limit') || debug)
+                logAttempt(log, attempt);
+            },
+            from: resumed.from,
+            attempts: resumed.attempts,
+            batch: (entry) => batchable !== undefined && batch.mayUse(entry, terms.deadline, now()),
+          });
+    if (walked.kind === 'batch') {
+      if (!batchable) throw new Error('a batch entry was taken for a request batches cannot carry');
+      return batch.join(park, walked, batchable);
+    }
+    let outcome: ChainOutcome = walked;
     if (outcome.kind === 'limited' && outcome.refusal && deps.admission) {
       // The job's turn among those waiting for the same limit: they come back one after another.
       const waiting = outcome;
@@ -139,6 +166,10 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       jitterMs: Math.floor(random() * jitterMs),
       maxDeferralMs,
     });
+    if (verdict.kind === 'defer' && deps.staleAnswer) {
+      const stale = await deps.staleAnswer(job, data, chain);
+      if (stale) return stale;
+    }
     return applyVerdict(
       verdict,
       {
@@ -171,15 +202,28 @@ function timelineOf(outcome: ChainOutcome, attempts: readonly Attempt[]): Timeli
 
 /** The walk's attempts; the call that completed the job carries its tokens and cost. */
 function pricedAttempts(outcome: ChainOutcome, config: BreakwaterConfig): Attempt[] {
-  if (outcome.kind !== 'completed') return outcome.attempts;
+  const priced = outcome.attempts.map((attempt) =>
+    // A call that lost a race but answered before it was aborted: what it used is paid for too.
+    attempt.outcome === 'lost-race' && attempt.inputTokens != null && attempt.outputTokens != null
+      ? {
+          ...attempt,
+          costUsd: costUsd(
+            attempt.model,
+            { inputTokens: attempt.inputTokens, outputTokens: attempt.outputTokens },
+            config.pricing,
+          ),
+        }
+      : attempt,
+  );
+  if (outcome.kind !== 'completed') return priced;
   const { usage } = outcome.result;
-  return outcome.attempts.map((attempt, index) =>
-    index === outcome.attempts.length - 1
+  return priced.map((attempt) =>
+    attempt.outcome === 'ok'
       ? {
           ...attempt,
           inputTokens: usage.inputTokens,
           outputTokens: usage.outputTokens,
-          costUsd: costUsd(outcome.entry.model, usage, config.pricing),
+          costUsd: (outcome.batch ? batchCostUsd : costUsd)(outcome.entry.model, usage, config.pricing),
         }
       : attempt,
   );

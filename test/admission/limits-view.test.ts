@@ -48,6 +48,13 @@ describe('limits where people read them', () => {
     );
     // The spent quota: the provider itself is up (its breaker closed), but takes no call.
     expect(byName.tertiary).toMatchObject({ state: 'closed', limits: { capacity: 'quota-exhausted' } });
+    // Which entry would serve each route now: the spent quota leaves `solo` with none.
+    expect(body.routes).toEqual(
+      expect.arrayContaining([
+        { name: 'default', servedBy: { provider: 'primary', model: 'gpt-4.1-mini', index: 0 } },
+        { name: 'solo' },
+      ]),
+    );
     expect(body.budgets).toEqual([
       expect.objectContaining({
         name: 'evals',

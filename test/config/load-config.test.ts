@@ -49,6 +49,7 @@ describe('loading the config', () => {
       rollingWindowMs: 60_000,
       resetTimeoutMs: 30_000,
       quorum: 1,
+      successThreshold: 1,
     });
     expect(config.providers.claude?.timeoutMs).toBe(60_000);
     expect(config.pricing['gpt-4.1-mini']).toEqual({ input: 0.4, output: 1.6 });
@@ -73,6 +74,8 @@ describe('loading the config', () => {
       lockDurationMs: 60_000,
       stalledIntervalMs: 30_000,
       maxStalledCount: 2,
+      keepCompleted: { ageSeconds: 7 * 24 * 3600 },
+      keepFailed: { ageSeconds: 30 * 24 * 3600 },
     });
   });
 
@@ -170,5 +173,23 @@ describe('refusing a bad config, naming the key and the fix', () => {
     } catch (error) {
       expect(String(error)).toContain('invalid configuration (test.yaml):\n  providers.claude.type:');
     }
+  });
+
+  it('retention, webhooks and cache settings name the key and the fix', () => {
+    const base =
+      'providers: { sim: { type: simulated } }\nroutes: { default: [{ provider: sim, model: m }] }\n';
+    expect(problems(`${base}queue: { keepCompleted: {} }`)).toEqual([
+      'queue.keepCompleted: give ageSeconds, count or both (how long, or how many completed jobs are kept)',
+    ]);
+    expect(problems(`${base}queue: { keepFailed: { ageSeconds: 0 } }`)).toEqual([
+      'queue.keepFailed.ageSeconds: must be > 0',
+    ]);
+    expect(problems(`${base}webhooks: { url: 'ftp://example.com/x' }`)).toEqual([
+      'webhooks.url: must be an absolute http(s) URL',
+    ]);
+    expect(problems(`${base}cache: { ttlSeconds: -1 }`)).toEqual(['cache.ttlSeconds: must be >= 0']);
+    const parsed = parseConfigText(`${base}queue: { keepCompleted: { count: 1000 } }`, 'test.yaml', {});
+    expect(parsed.config.queue.keepCompleted).toEqual({ count: 1000 });
+    expect(parsed.config.cache).toEqual({ ttlSeconds: 0, staleIfAllOpenSeconds: 0 });
   });
 });

@@ -3,8 +3,10 @@ import type { z } from 'zod';
 import type * as Contract from '../../src/contract/index.js';
 import { finalJobEvents, maxBulkJobs } from '../../src/contract/index.js';
 import type * as Api from '../../src/http/schemas.js';
+import type { webhookEventSchema } from '../../src/http/schemas.js';
 import {
   acceptedJobSchema,
+  type batchListSchema,
   errorBodySchema,
   jobStates,
   type jobViewSchema,
@@ -33,7 +35,18 @@ describe('the public contract matches the server', () => {
     // The worker stores exactly the contract's result; the documented schema admits it.
     expectTypeOf<WorkerJobResult>().toEqualTypeOf<Contract.JobResult>();
     expectTypeOf<Contract.JobResult>().toExtend<NonNullable<ServerJobView['result']>>();
-    expect([...jobStates]).toEqual(['waiting', 'active', 'deferred', 'delayed', 'completed', 'failed']);
+    expectTypeOf<Omit<z.output<typeof webhookEventSchema>, 'data'>>().toEqualTypeOf<
+      Omit<Contract.WebhookEvent, 'data'>
+    >();
+    expect([...jobStates]).toEqual([
+      'waiting',
+      'active',
+      'deferred',
+      'delayed',
+      'batched',
+      'completed',
+      'failed',
+    ]);
     expect(serverMaxBulkJobs).toBe(maxBulkJobs);
     expect(
       acceptedJobSchema.safeParse({ id: '1', state: 'deferred' } satisfies Contract.AcceptedJob).success,
@@ -44,6 +57,7 @@ describe('the public contract matches the server', () => {
     expectTypeOf<z.output<typeof providerStatusSchema>>().toEqualTypeOf<Contract.ProviderStatus>();
     expectTypeOf<z.output<typeof errorBodySchema>>().toEqualTypeOf<Contract.ErrorBody>();
     expectTypeOf<z.output<typeof statsReportSchema>>().toEqualTypeOf<Contract.StatsReport>();
+    expectTypeOf<z.output<typeof batchListSchema>>().toEqualTypeOf<Contract.BatchList>();
     const problem: Contract.ErrorBody = {
       error: {
         code: 'invalid',

@@ -27,6 +27,8 @@ describe('/openapi.json and /docs', () => {
         'GET /healthz',
         'GET /metrics',
         'GET /readyz',
+        'GET /v1/batches',
+        'GET /v1/batches/{id}',
         'GET /v1/events',
         'GET /v1/stats',
         'GET /v1/jobs/{id}',
@@ -35,6 +37,7 @@ describe('/openapi.json and /docs', () => {
         'POST /v1/providers/{name}/open',
         'POST /v1/jobs',
         'POST /v1/jobs/bulk',
+        'POST /v1/jobs/{id}/redeliver',
       ].sort(),
     );
     const jobInput = body.components.schemas.JobInput;
@@ -50,7 +53,7 @@ describe('/openapi.json and /docs', () => {
       ]),
     );
     expect(body.components.schemas.JobView?.properties?.state).toMatchObject({
-      enum: ['waiting', 'active', 'deferred', 'delayed', 'completed', 'failed'],
+      enum: ['waiting', 'active', 'deferred', 'delayed', 'batched', 'completed', 'failed'],
     });
     // Every documented route is served: none answers with the catch-all 404.
     for (const operation of operations) {

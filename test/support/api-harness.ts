@@ -1,6 +1,6 @@
 import { createLogger } from '../../src/logging/logger.js';
 import { type ApiRuntime, startApiRuntime } from '../../src/runtime/api-runtime.js';
-import { type HarnessOptions, redisUrl, WorkerHarness } from './worker-harness.js';
+import { type HarnessOptions, loadedFor, redisUrl, WorkerHarness } from './worker-harness.js';
 
 export interface ApiHarnessOptions extends HarnessOptions {
   token?: string;
@@ -26,7 +26,7 @@ export class ApiHarness extends WorkerHarness {
   override async start(): Promise<this> {
     await super.start(this.apiOptions.worker ?? false);
     this.api = await startApiRuntime({
-      loaded: { config: this.config, secrets: new Map(), source: 'test' },
+      loaded: loadedFor(this.config, this.apiOptions),
       redisUrl: this.apiOptions.url ?? redisUrl,
       logger: createLogger({ level: 'silent' }),
       port: 0,

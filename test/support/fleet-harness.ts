@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
+import { batchQueueName } from '../../src/batch/batch-board.js';
 import { validateConfig } from '../../src/config/load-config.js';
 import type { BreakwaterConfig } from '../../src/config/schema.js';
 import { bullQueueNameOf } from '../../src/queue/bullmq-internals.js';
@@ -129,6 +130,9 @@ export class FleetHarness {
     for (const worker of this.workers) worker.signalGroup('SIGKILL');
     await Promise.all(this.workers.map((worker) => worker.exited));
     await removeQueue(this.queue);
+    await removeQueue(
+      new Queue(batchQueueName(this.queueName), { connection: this.#bull?.connection ?? {} }),
+    );
     this.#bull?.close();
     await this.simulator.close();
   }

@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { type Job, Queue } from 'bullmq';
 import type { WindowOf } from '../../src/admission/budget-window.js';
-import { validateConfig } from '../../src/config/load-config.js';
+import { batchQueueName } from '../../src/batch/batch-board.js';
+import { type LoadedConfig, validateConfig } from '../../src/config/load-config.js';
 import type { BreakwaterConfig } from '../../src/config/schema.js';
 import { createLogger } from '../../src/logging/logger.js';
+import { Secret } from '../../src/logging/secret.js';
 import { bullQueueNameOf } from '../../src/queue/bullmq-internals.js';
 import type { JobData } from '../../src/queue/job-input.js';
 import { enqueueJob } from '../../src/queue/producer.js';
@@ -46,6 +48,18 @@ export interface HarnessOptions {
   budgetWindow?: WindowOf;
   deferralJitterMs?: number;
   url?: string;
+  /** BREAKWATER_WEBHOOK_SECRET for the worker (and the API): webhooks are sent only with one. */
+  webhookSecret?: string;
+}
+
+/** The config as loaded from a file: the config, no provider keys, the webhook secret if any. */
+export function loadedFor(config: BreakwaterConfig, options: HarnessOptions): LoadedConfig {
+  return {
+    config,
+    secrets: new Map(),
+    source: 'test',
+    ...(options.webhookSecret ? { webhookSecret: new Secret(options.webhookSecret) } : {}),
+  };
 }
 
 /** A real simulator, a real queue in Redis (its own random name) and a real Breakwater worker. */
@@ -91,7 +105,8 @@ export class WorkerHarness {
       },
       queue: { name: this.queueName, concurrency: 10, attempts: 3, backoffMs: 100 },
     };
-    this.config = validateConfig(this.options.config ? this.options.config(base) : base, 'test', {}).config;
+    const env = this.options.webhookSecret ? { BREAKWATER_WEBHOOK_SECRET: this.options.webhookSecret } : {};
+    this.config = validateConfig(this.options.config ? this.options.config(base) : base, 'test', env).config;
     this.#bull = bullConnection(this.options.url ?? redisUrl);
     this.queue = new Queue(bullQueueNameOf(this.queueName), { connection: this.#bull.connection });
     await this.queue.waitUntilReady();
@@ -108,7 +123,7 @@ export class WorkerHarness {
       },
     });
     const runtime = await startWorkerRuntime({
-      loaded: { config, secrets: new Map(), source: 'test' },
+      loaded: loadedFor(config, this.options),
       redisUrl: this.options.url ?? redisUrl,
       logger: createLogger({ level: 'debug', destination: sink }),
       deferralJitterMs: this.options.deferralJitterMs ?? 50,
@@ -160,6 +175,10 @@ export class WorkerHarness {
   async stop(): Promise<void> {
     for (const runtime of this.#runtimes) await runtime.close();
     if (this.queue) await removeQueue(this.queue);
+    // The provider batches' queue, shown in Bull Board, lives beside the job queue.
+    await removeQueue(
+      new Queue(batchQueueName(this.queueName), { connection: this.#bull?.connection ?? {} }),
+    );
     this.#bull?.close();
     await this.simulator.close();
   }

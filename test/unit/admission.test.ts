@@ -36,6 +36,17 @@ function config(extra: Record<string, unknown> = {}) {
   ).config;
 }
 
+/** A call of the `evals` route to Anthropic, which has nothing configured. */
+const evalsCall = {
+  provider: 'anthropic',
+  model: 'claude-haiku-4-5',
+  timeoutMs: 1,
+  estimate: { inputTokens: 1, outputTokens: 1 },
+  estimatedCostUsd: 0,
+  route: 'evals',
+  tenant: undefined,
+};
+
 describe('admission plan', () => {
   it('a call reserves the provider, the model, the tenant and every matching budget', () => {
     const plan = admissionPlan(
@@ -119,20 +130,7 @@ describe('admission plan', () => {
 });
 
 describe('refusals in words', () => {
-  const plan = admissionPlan(
-    config(),
-    {
-      provider: 'anthropic',
-      model: 'claude-haiku-4-5',
-      timeoutMs: 1,
-      estimate: { inputTokens: 1, outputTokens: 1 },
-      estimatedCostUsd: 0,
-      route: 'evals',
-      tenant: undefined,
-    },
-    at,
-    calendarWindow,
-  );
+  const plan = admissionPlan(config(), evalsCall, at, calendarWindow);
 
   it('a rate limit names the scope, what is left and until when', () => {
     const refusal = describeRefusal(
@@ -238,5 +236,35 @@ describe('bad limits config', () => {
         message: expect.stringMatching(/unknown route "gone"/),
       }),
     ]);
+  });
+});
+
+describe('the entry that would serve a route now', () => {
+  const chain = [
+    { provider: 'a', model: 'm1' },
+    { provider: 'b', model: 'm2' },
+    { provider: 'c', model: 'm3' },
+  ];
+  it('skips an open breaker, a spent quota and a model held by a 429; takes a half-open one', async () => {
+    const { servingEntry } = await import('../../src/resilience/serving-entry.js');
+    const limits = {
+      b: { capacity: 'quota-exhausted', buckets: [] },
+      c: { capacity: 'rate-limited', buckets: [{ model: 'm3', blockedUntil: '2026-11-29T12:00:01Z' }] },
+    } as const;
+    const state =
+      (open: string[], halfOpen: string[] = []) =>
+      (provider: string) =>
+        open.includes(provider)
+          ? ('open' as const)
+          : halfOpen.includes(provider)
+            ? ('half-open' as const)
+            : ('closed' as const);
+    const limitsOf = (provider: string) =>
+      provider in limits ? limits[provider as keyof typeof limits] : undefined;
+    expect(servingEntry(chain, { state: state([]), limits: limitsOf })).toMatchObject({ index: 0 });
+    expect(servingEntry(chain, { state: state(['a']), limits: limitsOf })).toBeUndefined();
+    expect(servingEntry(chain, { state: state(['a'], ['b']), limits: () => undefined })).toMatchObject({
+      index: 1,
+    });
   });
 });

@@ -1,8 +1,10 @@
 import { QueueKeys } from 'bullmq';
 import calculateSlot from 'cluster-key-slot';
 import { describe, expect, it } from 'vitest';
+import { batchQueueName } from '../../src/batch/batch-board.js';
 import { bullQueueNameOf, delayedKeyOf, queueKeyOf } from '../../src/queue/bullmq-internals.js';
 import { BreakwaterKeys } from '../../src/redis/breakwater-keys.js';
+import { webhookQueueName } from '../../src/webhooks/webhook-queue.js';
 
 /**
  * Every key a queue's scripts and transactions touch together must hash to one cluster slot, or
@@ -29,6 +31,22 @@ function everyKeyOf(queueName: string): string[] {
     keys.waitSlot(limit),
     keys.limitWaiting,
     `${keys.rateLimit}:token:abc`,
+    keys.idleProbe('openai'),
+    keys.cached('0a1b'),
+    keys.cacheFlight('0a1b'),
+    keys.batchCollect('openai', 'gpt-4.1'),
+    keys.batchPending('openai', 'gpt-4.1'),
+    keys.batchCollecting,
+    keys.batchJob('42'),
+    `${keys.batchJobPrefix}42`,
+    keys.batch('batch_1'),
+    keys.batchItems('batch_1'),
+    keys.batchLease('batch_1'),
+    keys.batches,
+    keys.batchTotals,
+    keys.batchesOpen,
+    // The webhook deliveries' own BullMQ queue lives under the queue's key.
+    ...Object.values(new QueueKeys(keys.webhookPrefix).getKeys(webhookQueueName)),
   ];
   const bullmq = Object.values(new QueueKeys('bull').getKeys(bullQueueNameOf(queueName)));
   // A job's own keys: its hash, lock and logs, under an idempotency-derived or numeric id.
@@ -44,6 +62,12 @@ describe('cluster slots', () => {
   it.each(['breakwater', 'test-0f3c', 'a_b-C9'])('every key of queue %s hashes to one slot', (name) => {
     const slots = new Set(everyKeyOf(name).map((key) => calculateSlot(key)));
     expect([...slots]).toEqual([calculateSlot(`{${name}}`)]);
+  });
+
+  it("the provider batches' board queue is one slot of its own", () => {
+    const keys = Object.values(new QueueKeys('bull').getKeys(batchQueueName('breakwater')));
+    expect(new Set(keys.map((key) => calculateSlot(key))).size).toBe(1);
+    expect(batchQueueName('breakwater')).toBe('{breakwater-batches}');
   });
 
   it('the hash tag is the queue name, in single-node mode too: bull:{breakwater}', () => {

@@ -77,3 +77,51 @@ describe('the job log: readable by people, parsed back by programs', () => {
     ).toBe('p/m skipped: breaker open: 503');
   });
 });
+
+describe('webhook and cache lines', () => {
+  const entries = [
+    {
+      event: 'webhook',
+      at,
+      type: 'job.completed',
+      attempt: 1,
+      outcome: 'retry',
+      status: 503,
+      durationMs: 40,
+      nextAttemptAt: '2026-11-29T12:00:01.000Z',
+    },
+    {
+      event: 'webhook',
+      at,
+      type: 'job.completed',
+      attempt: 2,
+      outcome: 'delivered',
+      status: 200,
+      durationMs: 9,
+    },
+    { event: 'webhook', at, type: 'job.failed', attempt: 1, outcome: 'gone', status: 410, durationMs: 9 },
+    {
+      event: 'webhook',
+      at,
+      type: 'job.failed',
+      attempt: 7,
+      outcome: 'give-up',
+      durationMs: 10_000,
+      error: 'no answer: timed out after 10000 ms; gave up after 7 attempts',
+    },
+    { event: 'cache', at, outcome: 'hit', storedAt: at },
+    { event: 'cache', at, outcome: 'stale', storedAt: at },
+  ] as const;
+
+  it('read as sentences and parse back to the same entries', () => {
+    expect(entries.map((entry) => sentence(entry))).toEqual([
+      'webhook job.completed attempt 1 failed (HTTP 503); retried at 2026-11-29T12:00:01.000Z',
+      'webhook job.completed attempt 2 delivered (HTTP 200) in 9 ms',
+      'webhook job.failed attempt 1 answered 410 Gone: no more attempts',
+      'webhook job.failed attempt 7 failed; no more attempts: no answer: timed out after 10000 ms; gave up after 7 attempts',
+      `served from the result cache (stored ${at}), no provider call`,
+      `served a stale cached answer (stored ${at}): every provider was open`,
+    ]);
+    expect(parseTimeline([timelineLogEntry(entries)])).toEqual(entries);
+  });
+});

@@ -1,5 +1,8 @@
 import type { Job, Queue } from 'bullmq';
 import { Router } from 'express';
+import type { BatchStore } from '../../batch/batch-store.js';
+import { jobBatchOf } from '../../batch/batch-view.js';
+import { leaveBatch } from '../../batch/leave-batch.js';
 import type { BreakwaterConfig } from '../../config/schema.js';
 import type { FleetStore } from '../../fleet/fleet-store.js';
 import { cancelJob } from '../../queue/cancel-job.js';
@@ -7,7 +10,7 @@ import { fieldProblems } from '../../queue/field-problems.js';
 import { IdempotencyConflictError } from '../../queue/idempotency.js';
 import type { JobData } from '../../queue/job-input.js';
 import { type FieldProblem, JobValidationError } from '../../queue/job-validation-error.js';
-import { enqueueJob, enqueueJobs } from '../../queue/producer.js';
+import { enqueueJob, enqueueJobs, type SubmitCheck } from '../../queue/producer.js';
 import type { JobResult } from '../../worker/job-result.js';
 import { HttpError } from '../http-error.js';
 import { jobStatus } from '../job-status.js';
@@ -19,6 +22,10 @@ export interface JobRoutesOptions {
   /** The fleet's breaker records: a waiting job whose providers are all open reads deferred. */
   fleet?: Pick<FleetStore, 'read'>;
   now?: () => number;
+  /** Batch records: a batched job shows its batch, and a cancelled one leaves its collection. */
+  batches?: BatchStore;
+  /** Checks what only the server knows before enqueueing (webhook addresses, the signing secret). */
+  check?: SubmitCheck;
 }
 
 /**
@@ -27,18 +34,25 @@ export interface JobRoutesOptions {
  */
 const jobIdPattern = /^(\d+|idem-[0-9a-f]{32})$/;
 
-function jobId(id: string): string {
+export function jobId(id: string): string {
   if (!jobIdPattern.test(id)) throw new HttpError(404, 'not-found', `no job ${id}`);
   return id;
 }
 
 /** POST /v1/jobs, POST /v1/jobs/bulk, GET and DELETE /v1/jobs/:id. */
-export function jobRoutes({ queue, config, fleet, now }: JobRoutesOptions): Router {
+export function jobRoutes({ queue, config, fleet, now, check, batches }: JobRoutesOptions): Router {
   const router = Router();
-  const shut = fleet ? { config, records: () => fleet.read(), ...(now ? { now } : {}) } : undefined;
+  const shut = fleet
+    ? {
+        config,
+        records: () => fleet.read(),
+        ...(now ? { now } : {}),
+        ...(batches ? { batchOf: (id: string) => jobBatchOf(batches, id) } : {}),
+      }
+    : undefined;
 
   router.post('/jobs', async (request, response) => {
-    const job = await enqueueJob(queue, config, request.body);
+    const job = await enqueueJob(queue, config, request.body, check);
     response.status(202).json(await accepted(queue, job));
   });
 
@@ -48,7 +62,7 @@ export function jobRoutes({ queue, config, fleet, now }: JobRoutesOptions): Rout
       throw new JobValidationError(fieldProblems(parsed.error));
     }
     try {
-      const jobs = await enqueueJobs(queue, config, parsed.data.jobs);
+      const jobs = await enqueueJobs(queue, config, parsed.data.jobs, check);
       const states = await Promise.all(jobs.map((job) => accepted(queue, job)));
       response.status(202).json({ jobs: states });
     } catch (error) {
@@ -70,6 +84,8 @@ export function jobRoutes({ queue, config, fleet, now }: JobRoutesOptions): Rout
     const outcome = await cancelJob(queue, jobId(request.params.id));
     switch (outcome.kind) {
       case 'cancelled':
+        // A batched job leaves a collection not yet submitted; a submitted batch's result for it is discarded.
+        if (batches) await leaveBatch(batches, request.params.id);
         response.json({ id: request.params.id, cancelled: true });
         return;
       case 'not-found':

@@ -7,6 +7,7 @@ import type { Logger } from '../../logging/logger.js';
 import { fieldProblems } from '../../queue/field-problems.js';
 import { JobValidationError } from '../../queue/job-validation-error.js';
 import { type ProviderView, providerView } from '../../resilience/provider-view.js';
+import { servingEntry } from '../../resilience/serving-entry.js';
 import { HttpError } from '../http-error.js';
 import {
   closeRequestSchema,
@@ -45,13 +46,31 @@ export function providerRoutes({
   router.get('/providers', async (_request, response) => {
     const at = now();
     const [records, snapshot] = await Promise.all([fleet.read(), limits?.read(at)]);
+    const providers = Object.keys(config.providers).map((name): ProviderStatus => {
+      const view = providerView(name, config, records.get(name), at);
+      const own = snapshot?.providers.get(name);
+      return own ? { ...view, limits: own } : view;
+    });
+    const byName = new Map(providers.map((provider) => [provider.name, provider]));
     const body: ProvidersResponse = {
-      providers: Object.keys(config.providers).map((name) => {
-        const view = providerView(name, config, records.get(name), at);
-        const own = snapshot?.providers.get(name);
-        return own ? { ...view, limits: own } : view;
-      }),
+      providers,
       budgets: snapshot?.budgets ?? [],
+      routes: Object.entries(config.routes).map(([name, chain]) => {
+        const serving = servingEntry(chain, {
+          state: (provider) => byName.get(provider)?.state,
+          limits: (provider) => byName.get(provider)?.limits,
+        });
+        return serving
+          ? {
+              name,
+              servedBy: {
+                provider: serving.entry.provider,
+                model: serving.entry.model,
+                index: serving.index,
+              },
+            }
+          : { name };
+      }),
     };
     response.json(body);
   });
