@@ -136,7 +136,10 @@ describe('on a Redis Cluster', () => {
       'GET',
       '/admin/queues/api/queues?activeQueue=&status=latest&page=1',
     );
-    expect(board.body.queues.map((queue) => queue.displayName)).toEqual([h.queueName]);
+    // The job queue, its webhook deliveries and its provider batches, each by its own name.
+    expect(board.body.queues.map((queue) => queue.displayName ?? queue.name).sort()).toEqual(
+      [h.queueName, `${h.queueName}-batches`, 'webhooks'].sort(),
+    );
   });
 
   it('defers every job during a total outage without spending an attempt, then recovers', async () => {
