@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/config-error.js';
 import { redisUrl } from '../../src/redis/connection.js';
 import { clusterAddress, displayTarget, nodeUrls, parseRedisTarget } from '../../src/redis/redis-target.js';
+import { RedisUnreachableError } from '../../src/redis/redis-unreachable-error.js';
 import { readProcessSettings } from '../../src/runtime/process-settings.js';
 
 describe('where Redis is: one server or a cluster', () => {
@@ -40,6 +41,15 @@ describe('where Redis is: one server or a cluster', () => {
       'rediss://app:s%40cret@a.cache:6379',
       'rediss://app:s%40cret@b.cache:6379',
     ]);
+  });
+
+  it('"cannot reach Redis" names the cluster without its password', () => {
+    const message = new RedisUnreachableError(
+      'redis+cluster://:s3cret-pass@a:7000,b:7001',
+      'no seed node answered',
+    ).message;
+    expect(message).toContain('redis+cluster://:***@a:7000,b:7001');
+    expect(message).not.toContain('s3cret-pass');
   });
 
   it('a bad node is a config error naming REDIS_CLUSTER_NODES and the fix', () => {
