@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { BreakwaterConfig } from '../config/schema.js';
 import type { BreakwaterKeys } from '../redis/breakwater-keys.js';
 import type { RedisClient } from '../redis/redis-client.js';
+import { RoundTripBatcher } from '../redis/round-trip-batcher.js';
 import type {
   Admission,
   AdmissionDecision,
@@ -57,17 +58,12 @@ interface FleetTicket extends AdmissionTicket {
   leaseId: string;
 }
 
-/** A call waiting to be sent for admission. */
-interface Waiting {
+/** A call on its way to admission. */
+interface Pending {
   call: AdmissionCall;
   plan: AdmissionPlan;
   leaseId: string;
-  resolve: (decision: AdmissionDecision) => void;
-  reject: (error: unknown) => void;
 }
-
-/** Most calls one admission script call decides. */
-const maxBatch = 256;
 
 /** How often token and cost corrections go to Redis, together: they add up in any order. */
 const settleIntervalMs = 200;
@@ -84,9 +80,8 @@ export class FleetAdmission implements Admission {
   /** Token and cost corrections not yet sent, by key: rate buckets and budgets. */
   readonly #pending = { rates: new Map<string, number>(), budgets: new Map<string, number>() };
   readonly #timer: NodeJS.Timeout;
-  /** Calls waiting for the script call in flight to return before theirs goes. */
-  #waiting: Waiting[] = [];
-  #sending = false;
+  /** Calls that meet in the same moment share one script call, decided one after another. */
+  readonly #batcher = new RoundTripBatcher<Pending, AdmissionDecision>((batch) => this.#admitBatch(batch));
 
   constructor(options: FleetAdmissionOptions) {
     this.#redis = options.redis;
@@ -120,30 +115,10 @@ export class FleetAdmission implements Admission {
       const free: FleetTicket = { call, plan: { rates: [], leases: [], budgets: [] }, leaseId: '' };
       return { kind: 'admitted', ticket: free };
     }
-    return new Promise<AdmissionDecision>((resolve, reject) => {
-      this.#waiting.push({ call, plan, leaseId: randomUUID(), resolve, reject });
-      if (!this.#sending) void this.#send();
-    });
+    return this.#batcher.request({ call, plan, leaseId: randomUUID() });
   }
 
-  /**
-   * Sends the calls waiting for admission in one script call, and again while more arrived meanwhile:
-   * a lone call goes at once, and under load the calls that meet in the same moment share a round
-   * trip. The script decides them one after another, exactly as separate calls would be.
-   */
-  async #send(): Promise<void> {
-    this.#sending = true;
-    try {
-      while (this.#waiting.length > 0) {
-        const batch = this.#waiting.splice(0, maxBatch);
-        await this.#admitBatch(batch);
-      }
-    } finally {
-      this.#sending = false;
-    }
-  }
-
-  async #admitBatch(batch: readonly Waiting[]): Promise<void> {
+  async #admitBatch(batch: readonly Pending[]): Promise<AdmissionDecision[]> {
     const now = this.#now();
     const keys: string[] = [];
     const positions = new Map<string, number>();
@@ -175,30 +150,15 @@ export class FleetAdmission implements Admission {
         expireAt: budget.window.end + (budget.window.end - budget.window.start),
       })),
     }));
-    let replies: AdmitReply[];
-    try {
-      replies = JSON.parse(
-        String(
-          await admitScript.run(this.#redis, keys, {
-            now,
-            headroom: limitHeadroom,
-            ttlMs: bucketTtlMs,
-            calls,
-          }),
-        ),
-      ) as AdmitReply[];
-    } catch (error) {
-      for (const waiting of batch) waiting.reject(error);
-      return;
-    }
-    for (const [index, waiting] of batch.entries()) {
-      const reply = replies[index];
-      if (reply) waiting.resolve(this.#decision(waiting, reply, now));
-      else waiting.reject(new Error('the admission script answered fewer calls than it was sent'));
-    }
+    const replies = JSON.parse(
+      String(
+        await admitScript.run(this.#redis, keys, { now, headroom: limitHeadroom, ttlMs: bucketTtlMs, calls }),
+      ),
+    ) as AdmitReply[];
+    return replies.map((reply, index) => this.#decision(batch[index] as Pending, reply, now));
   }
 
-  #decision({ call, plan, leaseId }: Waiting, reply: AdmitReply, now: number): AdmissionDecision {
+  #decision({ call, plan, leaseId }: Pending, reply: AdmitReply, now: number): AdmissionDecision {
     if (reply.admitted) {
       const ticket: FleetTicket = { call, plan, leaseId };
       return { kind: 'admitted', ticket };

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Job } from 'bullmq';
 import type { BreakwaterConfig } from '../config/schema.js';
 import type { CompletionJobResult, JobResult } from '../contract/job.js';
+import { readsChildResults } from '../flows/step-texts.js';
 import type { Logger } from '../logging/logger.js';
 import type { JobData } from '../queue/job-input.js';
 import { type CacheEntry, timelineLogEntry } from '../queue/timeline.js';
@@ -64,7 +65,8 @@ export class CachedRuns {
 
   wrap<RunJob extends Job<JobData>>(run: Run<RunJob>): Run<RunJob> {
     return async (job, token, signal) => {
-      const plan = this.#plan(job.data);
+      // A flow step that reads its children's results asks what they said: its stored texts are no key.
+      const plan = readsChildResults(job.id, job.data) ? undefined : this.#plan(job.data);
       if (!plan) return run(job, token, signal);
       const owner = `${String(job.id)}:${randomUUID()}`;
       const lookup = await this.#lookup(plan, owner, signal).catch((error: unknown) => {
@@ -107,6 +109,7 @@ export class CachedRuns {
     data: JobData,
     chain: readonly { provider: string; model: string }[],
   ): Promise<JobResult | undefined> {
+    if (readsChildResults(job.id, data)) return undefined;
     const policy = cachePolicy(data, this.#options.config.cache);
     if (policy.kind === 'off' || !policy.acceptStale || policy.staleMs === 0) return undefined;
     const answer = await this.#options.cache.read(cacheKey(keySource(data), chain)).catch(() => undefined);

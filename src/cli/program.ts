@@ -2,10 +2,11 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError } from 'commander';
 import { BreakwaterApiError } from '../client/breakwater-api-error.js';
 import { BreakwaterClient } from '../client/breakwater-client.js';
-import type { BreakerEvent } from '../contract/index.js';
+import type { BreakerEvent, FlowInput } from '../contract/index.js';
 import { maxBulkJobs } from '../contract/index.js';
 import { batchesTable } from './batches-table.js';
 import { type CliOutput, enqueueCommand } from './enqueue-command.js';
+import { followJob } from './follow-job.js';
 import { breakerLine, providersTable } from './providers-table.js';
 
 export interface CliContext extends CliOutput {
@@ -79,10 +80,49 @@ export function buildProgram(context: CliContext): Command {
     );
 
   program
+    .command('flow')
+    .description('submit a flow (a JSON file of { name?, root: <step> }, or - for stdin) and print its id')
+    .argument('<file>', 'a .json file, or - to read stdin')
+    .option('--wait', 'wait for the flow to end, then print its tree; exit 1 if it failed', false)
+    .option(
+      '--poll <ms>',
+      'time between status checks while waiting, where the event stream is unavailable',
+      wholeNumber(60_000),
+      500,
+    )
+    .action(async (file: string, options: { wait: boolean; poll: number }) => {
+      const text = file === '-' ? await context.readStdin() : await readFile(file, 'utf8');
+      let flow: FlowInput;
+      try {
+        flow = JSON.parse(text) as FlowInput;
+      } catch (error) {
+        throw new Error(`${file} is not JSON: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      const api = client();
+      const accepted = await api.submitFlow(flow);
+      if (!options.wait) {
+        context.stdout.write(`${JSON.stringify(accepted, null, 2)}\n`);
+        return;
+      }
+      const ended = await api.wait(accepted.id, { intervalMs: options.poll });
+      context.stdout.write(`${JSON.stringify(await api.flow(accepted.id), null, 2)}\n`);
+      context.exit(ended.state === 'completed' ? 0 : 1);
+    });
+
+  program
     .command('status')
     .description("print a job's state, result or error as JSON")
     .argument('<id>', 'the job id')
-    .action(async (id: string) => {
+    .option(
+      '--follow',
+      "then print its events live (a streamed job's text as it is generated) until it ends",
+      false,
+    )
+    .action(async (id: string, options: { follow: boolean }) => {
+      if (options.follow) {
+        context.exit(await followJob(client(), id, context));
+        return;
+      }
       context.stdout.write(`${JSON.stringify(await client().get(id), null, 2)}\n`);
     });
 

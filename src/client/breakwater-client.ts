@@ -1,10 +1,13 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type {
+  AcceptedFlow,
   AcceptedJob,
   BatchList,
   BatchView,
   BreakwaterEvent,
   ErrorBody,
+  FlowInput,
+  FlowView,
   JobInput,
   JobView,
   ProviderStatus,
@@ -55,6 +58,19 @@ export class BreakwaterClient {
   /** Submits up to 1,000 jobs atomically: all are enqueued, or none (errors name `jobs.<index>.<field>`). */
   async enqueueMany(jobs: readonly JobInput[]): Promise<AcceptedJob[]> {
     return (await this.#request<{ jobs: AcceptedJob[] }>('POST', '/v1/jobs/bulk', { jobs })).jobs;
+  }
+
+  /**
+   * Submits a flow: a tree of steps, children first, each its own job. Its id is its root step's job
+   * id, so `wait(id)` waits for the whole flow.
+   */
+  submitFlow(flow: FlowInput): Promise<AcceptedFlow> {
+    return this.#request('POST', '/v1/flows', flow);
+  }
+
+  /** A flow's tree with each step's state and result. */
+  flow(id: string, signal?: AbortSignal): Promise<FlowView> {
+    return this.#request('GET', `/v1/flows/${encodeURIComponent(id)}`, undefined, signal);
   }
 
   get(id: string, signal?: AbortSignal): Promise<JobView> {

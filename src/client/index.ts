@@ -1,5 +1,6 @@
 /** The importable client: `import { BreakwaterClient } from 'breakwater/client'`. */
 export type {
+  AcceptedFlow,
   AcceptedJob,
   Attempt,
   BreakerEvent,
@@ -9,9 +10,15 @@ export type {
   ContentPart,
   EmbeddingJobResult,
   ErrorBody,
+  FlowInput,
+  FlowStepInput,
+  FlowStepView,
+  FlowView,
   ImagePart,
+  JobDeltaEvent,
   JobEvent,
   JobInput,
+  JobRestartEvent,
   JobResult,
   JobState,
   JobView,

@@ -38,8 +38,45 @@ export interface BreakerEvent {
   manual?: { by: string; reason: string };
 }
 
+/**
+ * Partial text of a job that streams (`stream: true`), as it is generated: the pieces received since
+ * the last delta, at most one delta per 100 ms. Concatenated, a call's deltas are its text so far.
+ */
+export interface JobDeltaEvent {
+  type: 'job';
+  event: 'delta';
+  jobId: string;
+  at: string;
+  /** Where `text` starts in this call's text (characters), so a missed delta shows. */
+  offset: number;
+  text: string;
+  /** The call generating it. */
+  provider: string;
+  model: string;
+}
+
+/**
+ * A streamed call failed midway: the partial text it sent (`voided`) is void. The job goes on with
+ * `provider`/`model`, whose deltas start at offset 0 (a next entry of the chain, or, for a race or a
+ * hedge, the call still running or the one that won); without them, this run is over (the job is
+ * retried, deferred or failed, as its events say).
+ */
+export interface JobRestartEvent {
+  type: 'job';
+  event: 'restart';
+  jobId: string;
+  at: string;
+  reason: string;
+  /** The call whose text is void. */
+  voided: { provider: string; model: string };
+  provider?: string;
+  model?: string;
+}
+
 /** What `/v1/events` streams. */
-export type BreakwaterEvent = JobEvent | BreakerEvent;
+export type BreakwaterEvent = JobEvent | JobDeltaEvent | JobRestartEvent | BreakerEvent;
 
 /** Job events after which a job is finished, or gone. */
-export const finalJobEvents: ReadonlySet<JobEventName> = new Set(['completed', 'failed', 'removed']);
+export const finalJobEvents: ReadonlySet<JobEventName | 'delta' | 'restart'> = new Set<
+  JobEventName | 'delta' | 'restart'
+>(['completed', 'failed', 'removed']);

@@ -4,8 +4,17 @@
  */
 export type { BatchList, BatchStatus, BatchView, JobBatch } from './batch.js';
 export type { ErrorBody, FieldProblem } from './error-body.js';
-export type { BreakerEvent, BreakwaterEvent, JobEvent, JobEventName } from './events.js';
+export type {
+  BreakerEvent,
+  BreakwaterEvent,
+  JobDeltaEvent,
+  JobEvent,
+  JobEventName,
+  JobRestartEvent,
+} from './events.js';
 export { finalJobEvents } from './events.js';
+export type { AcceptedFlow, FlowInput, FlowStepInput, FlowStepView, FlowView } from './flow.js';
+export { maxFlowDepth, maxFlowSteps } from './flow.js';
 export type {
   AcceptedJob,
   Attempt,

@@ -99,6 +99,11 @@ export interface JobInput {
   input?: string | string[];
   /** Ask for a JSON object matching a schema instead of free text. */
   output?: StructuredOutput;
+  /**
+   * Stream the answer: its partial text is published on /v1/events as `job.delta` events while it is
+   * generated. The stored result is the final text only. Not with `output` or `kind: "embed"`.
+   */
+  stream?: boolean;
   /** Free data kept with the job. */
   metadata?: Record<string, unknown>;
 }

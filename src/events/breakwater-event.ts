@@ -1,7 +1,14 @@
 import type { FleetRecord } from '../fleet/fleet-record.js';
 
 // The events' shapes are part of the public contract; the server builds them here.
-export type { BreakerEvent, BreakwaterEvent, JobEvent, JobEventName } from '../contract/events.js';
+export type {
+  BreakerEvent,
+  BreakwaterEvent,
+  JobDeltaEvent,
+  JobEvent,
+  JobEventName,
+  JobRestartEvent,
+} from '../contract/events.js';
 
 import type { BreakerEvent } from '../contract/events.js';
 

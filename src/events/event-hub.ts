@@ -3,7 +3,7 @@ import type { FleetRecord } from '../fleet/fleet-record.js';
 import type { FleetStore } from '../fleet/fleet-store.js';
 import type { Logger } from '../logging/logger.js';
 import { bullQueueNameOf } from '../queue/bullmq-internals.js';
-import { bullConnection } from '../redis/redis-client.js';
+import { bullConnection, createRedisClient, type RedisClient } from '../redis/redis-client.js';
 import { type BreakwaterEvent, breakerEvent } from './breakwater-event.js';
 import { JobEventMapper } from './job-event-mapper.js';
 
@@ -14,6 +14,8 @@ export interface EventHubOptions {
   redisUrl: string;
   fleet: Pick<FleetStore, 'subscribe' | 'read'>;
   logger: Logger;
+  /** The channel workers publish streamed jobs' partial text on; without it, none is relayed. */
+  deltaChannel?: string;
 }
 
 /**
@@ -25,6 +27,7 @@ export class EventHub {
   readonly #queueEvents: QueueEvents;
   readonly #closeConnection: () => void;
   #unsubscribe: (() => void) | undefined;
+  #deltas: RedisClient | undefined;
 
   private constructor(queueEvents: QueueEvents, closeConnection: () => void) {
     this.#queueEvents = queueEvents;
@@ -58,6 +61,11 @@ export class EventHub {
       );
     });
     for (const [provider, record] of await options.fleet.read()) seen.set(provider, JSON.stringify(record));
+    if (options.deltaChannel !== undefined) {
+      hub.#deltas = await subscribeToDeltas(options.redisUrl, options.deltaChannel, options.logger, (event) =>
+        hub.#emit(event),
+      );
+    }
     await queueEvents.waitUntilReady();
     return hub;
   }
@@ -71,11 +79,40 @@ export class EventHub {
   async close(): Promise<void> {
     this.#listeners.clear();
     this.#unsubscribe?.();
+    this.#deltas?.disconnect();
     await this.#queueEvents.close();
     this.#closeConnection();
   }
 
   #emit(event: BreakwaterEvent): void {
     for (const listener of this.#listeners) listener(event);
+  }
+}
+
+/** A connection of its own, subscribed to the workers' deltas; each message is one event. */
+async function subscribeToDeltas(
+  redisUrl: string,
+  channel: string,
+  logger: Logger,
+  emit: (event: BreakwaterEvent) => void,
+): Promise<RedisClient> {
+  const subscriber = createRedisClient(redisUrl, { mode: 'wait' });
+  subscriber.on('error', (error: Error) => logger.warn({ err: error }, 'delta subscription error'));
+  subscriber.on('message', (_channel: string, message: string) => {
+    const event = parseDelta(message);
+    if (event) emit(event);
+  });
+  await subscriber.subscribe(channel);
+  return subscriber;
+}
+
+function parseDelta(message: string): BreakwaterEvent | undefined {
+  try {
+    const event = JSON.parse(message) as { type?: unknown; event?: unknown; jobId?: unknown };
+    if (event.type !== 'job' || (event.event !== 'delta' && event.event !== 'restart')) return undefined;
+    if (typeof event.jobId !== 'string') return undefined;
+    return event as BreakwaterEvent;
+  } catch {
+    return undefined;
   }
 }

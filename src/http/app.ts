@@ -1,9 +1,10 @@
-import type { Queue } from 'bullmq';
+import type { FlowProducer, Queue } from 'bullmq';
 import express, { type Express, type RequestHandler } from 'express';
 import type { LimitsStore } from '../admission/limits-store.js';
 import type { BatchStore } from '../batch/batch-store.js';
 import type { BreakwaterConfig } from '../config/schema.js';
 import type { FleetStore } from '../fleet/fleet-store.js';
+import type { FlowStore } from '../flows/flow-record.js';
 import type { Logger } from '../logging/logger.js';
 import { registerBatchMetrics } from '../metrics/batch-metrics.js';
 import { createMetricsRegistry } from '../metrics/metrics-registry.js';
@@ -25,6 +26,7 @@ import { pageHeaders } from './page-headers.js';
 import { panelRoutes } from './panel/panel-routes.js';
 import { requireJson } from './require-json.js';
 import { batchRoutes } from './routes/batches.js';
+import { flowRoutes } from './routes/flows.js';
 import { healthRoutes } from './routes/health.js';
 import { jobRoutes } from './routes/jobs.js';
 import { providerRoutes } from './routes/providers.js';
@@ -53,10 +55,12 @@ export interface AppOptions {
   batches?: BatchStore;
   /** The provider batches' queue, shown in Bull Board. */
   batchQueue?: Queue;
-  /** Runs before a job is submitted (POST /v1/jobs, /v1/jobs/bulk): the rate limit. */
+  /** Runs before a job is submitted (POST /v1/jobs, /v1/jobs/bulk, /v1/flows): the rate limit. */
   submitGuard?: RequestHandler;
   /** Webhook deliveries (redelivery, Bull Board); without it, jobs' webhooks are refused as unsigned. */
   webhooks?: { queue: WebhookQueue; secretSet: boolean };
+  /** Multi-step flows (POST /v1/flows); without it, /v1/flows is not served. */
+  flows?: { producer: FlowProducer; store: FlowStore };
 }
 
 /** The HTTP API, its docs and Bull Board, as one Express app (no listening: the caller decides). */
@@ -108,7 +112,7 @@ export function createApp(options: AppOptions): Express {
   if (options.webhooks) v1.use(redeliverRoutes({ queue, webhooks: options.webhooks.queue, config }));
   v1.post('/{*path}', requireJson);
   v1.use(express.json({ limit: bodyLimit }));
-  if (options.submitGuard) v1.post(['/jobs', '/jobs/bulk'], options.submitGuard);
+  if (options.submitGuard) v1.post(['/jobs', '/jobs/bulk', '/flows'], options.submitGuard);
   const check = webhookSubmitCheck({ config, secretSet: options.webhooks?.secretSet ?? false });
   v1.use(
     jobRoutes({
@@ -120,6 +124,7 @@ export function createApp(options: AppOptions): Express {
     }),
   );
   if (options.batches) v1.use(batchRoutes(options.batches));
+  if (options.flows) v1.use(flowRoutes({ queue, config, ...options.flows, fleet: options.fleet, check }));
   v1.use(
     providerRoutes({
       config,

@@ -1,5 +1,6 @@
 import { type ZodType, z } from 'zod';
 import { jobInputSchema } from '../queue/job-input.js';
+import { flowDocSchemas } from './flow-docs.js';
 import {
   acceptedJobSchema,
   batchListSchema,
@@ -94,6 +95,7 @@ export function openApiDocument(version: string): JsonObject {
         Batches: schemaOf(batchListSchema, 'output'),
         Batch: schemaOf(batchViewSchema, 'output'),
         Error: schemaOf(errorBodySchema, 'output'),
+        ...flowDocSchemas,
       },
     },
     security: [{ bearer: [] }],
@@ -150,6 +152,36 @@ export function openApiDocument(version: string): JsonObject {
             },
             404: error('Unknown job'),
             409: error('The job is running or finished'),
+            ...v1Errors,
+          },
+        },
+      },
+      '/v1/flows': {
+        post: {
+          summary: 'Submit a flow: a tree of steps, children first, each its own job',
+          description:
+            "Children run in parallel, each with its own chain, breakers, deferral and limits; a step's " +
+            "texts may name its children's results. A child that fails for good fails its parent unless " +
+            "it is optional. The flow's id is its root's job id: events and waiting work as for a job.",
+          requestBody: { required: true, ...json('FlowInput') },
+          responses: {
+            202: { description: 'Enqueued, every step at once', ...json('AcceptedFlow') },
+            400: error(
+              'Invalid flow, each problem named by its path (`root.children.2.prompt`): a bad step, a duplicate id, a reference to an unknown step or a cycle, too many steps or levels; nothing enqueued',
+            ),
+            429: error('Over the submission rate limit (api.rateLimit)'),
+            ...bodyErrors,
+            ...v1Errors,
+          },
+        },
+      },
+      '/v1/flows/{id}': {
+        get: {
+          summary: "A flow's tree with each step's state and result",
+          parameters: [idParameter],
+          responses: {
+            200: { description: 'The flow', ...json('FlowView') },
+            404: error('Unknown flow'),
             ...v1Errors,
           },
         },
@@ -266,7 +298,9 @@ export function openApiDocument(version: string): JsonObject {
           summary: 'Live events over a WebSocket: job lifecycle and breaker changes from every process',
           description:
             'Upgrade to a WebSocket. Messages are JSON: `{type:"ready"}` first, then `{type:"job", event, jobId, at, …}` ' +
-            '(queued, active, completed, failed, deferred, delayed, removed, stalled) and `{type:"breaker", provider, ' +
+            '(queued, active, completed, failed, deferred, delayed, removed, stalled; for a job with stream: true also ' +
+            'delta `{offset, text, provider, model}` and restart `{reason, provider?, model?}`: the partial text so far is void) ' +
+            'and `{type:"breaker", provider, ' +
             'state, at, until?, reason?, worker, manual?}`. `?jobId=` keeps one job. Auth: the bearer token, or ' +
             '`?ticket=` from /admin/events-ticket (for browsers).',
           parameters: [{ name: 'jobId', in: 'query', required: false, schema: { type: 'string' } }],

@@ -38,11 +38,28 @@ export function submissionRateLimit(window: SlidingWindow, authEnabled: boolean)
   };
 }
 
-/** A body with a `jobs` array costs its length, whatever spelling of the path reached the route. */
+/**
+ * A body with a `jobs` array costs its length, a flow (`root`) its steps, whatever spelling of the
+ * path reached the route.
+ */
 function costOf(request: Request): number {
-  const jobs = (request.body as { jobs?: unknown } | undefined)?.jobs;
-  if (!Array.isArray(jobs)) return 1;
-  return Math.min(maxCost, Math.max(1, jobs.length));
+  const body = request.body as { jobs?: unknown; root?: unknown } | undefined;
+  if (Array.isArray(body?.jobs)) return Math.min(maxCost, Math.max(1, body.jobs.length));
+  if (body?.root !== undefined) return Math.min(maxCost, Math.max(1, countSteps(body.root, maxCost)));
+  return 1;
+}
+
+/** Steps of a flow as submitted (unvalidated), counted up to `limit`. */
+function countSteps(step: unknown, limit: number): number {
+  let count = 0;
+  const pending: unknown[] = [step];
+  while (pending.length > 0 && count < limit) {
+    const next = pending.pop();
+    count += 1;
+    const children = (next as { children?: unknown } | null | undefined)?.children;
+    if (Array.isArray(children)) pending.push(...children.slice(0, limit));
+  }
+  return count;
 }
 
 /**

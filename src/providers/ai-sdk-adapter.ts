@@ -12,6 +12,7 @@ import type {
 import { imageUrlsPassedThrough } from './image-urls.js';
 import { modelMessages } from './model-messages.js';
 import { pickRateLimitHeaders } from './pick-rate-limit-headers.js';
+import { streamCompletion, streamFailure } from './stream-completion.js';
 import {
   finishProblem,
   structuredFailure,
@@ -84,6 +85,30 @@ export function createAiSdkAdapter(options: AiSdkAdapterOptions): LanguageModelA
         structuredFailure,
       );
     },
+  };
+  adapter.stream = (request, call, onText) => {
+    const started = now();
+    return withCallDeadline(
+      call,
+      context,
+      async (abortSignal) => {
+        const streamed = await streamCompletion(
+          {
+            model: options.model,
+            ...promptOf(request),
+            ...(request.maxTokens === undefined ? {} : { maxOutputTokens: request.maxTokens }),
+            ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
+            ...(request.headers === undefined ? {} : { headers: request.headers }),
+            maxRetries: 0,
+            abortSignal,
+            experimental_download: imageUrlsPassedThrough(context),
+          },
+          onText,
+        );
+        return completion(streamed, now() - started);
+      },
+      streamFailure,
+    );
   };
   const embeddingModel = options.embeddingModel;
   if (embeddingModel) {

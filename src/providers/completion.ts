@@ -78,6 +78,15 @@ export interface LanguageModelAdapter {
   readonly provider: string;
   readonly modelId: string;
   complete(request: CompletionRequest, options: CallOptions): Promise<CompletionResult>;
+  /**
+   * The same call, streamed: each piece of text goes to `onText` as it arrives; resolves with the
+   * whole answer, like `complete`. Free text only (no `output`).
+   */
+  stream?(
+    request: CompletionRequest,
+    options: CallOptions,
+    onText: (text: string) => void,
+  ): Promise<CompletionResult>;
   /** Embeds the values (an embedding model's adapter only). */
   embed?(request: EmbeddingRequest, options: CallOptions): Promise<EmbeddingResult>;
 }

@@ -159,6 +159,12 @@ export const jobInputSchema = z
       ),
     input: embeddingInputSchema(maxPromptChars, tooLong).optional(),
     output: outputFieldSchema.optional(),
+    stream: z
+      .boolean()
+      .optional()
+      .describe(
+        'Stream the answer: partial text goes out on /v1/events as job.delta events; the result is the final text only.',
+      ),
     metadata: z
       .record(z.string(), z.unknown())
       .optional()
@@ -206,6 +212,13 @@ export const jobInputSchema = z
           largest ?? (job.input !== undefined ? 'input' : job.messages === undefined ? 'prompt' : 'messages'),
         ],
         message: `prompt, system, messages, input, output schema and metadata together are ${size} characters; at most ${maxPromptChars}`,
+      });
+    }
+    if (job.stream === true && (job.output !== undefined || job.kind === 'embed')) {
+      context.addIssue({
+        code: 'custom',
+        path: ['stream'],
+        message: 'streams free text only: not with output or kind "embed"',
       });
     }
     if (job.route !== undefined && job.chain !== undefined) {

@@ -57,6 +57,16 @@ export class BreakwaterKeys {
     return `${this.#root}:wake:${provider}:${lease}`;
   }
 
+  /** String: a flow's name and the shape of its tree of steps (JSON), kept as long as its jobs. */
+  flow(flowId: string): string {
+    return `${this.#root}:flow:${flowId}`;
+  }
+
+  /** Pub/sub channel: streamed jobs' partial text (`job.delta`, `job.restart`), never stored. */
+  get deltaChannel(): string {
+    return `${this.#root}:deltas`;
+  }
+
   /** Hash: the fleet's call, token and cost totals. */
   get stats(): string {
     return `${this.#root}:stats`;

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
-import { Queue } from 'bullmq';
+import { FlowProducer, Queue } from 'bullmq';
 import { LimitsStore } from '../admission/limits-store.js';
 import { batchQueueName } from '../batch/batch-board.js';
 import { BatchStore } from '../batch/batch-store.js';
@@ -9,6 +9,7 @@ import type { LoadedConfig } from '../config/load-config.js';
 import { EventHub } from '../events/event-hub.js';
 import { FleetStore } from '../fleet/fleet-store.js';
 import { workerId } from '../fleet/worker-id.js';
+import { FlowStore } from '../flows/flow-record.js';
 import { createApp } from '../http/app.js';
 import { attachEventSocket } from '../http/event-socket.js';
 import { applyServerLimits } from '../http/server-limits.js';
@@ -75,6 +76,8 @@ export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRu
   // also leaves an unhandled rejection behind.
   await queue.waitUntilReady();
   await untilReady(redis);
+  const flows = new FlowProducer({ connection });
+  flows.on('error', (error: Error) => logger.warn({ err: error }, 'flow producer connection error'));
   const webhooks = openWebhookQueue(queue.qualifiedName, connection);
   webhooks.on('error', (error: Error) => logger.warn({ err: error }, 'webhook queue connection error'));
   await webhooks.waitUntilReady();
@@ -84,6 +87,7 @@ export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRu
     redisUrl: options.redisUrl,
     fleet,
     logger,
+    deltaChannel: new BreakwaterKeys(queue.qualifiedName).deltaChannel,
   });
   const app = createApp({
     config,
@@ -98,6 +102,10 @@ export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRu
     redisAvailable: () => redis.status === 'ready',
     token: options.token,
     version: packageVersion(),
+    flows: {
+      producer: flows,
+      store: new FlowStore({ redis, keys: new BreakwaterKeys(queue.qualifiedName) }),
+    },
     ...submitGuard(config, redis, queue.qualifiedName, options.token !== undefined),
     webhooks: { queue: webhooks, secretSet: options.loaded.webhookSecret !== undefined },
     ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
@@ -153,6 +161,11 @@ export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRu
         client.disconnect();
         webhookClient.disconnect();
         if (!closed) await closing;
+        // As for the queues: a flow producer whose Redis is gone is cut off, not left reconnecting.
+        const flowClient = await flows.getBackend().client.catch(() => undefined);
+        if (redis.status !== 'ready') flowClient?.disconnect();
+        await Promise.race([flows.close().catch(() => undefined), delay(closeTimeoutMs)]);
+        flowClient?.disconnect();
         const batchClient = await batchQueue.getBackend().client.catch(() => undefined);
         await Promise.race([batchQueue.close().catch(() => undefined), delay(closeTimeoutMs)]);
         batchClient?.disconnect();

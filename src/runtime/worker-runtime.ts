@@ -26,6 +26,7 @@ import type { ProviderSimulator } from '../simulator/simulator.js';
 import { knownModels } from '../stats/known-models.js';
 import { StatsRecorder } from '../stats/stats-recorder.js';
 import { StatsStore } from '../stats/stats-store.js';
+import { RedisDeltaSink } from '../streaming/delta-sink.js';
 import { type BreakwaterWorker, createBreakwaterWorker } from '../worker/create-worker.js';
 import { startEmbeddedSimulator } from './embedded-simulator.js';
 import { startWebhookRuntime } from './webhook-runtime.js';
@@ -138,6 +139,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     ...(options.deferralJitterMs === undefined ? {} : { deferralJitterMs: options.deferralJitterMs }),
     wake: member.wake,
     stats,
+    deltas: new RedisDeltaSink({ redis: member.redis, channel: keys.deltaChannel }),
     batch: batchStep(batchStore, config, options.now ?? Date.now),
     onJobEnd: webhooks.onJobEnd,
     cache: new CachedRuns({

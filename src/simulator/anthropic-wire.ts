@@ -21,7 +21,6 @@ export const anthropicWire: Wire = {
     if (!isRecord(body)) return { invalid: 'messages: Input should be a valid dictionary' };
     if (typeof body.model !== 'string') return { invalid: 'model: Field required' };
     if (typeof body.max_tokens !== 'number') return { invalid: 'max_tokens: Field required' };
-    if (body.stream === true) return { invalid: 'stream: the simulator does not stream' };
     if (!Array.isArray(body.messages) || body.messages.length === 0) {
       return { invalid: 'messages: at least one message is required' };
     }
@@ -33,6 +32,7 @@ export const anthropicWire: Wire = {
       promptText: [system, ...messages].filter(Boolean).join('\n'),
       maxTokens: body.max_tokens,
       ...(structured ? { structured } : {}),
+      ...(body.stream === true ? { stream: true } : {}),
       images: body.messages.flatMap((message) => (isRecord(message) ? images(message.content) : [])),
     };
   },

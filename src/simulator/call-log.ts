@@ -6,8 +6,11 @@ export interface RecordedCall {
   wire: 'openai' | 'anthropic' | 'google';
   path: string;
   model: string;
-  /** `ok` or the HTTP status sent; `aborted` when the client hung up first. */
-  outcome: 'ok' | 'aborted' | number;
+  /**
+   * `ok` or the HTTP status sent; `aborted` when the client hung up first; `stream-cut` when a
+   * streamed answer was cut off on purpose (`stream.failAfterChunks`).
+   */
+  outcome: 'ok' | 'aborted' | 'stream-cut' | number;
   hadKey: boolean;
   /** Request headers other than the key-bearing ones. */
   headers: Record<string, string>;

@@ -22,7 +22,6 @@ export const openaiWire: Wire = {
     if (!Array.isArray(body.messages) || body.messages.length === 0) {
       return { invalid: "[] is too short - 'messages'" };
     }
-    if (body.stream === true) return { invalid: 'the simulator does not stream' };
     const promptText = body.messages
       .map((message) => (isRecord(message) ? contentText(message.content) : ''))
       .join('\n');
@@ -33,6 +32,7 @@ export const openaiWire: Wire = {
       promptText,
       ...(typeof maxTokens === 'number' ? { maxTokens } : {}),
       ...(structured ? { structured } : {}),
+      ...(body.stream === true ? { stream: true } : {}),
       images: body.messages.flatMap((message) => (isRecord(message) ? images(message.content) : [])),
     };
   },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { SimulatedLimits } from './rate-limits.js';
+import type { StreamPlan } from './send-stream.js';
 
 /** What a simulated provider does with a call, before latency and error-rate modifiers. */
 export type SimulatedMode =
@@ -47,6 +48,8 @@ export interface SimulatedProfile {
   embeddingDimensions: number;
   /** Per-minute limits enforced as continuously refilled buckets per model, reported in headers. */
   limits?: SimulatedLimits;
+  /** Streamed answers: the pause between pieces of text, and a cut after K pieces (a failure midway). */
+  stream: StreamPlan;
 }
 
 export const defaultProfile = (): SimulatedProfile => ({
@@ -58,6 +61,7 @@ export const defaultProfile = (): SimulatedProfile => ({
   invalidOutputRate: 0,
   invalidOutput: 'bad-json',
   embeddingDimensions: 1536,
+  stream: { chunkDelayMs: 10 },
 });
 
 const status = z.number().int().min(400).max(599);
@@ -92,6 +96,14 @@ export const profilePatchSchema = z
     embeddingDimensions: z.number().int().min(1).max(8192).optional(),
     /** Per-minute limits; they replace earlier ones and start with full buckets; null removes them. */
     limits: z.object({ rpm: perMinute.optional(), tpm: perMinute.optional() }).strict().nullable().optional(),
+    /** Streamed answers: pause between pieces; cut the connection after K pieces (null: never). */
+    stream: z
+      .object({
+        chunkDelayMs: z.number().min(0).max(10_000).optional(),
+        failAfterChunks: z.number().int().min(0).nullable().optional(),
+      })
+      .strict()
+      .optional(),
     /** Outage windows relative to now; they replace earlier windows. */
     outages: z
       .array(
@@ -133,6 +145,7 @@ export function applyPatch(profile: SimulatedProfile, input: ProfilePatch, now: 
     if (rpm === undefined && tpm === undefined) delete next.limits;
     else next.limits = { ...(rpm === undefined ? {} : { rpm }), ...(tpm === undefined ? {} : { tpm }) };
   }
+  if (patch.stream) next.stream = streamPlanOf(next.stream, patch.stream);
   if (patch.outages) {
     next.outages = patch.outages.map((outage) => ({
       from: now + outage.afterMs,
@@ -140,5 +153,15 @@ export function applyPatch(profile: SimulatedProfile, input: ProfilePatch, now: 
       status: outage.status,
     }));
   }
+  return next;
+}
+
+function streamPlanOf(
+  plan: StreamPlan,
+  patch: { chunkDelayMs?: number | undefined; failAfterChunks?: number | null | undefined },
+): StreamPlan {
+  const next: StreamPlan = { chunkDelayMs: patch.chunkDelayMs ?? plan.chunkDelayMs };
+  const failAfterChunks = patch.failAfterChunks === undefined ? plan.failAfterChunks : patch.failAfterChunks;
+  if (failAfterChunks !== null && failAfterChunks !== undefined) next.failAfterChunks = failAfterChunks;
   return next;
 }

@@ -11,6 +11,8 @@ export interface Route {
   wire: Wire;
   /** Gemini carries the model in the path. */
   model?: string;
+  /** Gemini asks for a stream by its path (`:streamGenerateContent`). */
+  stream?: boolean;
 }
 
 export function matchRoute(method: string, pathname: string): Route | undefined {
@@ -24,6 +26,8 @@ export function matchRoute(method: string, pathname: string): Route | undefined 
   if (version === 'v1beta' && rest[0] === 'models' && rest.length === 2) {
     const [model, action] = (rest[1] ?? '').split(':');
     if (action === 'generateContent' && model) return { provider, wire: googleWire, model };
+    if (action === 'streamGenerateContent' && model)
+      return { provider, wire: googleWire, model, stream: true };
     if (action === 'batchEmbedContents' && model)
       return { provider, wire: googleEmbeddingsWire(true), model };
     if (action === 'embedContent' && model) return { provider, wire: googleEmbeddingsWire(false), model };

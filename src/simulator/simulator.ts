@@ -9,13 +9,15 @@ import { BatchDesk, type ReceivedBatch } from './batch/batch-desk.js';
 import type { BatchPatch, BatchProfile } from './batch/batch-profile.js';
 import { GoogleBatchWire } from './batch/google-batch-wire.js';
 import { OpenAIBatchWire } from './batch/openai-batch-wire.js';
-import { CallLog, jobIdHeader, type ProviderStats, safeHeaders } from './call-log.js';
+import { CallLog, jobIdHeader, type ProviderStats, type RecordedCall, safeHeaders } from './call-log.js';
 import { type ComposedReply, composeReply } from './compose-reply.js';
 import { type Decision, decide } from './decide.js';
 import { countsAgainstLimits, LimitLedger } from './limit-ledger.js';
 import { limitWireOf } from './limit-wire.js';
 import { applyPatch, defaultProfile, type ProfilePatch, type SimulatedProfile } from './profile.js';
 import { matchRoute, type Route, readJson, send } from './routing.js';
+import { sendStream } from './send-stream.js';
+import { streamFrames } from './stream-frames.js';
 import type { ParsedCall, RecordedImage, Wire, WireReply } from './wire.js';
 
 export interface SimulatorOptions {
@@ -32,6 +34,9 @@ export interface SimulatorOptions {
  *   POST /{provider}/v1/chat/completions                      (OpenAI)
  *   POST /{provider}/v1/messages                              (Anthropic)
  *   POST /{provider}/v1beta/models/{model}:generateContent    (Gemini)
+ *   POST /{provider}/v1beta/models/{model}:streamGenerateContent?alt=sse   (Gemini, streamed)
+ *
+ * OpenAI and Anthropic stream when the body says `stream: true`, as server-sent events.
  *
  * Controlled from code (`configure`, `stats`, `reset`) or over HTTP under `/_control`.
  */
@@ -173,7 +178,7 @@ export class ProviderSimulator {
     const parsed = route.wire.parse(body, route.model);
     const jobId = request.headers[jobIdHeader];
     this.#log.started(route.provider, at, typeof jobId === 'string' ? jobId : undefined);
-    const record = (outcome: 'ok' | 'aborted' | number, model: string, images: RecordedImage[] = []) =>
+    const record = (outcome: RecordedCall['outcome'], model: string, images: RecordedImage[] = []) =>
       this.#log.finished(route.provider, {
         at,
         wire: route.wire.name,
@@ -218,6 +223,27 @@ export class ProviderSimulator {
     }
     const aborted = await this.#wait(decision, request, response);
     if (aborted) return record('aborted', parsed.model, parsed.images);
+    if ((parsed.stream || route.stream) && decision.kind === 'reply' && !parsed.structured) {
+      const filtered = decision.contentFiltered ? { finishReason: 'content-filter' as const } : {};
+      const frames = streamFrames(route.wire.name, {
+        id,
+        model: parsed.model,
+        ...composed,
+        ...filtered,
+        createdAt: at,
+      });
+      const headers = this.#withLimitHeaders(
+        { status: 200, headers: {}, body: undefined },
+        route,
+        profile,
+        parsed.model,
+      );
+      return record(
+        await sendStream(response, frames, profile.stream, headers.headers),
+        parsed.model,
+        parsed.images,
+      );
+    }
     const reply = this.#reply(decision, route, parsed, composed, id, at);
     record(reply.status === 200 ? 'ok' : reply.status, parsed.model, parsed.images);
     send(response, this.#withLimitHeaders(reply, route, profile, parsed.model));

@@ -26,6 +26,8 @@ export interface ParsedCall {
   maxTokens?: number;
   structured?: StructuredAsk;
   images?: RecordedImage[];
+  /** The answer is asked as a stream of server-sent events. */
+  stream?: boolean;
   /** An embedding request: the values, and the dimension asked for if any. */
   embed?: { values: string[]; dimensions?: number };
 }

@@ -15,6 +15,7 @@ import type { CircuitRegistry } from '../resilience/circuit-registry.js';
 import { crashSafety } from './crash-safety.js';
 import type { JobResult } from './job-result.js';
 import { createProcessor, type ProcessorDeps } from './processor.js';
+import { reportChildFailure } from './report-child-failure.js';
 import { type JobEndListener, reportingEnds, reportStalledEnd } from './report-job-end.js';
 
 export interface BreakwaterWorkerOptions {
@@ -32,6 +33,8 @@ export interface BreakwaterWorkerOptions {
   batch?: ProcessorDeps['batch'];
   /** Fleet-wide limits and budgets; without it, calls are not paced. */
   admission?: ProcessorDeps['admission'];
+  /** Where streamed jobs' partial text goes. */
+  deltas?: ProcessorDeps['deltas'];
   /** In-flight jobs get this long to finish on close before their calls are aborted. @defaultValue 30000 */
   closeGraceMs?: number;
   /** Told when a job completes or fails for good (its webhook); never fails the job. */
@@ -85,6 +88,7 @@ export function createBreakwaterWorker(options: BreakwaterWorkerOptions): Breakw
     ...(options.batch ? { batch: options.batch } : {}),
     ...(options.cache ? { staleAnswer: options.cache.staleAnswer.bind(options.cache) } : {}),
     ...(options.admission ? { admission: options.admission } : {}),
+    ...(options.deltas ? { deltas: options.deltas } : {}),
     showDueTime: async (job, until) => {
       if (!worker) return;
       const client = await worker.getBackend().client;
@@ -119,6 +123,11 @@ export function createBreakwaterWorker(options: BreakwaterWorkerOptions): Breakw
   worker.on('error', (error) => options.logger.error({ err: error }, 'worker error'));
   const running = worker;
   if (onJobEnd) {
+    running.on('failed', (job) => {
+      reportChildFailure(job, onJobEnd).catch((error: unknown) =>
+        options.logger.warn({ err: error, jobId: job?.id }, 'flow step end not reported to its webhook'),
+      );
+    });
     running.on('stalled', (jobId) => {
       reportStalledEnd(running, jobId, onJobEnd).catch((error: unknown) =>
         options.logger.warn({ err: error, jobId }, 'stalled job end not reported to its webhook'),

@@ -16,12 +16,15 @@ import { attemptEntry, type TimelineEntry } from '../queue/timeline.js';
 import { validateStoredJob } from '../queue/validate-job.js';
 import type { CircuitRegistry } from '../resilience/circuit-registry.js';
 import { type ChainOutcome, type ResolvedEntry, walkChain } from '../resilience/fallback-chain.js';
+import type { DeltaSink } from '../streaming/delta-sink.js';
+import { StreamRelay } from '../streaming/stream-relay.js';
 import { adoptPlainJob } from './adopt-plain-job.js';
 import { type ApplyDeps, applyVerdict, type DeferralWake } from './apply-verdict.js';
 import { jobAdmission } from './job-admission.js';
 import { type JobResult, jobResultOf } from './job-result.js';
 import type { JobStats } from './job-stats.js';
 import { queuePause } from './queue-pause.js';
+import { withStepResults } from './step-results.js';
 import { verdictBeforeRun, verdictFor } from './verdict.js';
 
 export type { DeferralWake } from './apply-verdict.js';
@@ -43,6 +46,8 @@ export interface ProcessorDeps {
   stats?: JobStats;
   /** Records a deferred job's due time where dashboards read it. */
   showDueTime?: ApplyDeps['showDueTime'];
+  /** Where streamed jobs' partial text goes (`stream: true`); without it, they run unstreamed. */
+  deltas?: DeltaSink;
   /** Batch entries (`batch: true`); without it they are passed over. */
   batch?: BatchStep;
   /** Instead of a deferral: a stale cached answer, when the job accepts one (the result cache). */
@@ -105,7 +110,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       void deps.wake.forget(String(job.id), providers).catch(() => undefined);
     }
 
-    const request = requestOf(data, job.id);
+    const request = requestOf(await withStepResults(job, data), job.id);
     const admission = deps.admission
       ? jobAdmission({
           admission: deps.admission.gate,
@@ -118,6 +123,10 @@ export function createProcessor(deps: ProcessorDeps): Processor {
           logger: log,
         })
       : undefined;
+    const relay =
+      data.stream && deps.deltas
+        ? new StreamRelay({ jobId: String(job.id), sink: deps.deltas, log, now })
+        : undefined;
     const batch = deps.batch ?? withoutBatches;
     const batchable = batchableRequest(request);
     const park = { job, token, log, showDueTime: deps.showDueTime };
@@ -130,7 +139,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
             chain,
             request,
             circuits: deps.circuits,
-            adapter: deps.adapter,
+            adapter: relay ? relay.adapters(deps.adapter) : deps.adapter,
             now,
             ...(signal ? { signal } : {}),
             ...(admission ? { admission } : {}),
@@ -143,6 +152,11 @@ export function createProcessor(deps: ProcessorDeps): Processor {
             attempts: resumed.attempts,
             batch: (entry) => batchable !== undefined && batch.mayUse(entry, terms.deadline, now()),
           });
+    await relay?.finish(
+      walked.kind === 'completed'
+        ? { provider: walked.entry.provider, model: walked.entry.model }
+        : undefined,
+    );
     if (walked.kind === 'batch') {
       if (!batchable) throw new Error('a batch entry was taken for a request batches cannot carry');
       return batch.join(park, walked, batchable);

@@ -126,6 +126,25 @@ describe('the submission rate limit (api.rateLimit)', () => {
     expect(await harness.queue.count()).toBe(5);
   });
 
+  it('a flow counts its steps', async () => {
+    const { harness, apis } = await twoApis();
+    const flow = (name: string) => ({
+      root: {
+        id: 'r',
+        prompt: name,
+        children: [
+          { id: 'a', prompt: 'a' },
+          { id: 'b', prompt: 'b' },
+        ],
+      },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1_000 - (Date.now() % 1_000)));
+    expect((await submit(apis[0], '/v1/flows', flow('first'))).status).toBe(202);
+    expect((await submit(apis[1], '/v1/flows', flow('second'))).status).toBe(429);
+    // The first flow's three jobs, nothing of the second.
+    expect(await harness.queue.count()).toBe(3);
+  });
+
   it('without auth, limits by client address: a made-up Authorization header gets no fresh bucket', async () => {
     const harness = await new ApiHarness({
       config: (base) => ({ ...base, api: { rateLimit: { jobs: 2, windowMs: 60_000 } } }),

@@ -32,6 +32,8 @@ describe('/openapi.json and /docs', () => {
         'GET /v1/events',
         'GET /v1/stats',
         'GET /v1/jobs/{id}',
+        'GET /v1/flows/{id}',
+        'POST /v1/flows',
         'GET /v1/providers',
         'POST /v1/providers/{name}/close',
         'POST /v1/providers/{name}/open',

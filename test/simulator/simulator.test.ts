@@ -129,7 +129,7 @@ describe('provider simulator', () => {
     expect(simulator.callsByJob().get('1')).toBe(2);
   });
 
-  it('speaks Anthropic on a 503: overloaded, as Anthropic does, and refuses stream: true by name', async () => {
+  it('speaks Anthropic on a 503: overloaded, as Anthropic does, and streams message events when asked', async () => {
     simulator = new ProviderSimulator();
     await simulator.start();
     simulator.configure('claude', { mode: { kind: 'down', status: 503 } });
@@ -146,8 +146,53 @@ describe('provider simulator', () => {
       error: { type: 'overloaded_error', message: 'Overloaded' },
     });
     simulator.configure('claude', { mode: { kind: 'healthy' } });
-    const streamed = await post({ messages: [{ role: 'user', content: 'hi' }], stream: true });
-    expect(streamed.status).toBe(400);
-    expect(JSON.stringify(await streamed.json())).toContain('does not stream');
+    const streamed = await post({ messages: [{ role: 'user', content: 'hi there' }], stream: true });
+    expect(streamed.status).toBe(200);
+    expect(streamed.headers.get('content-type')).toBe('text/event-stream');
+    const events = [...(await streamed.text()).matchAll(/^event: (\S+)$/gm)].map((match) => match[1]);
+    expect(events[0]).toBe('message_start');
+    expect(events.at(-1)).toBe('message_stop');
+    expect(events.filter((event) => event === 'content_block_delta').length).toBeGreaterThan(3);
   });
+
+  it.each([
+    ['openai', '/chat/completions', {}],
+    ['anthropic', '/messages', { max_tokens: 64 }],
+    ['google', '/models/gemini-2.5-flash:streamGenerateContent?alt=sse', {}],
+  ] as const)(
+    'streams on the %s wire, and cuts the connection after K pieces when told to',
+    async (wire, path, extra) => {
+      simulator = new ProviderSimulator();
+      const url = await simulator.start();
+      const body =
+        wire === 'google'
+          ? { contents: [{ role: 'user', parts: [{ text: 'one two three four five' }] }] }
+          : {
+              model: 'm',
+              messages: [{ role: 'user', content: 'one two three four five' }],
+              stream: true,
+              ...extra,
+            };
+      const post = () =>
+        fetch(`${simulator.baseURL('p', wire)}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: 'Bearer k', 'x-api-key': 'k' },
+          body: JSON.stringify(body),
+        });
+      const whole = await (await post()).text();
+      const frames = whole.split('\n\n').filter(Boolean);
+      expect(frames.length).toBeGreaterThan(8);
+      expect(frames.every((frame) => /^(event: \S+\n)?data: /.test(frame))).toBe(true);
+      expect(simulator.stats('p').outcomes).toEqual({ ok: 1 });
+
+      await fetch(`${url}/_control/providers/p`, {
+        method: 'PUT',
+        body: JSON.stringify({ stream: { chunkDelayMs: 0, failAfterChunks: 3 } }),
+      });
+      const cut = await post();
+      expect(cut.status).toBe(200);
+      await expect(cut.text()).rejects.toThrow();
+      await expect.poll(() => simulator.stats('p').outcomes).toEqual({ ok: 1, 'stream-cut': 1 });
+    },
+  );
 });

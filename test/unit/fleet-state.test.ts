@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FleetRecord } from '../../src/fleet/fleet-record.js';
 import {
+  awaitingHealthProbe,
   type FleetState,
   fleetAvailability,
   followingLocal,
@@ -110,5 +111,31 @@ describe('fleetAvailability', () => {
       kind: 'open',
       reason: 'opened by ops: swap keys',
     });
+  });
+});
+
+describe('awaitingHealthProbe: no job is ever the probe of a provider with a health probe', () => {
+  const record: FleetRecord = {
+    state: 'open',
+    since: 0,
+    until: 1_000,
+    reason: 'breaker open: overloaded 503',
+    worker: 'w',
+  };
+
+  it('half-open and probing read open to jobs, briefly, with the reason', () => {
+    for (const availability of [{ kind: 'half-open' }, { kind: 'probing' }] as const) {
+      expect(awaitingHealthProbe(availability, record, 'openai', 5_000, 1_000)).toEqual({
+        kind: 'open',
+        until: 6_000,
+        reason: 'openai waits for its health probe (breaker open: overloaded 503)',
+      });
+    }
+  });
+
+  it('closed and open pass through unchanged', () => {
+    const open: Availability = { kind: 'open', until: 9, reason: 'x' };
+    expect(awaitingHealthProbe({ kind: 'closed' }, record, 'openai', 5_000)).toEqual({ kind: 'closed' });
+    expect(awaitingHealthProbe(open, record, 'openai', 5_000)).toBe(open);
   });
 });

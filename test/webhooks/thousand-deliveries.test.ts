@@ -1,51 +1,10 @@
 import { Webhook } from 'standardwebhooks';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { WebhookEvent } from '../../src/contract/webhook-event.js';
-import { connectionOptions } from '../../src/redis/connection.js';
-import { openWebhookQueue } from '../../src/webhooks/webhook-queue.js';
-import { ApiHarness } from '../support/api-harness.js';
-import { testWebhookSecret, WebhookReceiver } from '../support/webhook-receiver.js';
-import { redisUrl } from '../support/worker-harness.js';
+import { testWebhookSecret } from '../support/webhook-receiver.js';
+import { webhookWorld } from '../support/webhook-world.js';
 
-const secret = testWebhookSecret();
-
-/** Real API, real worker, real receiver; webhooks may reach loopback (the receiver lives there). */
-async function start(webhooks: Record<string, unknown> = {}, concurrency = 10) {
-  const harness = await new ApiHarness({
-    worker: true,
-    webhookSecret: secret,
-    config: (base) => ({
-      ...base,
-      queue: { ...(base.queue as object), concurrency },
-      webhooks: { allowPrivateNetworks: true, backoffMs: 100, maxBackoffMs: 500, ...webhooks },
-    }),
-  }).start();
-  harnesses.push(harness);
-  return harness;
-}
-
-const harnesses: ApiHarness[] = [];
-const receivers: WebhookReceiver[] = [];
-
-afterEach(async () => {
-  for (const harness of harnesses.splice(0)) await harness.stop();
-  for (const receiver of receivers.splice(0)) await receiver.stop();
-});
-
-async function receiver(): Promise<WebhookReceiver> {
-  const started = await new WebhookReceiver(secret).start();
-  receivers.push(started);
-  return started;
-}
-
-async function deliveries(harness: ApiHarness) {
-  const queue = openWebhookQueue(harness.queue.qualifiedName, connectionOptions(redisUrl));
-  try {
-    return await queue.getJobCounts('completed', 'failed', 'delayed', 'waiting', 'active');
-  } finally {
-    await queue.close();
-  }
-}
+const { start, receiver, deliveries } = webhookWorld();
 
 describe('webhooks at volume', () => {
   it('1,000 jobs: 1,000 deliveries, each verified by standardwebhooks; a tampered body fails', async () => {

@@ -1,6 +1,6 @@
 import { UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BreakwaterClient } from '../../src/client/index.js';
 import type { JobView } from '../../src/contract/job.js';
 import type { WebhookEvent } from '../../src/contract/webhook-event.js';
@@ -8,48 +8,10 @@ import { bullQueueNameOf } from '../../src/queue/bullmq-internals.js';
 import { connectionOptions } from '../../src/redis/connection.js';
 import { enqueueDelivery, openWebhookQueue } from '../../src/webhooks/webhook-queue.js';
 import { ApiHarness } from '../support/api-harness.js';
-import { testWebhookSecret, WebhookReceiver } from '../support/webhook-receiver.js';
+import { webhookWorld } from '../support/webhook-world.js';
 import { redisUrl } from '../support/worker-harness.js';
 
-const secret = testWebhookSecret();
-
-/** Real API, real worker, real receiver; webhooks may reach loopback (the receiver lives there). */
-async function start(webhooks: Record<string, unknown> = {}, concurrency = 10) {
-  const harness = await new ApiHarness({
-    worker: true,
-    webhookSecret: secret,
-    config: (base) => ({
-      ...base,
-      queue: { ...(base.queue as object), concurrency },
-      webhooks: { allowPrivateNetworks: true, backoffMs: 100, maxBackoffMs: 500, ...webhooks },
-    }),
-  }).start();
-  harnesses.push(harness);
-  return harness;
-}
-
-const harnesses: ApiHarness[] = [];
-const receivers: WebhookReceiver[] = [];
-
-afterEach(async () => {
-  for (const harness of harnesses.splice(0)) await harness.stop();
-  for (const receiver of receivers.splice(0)) await receiver.stop();
-});
-
-async function receiver(): Promise<WebhookReceiver> {
-  const started = await new WebhookReceiver(secret).start();
-  receivers.push(started);
-  return started;
-}
-
-async function deliveries(harness: ApiHarness) {
-  const queue = openWebhookQueue(harness.queue.qualifiedName, connectionOptions(redisUrl));
-  try {
-    return await queue.getJobCounts('completed', 'failed', 'delayed', 'waiting', 'active');
-  } finally {
-    await queue.close();
-  }
-}
+const { secret, start, receiver, deliveries, track } = webhookWorld();
 
 describe('webhooks', () => {
   it('each attempt is on the timeline; metrics and stats count deliveries; redeliver sends it again', async () => {
@@ -123,7 +85,7 @@ describe('webhooks', () => {
       webhookSecret: secret,
       config: (base) => ({ ...base, webhooks: { allowPrivateNetworks: true } }),
     }).start();
-    harnesses.push(harness);
+    track(harness);
     const hooks = await receiver();
     const job = await harness.add({ prompt: 'ok', webhook: { url: hooks.url } });
     // A worker takes the job and dies; BullMQ's stalled check fails it outside any run.

@@ -29,10 +29,10 @@ export interface JobRoutesOptions {
 }
 
 /**
- * Job ids are BullMQ's counters or idempotent ids. Anything else is not a job, whatever Redis holds
+ * Job ids are BullMQ's counters, idempotent ids or flow steps' ids. Anything else is not a job, whatever Redis holds
  * under that name (`events`, `meta` are the queue's own keys).
  */
-const jobIdPattern = /^(\d+|idem-[0-9a-f]{32})$/;
+const jobIdPattern = /^(\d+|idem-[0-9a-f]{32}|flow-[0-9a-f]{32}(-[A-Za-z0-9_-]{1,64})?)$/;
 
 export function jobId(id: string): string {
   if (!jobIdPattern.test(id)) throw new HttpError(404, 'not-found', `no job ${id}`);

@@ -9,6 +9,7 @@ import {
   itemError,
   parseJsonl,
 } from './batch-http.js';
+import { asRecord, itemResult } from './batch-item-result.js';
 
 export interface AnthropicBatchOptions extends Omit<BatchHttpOptions, 'model'> {
   /** The API root with its version path (https://api.anthropic.com/v1). */
@@ -187,37 +188,19 @@ function resultOf(message: Record<string, unknown>): CompletionResult | undefine
     .map((part) => part.text as string)
     .join('');
   const usage = asRecord(message.usage);
-  const raw = typeof message.stop_reason === 'string' ? message.stop_reason : 'unknown';
-  return {
+  return itemResult(
     text,
-    finishReason: finishReasonOf(raw),
-    rawFinishReason: raw,
-    usage: {
-      inputTokens: typeof usage.input_tokens === 'number' ? usage.input_tokens : null,
-      outputTokens: typeof usage.output_tokens === 'number' ? usage.output_tokens : null,
-    },
-    latencyMs: 0,
-  };
+    message.stop_reason,
+    anthropicFinishReasons,
+    usage.input_tokens,
+    usage.output_tokens,
+  );
 }
 
-function finishReasonOf(raw: string): FinishReason {
-  switch (raw) {
-    case 'end_turn':
-    case 'stop_sequence':
-      return 'stop';
-    case 'max_tokens':
-      return 'length';
-    case 'tool_use':
-      return 'tool-calls';
-    case 'refusal':
-      return 'content-filter';
-    default:
-      return 'other';
-  }
-}
-
-function asRecord(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : {};
-}
+const anthropicFinishReasons: Readonly<Record<string, FinishReason>> = {
+  end_turn: 'stop',
+  stop_sequence: 'stop',
+  max_tokens: 'length',
+  tool_use: 'tool-calls',
+  refusal: 'content-filter',
+};

@@ -1,6 +1,7 @@
 import type { CompletionRequest, CompletionResult, FinishReason } from '../completion.js';
 import type { BatchClient, BatchItemOutcome, ProviderBatchStatus } from './batch-client.js';
 import { type BatchHttpOptions, batchFetch, batchJson, failure, itemError } from './batch-http.js';
+import { asRecord, itemResult } from './batch-item-result.js';
 
 export interface GoogleBatchOptions extends Omit<BatchHttpOptions, 'model'> {
   /** The API root with its version path (https://generativelanguage.googleapis.com/v1beta). */
@@ -191,37 +192,20 @@ function resultOf(response: Record<string, unknown>): CompletionResult | undefin
     .map((part) => (typeof part.text === 'string' ? part.text : ''))
     .join('');
   const usage = asRecord(response.usageMetadata);
-  const raw = typeof candidate.finishReason === 'string' ? candidate.finishReason : 'unknown';
-  return {
+  return itemResult(
     text,
-    finishReason: finishReasonOf(raw),
-    rawFinishReason: raw,
-    usage: {
-      inputTokens: typeof usage.promptTokenCount === 'number' ? usage.promptTokenCount : null,
-      outputTokens: typeof usage.candidatesTokenCount === 'number' ? usage.candidatesTokenCount : null,
-    },
-    latencyMs: 0,
-  };
+    candidate.finishReason,
+    geminiFinishReasons,
+    usage.promptTokenCount,
+    usage.candidatesTokenCount,
+  );
 }
 
-function finishReasonOf(raw: string): FinishReason {
-  switch (raw) {
-    case 'STOP':
-      return 'stop';
-    case 'MAX_TOKENS':
-      return 'length';
-    case 'SAFETY':
-    case 'RECITATION':
-    case 'BLOCKLIST':
-    case 'PROHIBITED_CONTENT':
-      return 'content-filter';
-    default:
-      return 'other';
-  }
-}
-
-function asRecord(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : {};
-}
+const geminiFinishReasons: Readonly<Record<string, FinishReason>> = {
+  STOP: 'stop',
+  MAX_TOKENS: 'length',
+  SAFETY: 'content-filter',
+  RECITATION: 'content-filter',
+  BLOCKLIST: 'content-filter',
+  PROHIBITED_CONTENT: 'content-filter',
+};

@@ -8,6 +8,7 @@ import {
   itemError,
   parseJsonl,
 } from './batch-http.js';
+import { asRecord, itemResult } from './batch-item-result.js';
 
 export interface OpenAIBatchOptions extends Omit<BatchHttpOptions, 'model'> {
   /** The API root with its version path (https://api.openai.com/v1). */
@@ -194,37 +195,19 @@ function resultOf(body: Record<string, unknown>): CompletionResult | undefined {
   const content = asRecord(choice.message).content;
   if (typeof content !== 'string') return undefined;
   const usage = asRecord(body.usage);
-  const raw = typeof choice.finish_reason === 'string' ? choice.finish_reason : 'unknown';
-  return {
-    text: content,
-    finishReason: finishReasonOf(raw),
-    rawFinishReason: raw,
-    usage: {
-      inputTokens: typeof usage.prompt_tokens === 'number' ? usage.prompt_tokens : null,
-      outputTokens: typeof usage.completion_tokens === 'number' ? usage.completion_tokens : null,
-    },
-    latencyMs: 0,
-  };
+  return itemResult(
+    content,
+    choice.finish_reason,
+    openaiFinishReasons,
+    usage.prompt_tokens,
+    usage.completion_tokens,
+  );
 }
 
-function finishReasonOf(raw: string): FinishReason {
-  switch (raw) {
-    case 'stop':
-      return 'stop';
-    case 'length':
-      return 'length';
-    case 'content_filter':
-      return 'content-filter';
-    case 'tool_calls':
-    case 'function_call':
-      return 'tool-calls';
-    default:
-      return 'other';
-  }
-}
-
-function asRecord(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : {};
-}
+const openaiFinishReasons: Readonly<Record<string, FinishReason>> = {
+  stop: 'stop',
+  length: 'length',
+  content_filter: 'content-filter',
+  tool_calls: 'tool-calls',
+  function_call: 'tool-calls',
+};
