@@ -142,6 +142,29 @@ describe('on a Redis Cluster', () => {
     );
   });
 
+  it('a flow (a parent job waiting on its children) runs on the cluster', async () => {
+    const h = await api();
+    const submitted = await h.request<{ id: string }>('POST', '/v1/flows', {
+      root: {
+        id: 'final',
+        prompt: 'Combine {{steps.a.text}} and {{steps.b.text}}',
+        children: [
+          { id: 'a', prompt: 'part a' },
+          { id: 'b', prompt: 'part b' },
+        ],
+      },
+    });
+    expect(submitted.status).toBe(202);
+    await expect
+      .poll(
+        async () => (await h.request<{ state: string }>('GET', `/v1/flows/${submitted.body.id}`)).body.state,
+        {
+          timeout: 20_000,
+        },
+      )
+      .toBe('completed');
+  });
+
   it('defers every job during a total outage without spending an attempt, then recovers', async () => {
     const h = await api({ config: withResetTimeout(3_000) });
     h.simulator.configure('primary', { mode: { kind: 'down', status: 503 } });
