@@ -32,6 +32,8 @@ const exclusive = [
   'test/webhooks/thousand-deliveries.test.ts',
   'test/admission/fleet-pacing.test.ts',
   'test/structured/embeddings-cli.test.ts',
+  // A real 6-node Redis Cluster each (and worker processes, a failover).
+  'test/cluster/**/*.test.ts',
 ];
 
 export default defineConfig({

@@ -2,6 +2,7 @@
  * `npm run bench`: Breakwater's speed and outage behaviour, each figure a ratio against raw BullMQ
  * measured in the same run (or a count). Prints a table and writes JSON to bench-results/.
  *   npm run bench -- --jobs 2000 --workers 4 --only worker,submission
+ *   npm run bench -- --cluster   (only the Redis Cluster rows: a local 6-node cluster vs one Redis)
  * `--jobs` defaults to 2000, and to 5000 for slow-provider (about ten seconds a side).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { validateConfig } from '../src/config/load-config.js';
 import { redisUrl } from '../src/redis/connection.js';
+import { clusterBench } from './bench/cluster.js';
 import { failover } from './bench/failover.js';
 import { outage } from './bench/outage.js';
 import { slowProvider } from './bench/slow-provider.js';
@@ -23,11 +25,16 @@ const { values } = parseArgs({
     workers: { type: 'string', default: '4' },
     only: { type: 'string' },
     backlog: { type: 'string', default: '10000' },
+    cluster: { type: 'boolean', default: false },
   },
 });
 const jobs = Number(values.jobs ?? 2000);
 const workers = Number(values.workers);
-const only = values.only ? new Set(values.only.split(',')) : undefined;
+const only = values.cluster
+  ? new Set(['cluster'])
+  : values.only
+    ? new Set(values.only.split(','))
+    : undefined;
 const url = redisUrl();
 const config = validateConfig(
   {
@@ -46,6 +53,8 @@ const suites: Record<string, () => Promise<BenchRow[]>> = {
   'wasted-calls': async () => [await wastedCalls(workers)],
   'slow-provider': async () => [await slowProvider(url, { jobs: Number(values.jobs ?? 5000) })],
 };
+// Only on request: it starts six redis-server processes of its own.
+if (only?.has('cluster')) suites.cluster = () => clusterBench(url, jobs);
 
 const rows: BenchRow[] = [];
 for (const [name, suite] of Object.entries(suites)) {

@@ -19,10 +19,11 @@ import { demoConfigDocument, demoRoute, demoSettings, readSpeed } from '../src/d
 import { DemoStory } from '../src/demo/story.js';
 import { collectSummary, formatSummary } from '../src/demo/summary.js';
 import { createLogger } from '../src/logging/logger.js';
+import { bullQueueNameOf } from '../src/queue/bullmq-internals.js';
 import type { JobData } from '../src/queue/job-input.js';
 import { removeQueue } from '../src/queue/remove-queue.js';
 import { assertRedisReachable } from '../src/redis/check-redis.js';
-import { connectionOptions } from '../src/redis/connection.js';
+import { bullConnection } from '../src/redis/redis-client.js';
 import { developmentRedis } from '../src/runtime/development-redis.js';
 import { startWorkerRuntime } from '../src/runtime/worker-runtime.js';
 import { ProviderSimulator } from '../src/simulator/simulator.js';
@@ -53,7 +54,8 @@ const simulator = new ProviderSimulator();
 const root = await simulator.start();
 const queueName = `breakwater-demo-${randomUUID().slice(0, 8)}`;
 const { config } = validateConfig(demoConfigDocument(root, queueName, settings), 'demo', {});
-const queue = new Queue<JobData, JobResult>(queueName, { connection: connectionOptions(url) });
+const bull = bullConnection(url);
+const queue = new Queue<JobData, JobResult>(bullQueueNameOf(queueName), { connection: bull.connection });
 // The runtime's JSON logs would drown the story: only errors get through, as plain lines on stderr.
 const errorSink = new Writable({
   write(chunk, _encoding, callback) {
@@ -90,6 +92,7 @@ const cleanUp = () => {
     story.watch.stop();
     await runtime.close();
     await removeQueue(queue);
+    bull.close();
     await simulator.close();
     await redis.close();
   })();

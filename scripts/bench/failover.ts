@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import { validateConfig } from '../../src/config/load-config.js';
 import { FleetStore } from '../../src/fleet/fleet-store.js';
 import { createLogger } from '../../src/logging/logger.js';
+import { bullQueueNameOf, queueKeyOf } from '../../src/queue/bullmq-internals.js';
 import type { JobData } from '../../src/queue/job-input.js';
 import { enqueueJobs } from '../../src/queue/producer.js';
 import { removeQueue } from '../../src/queue/remove-queue.js';
@@ -35,10 +36,10 @@ export async function failover(redisUrl: string, jobs: number): Promise<BenchRow
     'bench',
     {},
   );
-  const queue = new Queue<JobData>(name, { connection: connectionOptions(redisUrl) });
+  const queue = new Queue<JobData>(bullQueueNameOf(name), { connection: connectionOptions(redisUrl) });
   const runtime = await startWorkerRuntime({ loaded, redisUrl, logger: createLogger({ level: 'silent' }) });
   const redis = new Redis(redisUrl);
-  await new FleetStore({ redis, keyPrefix: `bull:${name}`, worker: 'bench' }).open('primary', {
+  await new FleetStore({ redis, keyPrefix: queueKeyOf(name), worker: 'bench' }).open('primary', {
     until: undefined,
     reason: 'bench: primary down',
     force: true,

@@ -3,6 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Queue } from 'bullmq';
 import { validateConfig } from '../../src/config/load-config.js';
 import { createLogger } from '../../src/logging/logger.js';
+import { bullQueueNameOf } from '../../src/queue/bullmq-internals.js';
 import type { JobData } from '../../src/queue/job-input.js';
 import { enqueueJobs } from '../../src/queue/producer.js';
 import { connectionOptions } from '../../src/redis/connection.js';
@@ -45,7 +46,7 @@ export async function outage(backlog: number, workers: number): Promise<BenchRow
     'bench',
     {},
   );
-  const queue = new Queue<JobData>(name, { connection: connectionOptions(redis.url) });
+  const queue = new Queue<JobData>(bullQueueNameOf(name), { connection: connectionOptions(redis.url) });
   const logger = createLogger({ level: 'silent' });
   const runtimes = await Promise.all(
     Array.from({ length: workers }, () => startWorkerRuntime({ loaded, redisUrl: redis.url, logger })),

@@ -4,6 +4,7 @@ import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { validateConfig } from '../../src/config/load-config.js';
 import { createLogger } from '../../src/logging/logger.js';
+import { bullQueueNameOf } from '../../src/queue/bullmq-internals.js';
 import type { JobData } from '../../src/queue/job-input.js';
 import { enqueueJobs } from '../../src/queue/producer.js';
 import { removeQueue } from '../../src/queue/remove-queue.js';
@@ -104,7 +105,7 @@ export async function slowProvider(redisUrl: string, options: SlowProviderOption
   ): Promise<Side> => {
     const name = `${prefix}-${randomUUID()}`;
     const loaded = configFor(name);
-    const queue = new Queue<JobData>(name, { connection: connectionOptions(redisUrl) });
+    const queue = new Queue<JobData>(bullQueueNameOf(name), { connection: connectionOptions(redisUrl) });
     await endpointCounts('DELETE');
     // Lets the client see the endpoint close its idle sockets, so this side opens its own.
     await delay(200);
@@ -154,7 +155,7 @@ export async function slowProvider(redisUrl: string, options: SlowProviderOption
   const raw = (count: number) =>
     measure('bench-slow-raw', count, async (name) => {
       const worker = new Worker<JobData>(
-        name,
+        bullQueueNameOf(name),
         async (job, _token, signal) => {
           const response = await fetch(`${endpoint.url}/v1/chat/completions`, {
             method: 'POST',

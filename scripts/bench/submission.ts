@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import type { BreakwaterConfig } from '../../src/config/schema.js';
+import { bullQueueNameOf } from '../../src/queue/bullmq-internals.js';
 import { jobOptions } from '../../src/queue/job-options.js';
 import { removeQueue } from '../../src/queue/remove-queue.js';
 import { connectionOptions } from '../../src/redis/connection.js';
@@ -38,7 +39,7 @@ export async function submission(
 ): Promise<BenchRow[]> {
   const name = `bench-submit-${randomUUID()}`;
   const config = { ...base, queue: { ...base.queue, name } };
-  const queue = new Queue(name, { connection: connectionOptions(redisUrl) });
+  const queue = new Queue(bullQueueNameOf(name), { connection: connectionOptions(redisUrl) });
   // The API runs as its own process (as in production), so it does not share a core with the clients.
   const api = await startApiProcess(config, redisUrl);
   const batch = 500;

@@ -7,6 +7,7 @@ import type { BreakwaterConfig } from '../../src/config/schema.js';
 import { FleetMember } from '../../src/fleet/fleet-member.js';
 import { createLogger } from '../../src/logging/logger.js';
 import type { LanguageModelAdapter } from '../../src/providers/completion.js';
+import { bullQueueNameOf, queueKeyOf } from '../../src/queue/bullmq-internals.js';
 import { enqueueJobs } from '../../src/queue/producer.js';
 import { removeQueue } from '../../src/queue/remove-queue.js';
 import { BreakwaterKeys } from '../../src/redis/breakwater-keys.js';
@@ -79,16 +80,20 @@ async function breakwaterRun(
 ): Promise<Run> {
   const name = `bench-bw-${randomUUID()}`;
   const config = { ...base, queue: { ...base.queue, name } };
-  const queue = new Queue(name, { connection: connectionOptions(redisUrl) });
+  const queue = new Queue(bullQueueNameOf(name), { connection: connectionOptions(redisUrl) });
   const logger = createLogger({ level: 'silent' });
   const member = await FleetMember.connect({ config, redisUrl, logger });
   const circuits = new CircuitRegistry({ providers: config.providers, wrap: member.wrap });
   await member.join(async () => false);
   const stats = new StatsRecorder({
-    store: new StatsStore({ redis: member.redis, keyPrefix: `bull:${name}` }),
+    store: new StatsStore({ redis: member.redis, keyPrefix: queueKeyOf(name) }),
     knownModels: knownModels(config),
   });
-  const gate = new FleetAdmission({ redis: member.redis, keys: new BreakwaterKeys(`bull:${name}`), config });
+  const gate = new FleetAdmission({
+    redis: member.redis,
+    keys: new BreakwaterKeys(queueKeyOf(name)),
+    config,
+  });
   let seconds = 0;
   // Stats are flushed on close: their scripts belong to these jobs.
   const scripts = await scriptsPerJob(admin, jobs, async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import type { BreakwaterConfig } from '../config/schema.js';
 import type { BreakwaterKeys } from '../redis/breakwater-keys.js';
+import type { RedisClient } from '../redis/redis-client.js';
 import { RoundTripBatcher } from '../redis/round-trip-batcher.js';
 import type {
   Admission,
@@ -45,7 +45,7 @@ const bucketTtlMs = 24 * 3_600_000;
 const leaseGraceMs = 5_000;
 
 export interface FleetAdmissionOptions {
-  redis: Redis;
+  redis: RedisClient;
   keys: BreakwaterKeys;
   config: BreakwaterConfig;
   now?: () => number;
@@ -70,7 +70,7 @@ const settleIntervalMs = 200;
 
 /** Admission in Redis, shared by every worker of the queue: one script call per admitted call. */
 export class FleetAdmission implements Admission {
-  readonly #redis: Redis;
+  readonly #redis: RedisClient;
   readonly #keys: BreakwaterKeys;
   readonly #config: BreakwaterConfig;
   readonly #now: () => number;

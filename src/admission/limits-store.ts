@@ -1,7 +1,7 @@
-import type { Redis } from 'ioredis';
 import type { BreakwaterConfig } from '../config/schema.js';
 import type { BudgetView, LimitBucketView, ProviderLimitsView } from '../contract/provider-limits.js';
 import type { BreakwaterKeys } from '../redis/breakwater-keys.js';
+import type { RedisClient } from '../redis/redis-client.js';
 import { modelScope, providerScope } from './admission-plan.js';
 import { calendarWindow, type WindowOf } from './budget-window.js';
 import { limitHeadroom } from './fleet-admission.js';
@@ -16,7 +16,7 @@ export interface LimitsSnapshot {
 }
 
 export interface LimitsStoreOptions {
-  redis: Redis;
+  redis: RedisClient;
   keys: BreakwaterKeys;
   config: BreakwaterConfig;
   windowOf?: WindowOf;

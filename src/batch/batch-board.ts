@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { type ConnectionOptions, Job, Queue, Worker } from 'bullmq';
 import type { BatchView } from '../contract/batch.js';
+import { bullQueueNameOf } from '../queue/bullmq-internals.js';
 
-/** The queue beside the job queue where each provider batch is one job, for Bull Board. */
+/**
+ * The queue beside the job queue where each provider batch is one job, for Bull Board: BullMQ's
+ * name, in a hash tag of its own (`{breakwater-batches}`) so its keys share one cluster slot.
+ */
 export function batchQueueName(queueName: string): string {
-  return `${queueName}-batches`;
+  return bullQueueNameOf(`${queueName}-batches`);
 }
 
 /** A running batch's board job waits this long at most; it is moved on when the batch ends. */

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import type { BatchConfig } from '../config/schema.js';
 import type { CompletionRequest } from '../providers/completion.js';
 import type { BreakwaterKeys } from '../redis/breakwater-keys.js';
 import { replyOneOf } from '../redis/lua-script.js';
+import type { RedisClient } from '../redis/redis-client.js';
 import {
   type BatchRecord,
   type BatchStatus,
@@ -22,7 +22,7 @@ export interface CollectionKey {
 /** Batch state in Redis, under the queue's keys: collections, batch records, each job's place. */
 export class BatchStore {
   constructor(
-    readonly redis: Redis,
+    readonly redis: RedisClient,
     readonly keys: BreakwaterKeys,
   ) {}
 

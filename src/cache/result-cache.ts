@@ -1,7 +1,7 @@
-import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { CompletionJobResult } from '../contract/job.js';
 import { BreakwaterKeys } from '../redis/breakwater-keys.js';
+import type { RedisClient } from '../redis/redis-client.js';
 
 /** An answer as the cache keeps it: the result that first completed (without its calls), and when. */
 export interface CachedAnswer {
@@ -35,10 +35,10 @@ return 0
  * one job computing an answer for identical jobs.
  */
 export class ResultCache {
-  readonly #redis: Redis;
+  readonly #redis: RedisClient;
   readonly #keys: BreakwaterKeys;
 
-  constructor(redis: Redis, queueKey: string) {
+  constructor(redis: RedisClient, queueKey: string) {
     this.#redis = redis;
     this.#keys = new BreakwaterKeys(queueKey);
   }

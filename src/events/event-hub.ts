@@ -1,9 +1,9 @@
 import { QueueEvents } from 'bullmq';
-import { Redis } from 'ioredis';
 import type { FleetRecord } from '../fleet/fleet-record.js';
 import type { FleetStore } from '../fleet/fleet-store.js';
 import type { Logger } from '../logging/logger.js';
-import { connectionOptions } from '../redis/connection.js';
+import { bullQueueNameOf } from '../queue/bullmq-internals.js';
+import { bullConnection, createRedisClient, type RedisClient } from '../redis/redis-client.js';
 import { type BreakwaterEvent, breakerEvent } from './breakwater-event.js';
 import { JobEventMapper } from './job-event-mapper.js';
 
@@ -25,20 +25,21 @@ export interface EventHubOptions {
 export class EventHub {
   readonly #listeners = new Set<EventListener>();
   readonly #queueEvents: QueueEvents;
+  readonly #closeConnection: () => void;
   #unsubscribe: (() => void) | undefined;
-  #deltas: Redis | undefined;
+  #deltas: RedisClient | undefined;
 
-  private constructor(queueEvents: QueueEvents) {
+  private constructor(queueEvents: QueueEvents, closeConnection: () => void) {
     this.#queueEvents = queueEvents;
+    this.#closeConnection = closeConnection;
   }
 
   static async start(options: EventHubOptions): Promise<EventHub> {
     // A blocking reader on a connection of its own; it waits out Redis being away and resumes.
-    const queueEvents = new QueueEvents(options.queueName, {
-      connection: connectionOptions(options.redisUrl),
-    });
+    const bull = bullConnection(options.redisUrl);
+    const queueEvents = new QueueEvents(bullQueueNameOf(options.queueName), { connection: bull.connection });
     queueEvents.on('error', (error: Error) => options.logger.warn({ err: error }, 'event stream error'));
-    const hub = new EventHub(queueEvents);
+    const hub = new EventHub(queueEvents, bull.close);
     const mapper = new JobEventMapper((event) => hub.#emit(event));
     mapper.listen(queueEvents);
     // The last change seen per provider: after a lost subscription, the records read back tell
@@ -80,6 +81,7 @@ export class EventHub {
     this.#unsubscribe?.();
     this.#deltas?.disconnect();
     await this.#queueEvents.close();
+    this.#closeConnection();
   }
 
   #emit(event: BreakwaterEvent): void {
@@ -93,8 +95,8 @@ async function subscribeToDeltas(
   channel: string,
   logger: Logger,
   emit: (event: BreakwaterEvent) => void,
-): Promise<Redis> {
-  const subscriber = new Redis(connectionOptions(redisUrl));
+): Promise<RedisClient> {
+  const subscriber = createRedisClient(redisUrl, { mode: 'wait' });
   subscriber.on('error', (error: Error) => logger.warn({ err: error }, 'delta subscription error'));
   subscriber.on('message', (_channel: string, message: string) => {
     const event = parseDelta(message);

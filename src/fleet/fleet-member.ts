@@ -1,8 +1,7 @@
-import { Redis } from 'ioredis';
 import type { BreakwaterConfig, ProviderConfig } from '../config/schema.js';
 import type { Logger } from '../logging/logger.js';
 import { queueKeyOf } from '../queue/bullmq-internals.js';
-import { failFastConnectionOptions } from '../redis/connection.js';
+import { createRedisClient, type RedisClient } from '../redis/redis-client.js';
 import type { ProviderCircuit } from '../resilience/provider-circuit.js';
 import type { DeferralWake } from '../worker/processor.js';
 import { FleetCircuit } from './fleet-circuit.js';
@@ -27,11 +26,11 @@ export class FleetMember {
   readonly store: FleetStore;
   readonly #circuits = new Map<string, FleetCircuit>();
   readonly #options: FleetMemberOptions;
-  readonly #redis: Redis;
+  readonly #redis: RedisClient;
   #fleet: Fleet | undefined;
   #waker: FleetWaker | undefined;
 
-  private constructor(options: FleetMemberOptions, redis: Redis) {
+  private constructor(options: FleetMemberOptions, redis: RedisClient) {
     this.#options = options;
     this.#redis = redis;
     this.store = new FleetStore({
@@ -45,7 +44,7 @@ export class FleetMember {
   /** Connects to Redis; if it cannot, the member still works, on local breakers, until it can. */
   static async connect(options: FleetMemberOptions): Promise<FleetMember> {
     // Fleet commands fail fast while Redis is away: the local breakers decide meanwhile.
-    const redis = new Redis({ ...failFastConnectionOptions(options.redisUrl), lazyConnect: true });
+    const redis = createRedisClient(options.redisUrl, { mode: 'fail-fast', lazyConnect: true });
     redis.on('error', () => undefined);
     await redis
       .connect()
@@ -110,7 +109,7 @@ export class FleetMember {
   }
 
   /** The member's Redis connection (fleet state, wake-ups, stats). */
-  get redis(): Redis {
+  get redis(): RedisClient {
     return this.#redis;
   }
 

@@ -1,6 +1,6 @@
-import type { Redis } from 'ioredis';
 import { BreakwaterKeys } from '../redis/breakwater-keys.js';
 import { replyOneOf } from '../redis/lua-script.js';
+import { type RedisClient, subscriberOf } from '../redis/redis-client.js';
 import { checkFleetRecord, type FleetRecord, parseFleetRecord } from './fleet-record.js';
 import {
   acquireProbeScript,
@@ -40,8 +40,8 @@ export interface ProbeAnswer {
 }
 
 export interface FleetStoreOptions {
-  redis: Redis;
-  /** The queue's key prefix (`bull:<queue>`): the fleet's keys live under it. */
+  redis: RedisClient;
+  /** The queue's key prefix (`bull:{<queue>}`): the fleet's keys live under it. */
   keyPrefix: string;
   /** This process, as it appears in records and leases. */
   worker: string;
@@ -52,7 +52,7 @@ export interface FleetStoreOptions {
 export class FleetStore {
   readonly worker: string;
   readonly channel: string;
-  readonly #redis: Redis;
+  readonly #redis: RedisClient;
   readonly #keys: BreakwaterKeys;
   readonly #now: () => number;
 
@@ -203,12 +203,7 @@ export class FleetStore {
     resync: () => void,
   ): Promise<() => void> {
     // A subscription waits out a lost connection (and resubscribes) rather than failing.
-    const subscriber = this.#redis.duplicate({
-      enableOfflineQueue: true,
-      maxRetriesPerRequest: null,
-      commandTimeout: undefined,
-      lazyConnect: false,
-    });
+    const subscriber = subscriberOf(this.#redis);
     subscriber.on('error', () => undefined);
     subscriber.on('message', (_channel: string, message: string) => {
       try {

@@ -1,15 +1,15 @@
-import type { Redis } from 'ioredis';
 import type { BreakwaterConfig, HealthProbeConfig } from '../config/schema.js';
 import type { Logger } from '../logging/logger.js';
 import type { LanguageModelAdapter } from '../providers/completion.js';
 import type { BreakwaterKeys } from '../redis/breakwater-keys.js';
+import type { RedisClient } from '../redis/redis-client.js';
 import type { FleetCircuit } from './fleet-circuit.js';
 
 export interface HealthProberOptions {
   config: BreakwaterConfig;
   circuit: (provider: string) => FleetCircuit | undefined;
   adapter: (provider: string, model: string) => LanguageModelAdapter;
-  redis: Redis;
+  redis: RedisClient;
   keys: BreakwaterKeys;
   logger: Logger;
 }

@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis';
 import type { BreakwaterKeys } from '../redis/breakwater-keys.js';
+import type { RedisClient } from '../redis/redis-client.js';
 import type { PlannedStep } from './validate-flow.js';
 
 /** A step's place in its flow: what the tree view walks, in the order it was submitted. */
@@ -28,7 +28,7 @@ export function shapeOf(step: PlannedStep): StepShape {
 }
 
 export class FlowStore {
-  constructor(private readonly options: { redis: Redis; keys: BreakwaterKeys }) {}
+  constructor(private readonly options: { redis: RedisClient; keys: BreakwaterKeys }) {}
 
   async write(flowId: string, record: FlowRecord): Promise<void> {
     await this.options.redis.set(

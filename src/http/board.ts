@@ -4,6 +4,7 @@ import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
 import { type Express, type RequestHandler, Router } from 'express';
 import type { BoardConfig } from '../config/schema.js';
+import { queueNameOfBull } from '../queue/bullmq-internals.js';
 
 export const boardPath = '/admin/queues';
 
@@ -17,7 +18,12 @@ export function boardRouter(queue: Queue, config: BoardConfig, webhooks?: Queue,
   serverAdapter.setBasePath(boardPath);
   createBullBoard({
     queues: [
-      new BullMQAdapter(queue, { readOnlyMode: config.readOnly, description: 'Breakwater AI jobs' }),
+      new BullMQAdapter(queue, {
+        readOnlyMode: config.readOnly,
+        description: 'Breakwater AI jobs',
+        // BullMQ's name carries the queue's cluster hash tag ({breakwater}); people know it as breakwater.
+        displayName: queueNameOfBull(queue.name),
+      }),
       ...(webhooks
         ? [
             new BullMQAdapter(webhooks, {
@@ -30,6 +36,7 @@ export function boardRouter(queue: Queue, config: BoardConfig, webhooks?: Queue,
         ? [
             new BullMQAdapter(batchQueue, {
               readOnlyMode: true,
+              displayName: queueNameOfBull(batchQueue.name),
               description:
                 'Provider batches: one job per batch, its story in its log, the batch as its result',
             }),

@@ -1,14 +1,14 @@
 import type { RequestHandler } from 'express';
-import type { Redis } from 'ioredis';
 import type { BreakwaterConfig } from '../config/schema.js';
 import { SlidingWindow } from '../ratelimit/sliding-window.js';
 import { BreakwaterKeys } from '../redis/breakwater-keys.js';
+import type { RedisClient } from '../redis/redis-client.js';
 import { submissionRateLimit } from './rate-limit.js';
 
 /** The app's `submitGuard` option from the config: the rate limit when `api.rateLimit` is set. */
 export function submitGuard(
   config: BreakwaterConfig,
-  redis: Pick<Redis, 'eval'>,
+  redis: Pick<RedisClient, 'eval'>,
   queueKey: string,
   authEnabled: boolean,
   now?: () => number,

@@ -2,8 +2,8 @@
  * For services that add jobs with plain BullMQ rather than the HTTP API or the client:
  *
  *   import { Queue } from 'bullmq';
- *   import { jobName, jobOptions } from 'breakwater/producer';
- *   await new Queue('breakwater', { connection }).add(jobName, { prompt: '…' }, jobOptions());
+ *   import { bullQueueName, jobName, jobOptions } from 'breakwater/producer';
+ *   await new Queue(bullQueueName('breakwater'), { connection }).add(jobName, { prompt: '…' }, jobOptions());
  *
  * The options are the ones the API gives every job: attempts and Breakwater's backoff (exponential,
  * jittered, Retry-After aware), retention (`queue.keepCompleted` and `queue.keepFailed`: 7 days completed,
@@ -15,6 +15,11 @@ import { type QueueConfig, queueSchema } from '../config/schema.js';
 import type { JobData, JobInput } from '../queue/job-input.js';
 import { jobOptions as queueJobOptions } from '../queue/job-options.js';
 
+/**
+ * The BullMQ name of the queue named `queue.name` in the config: `bullQueueName('breakwater')` is
+ * `{breakwater}`, the Redis Cluster hash tag every key of the queue shares.
+ */
+export { bullQueueNameOf as bullQueueName } from '../queue/bullmq-internals.js';
 export type { JobInput } from '../queue/job-input.js';
 /** The job name Breakwater's producers use: `queue.add(jobName, data, jobOptions())`. */
 export { jobName } from '../queue/producer.js';

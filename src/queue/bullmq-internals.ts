@@ -6,9 +6,23 @@
 /** BullMQ's default key prefix: a queue named `q` keeps its keys under `bull:q`. */
 const bullPrefix = 'bull';
 
-/** The key every key of a queue starts with (BullMQ's `queue.qualifiedName`). */
+/**
+ * The BullMQ name of a Breakwater queue: its name in a Redis Cluster hash tag (`{breakwater}`), so
+ * every key of the queue, BullMQ's and Breakwater's, hashes to one slot and a multi-key script never
+ * crosses slots. The same names on one Redis, so moving to a cluster renames nothing.
+ */
+export function bullQueueNameOf(queueName: string): string {
+  return `{${queueName}}`;
+}
+
+/** The Breakwater name of a BullMQ queue name: `{breakwater}` is `breakwater`. */
+export function queueNameOfBull(bullName: string): string {
+  return bullName.replace(/^\{(.*)\}$/, '$1');
+}
+
+/** The key every key of a queue starts with (BullMQ's `queue.qualifiedName`): `bull:{breakwater}`. */
 export function queueKeyOf(queueName: string): string {
-  return `${bullPrefix}:${queueName}`;
+  return `${bullPrefix}:${bullQueueNameOf(queueName)}`;
 }
 
 /** The queue's delayed set (a sorted set of job ids). */

@@ -1,8 +1,8 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis-client.js';
 
 /**
  * KEYS: the bucket's hash (one field per fixed window). ARGV: cost, limit, windowMs, now (epoch ms;
- * negative: Redis's own clock, so every API process agrees on the window whatever its clock).
+ * negative: RedisClient's own clock, so every API process agrees on the window whatever its clock).
  * Counts `cost` only when it fits, so refused requests use nothing. Returns {admitted (1/0),
  * current window's count, previous window's count, the elapsed share of the current window}.
  */
@@ -26,7 +26,7 @@ return {1, current, previous, tostring(elapsed)}
 `;
 
 export interface SlidingWindowOptions {
-  redis: Pick<Redis, 'eval'>;
+  redis: Pick<RedisClient, 'eval'>;
   /** Counters live under this prefix (the queue's, so removing the queue removes them). */
   keyPrefix: string;
   /** Units (jobs) admitted per window. */

@@ -1,13 +1,13 @@
 import { delayedKeyOf } from '../queue/bullmq-internals.js';
 
 /**
- * Every key Breakwater writes beside a queue, built in one place from the queue's key (`bull:<queue>`):
+ * Every key Breakwater writes beside a queue, built in one place from the queue's key (`bull:{<queue>}`):
  * they live under it, so removing the queue removes them, and one queue's keys never meet another's.
  */
 export class BreakwaterKeys {
   readonly #root: string;
 
-  /** @param queueKey the queue's qualified name, e.g. `bull:breakwater` */
+  /** @param queueKey the queue's qualified name, e.g. `bull:{breakwater}`: its hash tag puts every key below on the queue's one cluster slot */
   constructor(readonly queueKey: string) {
     this.#root = `${queueKey}:breakwater`;
   }

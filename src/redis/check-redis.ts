@@ -1,12 +1,36 @@
 import { Redis } from 'ioredis';
 import { connectionOptions } from './connection.js';
+import { displayTarget, nodeUrls, parseRedisTarget, type RedisTarget } from './redis-target.js';
 import { RedisUnreachableError } from './redis-unreachable-error.js';
 
 /**
  * One PING with no retries, so a process that cannot reach Redis says so in a line at startup
  * instead of hanging in reconnect loops. Throws RedisUnreachableError.
  */
-export async function assertRedisReachable(url: string, timeoutMs = 3_000): Promise<void> {
+export async function assertRedisReachable(address: string, timeoutMs = 3_000): Promise<void> {
+  let target: RedisTarget;
+  try {
+    target = parseRedisTarget(address);
+  } catch (error) {
+    throw new RedisUnreachableError(
+      'a REDIS_CLUSTER_NODES list',
+      error instanceof Error ? error.message : 'invalid',
+    );
+  }
+  if (target.kind === 'single') return assertServerReachable(target.url, timeoutMs);
+  // A cluster is reachable when any of its seed nodes answers: the client learns the rest from it.
+  const answers = await Promise.allSettled(
+    nodeUrls(target).map((url) => assertServerReachable(url, timeoutMs)),
+  );
+  if (answers.some((answer) => answer.status === 'fulfilled')) return;
+  throw new RedisUnreachableError(
+    displayTarget(target),
+    'no seed node answered',
+    'start the cluster or set REDIS_CLUSTER_NODES to nodes of yours',
+  );
+}
+
+async function assertServerReachable(url: string, timeoutMs: number): Promise<void> {
   let options: ReturnType<typeof connectionOptions>;
   try {
     options = connectionOptions(url);

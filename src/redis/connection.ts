@@ -1,4 +1,5 @@
 import type { RedisOptions } from 'ioredis';
+import { clusterAddress, parseRedisTarget } from './redis-target.js';
 
 /**
  * ioredis options as a plain object type, accepted both by `new Redis(...)` and by BullMQ 6: its
@@ -12,8 +13,16 @@ export type RedisConnectionOptions = {
   retryStrategy?: (times: number) => number | null | undefined;
 };
 
-/** REDIS_URL, else the local default. */
+/**
+ * The Redis address: REDIS_CLUSTER_NODES as a `redis+cluster://` seed list when set (a Redis
+ * Cluster), else REDIS_URL, else the local default. Throws an Error naming a bad node.
+ */
 export function redisUrl(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.REDIS_CLUSTER_NODES?.trim()) {
+    const address = clusterAddress(env.REDIS_CLUSTER_NODES);
+    parseRedisTarget(address);
+    return address;
+  }
   return env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 }
 

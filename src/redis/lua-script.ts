@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 
 /**
  * A Lua script sent by its SHA (EVALSHA), and in full only when Redis does not know it yet. Its
@@ -13,7 +13,7 @@ export class LuaScript {
   }
 
   async run(
-    redis: Pick<Redis, 'evalsha' | 'eval'>,
+    redis: Pick<RedisClient, 'evalsha' | 'eval'>,
     keys: readonly string[],
     input: object,
   ): Promise<unknown> {

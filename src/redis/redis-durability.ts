@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import type { Logger } from '../logging/logger.js';
 import { connectionOptions } from './connection.js';
+import { nodeUrls, parseRedisTarget } from './redis-target.js';
 
 /** What a Redis server risks losing, read from its CONFIG. */
 export type DurabilityFinding =
@@ -9,8 +10,28 @@ export type DurabilityFinding =
   /** CONFIG GET is refused (managed Redis): the settings could not be checked. */
   | { kind: 'unknown'; reason: string };
 
-/** Reads maxmemory-policy, appendonly and save. Never throws: an unreadable config is a finding. */
-export async function checkRedisDurability(url: string, timeoutMs = 3_000): Promise<DurabilityFinding[]> {
+/**
+ * Reads maxmemory-policy, appendonly and save of the server, or of each seed node of a cluster
+ * (each finding once). Never throws: an unreadable config is a finding.
+ */
+export async function checkRedisDurability(address: string, timeoutMs = 3_000): Promise<DurabilityFinding[]> {
+  let urls: string[];
+  try {
+    urls = nodeUrls(parseRedisTarget(address));
+  } catch (error) {
+    return [{ kind: 'unknown', reason: error instanceof Error ? error.message : String(error) }];
+  }
+  const findings = (await Promise.all(urls.map((url) => checkServer(url, timeoutMs)))).flat();
+  const seen = new Set<string>();
+  return findings.filter((finding) => {
+    const key = JSON.stringify(finding);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+async function checkServer(url: string, timeoutMs: number): Promise<DurabilityFinding[]> {
   const client = new Redis({
     ...connectionOptions(url),
     lazyConnect: true,

@@ -1,4 +1,5 @@
 import { hasBrand } from '../errors/brand.js';
+import { displayTarget, parseRedisTarget } from './redis-target.js';
 
 const brand = Symbol.for('breakwater.RedisUnreachableError');
 
@@ -23,6 +24,8 @@ export class RedisUnreachableError extends Error {
 /** The URL without its password, for messages and logs. */
 export function displayUrl(url: string): string {
   try {
+    const target = parseRedisTarget(url);
+    if (target.kind === 'cluster') return displayTarget(target);
     const parsed = new URL(url);
     if (parsed.password) parsed.password = '***';
     return parsed.toString().replace(/\/$/, '');

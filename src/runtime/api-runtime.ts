@@ -2,7 +2,6 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { FlowProducer, Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { LimitsStore } from '../admission/limits-store.js';
 import { batchQueueName } from '../batch/batch-board.js';
 import { BatchStore } from '../batch/batch-store.js';
@@ -17,9 +16,10 @@ import { applyServerLimits } from '../http/server-limits.js';
 import { submitGuard } from '../http/submit-guard.js';
 import { knownSecrets } from '../logging/known-secrets.js';
 import { createLogger, type Logger } from '../logging/logger.js';
+import { bullQueueNameOf } from '../queue/bullmq-internals.js';
 import type { JobData } from '../queue/job-input.js';
 import { BreakwaterKeys } from '../redis/breakwater-keys.js';
-import { failFastConnectionOptions } from '../redis/connection.js';
+import { bullConnection, createRedisClient, untilReady } from '../redis/redis-client.js';
 import { StatsStore } from '../stats/stats-store.js';
 import { openWebhookQueue } from '../webhooks/webhook-queue.js';
 import type { JobResult } from '../worker/job-result.js';
@@ -60,17 +60,22 @@ export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRu
     token: options.token,
     allowUnauthenticated: options.allowUnauthenticated ?? false,
   });
-  const connection = failFastConnectionOptions(options.redisUrl, redisCommandTimeoutMs);
-  const queue = new Queue<JobData, JobResult>(config.queue.name, { connection });
+  const bull = bullConnection(options.redisUrl, 'fail-fast', redisCommandTimeoutMs);
+  const connection = bull.connection;
+  const queue = new Queue<JobData, JobResult>(bullQueueNameOf(config.queue.name), { connection });
   const batchQueue = new Queue(batchQueueName(config.queue.name), { connection });
   // Its connection's errors are the job queue's, already logged: not repeated here.
   batchQueue.on('error', () => undefined);
-  const redis = new Redis(connection);
+  const redis = createRedisClient(options.redisUrl, {
+    mode: 'fail-fast',
+    commandTimeoutMs: redisCommandTimeoutMs,
+  });
   redis.on('error', (error: Error) => logger.warn({ err: error }, 'redis connection error'));
   queue.on('error', (error: Error) => logger.warn({ err: error }, 'queue connection error'));
   // Serve only once the queue's connection is ready; closing a BullMQ queue that is still connecting
   // also leaves an unhandled rejection behind.
   await queue.waitUntilReady();
+  await untilReady(redis);
   const flows = new FlowProducer({ connection });
   flows.on('error', (error: Error) => logger.warn({ err: error }, 'flow producer connection error'));
   const webhooks = openWebhookQueue(queue.qualifiedName, connection);
@@ -166,6 +171,7 @@ export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRu
         batchClient?.disconnect();
         await Promise.race([hub.close().catch(() => undefined), delay(closeTimeoutMs)]);
         redis.disconnect();
+        bull.close();
         logger.info('api stopped');
       })();
       return closing;

@@ -1,6 +1,7 @@
 import { createConnection } from 'node:net';
 import { join, relative } from 'node:path';
 import { ConfigError } from '../config/config-error.js';
+import { redisUrl } from '../redis/connection.js';
 import { RedisServerMissingError, startRedisChild } from '../redis/redis-child.js';
 import { RedisUnreachableError } from '../redis/redis-unreachable-error.js';
 
@@ -19,7 +20,8 @@ export interface DevelopmentRedisOptions {
 }
 
 /**
- * The Redis of `npm start` and the demo, for trying Breakwater on any machine: REDIS_URL when set;
+ * The Redis of `npm start` and the demo, for trying Breakwater on any machine: REDIS_CLUSTER_NODES
+ * or REDIS_URL when set;
  * else whatever answers on 127.0.0.1 at the default port (BREAKWATER_LOCAL_REDIS_PORT, 6379); else a
  * redis-server from the PATH started as a child, its data in `.breakwater/redis/`, stopped on close.
  * `npm run api` and `npm run worker` never call this: a production process must not hide a missing
@@ -27,7 +29,8 @@ export interface DevelopmentRedisOptions {
  */
 export async function developmentRedis(options: DevelopmentRedisOptions): Promise<DevelopmentRedis> {
   const env = options.env ?? process.env;
-  if (env.REDIS_URL) return { url: env.REDIS_URL, close: async () => undefined };
+  if (env.REDIS_CLUSTER_NODES?.trim() || env.REDIS_URL)
+    return { url: redisUrl(env), close: async () => undefined };
   const port = localPort(env);
   const url = `redis://127.0.0.1:${port}`;
   // Something listening there (a Redis, even one asking for a password) is the user's: use it, and

@@ -1,6 +1,7 @@
 import { ConfigError } from '../config/config-error.js';
 import { knownSecrets } from '../logging/known-secrets.js';
 import { redisUrl } from '../redis/connection.js';
+import { parseRedisTarget } from '../redis/redis-target.js';
 
 /** What a Breakwater process reads from its environment, besides the config file and provider keys. */
 export interface ProcessSettings {
@@ -52,14 +53,35 @@ export function readProcessSettings(env: NodeJS.ProcessEnv = process.env): Proce
       message: `is ${token.length} characters; use at least ${minTokenLength}, e.g. openssl rand -hex 24`,
     });
   }
+  let address = '';
+  try {
+    address = redisUrl(env);
+  } catch (error) {
+    problems.push({
+      path: 'REDIS_CLUSTER_NODES',
+      message: `${error instanceof Error ? error.message : String(error)}; set it to host:port,host:port`,
+    });
+  }
   if (problems.length > 0) throw new ConfigError('environment', problems);
+  knownSecrets.add(passwordOf(address));
   knownSecrets.add(env.BREAKWATER_API_TOKEN || undefined);
   return {
-    redisUrl: redisUrl(env),
+    redisUrl: address,
     host: env.HOST || '127.0.0.1',
     port,
     token,
     shutdownGraceMs: grace,
     allowUnauthenticated: allow === '1' || allow === 'true',
   };
+}
+
+/** The Redis password, kept out of logs. */
+function passwordOf(address: string): string | undefined {
+  const target = parseRedisTarget(address);
+  if (target.kind === 'cluster') return target.password;
+  try {
+    return decodeURIComponent(new URL(target.url).password) || undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -4,11 +4,11 @@ import type { BreakwaterConfig } from '../config/schema.js';
 import { jobStatus } from '../http/job-status.js';
 import type { Logger } from '../logging/logger.js';
 import type { Secret } from '../logging/secret.js';
-import { queueKeyOf } from '../queue/bullmq-internals.js';
+import { bullQueueNameOf, queueKeyOf } from '../queue/bullmq-internals.js';
 import type { JobData } from '../queue/job-input.js';
 import { maxTimelineRuns } from '../queue/job-options.js';
 import { timelineLogEntry } from '../queue/timeline.js';
-import { connectionOptions } from '../redis/connection.js';
+import { bullConnection } from '../redis/redis-client.js';
 import { type DeliveryStats, startDeliveryWorker } from '../webhooks/delivery-worker.js';
 import { enqueueDelivery, openWebhookQueue, webhookUrlOf } from '../webhooks/webhook-queue.js';
 import { WebhookSigner } from '../webhooks/webhook-signer.js';
@@ -38,10 +38,11 @@ const closeTimeoutMs = 2_000;
 export function startWebhookRuntime(options: WebhookRuntimeOptions): WebhookRuntime {
   const { config, logger } = options;
   const now = options.now ?? Date.now;
-  const connection = connectionOptions(options.redisUrl);
+  const bull = bullConnection(options.redisUrl);
+  const { connection } = bull;
   const queueKey = queueKeyOf(config.queue.name);
   const deliveries = openWebhookQueue(queueKey, connection);
-  const jobs = new Queue<JobData, JobResult>(config.queue.name, { connection });
+  const jobs = new Queue<JobData, JobResult>(bullQueueNameOf(config.queue.name), { connection });
   deliveries.on('error', (error: Error) => logger.warn({ err: error }, 'webhook queue connection error'));
   jobs.on('error', (error: Error) => logger.warn({ err: error }, 'queue connection error'));
   const sender = options.secret
@@ -86,6 +87,7 @@ export function startWebhookRuntime(options: WebhookRuntimeOptions): WebhookRunt
         if (!(await Promise.race([closed, delay(closeTimeoutMs, false)]))) {
           for (const queue of [deliveries, jobs]) void queue.disconnect().catch(() => undefined);
         }
+        bull.close();
       })();
       return closing;
     },

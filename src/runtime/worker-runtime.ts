@@ -20,7 +20,7 @@ import { AdapterFactory } from '../providers/create-adapter.js';
 import { queueKeyOf } from '../queue/bullmq-internals.js';
 import { promoteDeferred } from '../queue/promote-deferred.js';
 import { BreakwaterKeys } from '../redis/breakwater-keys.js';
-import { connectionOptions } from '../redis/connection.js';
+import { bullConnection } from '../redis/redis-client.js';
 import { CircuitRegistry } from '../resilience/circuit-registry.js';
 import type { ProviderSimulator } from '../simulator/simulator.js';
 import { knownModels } from '../stats/known-models.js';
@@ -127,9 +127,10 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     keys,
     logger,
   });
+  const bull = bullConnection(options.redisUrl);
   const breakwater = createBreakwaterWorker({
     config,
-    connection: connectionOptions(options.redisUrl),
+    connection: bull.connection,
     circuits,
     adapter: (provider, model) => adapters.get(provider, model),
     logger,
@@ -161,7 +162,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     },
   });
   workerCreated(breakwater.worker);
-  const board = new BatchBoard(config.queue.name, connectionOptions(options.redisUrl));
+  const board = new BatchBoard(config.queue.name, bull.connection);
   const batches = new BatchCoordinator({
     store: batchStore,
     config,
@@ -201,6 +202,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
         await gate.close();
         await stats.close();
         member.leave();
+        bull.close();
         circuits.shutdown();
         await simulator?.close();
         logger.info('worker stopped');

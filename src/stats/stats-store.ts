@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis';
 import { BreakwaterKeys } from '../redis/breakwater-keys.js';
+import type { RedisClient } from '../redis/redis-client.js';
 import { latencyBuckets, parseFieldKey, type StatsDelta } from './stats-delta.js';
 
 export interface ModelStats {
@@ -47,8 +47,8 @@ export interface CacheTotals {
 export const fleetField = (name: string) => ['', '', name] as const;
 
 export interface StatsStoreOptions {
-  redis: Redis;
-  /** The queue's key prefix (`bull:<queue>`). */
+  redis: RedisClient;
+  /** The queue's key prefix (`bull:{<queue>}`). */
   keyPrefix: string;
   now?: () => number;
 }
@@ -73,7 +73,7 @@ const recentMinutes = 5;
  * flush (a few commands a second per worker, however many jobs), and the API reads the totals.
  */
 export class StatsStore {
-  readonly #redis: Redis;
+  readonly #redis: RedisClient;
   readonly #key: string;
   readonly #now: () => number;
 

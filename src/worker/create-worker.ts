@@ -4,7 +4,12 @@ import type { BreakwaterConfig } from '../config/schema.js';
 import type { Logger } from '../logging/logger.js';
 import type { LanguageModelAdapter } from '../providers/completion.js';
 import { createBackoffStrategy } from '../queue/backoff.js';
-import { boardDelay, boardDelayField, startedAttemptsField } from '../queue/bullmq-internals.js';
+import {
+  boardDelay,
+  boardDelayField,
+  bullQueueNameOf,
+  startedAttemptsField,
+} from '../queue/bullmq-internals.js';
 import type { JobData } from '../queue/job-input.js';
 import type { CircuitRegistry } from '../resilience/circuit-registry.js';
 import { crashSafety } from './crash-safety.js';
@@ -103,7 +108,7 @@ export function createBreakwaterWorker(options: BreakwaterWorkerOptions): Breakw
       )
     : cached;
   worker = new Worker<JobData, JobResult>(
-    options.config.queue.name,
+    bullQueueNameOf(options.config.queue.name),
     (job, token, signal) => run(job, token, signal),
     {
       connection: options.connection,

@@ -4,6 +4,7 @@ import { FleetCircuit } from '../../src/fleet/fleet-circuit.js';
 import { FleetStore } from '../../src/fleet/fleet-store.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { ProviderError } from '../../src/providers/provider-error.js';
+import { queueKeyOf } from '../../src/queue/bullmq-internals.js';
 import { failFastConnectionOptions } from '../../src/redis/connection.js';
 import { ProviderCircuit } from '../../src/resilience/provider-circuit.js';
 import { freePort } from '../support/redis-server.js';
@@ -66,7 +67,7 @@ describe('the fleet when Redis is unreachable', () => {
 
     // The subscription drops; the change is made (and broadcast to nobody) before it is back.
     await admin.client('KILL', 'TYPE', 'pubsub');
-    await new FleetStore({ redis: admin, keyPrefix: `bull:${harness.queueName}`, worker: 'ops' }).open(
+    await new FleetStore({ redis: admin, keyPrefix: queueKeyOf(harness.queueName), worker: 'ops' }).open(
       'primary',
       {
         until: undefined,
@@ -75,8 +76,8 @@ describe('the fleet when Redis is unreachable', () => {
         manual: { by: 'ops', reason: 'maintenance' },
       },
     );
-    expect(await admin.pubsub('NUMSUB', `bull:${harness.queueName}:breakwater:fleet-events`)).toEqual([
-      `bull:${harness.queueName}:breakwater:fleet-events`,
+    expect(await admin.pubsub('NUMSUB', `${queueKeyOf(harness.queueName)}:breakwater:fleet-events`)).toEqual([
+      `${queueKeyOf(harness.queueName)}:breakwater:fleet-events`,
       0,
     ]);
     await expect

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logging/logger.js';
+import { queueKeyOf } from '../../src/queue/bullmq-internals.js';
 import { SlidingWindow } from '../../src/ratelimit/sliding-window.js';
 import { type ApiRuntime, startApiRuntime } from '../../src/runtime/api-runtime.js';
 import { ApiHarness } from '../support/api-harness.js';
@@ -79,7 +80,7 @@ describe('the submission rate limit (api.rateLimit)', () => {
     // The counters are keyed by a hash of the token under the queue's prefix, never by the token.
     const redis = new Redis(redisUrl);
     cleanups.push(() => redis.disconnect());
-    const keys = await redis.keys(`bull:${harness.queueName}:breakwater:rate:*`);
+    const keys = await redis.keys(`${queueKeyOf(harness.queueName)}:breakwater:rate:*`);
     expect(keys.length).toBeGreaterThan(0);
     const hashed = createHash('sha256').update(`token:${token}`).digest('hex').slice(0, 32);
     for (const key of keys) {

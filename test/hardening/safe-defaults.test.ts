@@ -100,7 +100,10 @@ describe('safe by default', () => {
   it('Bull Board refuses actions (pause, retry, clean…) unless board.readOnly is false', async () => {
     const harness = await new ApiHarness().start();
     cleanups.push(() => harness.stop());
-    const refused = await harness.request('PUT', `/admin/queues/api/queues/${harness.queueName}/pause`);
+    const refused = await harness.request(
+      'PUT',
+      `/admin/queues/api/queues/${encodeURIComponent(`{${harness.queueName}}`)}/pause`,
+    );
     expect(refused.status).toBe(405);
     expect(await harness.queue.isPaused()).toBe(false);
 
@@ -108,7 +111,10 @@ describe('safe by default', () => {
       config: (base) => ({ ...base, board: { readOnly: false } }),
     }).start();
     cleanups.push(() => writable.stop());
-    const allowed = await writable.request('PUT', `/admin/queues/api/queues/${writable.queueName}/pause`);
+    const allowed = await writable.request(
+      'PUT',
+      `/admin/queues/api/queues/${encodeURIComponent(`{${writable.queueName}}`)}/pause`,
+    );
     expect(allowed.status).toBe(200);
     expect(await writable.queue.isPaused()).toBe(true);
   });

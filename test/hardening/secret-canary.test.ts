@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { validateConfig } from '../../src/config/load-config.js';
 import { createLogger } from '../../src/logging/logger.js';
+import { queueKeyOf } from '../../src/queue/bullmq-internals.js';
 import { removeQueue } from '../../src/queue/remove-queue.js';
 import { type ApiRuntime, startApiRuntime } from '../../src/runtime/api-runtime.js';
 import { startWorkerRuntime, type WorkerRuntime } from '../../src/runtime/worker-runtime.js';
@@ -187,7 +188,7 @@ describe('secrets never leak', () => {
 
     const redis = new Redis(redisUrl);
     cleanups.push(async () => redis.disconnect());
-    const dump = await dumpKeys(redis, `bull:${queueName}*`);
+    const dump = await dumpKeys(redis, `${queueKeyOf(queueName)}*`);
 
     // The canaries were really in play: sent to the provider, echoed back in its errors.
     expect(provider.keysSeen).toEqual(new Set([canaries.openai, canaries.anthropic]));

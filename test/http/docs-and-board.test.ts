@@ -100,11 +100,12 @@ describe('Bull Board at /admin/queues', () => {
     const page = await harness.request<string>('GET', '/admin/queues');
     expect(page.status).toBe(200);
     expect(page.body).toContain('<div id="root">');
-    const api = await harness.request<{ queues: { name: string; readOnlyMode: boolean }[] }>(
-      'GET',
-      '/admin/queues/api/queues?activeQueue=&status=latest&page=1',
-    );
-    const queue = api.body.queues.find((entry) => entry.name === harness.queueName);
+    const api = await harness.request<{
+      queues: { name: string; displayName: string; readOnlyMode: boolean }[];
+    }>('GET', '/admin/queues/api/queues?activeQueue=&status=latest&page=1');
+    // BullMQ's name carries the hash tag; the board shows the queue's own name.
+    const queue = api.body.queues.find((entry) => entry.name === `{${harness.queueName}}`);
+    expect(queue?.displayName).toBe(harness.queueName);
     expect(queue?.readOnlyMode).toBe(true);
   });
 
@@ -114,7 +115,9 @@ describe('Bull Board at /admin/queues', () => {
       'GET',
       '/admin/queues/api/queues',
     );
-    expect(api.body.queues.find((entry) => entry.name === harness.queueName)?.readOnlyMode).toBe(false);
+    expect(api.body.queues.find((entry) => entry.name === `{${harness.queueName}}`)?.readOnlyMode).toBe(
+      false,
+    );
     await harness.stop();
 
     harness = await new ApiHarness({ config: (base) => ({ ...base, board: { enabled: false } }) }).start();

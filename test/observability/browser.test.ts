@@ -75,7 +75,9 @@ describe('Bull Board and the provider panel in a real browser', () => {
     expect(Date.now() - pageOpenedAt).toBeLessThan(5_000);
 
     // Bull Board: the deferred job in the queue's delayed list, with its timeline in the log.
-    await page.goto(`${harness.api.url}/admin/queues/queue/${harness.queueName}?status=delayed`);
+    await page.goto(
+      `${harness.api.url}/admin/queues/queue/${encodeURIComponent(`{${harness.queueName}}`)}?status=delayed`,
+    );
     await page.getByText(`#${job.body.id}`).first().waitFor({ timeout: 15_000 });
     await page.getByText('Logs', { exact: true }).first().click();
     await page.getByText('"event":"deferral"').first().waitFor();

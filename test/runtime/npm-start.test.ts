@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultConfigDocument } from '../../src/config/default-config.js';
+import { bullQueueNameOf } from '../../src/queue/bullmq-internals.js';
 import { removeQueue } from '../../src/queue/remove-queue.js';
 import { connectionOptions } from '../../src/redis/connection.js';
 import { healthzStatus, type RunningProcess, startEntry, startProcess } from '../support/child-process.js';
@@ -32,7 +33,7 @@ describe('npm start', () => {
   it('runs API and worker in one process: a job submitted over HTTP completes, Bull Board loads', async () => {
     const port = await freePort();
     const name = `test-${randomUUID()}`;
-    queue = new Queue(name, { connection: connectionOptions(redisUrl) });
+    queue = new Queue(bullQueueNameOf(name), { connection: connectionOptions(redisUrl) });
     running = startProcess('npm', ['start', '--silent'], {
       PORT: String(port),
       REDIS_URL: redisUrl,
@@ -67,9 +68,9 @@ describe('npm start', () => {
     expect(asset.status).toBe(200);
     expect(asset.headers.get('content-type')).toMatch(/javascript/);
     const queues = (await (await fetch(`${base}/admin/queues/api/queues`)).json()) as {
-      queues: { name: string }[];
+      queues: { name: string; displayName: string }[];
     };
-    expect(queues.queues.map((entry) => entry.name)).toContain(name);
+    expect(queues.queues.map((entry) => entry.displayName)).toContain(name);
 
     // As a terminal's Ctrl-C or a process manager does: the signal reaches npm and Breakwater alike.
     running.signalGroup('SIGTERM');
@@ -93,7 +94,7 @@ describe('npm start', () => {
 
   it('a bad PORT or a busy port is a one-line error naming it', async () => {
     const name = `test-${randomUUID()}`;
-    queue = new Queue(name, { connection: connectionOptions(redisUrl) });
+    queue = new Queue(bullQueueNameOf(name), { connection: connectionOptions(redisUrl) });
     const env = { REDIS_URL: redisUrl, BREAKWATER_CONFIG: configFile(name) };
     running = startEntry('workers/api.ts', { ...env, PORT: 'eighty' });
     expect(await running.exited).toBe(2);

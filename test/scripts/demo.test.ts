@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
+import { queueKeyOf } from '../../src/queue/bullmq-internals.js';
 import { type RunningProcess, startEntry } from '../support/child-process.js';
 import { freePort } from '../support/redis-server.js';
 import { redisUrl } from '../support/worker-harness.js';
@@ -89,7 +90,7 @@ describe('npm run demo', () => {
     expect(queueName).toBeDefined();
     const client = new Redis(redisUrl);
     try {
-      expect(await client.keys(`bull:${queueName}:*`)).toEqual([]);
+      expect(await client.keys(`${queueKeyOf(queueName ?? '')}:*`)).toEqual([]);
     } finally {
       client.disconnect();
     }

@@ -34,9 +34,12 @@ describe('a structured job seen through the API and Bull Board', () => {
 
     const board = await harness.request<{
       queues: { name: string; jobs: { id: string; returnValue: { object?: unknown } }[] }[];
-    }>('GET', `/admin/queues/api/queues?activeQueue=${harness.queueName}&status=completed&page=1`);
+    }>(
+      'GET',
+      `/admin/queues/api/queues?activeQueue=${encodeURIComponent(`{${harness.queueName}}`)}&status=completed&page=1`,
+    );
     const job = board.body.queues
-      .find((queue) => queue.name === harness.queueName)
+      .find((queue) => queue.name === `{${harness.queueName}}`)
       ?.jobs.find((entry) => entry.id === id);
     expect(job?.returnValue.object).toEqual({ label: 'bug' });
   });

@@ -6,10 +6,11 @@ import { Queue } from 'bullmq';
 import { batchQueueName } from '../../src/batch/batch-board.js';
 import { validateConfig } from '../../src/config/load-config.js';
 import type { BreakwaterConfig } from '../../src/config/schema.js';
+import { bullQueueNameOf } from '../../src/queue/bullmq-internals.js';
 import type { JobData } from '../../src/queue/job-input.js';
 import { enqueueJobs } from '../../src/queue/producer.js';
 import { removeQueue } from '../../src/queue/remove-queue.js';
-import { connectionOptions } from '../../src/redis/connection.js';
+import { bullConnection } from '../../src/redis/redis-client.js';
 import { ProviderSimulator } from '../../src/simulator/simulator.js';
 import { type RunningProcess, startEntry } from './child-process.js';
 import { redisUrl } from './worker-harness.js';
@@ -36,6 +37,7 @@ export class FleetHarness {
   readonly workers: RunningProcess[] = [];
   config!: BreakwaterConfig;
   queue!: Queue<JobData>;
+  #bull: ReturnType<typeof bullConnection> | undefined;
   #file = '';
 
   constructor(private readonly options: FleetHarnessOptions = {}) {}
@@ -76,7 +78,8 @@ export class FleetHarness {
     this.config = validateConfig(document, 'test', {}).config;
     this.#file = join(mkdtempSync(join(tmpdir(), 'breakwater-fleet-')), 'breakwater.json');
     writeFileSync(this.#file, JSON.stringify(document));
-    this.queue = new Queue(this.queueName, { connection: connectionOptions(this.#redisUrl) });
+    this.#bull = bullConnection(this.#redisUrl);
+    this.queue = new Queue(bullQueueNameOf(this.queueName), { connection: this.#bull.connection });
     await this.queue.waitUntilReady();
     return this;
   }
@@ -128,8 +131,9 @@ export class FleetHarness {
     await Promise.all(this.workers.map((worker) => worker.exited));
     await removeQueue(this.queue);
     await removeQueue(
-      new Queue(batchQueueName(this.queueName), { connection: connectionOptions(this.#redisUrl) }),
+      new Queue(batchQueueName(this.queueName), { connection: this.#bull?.connection ?? {} }),
     );
+    this.#bull?.close();
     await this.simulator.close();
   }
 }

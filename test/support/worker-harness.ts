@@ -7,10 +7,12 @@ import { type LoadedConfig, validateConfig } from '../../src/config/load-config.
 import type { BreakwaterConfig } from '../../src/config/schema.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { Secret } from '../../src/logging/secret.js';
+import { bullQueueNameOf } from '../../src/queue/bullmq-internals.js';
 import type { JobData } from '../../src/queue/job-input.js';
 import { enqueueJob } from '../../src/queue/producer.js';
 import { removeQueue } from '../../src/queue/remove-queue.js';
-import { connectionOptions, redisUrl as defaultRedisUrl } from '../../src/redis/connection.js';
+import { redisUrl as defaultRedisUrl } from '../../src/redis/connection.js';
+import { bullConnection } from '../../src/redis/redis-client.js';
 import type { CircuitRegistry } from '../../src/resilience/circuit-registry.js';
 import { startWorkerRuntime, type WorkerRuntime } from '../../src/runtime/worker-runtime.js';
 import { ProviderSimulator } from '../../src/simulator/simulator.js';
@@ -66,6 +68,7 @@ export class WorkerHarness {
   readonly logLines: Record<string, unknown>[] = [];
   config!: BreakwaterConfig;
   queue!: Queue<JobData, JobResult>;
+  #bull: ReturnType<typeof bullConnection> | undefined;
   readonly #runtimes: WorkerRuntime[] = [];
   readonly queueName = `test-${randomUUID()}`;
 
@@ -104,7 +107,8 @@ export class WorkerHarness {
     };
     const env = this.options.webhookSecret ? { BREAKWATER_WEBHOOK_SECRET: this.options.webhookSecret } : {};
     this.config = validateConfig(this.options.config ? this.options.config(base) : base, 'test', env).config;
-    this.queue = new Queue(this.queueName, { connection: connectionOptions(this.options.url ?? redisUrl) });
+    this.#bull = bullConnection(this.options.url ?? redisUrl);
+    this.queue = new Queue(bullQueueNameOf(this.queueName), { connection: this.#bull.connection });
     await this.queue.waitUntilReady();
     if (startWorker) await this.startWorker();
     return this;
@@ -129,6 +133,13 @@ export class WorkerHarness {
     });
     this.#runtimes.push(runtime);
     return runtime;
+  }
+
+  /** Calls `listener` with the id of every job a worker started so far completes (each run). */
+  onCompleted(listener: (id: string) => void): void {
+    for (const runtime of this.#runtimes) {
+      runtime.breakwater.worker.on('completed', (job) => listener(String(job.id)));
+    }
   }
 
   /** The most recently started worker. */
@@ -166,10 +177,9 @@ export class WorkerHarness {
     if (this.queue) await removeQueue(this.queue);
     // The provider batches' queue, shown in Bull Board, lives beside the job queue.
     await removeQueue(
-      new Queue(batchQueueName(this.queueName), {
-        connection: connectionOptions(this.options.url ?? redisUrl),
-      }),
+      new Queue(batchQueueName(this.queueName), { connection: this.#bull?.connection ?? {} }),
     );
+    this.#bull?.close();
     await this.simulator.close();
   }
 }

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { BreakwaterClient } from '../../src/client/index.js';
 import type { JobView } from '../../src/contract/job.js';
 import type { WebhookEvent } from '../../src/contract/webhook-event.js';
+import { bullQueueNameOf } from '../../src/queue/bullmq-internals.js';
 import { connectionOptions } from '../../src/redis/connection.js';
 import { enqueueDelivery, openWebhookQueue } from '../../src/webhooks/webhook-queue.js';
 import { ApiHarness } from '../support/api-harness.js';
@@ -88,7 +89,9 @@ describe('webhooks', () => {
     const hooks = await receiver();
     const job = await harness.add({ prompt: 'ok', webhook: { url: hooks.url } });
     // A worker takes the job and dies; BullMQ's stalled check fails it outside any run.
-    const dying = new Worker(harness.queueName, null, { connection: connectionOptions(redisUrl) });
+    const dying = new Worker(bullQueueNameOf(harness.queueName), null, {
+      connection: connectionOptions(redisUrl),
+    });
     const taken = await dying.getNextJob('dying-token');
     expect(taken?.id).toBe(job.id);
     await taken?.moveToFailed(new UnrecoverableError('job stalled more than allowable limit'), 'dying-token');

@@ -1,5 +1,6 @@
 import { Queue } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
+import { bullQueueNameOf } from '../../src/queue/bullmq-internals.js';
 import { connectionOptions } from '../../src/redis/connection.js';
 import { redisUrl, WorkerHarness } from '../support/worker-harness.js';
 
@@ -28,7 +29,7 @@ describe('a job added with plain BullMQ and no options', () => {
     }).start();
     harness.simulator.configure('tertiary', { mode: { kind: 'down', status: 503 } });
     // Plain BullMQ, as a producer that never heard of Breakwater's options would write it.
-    const plain = new Queue(harness.queueName, { connection: connectionOptions(redisUrl) });
+    const plain = new Queue(bullQueueNameOf(harness.queueName), { connection: connectionOptions(redisUrl) });
     const job = await plain.add('anything', { prompt: 'added by hand', route: 'solo' });
     await plain.close();
     await expect

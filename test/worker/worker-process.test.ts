@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
+import { bullQueueNameOf } from '../../src/queue/bullmq-internals.js';
 import { enqueueJob } from '../../src/queue/producer.js';
 import { removeQueue } from '../../src/queue/remove-queue.js';
 import { connectionOptions } from '../../src/redis/connection.js';
@@ -29,7 +30,7 @@ describe('the worker process', () => {
       join(dir, 'breakwater.yaml'),
       JSON.stringify({ providers: builtIn.providers, routes: builtIn.routes, queue: { name } }),
     );
-    const queue = new Queue(name, { connection: connectionOptions(redisUrl) });
+    const queue = new Queue(bullQueueNameOf(name), { connection: connectionOptions(redisUrl) });
     const worker = runWorker({ BREAKWATER_CONFIG: join(dir, 'breakwater.yaml') });
     cleanup = async () => {
       worker.signalGroup('SIGKILL');

@@ -5,6 +5,7 @@ import type { FleetStore } from '../../fleet/fleet-store.js';
 import { enqueueFlow } from '../../flows/enqueue-flow.js';
 import { flowIdPattern } from '../../flows/flow-ids.js';
 import type { FlowStore } from '../../flows/flow-record.js';
+import { bullQueueNameOf } from '../../queue/bullmq-internals.js';
 import type { JobData } from '../../queue/job-input.js';
 import type { SubmitCheck } from '../../queue/producer.js';
 import type { JobResult } from '../../worker/job-result.js';
@@ -30,7 +31,7 @@ export function flowRoutes({ queue, config, producer, store, fleet, check }: Flo
     const accepted = await enqueueFlow(request.body, {
       flows: producer,
       store,
-      queueName: config.queue.name,
+      queueName: bullQueueNameOf(config.queue.name),
       config,
       ...(check ? { check } : {}),
     });

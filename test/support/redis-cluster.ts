@@ -1,0 +1,232 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { promisify } from 'node:util';
+import { Redis } from 'ioredis';
+import { freePort } from './redis-server.js';
+
+const run = promisify(execFile);
+
+/** One redis-server of a local cluster. */
+export interface ClusterNode {
+  readonly port: number;
+  readonly process: ChildProcess;
+  readonly dir: string;
+}
+
+export interface LocalClusterOptions {
+  /** Masters; each gets one replica. @defaultValue 3 */
+  masters?: number;
+  /**
+   * How long a master may not answer before its replica takes over (`cluster-node-timeout`).
+   * @defaultValue 2000
+   */
+  nodeTimeoutMs?: number;
+}
+
+/**
+ * A real Redis Cluster on loopback: 3 masters and 3 replicas (`redis-server --cluster-enabled yes`,
+ * each on a free port in a temp dir of its own, no persistence), joined with
+ * `redis-cli --cluster create … --cluster-replicas 1`. For tests; `stop()` kills every node.
+ */
+export class LocalRedisCluster {
+  readonly nodes: ClusterNode[] = [];
+  readonly #options: Required<LocalClusterOptions>;
+
+  constructor(options: LocalClusterOptions = {}) {
+    this.#options = { masters: 3, nodeTimeoutMs: 2_000, ...options };
+  }
+
+  /** The seed list, as REDIS_CLUSTER_NODES takes it. */
+  get seeds(): string {
+    return this.nodes.map((node) => `127.0.0.1:${node.port}`).join(',');
+  }
+
+  async start(): Promise<this> {
+    // A test process that dies without stop() still takes its cluster with it.
+    process.once('exit', this.#killAll);
+    const count = this.#options.masters * 2;
+    for (let i = 0; i < count; i++) this.nodes.push(await this.#startNode());
+    await Promise.all(this.nodes.map((node) => waitForPing(node.port)));
+    await run(
+      'redis-cli',
+      [
+        '--cluster',
+        'create',
+        ...this.nodes.map((node) => `127.0.0.1:${node.port}`),
+        '--cluster-replicas',
+        '1',
+        '--cluster-yes',
+      ],
+      { timeout: 60_000 },
+    );
+    await this.waitUntilHealthy();
+    return this;
+  }
+
+  /**
+   * Until every live node says `cluster_state:ok` and knows all 16384 slots, and every live replica
+   * has finished its sync with its master (`master_link_status:up`).
+   */
+  async waitUntilHealthy(timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    const live = () => this.nodes.filter((node) => node.process.exitCode === null && !node.process.killed);
+    for (;;) {
+      const infos = await Promise.all(
+        live().map(async (node) => `${await clusterInfo(node.port)}\n${await replicationInfo(node.port)}`),
+      );
+      const healthy = (info: string) =>
+        /cluster_state:ok/.test(info) &&
+        /cluster_slots_ok:16384/.test(info) &&
+        (/role:master/.test(info) || /master_link_status:up/.test(info));
+      if (infos.every(healthy)) return;
+      if (Date.now() > deadline) throw new Error(`cluster not healthy:\n${infos.join('\n---\n')}`);
+      await delay(200);
+    }
+  }
+
+  /** The node serving `port`'s role now, from its INFO replication. */
+  async role(port: number): Promise<'master' | 'slave'> {
+    const client = direct(port);
+    try {
+      const info = await client.info('replication');
+      return /role:master/.test(info) ? 'master' : 'slave';
+    } finally {
+      client.disconnect();
+    }
+  }
+
+  /** The ports of the current masters. */
+  async masters(): Promise<number[]> {
+    const alive = this.nodes.filter(
+      (node) => node.process.exitCode === null && node.process.signalCode === null,
+    );
+    const roles = await Promise.all(
+      alive.map(async (node) => [node.port, await this.role(node.port)] as const),
+    );
+    return roles.filter(([, role]) => role === 'master').map(([port]) => port);
+  }
+
+  /** The port of the master serving `key`'s slot now. */
+  async masterOf(key: string): Promise<number> {
+    const alive = this.nodes.find(
+      (node) => node.process.exitCode === null && node.process.signalCode === null,
+    );
+    if (!alive) throw new Error('no node alive');
+    const client = direct(alive.port);
+    try {
+      const slot = (await client.cluster('KEYSLOT', key)) as number;
+      const ranges = await client.cluster('SLOTS');
+      const master = ranges.find(([from, to]) => slot >= from && slot <= to)?.[2];
+      if (!master) throw new Error(`no master serves slot ${slot}`);
+      return master[1];
+    } finally {
+      client.disconnect();
+    }
+  }
+
+  /** SIGKILLs the node on `port` and resolves once it is gone. */
+  async kill(port: number): Promise<void> {
+    const node = this.nodes.find((candidate) => candidate.port === port);
+    if (!node || node.process.exitCode !== null || node.process.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => node.process.once('exit', () => resolve()));
+    node.process.kill('SIGKILL');
+    await exited;
+  }
+
+  readonly #killAll = () => {
+    for (const node of this.nodes) node.process.kill('SIGKILL');
+  };
+
+  async stop(): Promise<void> {
+    process.removeListener('exit', this.#killAll);
+    await Promise.all(this.nodes.map((node) => this.kill(node.port)));
+    for (const node of this.nodes) rmSync(node.dir, { recursive: true, force: true });
+  }
+
+  async #startNode(): Promise<ClusterNode> {
+    const port = await freePort();
+    const dir = mkdtempSync(join(tmpdir(), 'breakwater-cluster-'));
+    const child = spawn(
+      'redis-server',
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--dir',
+        dir,
+        '--cluster-enabled',
+        'yes',
+        '--cluster-config-file',
+        'nodes.conf',
+        '--cluster-node-timeout',
+        String(this.#options.nodeTimeoutMs),
+        // A replica takes over however long its link to the master was down (a test kills masters
+        // on a busy machine; the default gives up on a replica that looks stale).
+        '--cluster-replica-validity-factor',
+        '0',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--maxmemory-policy',
+        'noeviction',
+      ],
+      { stdio: 'ignore' },
+    );
+    return { port, process: child, dir };
+  }
+}
+
+function direct(port: number): Redis {
+  const client = new Redis(port, '127.0.0.1', {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  client.on('error', () => undefined);
+  return client;
+}
+
+async function clusterInfo(port: number): Promise<string> {
+  const client = direct(port);
+  try {
+    await client.connect();
+    return await client.cluster('INFO');
+  } catch (error) {
+    return `port ${port}: ${error instanceof Error ? error.message : String(error)}`;
+  } finally {
+    client.disconnect();
+  }
+}
+
+async function replicationInfo(port: number): Promise<string> {
+  const client = direct(port);
+  try {
+    await client.connect();
+    return await client.info('replication');
+  } catch (error) {
+    return `port ${port}: ${error instanceof Error ? error.message : String(error)}`;
+  } finally {
+    client.disconnect();
+  }
+}
+
+async function waitForPing(port: number, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const client = direct(port);
+    try {
+      await client.connect();
+      if ((await client.ping()) === 'PONG') return;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`redis-server on port ${port} did not start`);
+      await delay(50);
+    } finally {
+      client.disconnect();
+    }
+  }
+}
