@@ -63,7 +63,8 @@ export class StatsRecorder implements JobStats {
     // The provider is to blame unless the request itself was refused (the error's own verdict).
     const failed = entry.outcome === 'retryable' || entry.outcome === 'auth';
     if (failed) this.#delta.count([provider, model, 'failures']);
-    this.#delta.call(provider, failed);
+    // A call that lost a race is neither a success nor a failure of the provider's recent rate.
+    if (entry.outcome !== 'lost-race') this.#delta.call(provider, failed);
     const seconds = entry.durationMs / 1000;
     const bucket = latencyBuckets.findIndex((bound) => seconds <= bound);
     this.#delta.count([provider, model, `latency:${bucket === -1 ? latencyBuckets.length : bucket}`]);
