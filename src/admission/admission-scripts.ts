@@ -63,12 +63,22 @@ export const admitScript = new LuaScript(`
 ${bucketLua}
 local input = cjson.decode(ARGV[1])
 local now = input.now
+-- Each bucket is read once per batch and written once at its end: the calls of a batch are decided
+-- one after another against the state the earlier ones left, in memory.
+local buckets = {}
+local function bucket(key)
+  local b = buckets[key]
+  if not b then
+    b = { h = redis.call('HMGET', KEYS[key], 'lvl', 'ts', 'lim', 'blk', 'why', 'bkk', 'exp'), dirty = false }
+    buckets[key] = b
+  end
+  return b
+end
 local function admit(call)
   local levels = {}
   local times = {}
-  local expiring = {}
   for i, rate in ipairs(call.rates) do
-    local h = redis.call('HMGET', KEYS[rate.key], 'lvl', 'ts', 'lim', 'blk', 'why', 'bkk', 'exp')
+    local h = bucket(rate.key).h
     local blk = tonumber(h[4])
     if blk and blk > now then
       return { admitted = false, kind = 'blocked', index = i - 1, ['until'] = blk, why = h[5] or '', block = h[6] or 'rate' }
@@ -85,9 +95,6 @@ local function admit(call)
       end
       levels[i] = lvl - rate.cost
       times[i] = at
-      -- The key's life is renewed when half of it has gone, not on every call.
-      local renewed = tonumber(h[7])
-      if renewed == nil or now - renewed > input.ttlMs / 2 then expiring[i] = true end
     end
   end
   for j, lease in ipairs(call.leases) do
@@ -105,12 +112,10 @@ local function admit(call)
   end
   for i, rate in ipairs(call.rates) do
     if levels[i] then
-      if expiring[i] then
-        redis.call('HSET', KEYS[rate.key], 'lvl', tostring(levels[i]), 'ts', times[i], 'exp', now)
-        redis.call('PEXPIRE', KEYS[rate.key], input.ttlMs)
-      else
-        redis.call('HSET', KEYS[rate.key], 'lvl', tostring(levels[i]), 'ts', times[i])
-      end
+      local b = bucket(rate.key)
+      b.h[1] = levels[i]
+      b.h[2] = times[i]
+      b.dirty = true
     end
   end
   for _, lease in ipairs(call.leases) do
@@ -125,6 +130,18 @@ local function admit(call)
 end
 local replies = {}
 for n, call in ipairs(input.calls) do replies[n] = admit(call) end
+for key, b in pairs(buckets) do
+  if b.dirty then
+    -- The key's life is renewed when half of it has gone, not on every batch.
+    local renewed = tonumber(b.h[7])
+    if renewed == nil or now - renewed > input.ttlMs / 2 then
+      redis.call('HSET', KEYS[key], 'lvl', tostring(b.h[1]), 'ts', b.h[2], 'exp', now)
+      redis.call('PEXPIRE', KEYS[key], input.ttlMs)
+    else
+      redis.call('HSET', KEYS[key], 'lvl', tostring(b.h[1]), 'ts', b.h[2])
+    end
+  end
+end
 return cjson.encode(replies)
 `);
 

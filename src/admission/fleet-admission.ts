@@ -77,11 +77,18 @@ export class FleetAdmission implements Admission {
   readonly #windowOf: WindowOf;
   /** Scopes the provider has reported limits for, or answered 429 or a spent quota in. */
   readonly #reported = new Set<LimitScope>();
+  readonly #bucketKeys = new Map<string, string>();
   /** Token and cost corrections not yet sent, by key: rate buckets and budgets. */
   readonly #pending = { rates: new Map<string, number>(), budgets: new Map<string, number>() };
   readonly #timer: NodeJS.Timeout;
-  /** Calls that meet in the same moment share one script call, decided one after another. */
-  readonly #batcher = new RoundTripBatcher<Pending, AdmissionDecision>((batch) => this.#admitBatch(batch));
+  /**
+   * Calls that meet in the same moment share one script call, decided one after another. Up to 16
+   * script calls are out at once: one at a time made every call wait for the one before it (0.73×
+   * of the path without limits in the bench); 16 keep the wait to one round trip (0.86–0.98×).
+   */
+  readonly #batcher = new RoundTripBatcher<Pending, AdmissionDecision>((batch) => this.#admitBatch(batch), {
+    maxInFlight: 16,
+  });
 
   constructor(options: FleetAdmissionOptions) {
     this.#redis = options.redis;
@@ -110,12 +117,17 @@ export class FleetAdmission implements Admission {
   }
 
   async admit(call: AdmissionCall): Promise<AdmissionDecision> {
-    const plan = admissionPlan(this.#config, call, this.#now(), this.#windowOf);
-    if (!this.#needed(plan, call)) {
+    const full = admissionPlan(this.#config, call, this.#now(), this.#windowOf);
+    if (!this.#needed(full, call)) {
       const free: FleetTicket = { call, plan: { rates: [], leases: [], budgets: [] }, leaseId: '' };
       return { kind: 'admitted', ticket: free };
     }
-    return this.#batcher.request({ call, plan, leaseId: randomUUID() });
+    // A bucket with no configured limit matters only once the provider has reported one (or held it).
+    const plan = {
+      ...full,
+      rates: full.rates.filter((rate) => rate.limit !== undefined || this.#reported.has(rate.scope)),
+    };
+    return this.#batcher.request({ call, plan, leaseId: plan.leases.length > 0 ? randomUUID() : '' });
   }
 
   async #admitBatch(batch: readonly Pending[]): Promise<AdmissionDecision[]> {
@@ -133,7 +145,7 @@ export class FleetAdmission implements Admission {
     };
     const calls: AdmitCallInput[] = batch.map(({ call, plan, leaseId }) => ({
       rates: plan.rates.map((rate) => ({
-        key: key(this.#keys.limit(rate.scope, rate.unit)),
+        key: key(this.#bucketKey(rate.scope, rate.unit)),
         cost: rate.cost,
         ...(rate.limit === undefined ? {} : { limit: rate.limit }),
       })),
@@ -195,7 +207,7 @@ export class FleetAdmission implements Admission {
     };
     for (const rate of plan.rates) {
       if (rate.unit === 'tokens')
-        add(this.#pending.rates, this.#keys.limit(rate.scope, rate.unit), tokenDelta);
+        add(this.#pending.rates, this.#bucketKey(rate.scope, rate.unit), tokenDelta);
     }
     for (const budget of plan.budgets) {
       add(this.#pending.budgets, this.#keys.budget(budget.name, budget.window.start), costDelta);
@@ -227,6 +239,17 @@ export class FleetAdmission implements Admission {
   async close(): Promise<void> {
     clearInterval(this.#timer);
     await this.flush().catch(() => undefined);
+  }
+
+  /** A bucket's key, built once per scope and unit. */
+  #bucketKey(scope: LimitScope, unit: 'requests' | 'tokens'): string {
+    const name = `${scope}\u0000${unit}`;
+    let key = this.#bucketKeys.get(name);
+    if (key === undefined) {
+      key = this.#keys.limit(scope, unit);
+      this.#bucketKeys.set(name, key);
+    }
+    return key;
   }
 
   async learn(provider: string, model: string, reported: ReportedLimits): Promise<void> {

@@ -35,7 +35,7 @@ describe('RoundTripBatcher: requests that meet share a round trip', () => {
 
   it('a failed round trip fails every request of its batch, and the next batch still goes', async () => {
     const io = controlled();
-    const batcher = new RoundTripBatcher<number, number>(io.send, 2);
+    const batcher = new RoundTripBatcher<number, number>(io.send, { maxBatch: 2 });
     const a = batcher.request(1);
     await tick();
     const b = batcher.request(2);
