@@ -1,4 +1,5 @@
 import type { BatchView } from '../contract/index.js';
+import { alignedTable } from './aligned-table.js';
 
 /** Batches as an aligned text table: id, provider/model, status, counts, cost, saved, created. */
 export function batchesTable(batches: readonly BatchView[]): string {
@@ -18,15 +19,5 @@ export function batchesTable(batches: readonly BatchView[]): string {
       batch.createdAt,
     ]),
   ];
-  const widths =
-    rows[0]?.map((_cell, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0))) ?? [];
-  return rows
-    .map((row) =>
-      row
-        .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n')
-    .concat('\n');
+  return alignedTable(rows);
 }

@@ -1,4 +1,5 @@
 import type { BreakerEvent, ProviderStatus } from '../contract/index.js';
+import { alignedTable } from './aligned-table.js';
 
 /**
  * Providers as an aligned text table: name, type, breaker state, capacity under its limits, when an
@@ -16,17 +17,7 @@ export function providersTable(providers: readonly ProviderStatus[]): string {
       provider.reason ?? provider.limits?.buckets.find((bucket) => bucket.blockReason)?.blockReason ?? '',
     ]),
   ];
-  const widths =
-    rows[0]?.map((_cell, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0))) ?? [];
-  return rows
-    .map((row) =>
-      row
-        .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n')
-    .concat('\n');
+  return alignedTable(rows);
 }
 
 /** One breaker change as a line: when, which provider, its new state, until when, why, and who. */

@@ -1,5 +1,19 @@
 import { z } from 'zod';
+import { budgetSchema, providerLimitsSchema, rateLimitsSchema, tenantNamePattern } from './limits-schema.js';
 import { anyModelPattern, maxModelIdChars, modelIdRule } from './model-id.js';
+import { positiveInt } from './positive-int.js';
+
+export {
+  type BudgetConfig,
+  type BudgetPeriod,
+  budgetPeriods,
+  budgetSchema,
+  type ProviderLimits,
+  providerLimitsSchema,
+  type RateLimits,
+  rateLimitsSchema,
+  tenantNamePattern,
+} from './limits-schema.js';
 
 /** The config file's shape. JSON is valid YAML; every key is documented with its default. */
 
@@ -8,12 +22,6 @@ export type ProviderType = (typeof providerTypes)[number];
 
 export const wireFormats = ['openai', 'anthropic', 'google'] as const;
 export type WireFormat = (typeof wireFormats)[number];
-
-const positiveInt = (what: string) =>
-  z
-    .number({ error: `must be a number (${what})` })
-    .int('must be a whole number')
-    .positive('must be > 0');
 
 export const breakerSchema = z
   .object({
@@ -36,36 +44,6 @@ export const breakerSchema = z
   })
   .strict();
 export type BreakerConfig = z.infer<typeof breakerSchema>;
-
-const limitNumber = (what: string) =>
-  z
-    .number({ error: `must be a number (${what}); remove the key for no limit` })
-    .positive(`must be > 0 (${what}); remove the key for no limit`);
-
-/** Fleet-wide limits on calls: each absent key is no limit (or the one the provider reports). */
-export const rateLimitsSchema = z
-  .object({
-    /** Requests per minute, fleet-wide. */
-    rpm: limitNumber('requests per minute').optional(),
-    /** Tokens per minute: input estimate + maxTokens when sent, settled from the reported usage. */
-    tpm: limitNumber('tokens per minute').optional(),
-    /** Calls in flight at once, fleet-wide. */
-    concurrency: limitNumber('calls in flight').int('must be a whole number').optional(),
-  })
-  .strict();
-export type RateLimits = z.infer<typeof rateLimitsSchema>;
-
-export const providerLimitsSchema = rateLimitsSchema
-  .extend({
-    /** Per-model overrides: providers limit per model. @defaultValue {} */
-    models: z.record(z.string(), rateLimitsSchema).default({}),
-    /** Output tokens assumed for a job with no maxTokens, in the token estimate. @defaultValue 1000 */
-    assumedOutputTokens: positiveInt('tokens').default(1_000),
-    /** How long an exhausted quota with no stated reset keeps the provider out. @defaultValue 3600000 */
-    quotaRecheckMs: positiveInt('milliseconds').default(3_600_000),
-  })
-  .strict();
-export type ProviderLimits = z.infer<typeof providerLimitsSchema>;
 
 const latencySchema = z
   .object({ min: z.number().min(0), max: z.number().min(0) })
@@ -347,7 +325,7 @@ export const apiSchema = z
     jobChains: z
       .enum(['any', 'configured-models-only'])
       .default('any')
-      .describe("What a job's own chain may name: any model, or only provider/model pairs of a route."),
+      .describe("What a job's own chain may name: every model, or only provider/model pairs of a route."),
     /** Open /v1/events WebSockets per API process. @defaultValue 256 */
     maxEventConnections: positiveInt('connections')
       .default(256)
@@ -405,27 +383,6 @@ export const cacheSchema = z
   })
   .strict();
 export type CacheConfig = z.infer<typeof cacheSchema>;
-
-export const budgetPeriods = ['hour', 'day', 'month'] as const;
-export type BudgetPeriod = (typeof budgetPeriods)[number];
-
-/** USD a window may spend; a call is admitted only while the matching budgets have room. */
-export const budgetSchema = z
-  .object({
-    name: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only'),
-    usd: z.number({ error: 'must be a number of US dollars' }).positive('must be > 0'),
-    per: z.enum(budgetPeriods, { error: 'must be hour, day or month' }),
-    /** Only calls to this provider count. */
-    provider: z.string().optional(),
-    /** Only jobs of this route count. */
-    route: z.string().optional(),
-    /** Only jobs of this tenant count. */
-    tenant: z.string().optional(),
-  })
-  .strict();
-export type BudgetConfig = z.infer<typeof budgetSchema>;
-
-export const tenantNamePattern = /^[A-Za-z0-9_.:-]{1,100}$/;
 
 export const configSchema = z
   .object({
