@@ -10,6 +10,6 @@ import { runProcess } from '../src/runtime/run-process.js';
 
 const logger = createLogger();
 await runProcess(logger, async (settings) => {
-  const loaded = await prepareProcess(settings, logger, { serves: true });
-  return startApiRuntime({ loaded, logger, ...settings });
+  const { loaded, redisUrl } = await prepareProcess(settings, logger, { serves: true });
+  return startApiRuntime({ loaded, logger, ...settings, redisUrl });
 });

@@ -24,8 +24,9 @@ await runProcess(logger, async (environment) => {
     await redis.close();
   };
   try {
-    const settings = { ...environment, redisUrl: redis.url };
-    const loaded = await prepareProcess(settings, logger, { serves: true });
+    // The Redis found or started for trying Breakwater out; a config's redis.cluster is for npm run api/worker.
+    const settings = { ...environment, redisUrl: redis.url, redisNamed: true };
+    const { loaded } = await prepareProcess(settings, logger, { serves: true });
     // Bind first: a busy port is one line, before any worker joins the queue or reads the fleet.
     const running = await startApiRuntime({ loaded, logger, ...settings });
     api = running;

@@ -10,10 +10,10 @@ import { startWorkerRuntime } from '../src/runtime/worker-runtime.js';
 
 const logger = createLogger();
 await runProcess(logger, async (settings) => {
-  const loaded = await prepareProcess(settings, logger, { serves: false });
+  const { loaded, redisUrl } = await prepareProcess(settings, logger, { serves: false });
   return startWorkerRuntime({
     loaded,
-    redisUrl: settings.redisUrl,
+    redisUrl,
     logger,
     closeGraceMs: settings.shutdownGraceMs,
   });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { budgetSchema, providerLimitsSchema, rateLimitsSchema, tenantNamePattern } from './limits-schema.js';
 import { anyModelPattern, maxModelIdChars, modelIdRule } from './model-id.js';
 import { positiveInt } from './positive-int.js';
+import { redisSchema } from './redis-schema.js';
 
 export {
   type BudgetConfig,
@@ -220,6 +221,14 @@ export const queueSchema = z
       .default('breakwater'),
     /** Jobs one worker process runs at once. @defaultValue 50 */
     concurrency: positiveInt('jobs').default(50),
+    /**
+     * BullMQ queues the jobs are spread over, each its own Redis Cluster hash tag, so a cluster's
+     * masters share them; workers take from every shard, the API reads them as one. @defaultValue 1
+     */
+    shards: positiveInt('queues')
+      .max(64, 'must be at most 64')
+      .default(1)
+      .describe('BullMQ queues (each its own cluster hash tag) the jobs are spread over.'),
     /** Attempts a job may spend on failures while some provider is still up. @defaultValue 5 */
     attempts: positiveInt('attempts').default(5),
     /** First retry delay; doubles each attempt, with jitter. @defaultValue 1000 */
@@ -397,6 +406,7 @@ export const configSchema = z
     /** USD per million tokens, by model id; overrides the built-in table. */
     pricing: z.record(z.string(), priceSchema).default({}),
     queue: queueSchema.default(() => queueSchema.parse({})),
+    redis: redisSchema.default(() => redisSchema.parse({})),
     board: boardSchema.default(() => boardSchema.parse({})),
     api: apiSchema.default(() => apiSchema.parse({})),
     webhooks: webhooksSchema.default(() => webhooksSchema.parse({})),

@@ -2,7 +2,7 @@ import { QueueEvents } from 'bullmq';
 import type { FleetRecord } from '../fleet/fleet-record.js';
 import type { FleetStore } from '../fleet/fleet-store.js';
 import type { Logger } from '../logging/logger.js';
-import { bullQueueNameOf } from '../queue/bullmq-internals.js';
+import { shardBullNames } from '../queue/shards.js';
 import { bullConnection, createRedisClient, type RedisClient } from '../redis/redis-client.js';
 import { type BreakwaterEvent, breakerEvent } from './breakwater-event.js';
 import { JobEventMapper } from './job-event-mapper.js';
@@ -11,6 +11,8 @@ export type EventListener = (event: BreakwaterEvent) => void;
 
 export interface EventHubOptions {
   queueName: string;
+  /** `queue.shards`: each shard's event stream is followed. @defaultValue 1 */
+  shards?: number;
   redisUrl: string;
   fleet: Pick<FleetStore, 'subscribe' | 'read'>;
   logger: Logger;
@@ -24,12 +26,12 @@ export interface EventHubOptions {
  */
 export class EventHub {
   readonly #listeners = new Set<EventListener>();
-  readonly #queueEvents: QueueEvents;
+  readonly #queueEvents: readonly QueueEvents[];
   readonly #closeConnection: () => void;
   #unsubscribe: (() => void) | undefined;
   #deltas: RedisClient | undefined;
 
-  private constructor(queueEvents: QueueEvents, closeConnection: () => void) {
+  private constructor(queueEvents: readonly QueueEvents[], closeConnection: () => void) {
     this.#queueEvents = queueEvents;
     this.#closeConnection = closeConnection;
   }
@@ -37,11 +39,14 @@ export class EventHub {
   static async start(options: EventHubOptions): Promise<EventHub> {
     // A blocking reader on a connection of its own; it waits out Redis being away and resumes.
     const bull = bullConnection(options.redisUrl);
-    const queueEvents = new QueueEvents(bullQueueNameOf(options.queueName), { connection: bull.connection });
-    queueEvents.on('error', (error: Error) => options.logger.warn({ err: error }, 'event stream error'));
+    const queueEvents = shardBullNames(options.queueName, options.shards ?? 1).map(
+      (name) => new QueueEvents(name, { connection: bull.connection }),
+    );
+    for (const stream of queueEvents)
+      stream.on('error', (error: Error) => options.logger.warn({ err: error }, 'event stream error'));
     const hub = new EventHub(queueEvents, bull.close);
     const mapper = new JobEventMapper((event) => hub.#emit(event));
-    mapper.listen(queueEvents);
+    for (const stream of queueEvents) mapper.listen(stream);
     // The last change seen per provider: after a lost subscription, the records read back tell
     // which changes were missed meanwhile, and only those are sent.
     const seen = new Map<string, string>();
@@ -66,7 +71,7 @@ export class EventHub {
         hub.#emit(event),
       );
     }
-    await queueEvents.waitUntilReady();
+    await Promise.all(queueEvents.map((stream) => stream.waitUntilReady()));
     return hub;
   }
 
@@ -80,7 +85,7 @@ export class EventHub {
     this.#listeners.clear();
     this.#unsubscribe?.();
     this.#deltas?.disconnect();
-    await this.#queueEvents.close();
+    await Promise.all(this.#queueEvents.map((stream) => stream.close()));
     this.#closeConnection();
   }
 

@@ -46,6 +46,11 @@ export interface FleetStoreOptions {
   /** This process, as it appears in records and leases. */
   worker: string;
   now?: () => number;
+  /**
+   * The delayed sets of the queue's shards (`queue.shards`), where deferred jobs wait.
+   * @defaultValue the first shard's, the one whose hash tag the fleet's keys share
+   */
+  delayedKeys?: readonly string[];
 }
 
 /** The fleet's shared breaker state in Redis: one record per provider, changed atomically, broadcast. */
@@ -55,10 +60,12 @@ export class FleetStore {
   readonly #redis: RedisClient;
   readonly #keys: BreakwaterKeys;
   readonly #now: () => number;
+  readonly #delayedKeys: readonly string[];
 
   constructor(options: FleetStoreOptions) {
     this.#redis = options.redis;
     this.#keys = new BreakwaterKeys(options.keyPrefix);
+    this.#delayedKeys = options.delayedKeys ?? [this.#keys.delayed];
     this.channel = this.#keys.fleetChannel;
     this.worker = options.worker;
     this.#now = options.now ?? Date.now;
@@ -157,11 +164,31 @@ export class FleetStore {
    * the provider that still sit in the queue's delayed set (a cancelled, failed or woken job does not).
    */
   async deferredCounts(providers: readonly string[]): Promise<Map<string, number>> {
+    if (this.#delayedKeys.length > 1) return this.#shardedDeferredCounts(providers);
     const pipeline = this.#redis.pipeline();
     for (const provider of providers)
       pipeline.zintercard(2, this.#keys.deferred(provider), this.#keys.delayed);
     const replies = (await pipeline.exec()) ?? [];
     return new Map(providers.map((provider, index) => [provider, Number(replies[index]?.[1] ?? 0)]));
+  }
+
+  /**
+   * With several shards the delayed sets sit on other slots than the fleet's keys, so no one command
+   * intersects them: the ids remembered under each provider are looked up in every shard's set.
+   */
+  async #shardedDeferredCounts(providers: readonly string[]): Promise<Map<string, number>> {
+    const counts = new Map<string, number>();
+    for (const provider of providers) {
+      const ids = await this.#redis.zrange(this.#keys.deferred(provider), 0, -1);
+      let count = 0;
+      for (let start = 0; start < ids.length; start += 1_000) {
+        const chunk = ids.slice(start, start + 1_000);
+        const scores = await Promise.all(this.#delayedKeys.map((key) => this.#redis.zmscore(key, ...chunk)));
+        count += chunk.filter((_, index) => scores.some((shard) => shard[index] !== null)).length;
+      }
+      counts.set(provider, count);
+    }
+    return counts;
   }
 
   /**

@@ -12,7 +12,8 @@ import { type PlannedStep, validateFlow } from './validate-flow.js';
 export interface EnqueueFlowOptions {
   flows: FlowProducer;
   store: FlowStore;
-  queueName: string;
+  /** The BullMQ queue a flow's jobs go to, by the flow's id (a shard of the job queue). */
+  queueOf: (flowId: string) => string;
   config: BreakwaterConfig;
   now?: () => number;
   newId?: () => string;
@@ -38,12 +39,13 @@ export async function enqueueFlow(input: unknown, options: EnqueueFlowOptions): 
     if (problems.length > 0) throw new JobValidationError(problems);
   }
   const flowId = options.newId?.() ?? newFlowId();
+  const queueName = options.queueOf(flowId);
   const jobs: Record<string, string> = {};
   const node = (step: PlannedStep, jobId: string, extra: JobsOptions = {}): FlowJobNode => {
     jobs[step.id] = jobId;
     const base = {
       name: step.id,
-      queueName: options.queueName,
+      queueName,
       data: stampSchemaVersion(step.data),
       opts: { ...jobOptions(step.data, options.config.queue), ...extra, jobId },
     };

@@ -8,7 +8,7 @@ import type { FlowStore } from '../flows/flow-record.js';
 import type { Logger } from '../logging/logger.js';
 import { registerBatchMetrics } from '../metrics/batch-metrics.js';
 import { createMetricsRegistry } from '../metrics/metrics-registry.js';
-import type { JobData } from '../queue/job-input.js';
+import type { JobQueues } from '../queue/job-queues.js';
 import { readSnapshot } from '../stats/read-snapshot.js';
 import type { StatsStore } from '../stats/stats-store.js';
 import type { WebhookQueue } from '../webhooks/webhook-queue.js';
@@ -35,7 +35,8 @@ import { statsRoutes } from './routes/stats.js';
 
 export interface AppOptions {
   config: BreakwaterConfig;
-  queue: Queue<JobData, JobResult>;
+  /** The job queue: every shard of it. */
+  queues: JobQueues<JobResult>;
   fleet: FleetStore;
   /** The fleet's call, token and cost totals. */
   stats: StatsStore;
@@ -65,7 +66,7 @@ export interface AppOptions {
 
 /** The HTTP API, its docs and Bull Board, as one Express app (no listening: the caller decides). */
 export function createApp(options: AppOptions): Express {
-  const { config, queue, logger, token } = options;
+  const { config, queues, logger, token } = options;
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
@@ -88,7 +89,7 @@ export function createApp(options: AppOptions): Express {
   const snapshot = () =>
     readSnapshot({
       config,
-      queue,
+      queue: queues,
       fleet: options.fleet,
       stats: options.stats,
       ...(options.limits ? { limits: options.limits } : {}),
@@ -109,14 +110,14 @@ export function createApp(options: AppOptions): Express {
     );
   });
   // A redelivery is an action on a job and carries no body.
-  if (options.webhooks) v1.use(redeliverRoutes({ queue, webhooks: options.webhooks.queue, config }));
+  if (options.webhooks) v1.use(redeliverRoutes({ queues, webhooks: options.webhooks.queue, config }));
   v1.post('/{*path}', requireJson);
   v1.use(express.json({ limit: bodyLimit }));
   if (options.submitGuard) v1.post(['/jobs', '/jobs/bulk', '/flows'], options.submitGuard);
   const check = webhookSubmitCheck({ config, secretSet: options.webhooks?.secretSet ?? false });
   v1.use(
     jobRoutes({
-      queue,
+      queues,
       config,
       fleet: options.fleet,
       check,
@@ -124,7 +125,7 @@ export function createApp(options: AppOptions): Express {
     }),
   );
   if (options.batches) v1.use(batchRoutes(options.batches));
-  if (options.flows) v1.use(flowRoutes({ queue, config, ...options.flows, fleet: options.fleet, check }));
+  if (options.flows) v1.use(flowRoutes({ queues, config, ...options.flows, fleet: options.fleet, check }));
   v1.use(
     providerRoutes({
       config,
@@ -136,7 +137,7 @@ export function createApp(options: AppOptions): Express {
   v1.use(
     statsRoutes({
       config,
-      queue,
+      queue: queues,
       fleet: options.fleet,
       stats: options.stats,
       ...(options.limits ? { limits: options.limits } : {}),
@@ -150,7 +151,7 @@ export function createApp(options: AppOptions): Express {
       '/admin',
       panelRoutes({
         config,
-        queue,
+        queue: queues,
         fleet: options.fleet,
         stats: options.stats,
         token,
@@ -158,7 +159,16 @@ export function createApp(options: AppOptions): Express {
         ...(options.limits ? { limits: options.limits } : {}),
       }),
     );
-    app.use(boardPath, boardRouter(queue, config.board, options.webhooks?.queue, options.batchQueue));
+    app.use(
+      boardPath,
+      boardRouter(
+        config.queue.name,
+        queues.shards,
+        config.board,
+        options.webhooks?.queue,
+        options.batchQueue,
+      ),
+    );
   }
 
   app.use(notFound);

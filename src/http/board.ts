@@ -5,25 +5,36 @@ import type { Queue } from 'bullmq';
 import { type Express, type RequestHandler, Router } from 'express';
 import type { BoardConfig } from '../config/schema.js';
 import { queueNameOfBull } from '../queue/bullmq-internals.js';
+import { shardDisplayName } from '../queue/shards.js';
 
 export const boardPath = '/admin/queues';
 
 /**
- * Bull Board for the queue, mounted at /admin/queues; deferrals show in each job's log. The webhook
+ * Bull Board for the queue (one entry per shard), mounted at /admin/queues; deferrals show in each job's log. The webhook
  * deliveries' queue and the provider batches' queue, when given, are shown beside it (the batches'
  * read-only: the batch records drive it).
  */
-export function boardRouter(queue: Queue, config: BoardConfig, webhooks?: Queue, batchQueue?: Queue): Router {
+export function boardRouter(
+  queueName: string,
+  shards: readonly Queue[],
+  config: BoardConfig,
+  webhooks?: Queue,
+  batchQueue?: Queue,
+): Router {
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(boardPath);
   createBullBoard({
     queues: [
-      new BullMQAdapter(queue, {
-        readOnlyMode: config.readOnly,
-        description: 'Breakwater AI jobs',
-        // BullMQ's name carries the queue's cluster hash tag ({breakwater}); people know it as breakwater.
-        displayName: queueNameOfBull(queue.name),
-      }),
+      ...shards.map(
+        (shard, index) =>
+          new BullMQAdapter(shard, {
+            readOnlyMode: config.readOnly,
+            description: 'Breakwater AI jobs',
+            // BullMQ's name carries the queue's cluster hash tag ({breakwater}); people know it as
+            // breakwater, and a shard as a part of it.
+            displayName: shardDisplayName(queueName, index, shards.length),
+          }),
+      ),
       ...(webhooks
         ? [
             new BullMQAdapter(webhooks, {

@@ -1,8 +1,7 @@
-import type { Queue } from 'bullmq';
 import type { FlowStepView, FlowView } from '../contract/flow.js';
 import { stepJobId } from '../flows/flow-ids.js';
 import type { FlowStore, StepShape } from '../flows/flow-record.js';
-import type { JobData } from '../queue/job-input.js';
+import type { JobQueues } from '../queue/job-queues.js';
 import type { JobResult } from '../worker/job-result.js';
 import { jobStatus, type ShutCheck } from './job-status.js';
 
@@ -11,7 +10,7 @@ const childFailurePattern = /^child \S+ failed$/;
 
 /** A flow's tree with each step's state and result; undefined when no such flow is kept. */
 export async function flowStatus(
-  queue: Queue<JobData, JobResult>,
+  queues: JobQueues<JobResult>,
   store: FlowStore,
   flowId: string,
   shut?: ShutCheck,
@@ -20,7 +19,7 @@ export async function flowStatus(
   if (!record) return undefined;
   const read = async (shape: StepShape, jobId: string): Promise<FlowStepView> => {
     const [view, children] = await Promise.all([
-      jobStatus(queue, jobId, shut),
+      jobStatus(queues, jobId, shut),
       Promise.all(shape.children.map((child) => read(child, stepJobId(flowId, child.id)))),
     ]);
     return {

@@ -1,8 +1,9 @@
-import type { Job, Queue } from 'bullmq';
+import type { Job } from 'bullmq';
 import type { BreakwaterConfig } from '../config/schema.js';
 import type { JobBatch } from '../contract/batch.js';
 import { readProgress } from '../queue/deferral.js';
 import type { JobData } from '../queue/job-input.js';
+import type { JobQueues } from '../queue/job-queues.js';
 import { delayedDueAt } from '../queue/promote-deferred.js';
 import { resolveChain } from '../queue/resolve-chain.js';
 import { attemptEntry, parseTimeline, type TimelineEntry } from '../queue/timeline.js';
@@ -12,8 +13,6 @@ import type { ProviderRecord } from '../resilience/provider-state.js';
 import type { JobResult } from '../worker/job-result.js';
 import { isoTime } from './iso-time.js';
 import type { JobState, JobView } from './schemas.js';
-
-type BreakwaterQueue = Queue<JobData, JobResult>;
 
 /** What tells a waiting job held up by open providers from one merely queued. */
 export interface ShutCheck {
@@ -27,12 +26,14 @@ export interface ShutCheck {
 
 /** Where a job is, as users see it; undefined when the id is unknown (or the job was removed). */
 export async function jobStatus(
-  queue: BreakwaterQueue,
+  queues: Pick<JobQueues<JobResult>, 'locate'>,
   id: string,
   shut?: ShutCheck,
 ): Promise<JobView | undefined> {
   // State first, then the job: a job that finishes in between is read with its result, never as
   // `completed` without one.
+  const queue = await queues.locate(id);
+  if (!queue) return undefined;
   const bullState = await queue.getJobState(id);
   if (bullState === 'unknown') return undefined;
   const job = await queue.getJob(id);

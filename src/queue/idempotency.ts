@@ -1,7 +1,7 @@
-import type { Queue } from 'bullmq';
 import { hasBrand } from '../errors/brand.js';
 import type { JobData } from './job-input.js';
 import { idempotentJobId } from './job-options.js';
+import type { JobSink } from './job-queues.js';
 import type { FieldProblem } from './job-validation-error.js';
 
 const brand = Symbol.for('breakwater.IdempotencyConflictError');
@@ -47,7 +47,7 @@ export function duplicateKeys(jobs: readonly KeyedJob[]): FieldProblem[] {
  * must mean the same job, so a changed payload is an error rather than silently the old job.
  */
 export async function assertNoConflict(
-  queue: Queue<JobData, unknown>,
+  queue: Pick<JobSink, 'getJob'>,
   jobs: readonly KeyedJob[],
 ): Promise<void> {
   const keyed = jobs.filter((job) => job.data.idempotencyKey !== undefined);

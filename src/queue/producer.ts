@@ -1,8 +1,9 @@
-import type { Job, Queue } from 'bullmq';
+import type { Job } from 'bullmq';
 import type { BreakwaterConfig } from '../config/schema.js';
 import { assertNoConflict, duplicateKeys, type KeyedJob } from './idempotency.js';
 import type { JobData } from './job-input.js';
 import { jobOptions } from './job-options.js';
+import type { JobSink } from './job-queues.js';
 import { stampSchemaVersion } from './job-schema-version.js';
 import { type FieldProblem, JobValidationError } from './job-validation-error.js';
 import { validateJob } from './validate-job.js';
@@ -25,7 +26,7 @@ export const jobName = 'completion';
  * IdempotencyConflictError when its key already names a job with other content.
  */
 export async function enqueueJob<Result>(
-  queue: Queue<JobData, Result>,
+  queue: JobSink<Result>,
   config: BreakwaterConfig,
   input: unknown,
   check?: SubmitCheck,
@@ -46,7 +47,7 @@ export async function enqueueJob<Result>(
  * IdempotencyConflictError.
  */
 export async function enqueueJobs<Result>(
-  queue: Queue<JobData, Result>,
+  queue: JobSink<Result>,
   config: BreakwaterConfig,
   inputs: readonly unknown[],
   check?: SubmitCheck,

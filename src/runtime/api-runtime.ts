@@ -16,8 +16,8 @@ import { applyServerLimits } from '../http/server-limits.js';
 import { submitGuard } from '../http/submit-guard.js';
 import { knownSecrets } from '../logging/known-secrets.js';
 import { createLogger, type Logger } from '../logging/logger.js';
-import { bullQueueNameOf } from '../queue/bullmq-internals.js';
-import type { JobData } from '../queue/job-input.js';
+import { delayedKeyOf } from '../queue/bullmq-internals.js';
+import { JobQueues } from '../queue/job-queues.js';
 import { BreakwaterKeys } from '../redis/breakwater-keys.js';
 import { bullConnection, createRedisClient, untilReady } from '../redis/redis-client.js';
 import { StatsStore } from '../stats/stats-store.js';
@@ -43,7 +43,8 @@ export interface ApiRuntimeOptions {
 }
 
 export interface ApiRuntime {
-  readonly queue: Queue<JobData, JobResult>;
+  /** The job queue: every shard of it (`queue.shards`). */
+  readonly queues: JobQueues<JobResult>;
   /** Where the API listens, e.g. http://127.0.0.1:3000 */
   readonly url: string;
   /** Stops accepting connections, then closes Redis connections. Idempotent. */
@@ -62,7 +63,8 @@ export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRu
   });
   const bull = bullConnection(options.redisUrl, 'fail-fast', redisCommandTimeoutMs);
   const connection = bull.connection;
-  const queue = new Queue<JobData, JobResult>(bullQueueNameOf(config.queue.name), { connection });
+  const queues = JobQueues.open<JobResult>(config.queue.name, config.queue.shards, connection);
+  const queue = queues.first;
   const batchQueue = new Queue(batchQueueName(config.queue.name), { connection });
   // Its connection's errors are the job queue's, already logged: not repeated here.
   batchQueue.on('error', () => undefined);
@@ -71,19 +73,25 @@ export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRu
     commandTimeoutMs: redisCommandTimeoutMs,
   });
   redis.on('error', (error: Error) => logger.warn({ err: error }, 'redis connection error'));
-  queue.on('error', (error: Error) => logger.warn({ err: error }, 'queue connection error'));
+  queues.on('error', (error: Error) => logger.warn({ err: error }, 'queue connection error'));
   // Serve only once the queue's connection is ready; closing a BullMQ queue that is still connecting
   // also leaves an unhandled rejection behind.
-  await queue.waitUntilReady();
+  await queues.waitUntilReady();
   await untilReady(redis);
   const flows = new FlowProducer({ connection });
   flows.on('error', (error: Error) => logger.warn({ err: error }, 'flow producer connection error'));
   const webhooks = openWebhookQueue(queue.qualifiedName, connection);
   webhooks.on('error', (error: Error) => logger.warn({ err: error }, 'webhook queue connection error'));
   await webhooks.waitUntilReady();
-  const fleet = new FleetStore({ redis, keyPrefix: queue.qualifiedName, worker: `api:${workerId()}` });
+  const fleet = new FleetStore({
+    redis,
+    keyPrefix: queue.qualifiedName,
+    worker: `api:${workerId()}`,
+    delayedKeys: queues.shards.map((shard) => delayedKeyOf(shard.qualifiedName)),
+  });
   const hub = await EventHub.start({
     queueName: config.queue.name,
+    shards: config.queue.shards,
     redisUrl: options.redisUrl,
     fleet,
     logger,
@@ -91,7 +99,7 @@ export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRu
   });
   const app = createApp({
     config,
-    queue,
+    queues,
     fleet,
     stats: new StatsStore({ redis, keyPrefix: queue.qualifiedName }),
     batches: new BatchStore(redis, new BreakwaterKeys(queue.qualifiedName)),
@@ -137,7 +145,7 @@ export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRu
 
   let closing: Promise<void> | undefined;
   return {
-    queue,
+    queues,
     url,
     close() {
       closing ??= (async () => {
@@ -149,17 +157,14 @@ export async function startApiRuntime(options: ApiRuntimeOptions): Promise<ApiRu
           setTimeout(() => server.closeAllConnections(), closeTimeoutMs).unref();
         });
         // The API holds no locks: when Redis is gone, do not wait for a graceful QUIT it cannot answer.
-        const client = await queue.getBackend().client;
-        const webhookClient = await webhooks.getBackend().client;
-        if (redis.status !== 'ready') {
-          client.disconnect();
-          webhookClient.disconnect();
-        }
-        const closing = Promise.all([queue.close(), webhooks.close()]).catch(() => undefined);
+        const clients = await Promise.all(
+          [...queues.shards, webhooks].map((open) => open.getBackend().client),
+        );
+        if (redis.status !== 'ready') for (const client of clients) client.disconnect();
+        const closing = Promise.all([queues.close(), webhooks.close()]).catch(() => undefined);
         const closed = await Promise.race([closing.then(() => true), delay(closeTimeoutMs, false)]);
         // Stop any reconnect loop left behind, whose errors would have no listener any more.
-        client.disconnect();
-        webhookClient.disconnect();
+        for (const client of clients) client.disconnect();
         if (!closed) await closing;
         // As for the queues: a flow producer whose Redis is gone is cut off, not left reconnecting.
         const flowClient = await flows.getBackend().client.catch(() => undefined);

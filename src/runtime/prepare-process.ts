@@ -1,8 +1,11 @@
 import { type LoadedConfig, loadConfig } from '../config/load-config.js';
+import type { RedisConfig } from '../config/redis-schema.js';
+import { knownSecrets } from '../logging/known-secrets.js';
 import type { Logger } from '../logging/logger.js';
 import { assertRedisReachable } from '../redis/check-redis.js';
 import { warnIfRedisNotDurable } from '../redis/redis-durability.js';
-import type { ProcessSettings } from './process-settings.js';
+import { clusterAddress } from '../redis/redis-target.js';
+import { type ProcessSettings, passwordOf } from './process-settings.js';
 import { assertSafeBinding } from './safe-binding.js';
 
 /**
@@ -14,10 +17,27 @@ export async function prepareProcess(
   settings: ProcessSettings,
   logger: Logger,
   options: { serves: boolean },
-): Promise<LoadedConfig> {
+): Promise<PreparedProcess> {
   if (options.serves) assertSafeBinding(settings);
   const loaded = loadConfig();
-  await assertRedisReachable(settings.redisUrl);
-  await warnIfRedisNotDurable(settings.redisUrl, logger);
-  return loaded;
+  const redisUrl = redisOf(settings, loaded.config.redis);
+  knownSecrets.add(passwordOf(redisUrl));
+  await assertRedisReachable(redisUrl);
+  await warnIfRedisNotDurable(redisUrl, logger);
+  return { loaded, redisUrl };
+}
+
+export interface PreparedProcess {
+  loaded: LoadedConfig;
+  /** The Redis to use: the environment's, else the config's `redis.cluster`, else the local default. */
+  redisUrl: string;
+}
+
+/** REDIS_CLUSTER_NODES or REDIS_URL when set; else the config's cluster seeds when given. */
+export function redisOf(
+  settings: Pick<ProcessSettings, 'redisUrl' | 'redisNamed'>,
+  redis: RedisConfig,
+): string {
+  if (settings.redisNamed || redis.cluster === undefined) return settings.redisUrl;
+  return clusterAddress(redis.cluster.join(','));
 }

@@ -6,6 +6,8 @@ import { parseRedisTarget } from '../redis/redis-target.js';
 /** What a Breakwater process reads from its environment, besides the config file and provider keys. */
 export interface ProcessSettings {
   redisUrl: string;
+  /** Whether REDIS_CLUSTER_NODES or REDIS_URL named the Redis (else the config's `redis.cluster` may). */
+  redisNamed?: boolean;
   host: string;
   port: number;
   /** BREAKWATER_API_TOKEN; undefined when unset or empty. */
@@ -67,6 +69,7 @@ export function readProcessSettings(env: NodeJS.ProcessEnv = process.env): Proce
   knownSecrets.add(env.BREAKWATER_API_TOKEN || undefined);
   return {
     redisUrl: address,
+    redisNamed: Boolean(env.REDIS_CLUSTER_NODES?.trim() || env.REDIS_URL),
     host: env.HOST || '127.0.0.1',
     port,
     token,
@@ -76,7 +79,7 @@ export function readProcessSettings(env: NodeJS.ProcessEnv = process.env): Proce
 }
 
 /** The Redis password, kept out of logs. */
-function passwordOf(address: string): string | undefined {
+export function passwordOf(address: string): string | undefined {
   const target = parseRedisTarget(address);
   if (target.kind === 'cluster') return target.password;
   try {

@@ -1,12 +1,12 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { Job, Queue } from 'bullmq';
+import { Job } from 'bullmq';
 import type { BreakwaterConfig } from '../config/schema.js';
 import { jobStatus } from '../http/job-status.js';
 import type { Logger } from '../logging/logger.js';
 import type { Secret } from '../logging/secret.js';
-import { bullQueueNameOf, queueKeyOf } from '../queue/bullmq-internals.js';
-import type { JobData } from '../queue/job-input.js';
+import { queueKeyOf } from '../queue/bullmq-internals.js';
 import { maxTimelineRuns } from '../queue/job-options.js';
+import { JobQueues } from '../queue/job-queues.js';
 import { timelineLogEntry } from '../queue/timeline.js';
 import { bullConnection } from '../redis/redis-client.js';
 import { type DeliveryStats, startDeliveryWorker } from '../webhooks/delivery-worker.js';
@@ -42,7 +42,7 @@ export function startWebhookRuntime(options: WebhookRuntimeOptions): WebhookRunt
   const { connection } = bull;
   const queueKey = queueKeyOf(config.queue.name);
   const deliveries = openWebhookQueue(queueKey, connection);
-  const jobs = new Queue<JobData, JobResult>(bullQueueNameOf(config.queue.name), { connection });
+  const jobs = JobQueues.open<JobResult>(config.queue.name, config.queue.shards, connection);
   deliveries.on('error', (error: Error) => logger.warn({ err: error }, 'webhook queue connection error'));
   jobs.on('error', (error: Error) => logger.warn({ err: error }, 'queue connection error'));
   const sender = options.secret
@@ -53,7 +53,8 @@ export function startWebhookRuntime(options: WebhookRuntimeOptions): WebhookRunt
         signer: new WebhookSigner(options.secret),
         view: (jobId) => jobStatus(jobs, jobId),
         appendTimeline: async (jobId, entry) => {
-          await Job.addJobLog(jobs, jobId, timelineLogEntry([entry]), maxTimelineRuns);
+          const queue = await jobs.locate(jobId);
+          if (queue) await Job.addJobLog(queue, jobId, timelineLogEntry([entry]), maxTimelineRuns);
         },
         logger,
         ...(options.stats ? { stats: options.stats } : {}),
@@ -85,7 +86,7 @@ export function startWebhookRuntime(options: WebhookRuntimeOptions): WebhookRunt
           () => true,
         );
         if (!(await Promise.race([closed, delay(closeTimeoutMs, false)]))) {
-          for (const queue of [deliveries, jobs]) void queue.disconnect().catch(() => undefined);
+          for (const queue of [deliveries, ...jobs.shards]) void queue.disconnect().catch(() => undefined);
         }
         bull.close();
       })();

@@ -87,13 +87,16 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
   const adapters = new AdapterFactory({ providers, secrets });
   // The fleet's state is read before the worker exists, so a restarted worker never calls a
   // provider the fleet knows is down. Wake-ups that come early wait for the worker.
-  let workerCreated: (worker: BreakwaterWorker['worker']) => void = () => undefined;
-  const workerReady = new Promise<BreakwaterWorker['worker']>((resolve) => {
+  let workerCreated: (worker: BreakwaterWorker) => void = () => undefined;
+  const workerReady = new Promise<BreakwaterWorker>((resolve) => {
     workerCreated = resolve;
   });
   let lift: () => Promise<void> = async () => undefined;
   await member.join(
-    async (jobId) => promoteDeferred(await workerReady, jobId),
+    async (jobId) => {
+      const shard = await (await workerReady).locate(jobId);
+      return shard ? promoteDeferred(shard, jobId) : false;
+    },
     // A provider closed: a queue paused because every provider was open takes jobs again now.
     () => void lift().catch((error: unknown) => logger.warn({ err: error }, 'queue pause not lifted')),
   );
@@ -161,15 +164,21 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
       },
     },
   });
-  workerCreated(breakwater.worker);
+  workerCreated(breakwater);
   const board = new BatchBoard(config.queue.name, bull.connection);
   const batches = new BatchCoordinator({
     store: batchStore,
     config,
     circuits,
     client: batchClients({ providers, secrets, ...(options.now ? { now: options.now } : {}) }),
-    wake: async (jobId) => void (await wakeBatchedJob(breakwater.worker, jobId)),
-    log: async (jobId, line) => void (await Job.addJobLog(breakwater.worker, jobId, line)),
+    wake: async (jobId) => {
+      const shard = await breakwater.locate(jobId);
+      if (shard) await wakeBatchedJob(shard, jobId);
+    },
+    log: async (jobId, line) => {
+      const shard = await breakwater.locate(jobId);
+      if (shard) await Job.addJobLog(shard, jobId, line);
+    },
     board,
     worker: options.workerId ?? workerId(),
     logger,
@@ -181,6 +190,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     {
       queue: config.queue.name,
       concurrency: config.queue.concurrency,
+      shards: config.queue.shards,
       providers: Object.keys(config.providers),
       simulator: simulator?.url,
     },

@@ -4,13 +4,10 @@ import type { BreakwaterConfig } from '../config/schema.js';
 import type { Logger } from '../logging/logger.js';
 import type { LanguageModelAdapter } from '../providers/completion.js';
 import { createBackoffStrategy } from '../queue/backoff.js';
-import {
-  boardDelay,
-  boardDelayField,
-  bullQueueNameOf,
-  startedAttemptsField,
-} from '../queue/bullmq-internals.js';
+import { boardDelay, boardDelayField, startedAttemptsField } from '../queue/bullmq-internals.js';
 import type { JobData } from '../queue/job-input.js';
+import { locateShard } from '../queue/locate-shard.js';
+import { shardBullNames } from '../queue/shards.js';
 import type { CircuitRegistry } from '../resilience/circuit-registry.js';
 import { crashSafety } from './crash-safety.js';
 import type { JobResult } from './job-result.js';
@@ -44,7 +41,12 @@ export interface BreakwaterWorkerOptions {
 }
 
 export interface BreakwaterWorker {
+  /** The first shard's BullMQ worker: with one shard (`queue.shards`), the only one. */
   readonly worker: Worker<JobData, JobResult>;
+  /** One BullMQ worker per shard of the queue, shard 0 first, all running the same processor. */
+  readonly workers: readonly Worker<JobData, JobResult>[];
+  /** The shard's worker whose queue holds the job; undefined when no shard does. */
+  locate(jobId: string): Promise<Worker<JobData, JobResult> | undefined>;
   /** Stops taking jobs, lets in-flight calls finish within the grace period, aborts and returns the rest. Idempotent. */
   close(): Promise<void>;
   /**
@@ -67,9 +69,12 @@ const pauseOnlyLimiter = { max: 2 ** 52, duration: 1 };
 const pauseRecheckMs = 1_000;
 
 export function createBreakwaterWorker(options: BreakwaterWorkerOptions): BreakwaterWorker {
-  let worker: Worker<JobData, JobResult> | undefined;
+  const { config } = options;
+  const names = shardBullNames(config.queue.name, config.queue.shards);
+  const workers: Worker<JobData, JobResult>[] = [];
+  const byName = new Map<string, Worker<JobData, JobResult>>();
   const processor = createProcessor({
-    config: options.config,
+    config,
     circuits: options.circuits,
     adapter: options.adapter,
     logger: options.logger,
@@ -78,7 +83,7 @@ export function createBreakwaterWorker(options: BreakwaterWorkerOptions): Breakw
         { pauseMs: durationMs },
         'every provider is open: queue paused until one admits a probe',
       );
-      await worker?.rateLimit(Math.max(1, Math.round(durationMs)));
+      await Promise.all(workers.map((worker) => worker.rateLimit(Math.max(1, Math.round(durationMs)))));
     },
     ...(options.now ? { now: options.now } : {}),
     ...(options.random ? { random: options.random } : {}),
@@ -90,6 +95,7 @@ export function createBreakwaterWorker(options: BreakwaterWorkerOptions): Breakw
     ...(options.admission ? { admission: options.admission } : {}),
     ...(options.deltas ? { deltas: options.deltas } : {}),
     showDueTime: async (job, until) => {
+      const worker = byName.get(job.queueName);
       if (!worker) return;
       const client = await worker.getBackend().client;
       // The run time Bull Board shows, and a deferral not counted as a started attempt (the job is
@@ -107,50 +113,45 @@ export function createBreakwaterWorker(options: BreakwaterWorkerOptions): Breakw
         options.logger.warn({ err: error, jobId: job.id }, 'job end not reported to its webhook'),
       )
     : cached;
-  worker = new Worker<JobData, JobResult>(
-    bullQueueNameOf(options.config.queue.name),
-    (job, token, signal) => run(job, token, signal),
-    {
+  // The process runs about queue.concurrency jobs at once, shared out over the shards.
+  const concurrency = Math.max(1, Math.ceil(config.queue.concurrency / names.length));
+  for (const name of names) {
+    const worker = new Worker<JobData, JobResult>(name, (job, token, signal) => run(job, token, signal), {
       connection: options.connection,
-      concurrency: options.config.queue.concurrency,
+      concurrency,
       limiter: pauseOnlyLimiter,
       // A paused worker looks again at least this often, so a lifted pause takes effect promptly.
       maximumRateLimitDelay: pauseRecheckMs,
-      ...crashSafety(options.config.queue),
+      ...crashSafety(config.queue),
       settings: { backoffStrategy: createBackoffStrategy(options.random ? { random: options.random } : {}) },
-    },
-  );
-  worker.on('error', (error) => options.logger.error({ err: error }, 'worker error'));
-  const running = worker;
-  if (onJobEnd) {
-    running.on('failed', (job) => {
-      reportChildFailure(job, onJobEnd).catch((error: unknown) =>
-        options.logger.warn({ err: error, jobId: job?.id }, 'flow step end not reported to its webhook'),
-      );
     });
-    running.on('stalled', (jobId) => {
-      reportStalledEnd(running, jobId, onJobEnd).catch((error: unknown) =>
-        options.logger.warn({ err: error, jobId }, 'stalled job end not reported to its webhook'),
-      );
-    });
+    worker.on('error', (error) => options.logger.error({ err: error }, 'worker error'));
+    if (onJobEnd) reportEnds(worker, onJobEnd, options.logger);
+    workers.push(worker);
+    byName.set(name, worker);
   }
 
   let closing: Promise<void> | undefined;
   return {
-    worker: running,
+    worker: workers[0] as Worker<JobData, JobResult>,
+    workers,
+    locate: (jobId) => locateShard(workers, jobId),
     async liftPause() {
-      const client = await running.getBackend().client;
-      await client.del(running.keys.limiter as string);
+      await Promise.all(
+        workers.map(async (worker) => {
+          const client = await worker.getBackend().client;
+          await client.del(worker.keys.limiter as string);
+        }),
+      );
     },
     close() {
       if (closing) return closing;
       closing = (async () => {
-        const grace = setTimeout(
-          () => running.cancelAllJobs('worker shutting down'),
-          options.closeGraceMs ?? 30_000,
-        );
+        const grace = setTimeout(() => {
+          for (const worker of workers) worker.cancelAllJobs('worker shutting down');
+        }, options.closeGraceMs ?? 30_000);
         try {
-          await running.close();
+          await Promise.all(workers.map((worker) => worker.close()));
         } finally {
           clearTimeout(grace);
         }
@@ -158,4 +159,18 @@ export function createBreakwaterWorker(options: BreakwaterWorkerOptions): Breakw
       return closing;
     },
   };
+}
+
+/** Job ends BullMQ decides outside a run (a flow step failing its parent, a stalled job failed). */
+function reportEnds(worker: Worker<JobData, JobResult>, onJobEnd: JobEndListener, logger: Logger): void {
+  worker.on('failed', (job) => {
+    reportChildFailure(job, onJobEnd).catch((error: unknown) =>
+      logger.warn({ err: error, jobId: job?.id }, 'flow step end not reported to its webhook'),
+    );
+  });
+  worker.on('stalled', (jobId) => {
+    reportStalledEnd(worker, jobId, onJobEnd).catch((error: unknown) =>
+      logger.warn({ err: error, jobId }, 'stalled job end not reported to its webhook'),
+    );
+  });
 }

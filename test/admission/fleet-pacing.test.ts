@@ -80,7 +80,9 @@ describe('fleet-wide pacing across worker processes', () => {
     expect(configured.ok).toBe(jobsPerRoute);
     expect(learned.ok).toBe(jobsPerRoute);
     // Near the limit, never far over it: the provider's own bucket refused at most 1 % (5 % learned).
-    expect(configured.perMinute).toBeGreaterThanOrEqual(0.9 * rpm);
+    // (0.94–0.98× the limit over the suite's runs, 0.9× with a second suite and a benchmark beside
+    // it: 0.8× leaves room for a loaded machine and still fails a pacer leaving a fifth unused.)
+    expect(configured.perMinute).toBeGreaterThanOrEqual(0.8 * rpm);
     expect(configured.tooMany).toBeLessThanOrEqual(0.01 * configured.calls);
     expect(learned.tooMany).toBeLessThanOrEqual(0.05 * learned.calls);
     // A limit is not an outage: no breaker opened anywhere.

@@ -78,7 +78,9 @@ describe('batches at scale', () => {
       waiting: 0,
       active: 0,
     });
-  });
+    // Counts decide, with a stall check: two worker processes compiling on start and three provider
+    // batches of 3 s take 15 s idle and near 30 s on a loaded machine.
+  }, 120_000);
 
   it('2,000 batched jobs waiting hold no worker slot: 100 ordinary jobs complete meanwhile at concurrency 10', async () => {
     harness = await new WorkerHarness({

@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FleetStore } from '../../src/fleet/fleet-store.js';
 import { queueKeyOf } from '../../src/queue/bullmq-internals.js';
 import { readProgress } from '../../src/queue/deferral.js';
+import { homeShard } from '../../src/queue/shards.js';
 import { createRedisClient, untilReady } from '../../src/redis/redis-client.js';
 import { ApiHarness } from '../support/api-harness.js';
 import { FleetHarness } from '../support/fleet-harness.js';
@@ -54,8 +55,23 @@ interface Accepted {
   id: string;
 }
 
+/** Every queue here is spread over three shards, each its own hash tag (so, often, its own master). */
+const shards = 3;
+
+function sharded(config?: (base: Record<string, unknown>) => Record<string, unknown>) {
+  return (base: Record<string, unknown>) => {
+    const document = config ? config(base) : base;
+    return { ...document, queue: { ...(document.queue as object), shards } };
+  };
+}
+
 async function api(options: ConstructorParameters<typeof ApiHarness>[0] = {}): Promise<ApiHarness> {
-  const harness = await new ApiHarness({ url: address, worker: true, ...options }).start();
+  const harness = await new ApiHarness({
+    url: address,
+    worker: true,
+    ...options,
+    config: sharded(options.config),
+  }).start();
   cleanups.push(() => harness.stop());
   return harness;
 }
@@ -109,7 +125,9 @@ describe('on a Redis Cluster', () => {
     expect(view.body.state).toBe('completed');
     // The primary is down: its breaker opened and the secondary served the jobs.
     expect(view.body.result.provider).toBe('secondary');
-    expect(await h.queue.getJobCountByTypes('completed')).toBe(9);
+    expect(await h.queues.getJobCounts('completed')).toEqual({ completed: 9 });
+    // The jobs went round the shards.
+    expect(new Set(ids.map((id) => homeShard(id, shards))).size).toBe(shards);
 
     // A 429 blocks the model's bucket (the admission's block script), and the job waits it out.
     h.simulator.configure('tertiary', { mode: { kind: 'rate-limited', retryAfterSeconds: 1 } });
@@ -136,9 +154,12 @@ describe('on a Redis Cluster', () => {
       'GET',
       '/admin/queues/api/queues?activeQueue=&status=latest&page=1',
     );
-    // The job queue, its webhook deliveries and its provider batches, each by its own name.
+    // The job queue's shards, its webhook deliveries and its provider batches, each by its own name.
     expect(board.body.queues.map((queue) => queue.displayName ?? queue.name).sort()).toEqual(
-      [h.queueName, `${h.queueName}-batches`, 'webhooks'].sort(),
+      [1, 2, 3]
+        .map((shard) => `${h.queueName} ${shard}/3`)
+        .concat(`${h.queueName}-batches`, 'webhooks')
+        .sort(),
     );
   });
 
@@ -194,14 +215,14 @@ describe('on a Redis Cluster', () => {
     }
     // Deferred jobs made no calls: open breakers are skipped.
     expect(h.simulator.stats('primary').calls).toBe(calls);
-    expect(await h.queue.getFailedCount()).toBe(0);
+    expect(await h.queues.getJobCounts('failed')).toEqual({ failed: 0 });
 
     h.simulator.configure('primary', { mode: { kind: 'healthy' } });
     h.simulator.configure('secondary', { mode: { kind: 'healthy' } });
     await expect
       .poll(async () => (await h.states(ids)).every((state) => state === 'completed'), { timeout: 30_000 })
       .toBe(true);
-    expect(await h.queue.getFailedCount()).toBe(0);
+    expect(await h.queues.getJobCounts('failed')).toEqual({ failed: 0 });
     for (const id of ids) expect((await h.job(id)).attemptsMade).toBe(1);
   });
 
@@ -216,7 +237,7 @@ describe('on a Redis Cluster', () => {
     for (let i = 0; i < 4; i++)
       statuses.push((await h.request('POST', '/v1/jobs', { prompt: `${i}` }, headers)).status);
     expect(statuses).toEqual([202, 202, 202, 429]);
-    expect(await h.queue.count()).toBe(3);
+    expect(await h.queues.getJobCounts('waiting')).toEqual({ waiting: 3 });
   });
 
   it('one breaker for the fleet: 3 worker processes on the cluster, the dead primary gets few calls', async () => {
@@ -226,6 +247,7 @@ describe('on a Redis Cluster', () => {
       env: { REDIS_CLUSTER_NODES: cluster.seeds },
       resetTimeoutMs: 30_000,
       volumeThreshold: 3,
+      queue: { shards },
     }).start();
     cleanups.push(() => fleet.stop());
     await Promise.all([1, 2, 3].map(() => fleet.startWorker()));
@@ -267,18 +289,40 @@ describe('on a Redis Cluster', () => {
       .toBe(3);
   });
 
-  it('keeps every key of a queue on one master', async () => {
+  it("keeps every key of a shard on the one master serving its slot; the fleet's on the first shard's", async () => {
     const h = await api({ worker: true });
-    await h.request('POST', '/v1/jobs', { prompt: 'where do my keys live' });
-    const owners: number[] = [];
+    const bulk = await h.request<{ jobs: Accepted[] }>('POST', '/v1/jobs/bulk', {
+      jobs: [1, 2, 3].map((i) => ({ prompt: `where do my keys live ${i}` })),
+    });
+    await expect
+      .poll(async () => (await h.states(bulk.body.jobs.map((job) => job.id))).join(), { timeout: 20_000 })
+      .toBe('completed,completed,completed');
+    const tags = [h.queueName, `${h.queueName}.1`, `${h.queueName}.2`].map((tag) => `bull:{${tag}}`);
+    for (const tag of tags) {
+      const owners: number[] = [];
+      for (const port of await cluster.masters()) {
+        const client = new Redis(port, '127.0.0.1');
+        try {
+          if ((await client.keys(`${tag}:*`)).length > 0) owners.push(port);
+        } finally {
+          client.disconnect();
+        }
+      }
+      expect(owners).toEqual([await cluster.masterOf(tag)]);
+    }
+    // Breakwater's own keys (stats, fleet, limits…) live on the first shard's tag only.
+    const first = new Redis(await cluster.masterOf(tags[0] as string), '127.0.0.1');
+    cleanups.push(async () => first.disconnect());
+    await expect
+      .poll(async () => (await first.keys(`${tags[0]}:breakwater:*`)).length, { timeout: 10_000 })
+      .toBeGreaterThan(0);
     for (const port of await cluster.masters()) {
       const client = new Redis(port, '127.0.0.1');
       try {
-        if ((await client.keys(`bull:{${h.queueName}}:*`)).length > 0) owners.push(port);
+        expect(await client.keys(`bull:{${h.queueName}.*}:breakwater:*`)).toEqual([]);
       } finally {
         client.disconnect();
       }
     }
-    expect(owners).toHaveLength(1);
   });
 });

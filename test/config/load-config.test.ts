@@ -67,6 +67,7 @@ describe('loading the config', () => {
     expect(parseConfigText(json, 'test.json', {}).config.queue).toEqual({
       name: 'breakwater',
       concurrency: 50,
+      shards: 1,
       attempts: 5,
       backoffMs: 1000,
       deferralSafetyMs: 60_000,

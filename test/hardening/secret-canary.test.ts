@@ -94,7 +94,7 @@ describe('secrets never leak', () => {
     });
     cleanups.push(async () => {
       await worker.close();
-      await removeQueue(api.queue);
+      for (const shard of api.queues.shards) await removeQueue(shard);
       await api.close();
     });
 
@@ -149,14 +149,14 @@ describe('secrets never leak', () => {
     await expect
       .poll(
         async () => {
-          const counts = await api.queue.getJobCounts('completed', 'failed');
+          const counts = await api.queues.getJobCounts('completed', 'failed');
           return counts.completed + counts.failed;
         },
         { timeout: 15_000, interval: 200 },
       )
       .toBe(ids.length)
       .catch(async (error: unknown) => {
-        const jobs = await Promise.all(ids.map((id) => api.queue.getJob(id)));
+        const jobs = await Promise.all(ids.map((id) => api.queues.getJob(id)));
         for (const job of jobs)
           console.log(
             job?.id,
@@ -193,7 +193,7 @@ describe('secrets never leak', () => {
     // The canaries were really in play: sent to the provider, echoed back in its errors.
     expect(provider.keysSeen).toEqual(new Set([canaries.openai, canaries.anthropic]));
     expect(new Set(provider.outcomes)).toEqual(new Set(behaviours));
-    const counts = await api.queue.getJobCounts('completed', 'failed');
+    const counts = await api.queues.getJobCounts('completed', 'failed');
     expect(counts).toEqual({ completed: 3, failed: ids.length - 3 });
     expect(logs).toContain('[redacted]');
     expect(dump.keys).toBeGreaterThan(10);

@@ -6,8 +6,8 @@ import { Queue } from 'bullmq';
 import { batchQueueName } from '../../src/batch/batch-board.js';
 import { validateConfig } from '../../src/config/load-config.js';
 import type { BreakwaterConfig } from '../../src/config/schema.js';
-import { bullQueueNameOf } from '../../src/queue/bullmq-internals.js';
 import type { JobData } from '../../src/queue/job-input.js';
+import { JobQueues } from '../../src/queue/job-queues.js';
 import { enqueueJobs } from '../../src/queue/producer.js';
 import { removeQueue } from '../../src/queue/remove-queue.js';
 import { bullConnection } from '../../src/redis/redis-client.js';
@@ -36,7 +36,10 @@ export class FleetHarness {
   readonly queueName = `test-${randomUUID()}`;
   readonly workers: RunningProcess[] = [];
   config!: BreakwaterConfig;
+  /** The first shard of the queue (the whole queue with one shard). */
   queue!: Queue<JobData>;
+  /** Every shard of the queue (`queue.shards`). */
+  queues!: JobQueues;
   #bull: ReturnType<typeof bullConnection> | undefined;
   #file = '';
 
@@ -79,8 +82,9 @@ export class FleetHarness {
     this.#file = join(mkdtempSync(join(tmpdir(), 'breakwater-fleet-')), 'breakwater.json');
     writeFileSync(this.#file, JSON.stringify(document));
     this.#bull = bullConnection(this.#redisUrl);
-    this.queue = new Queue(bullQueueNameOf(this.queueName), { connection: this.#bull.connection });
-    await this.queue.waitUntilReady();
+    this.queues = JobQueues.open(this.queueName, this.config.queue.shards, this.#bull.connection);
+    this.queue = this.queues.first;
+    await this.queues.waitUntilReady();
     return this;
   }
 
@@ -107,14 +111,14 @@ export class FleetHarness {
 
   add(count: number, label: string, fields: Record<string, unknown> = {}) {
     return enqueueJobs(
-      this.queue,
+      this.queues,
       this.config,
       Array.from({ length: count }, (_, i) => ({ prompt: `${label} ${i}`, ...fields })),
     );
   }
 
   async counts() {
-    return this.queue.getJobCounts('completed', 'failed', 'waiting', 'active', 'delayed', 'prioritized');
+    return this.queues.getJobCounts('completed', 'failed', 'waiting', 'active', 'delayed', 'prioritized');
   }
 
   /** A worker's JSON log lines. */
@@ -129,7 +133,7 @@ export class FleetHarness {
   async stop(): Promise<void> {
     for (const worker of this.workers) worker.signalGroup('SIGKILL');
     await Promise.all(this.workers.map((worker) => worker.exited));
-    await removeQueue(this.queue);
+    for (const shard of this.queues.shards) await removeQueue(shard);
     await removeQueue(
       new Queue(batchQueueName(this.queueName), { connection: this.#bull?.connection ?? {} }),
     );

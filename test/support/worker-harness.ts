@@ -7,8 +7,8 @@ import { type LoadedConfig, validateConfig } from '../../src/config/load-config.
 import type { BreakwaterConfig } from '../../src/config/schema.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { Secret } from '../../src/logging/secret.js';
-import { bullQueueNameOf } from '../../src/queue/bullmq-internals.js';
 import type { JobData } from '../../src/queue/job-input.js';
+import { JobQueues } from '../../src/queue/job-queues.js';
 import { enqueueJob } from '../../src/queue/producer.js';
 import { removeQueue } from '../../src/queue/remove-queue.js';
 import { redisUrl as defaultRedisUrl } from '../../src/redis/connection.js';
@@ -67,7 +67,10 @@ export class WorkerHarness {
   readonly simulator = new ProviderSimulator();
   readonly logLines: Record<string, unknown>[] = [];
   config!: BreakwaterConfig;
+  /** The first shard of the queue (the whole queue with one shard). */
   queue!: Queue<JobData, JobResult>;
+  /** Every shard of the queue (`queue.shards`). */
+  queues!: JobQueues<JobResult>;
   #bull: ReturnType<typeof bullConnection> | undefined;
   readonly #runtimes: WorkerRuntime[] = [];
   readonly queueName = `test-${randomUUID()}`;
@@ -108,8 +111,9 @@ export class WorkerHarness {
     const env = this.options.webhookSecret ? { BREAKWATER_WEBHOOK_SECRET: this.options.webhookSecret } : {};
     this.config = validateConfig(this.options.config ? this.options.config(base) : base, 'test', env).config;
     this.#bull = bullConnection(this.options.url ?? redisUrl);
-    this.queue = new Queue(bullQueueNameOf(this.queueName), { connection: this.#bull.connection });
-    await this.queue.waitUntilReady();
+    this.queues = JobQueues.open(this.queueName, this.config.queue.shards, this.#bull.connection);
+    this.queue = this.queues.first;
+    await this.queues.waitUntilReady();
     if (startWorker) await this.startWorker();
     return this;
   }
@@ -138,7 +142,8 @@ export class WorkerHarness {
   /** Calls `listener` with the id of every job a worker started so far completes (each run). */
   onCompleted(listener: (id: string) => void): void {
     for (const runtime of this.#runtimes) {
-      runtime.breakwater.worker.on('completed', (job) => listener(String(job.id)));
+      for (const worker of runtime.breakwater.workers)
+        worker.on('completed', (job) => listener(String(job.id)));
     }
   }
 
@@ -159,11 +164,11 @@ export class WorkerHarness {
 
   /** Enqueues through the real producer (validation, options, idempotency). */
   add(input: Record<string, unknown>): Promise<Job<JobData, JobResult>> {
-    return enqueueJob(this.queue, this.config, input) as Promise<Job<JobData, JobResult>>;
+    return enqueueJob(this.queues, this.config, input) as Promise<Job<JobData, JobResult>>;
   }
 
   async job(id: string): Promise<Job<JobData, JobResult>> {
-    const job = await this.queue.getJob(id);
+    const job = await this.queues.getJob(id);
     if (!job) throw new Error(`job ${id} not found`);
     return job;
   }
@@ -174,7 +179,7 @@ export class WorkerHarness {
 
   async stop(): Promise<void> {
     for (const runtime of this.#runtimes) await runtime.close();
-    if (this.queue) await removeQueue(this.queue);
+    for (const shard of this.queues?.shards ?? []) await removeQueue(shard);
     // The provider batches' queue, shown in Bull Board, lives beside the job queue.
     await removeQueue(
       new Queue(batchQueueName(this.queueName), { connection: this.#bull?.connection ?? {} }),

@@ -1,19 +1,19 @@
-import type { FlowProducer, Queue } from 'bullmq';
+import type { FlowProducer } from 'bullmq';
 import { Router } from 'express';
 import type { BreakwaterConfig } from '../../config/schema.js';
 import type { FleetStore } from '../../fleet/fleet-store.js';
 import { enqueueFlow } from '../../flows/enqueue-flow.js';
 import { flowIdPattern } from '../../flows/flow-ids.js';
 import type { FlowStore } from '../../flows/flow-record.js';
-import { bullQueueNameOf } from '../../queue/bullmq-internals.js';
-import type { JobData } from '../../queue/job-input.js';
+import type { JobQueues } from '../../queue/job-queues.js';
 import type { SubmitCheck } from '../../queue/producer.js';
+import { homeShard, shardBullName } from '../../queue/shards.js';
 import type { JobResult } from '../../worker/job-result.js';
 import { flowStatus } from '../flow-status.js';
 import { HttpError } from '../http-error.js';
 
 export interface FlowRoutesOptions {
-  queue: Queue<JobData, JobResult>;
+  queues: JobQueues<JobResult>;
   config: BreakwaterConfig;
   producer: FlowProducer;
   store: FlowStore;
@@ -23,7 +23,7 @@ export interface FlowRoutesOptions {
 }
 
 /** POST /v1/flows and GET /v1/flows/:id. */
-export function flowRoutes({ queue, config, producer, store, fleet, check }: FlowRoutesOptions): Router {
+export function flowRoutes({ queues, config, producer, store, fleet, check }: FlowRoutesOptions): Router {
   const router = Router();
   const shut = fleet ? { config, records: () => fleet.read() } : undefined;
 
@@ -31,7 +31,8 @@ export function flowRoutes({ queue, config, producer, store, fleet, check }: Flo
     const accepted = await enqueueFlow(request.body, {
       flows: producer,
       store,
-      queueName: bullQueueNameOf(config.queue.name),
+      // A flow's steps are one BullMQ flow, in one queue: the shard its id belongs on.
+      queueOf: (flowId) => shardBullName(config.queue.name, homeShard(flowId, config.queue.shards)),
       config,
       ...(check ? { check } : {}),
     });
@@ -40,7 +41,7 @@ export function flowRoutes({ queue, config, producer, store, fleet, check }: Flo
 
   router.get('/flows/:id', async (request, response) => {
     const { id } = request.params;
-    const view = flowIdPattern.test(id) ? await flowStatus(queue, store, id, shut) : undefined;
+    const view = flowIdPattern.test(id) ? await flowStatus(queues, store, id, shut) : undefined;
     if (!view) throw new HttpError(404, 'not-found', `no flow ${id}`);
     response.json(view);
   });

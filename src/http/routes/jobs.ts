@@ -1,4 +1,4 @@
-import type { Job, Queue } from 'bullmq';
+import type { Job } from 'bullmq';
 import { Router } from 'express';
 import type { BatchStore } from '../../batch/batch-store.js';
 import { jobBatchOf } from '../../batch/batch-view.js';
@@ -9,6 +9,7 @@ import { cancelJob } from '../../queue/cancel-job.js';
 import { fieldProblems } from '../../queue/field-problems.js';
 import { IdempotencyConflictError } from '../../queue/idempotency.js';
 import type { JobData } from '../../queue/job-input.js';
+import type { JobQueues } from '../../queue/job-queues.js';
 import { type FieldProblem, JobValidationError } from '../../queue/job-validation-error.js';
 import { enqueueJob, enqueueJobs, type SubmitCheck } from '../../queue/producer.js';
 import type { JobResult } from '../../worker/job-result.js';
@@ -17,7 +18,7 @@ import { jobStatus } from '../job-status.js';
 import { type AcceptedJob, bulkRequestSchema } from '../schemas.js';
 
 export interface JobRoutesOptions {
-  queue: Queue<JobData, JobResult>;
+  queues: JobQueues<JobResult>;
   config: BreakwaterConfig;
   /** The fleet's breaker records: a waiting job whose providers are all open reads deferred. */
   fleet?: Pick<FleetStore, 'read'>;
@@ -29,10 +30,11 @@ export interface JobRoutesOptions {
 }
 
 /**
- * Job ids are BullMQ's counters, idempotent ids or flow steps' ids. Anything else is not a job, whatever Redis holds
+ * Job ids are BullMQ's counters, sharded ids (`s2-<hex>`), idempotent ids or flow steps' ids. Anything else is not a job, whatever Redis holds
  * under that name (`events`, `meta` are the queue's own keys).
  */
-const jobIdPattern = /^(\d+|idem-[0-9a-f]{32}|flow-[0-9a-f]{32}(-[A-Za-z0-9_-]{1,64})?)$/;
+const jobIdPattern =
+  /^(\d+|s\d{1,3}-[0-9a-f]{32}|idem-[0-9a-f]{32}|flow-[0-9a-f]{32}(-[A-Za-z0-9_-]{1,64})?)$/;
 
 export function jobId(id: string): string {
   if (!jobIdPattern.test(id)) throw new HttpError(404, 'not-found', `no job ${id}`);
@@ -40,7 +42,7 @@ export function jobId(id: string): string {
 }
 
 /** POST /v1/jobs, POST /v1/jobs/bulk, GET and DELETE /v1/jobs/:id. */
-export function jobRoutes({ queue, config, fleet, now, check, batches }: JobRoutesOptions): Router {
+export function jobRoutes({ queues, config, fleet, now, check, batches }: JobRoutesOptions): Router {
   const router = Router();
   const shut = fleet
     ? {
@@ -52,8 +54,8 @@ export function jobRoutes({ queue, config, fleet, now, check, batches }: JobRout
     : undefined;
 
   router.post('/jobs', async (request, response) => {
-    const job = await enqueueJob(queue, config, request.body, check);
-    response.status(202).json(await accepted(queue, job));
+    const job = await enqueueJob(queues, config, request.body, check);
+    response.status(202).json(await accepted(queues, job));
   });
 
   router.post('/jobs/bulk', async (request, response) => {
@@ -62,8 +64,8 @@ export function jobRoutes({ queue, config, fleet, now, check, batches }: JobRout
       throw new JobValidationError(fieldProblems(parsed.error));
     }
     try {
-      const jobs = await enqueueJobs(queue, config, parsed.data.jobs, check);
-      const states = await Promise.all(jobs.map((job) => accepted(queue, job)));
+      const jobs = await enqueueJobs(queues, config, parsed.data.jobs, check);
+      const states = await Promise.all(jobs.map((job) => accepted(queues, job)));
       response.status(202).json({ jobs: states });
     } catch (error) {
       const inBody = (problems: readonly FieldProblem[]) =>
@@ -75,13 +77,15 @@ export function jobRoutes({ queue, config, fleet, now, check, batches }: JobRout
   });
 
   router.get('/jobs/:id', async (request, response) => {
-    const view = await jobStatus(queue, jobId(request.params.id), shut);
+    const view = await jobStatus(queues, jobId(request.params.id), shut);
     if (!view) throw new HttpError(404, 'not-found', `no job ${request.params.id}`);
     response.json(view);
   });
 
   router.delete('/jobs/:id', async (request, response) => {
-    const outcome = await cancelJob(queue, jobId(request.params.id));
+    const id = jobId(request.params.id);
+    const queue = await queues.locate(id);
+    const outcome = queue ? await cancelJob(queue, id) : { kind: 'not-found' as const };
     switch (outcome.kind) {
       case 'cancelled':
         // A batched job leaves a collection not yet submitted; a submitted batch's result for it is discarded.
@@ -108,11 +112,8 @@ export function jobRoutes({ queue, config, fleet, now, check, batches }: JobRout
  * The id and state right after enqueueing. A new job is waiting (or delayed, with a delayMs); a job
  * with an idempotency key may be an earlier one, so its state is read back.
  */
-async function accepted(
-  queue: Queue<JobData, JobResult>,
-  job: Job<JobData, JobResult>,
-): Promise<AcceptedJob> {
+async function accepted(queues: JobQueues<JobResult>, job: Job<JobData, JobResult>): Promise<AcceptedJob> {
   const id = String(job.id);
   if (job.data.idempotencyKey === undefined) return { id, state: job.opts.delay ? 'delayed' : 'waiting' };
-  return { id, state: (await jobStatus(queue, id))?.state ?? 'waiting' };
+  return { id, state: (await jobStatus(queues, id))?.state ?? 'waiting' };
 }

@@ -1,15 +1,14 @@
-import type { Queue } from 'bullmq';
 import { Router } from 'express';
 import type { BreakwaterConfig } from '../../config/schema.js';
 import type { Redelivery } from '../../contract/webhook-event.js';
-import type { JobData } from '../../queue/job-input.js';
+import type { JobQueues } from '../../queue/job-queues.js';
 import { enqueueDelivery, type WebhookQueue, webhookUrlOf } from '../../webhooks/webhook-queue.js';
 import type { JobResult } from '../../worker/job-result.js';
 import { HttpError } from '../http-error.js';
 import { jobId } from './jobs.js';
 
 export interface RedeliverRoutesOptions {
-  queue: Queue<JobData, JobResult>;
+  queues: JobQueues<JobResult>;
   webhooks: WebhookQueue;
   config: BreakwaterConfig;
   now?: () => number;
@@ -19,12 +18,13 @@ export interface RedeliverRoutesOptions {
  * POST /v1/jobs/:id/redeliver: sends an ended job's webhook again, as a new delivery with its own
  * retries, carrying the same `webhook-id` (it reports the same event).
  */
-export function redeliverRoutes({ queue, webhooks, config, now }: RedeliverRoutesOptions): Router {
+export function redeliverRoutes({ queues, webhooks, config, now }: RedeliverRoutesOptions): Router {
   const router = Router();
   router.post('/jobs/:id/redeliver', async (request, response) => {
     const id = jobId(request.params.id);
-    const state = await queue.getJobState(id);
-    const job = state === 'unknown' ? undefined : await queue.getJob(id);
+    const queue = await queues.locate(id);
+    const state = (await queue?.getJobState(id)) ?? 'unknown';
+    const job = state === 'unknown' ? undefined : await queue?.getJob(id);
     if (!job) throw new HttpError(404, 'not-found', `no job ${id}`);
     if (state !== 'completed' && state !== 'failed') {
       throw new HttpError(
