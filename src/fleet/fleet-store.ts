@@ -165,9 +165,9 @@ export class FleetStore {
    */
   async deferredCounts(providers: readonly string[]): Promise<Map<string, number>> {
     if (this.#delayedKeys.length > 1) return this.#shardedDeferredCounts(providers);
+    const [delayed = this.#keys.delayed] = this.#delayedKeys;
     const pipeline = this.#redis.pipeline();
-    for (const provider of providers)
-      pipeline.zintercard(2, this.#keys.deferred(provider), this.#keys.delayed);
+    for (const provider of providers) pipeline.zintercard(2, this.#keys.deferred(provider), delayed);
     const replies = (await pipeline.exec()) ?? [];
     return new Map(providers.map((provider, index) => [provider, Number(replies[index]?.[1] ?? 0)]));
   }

@@ -108,4 +108,33 @@ describe('the fleet store', () => {
       unsubscribe();
     }
   });
+
+  it("counts the jobs deferred on a provider that still wait in any shard's delayed set", async () => {
+    const redis = new Redis(redisUrl);
+    clients.push(redis);
+    // Three shards' delayed sets (on a cluster each its own slot; here under the test's prefix).
+    const delayed = [0, 1, 2].map((shard) => `${prefix}:shard${shard}:delayed`);
+    const sharded = new FleetStore({ redis, keyPrefix: prefix, worker: 'api', delayedKeys: delayed });
+    const until = Date.now() + 60_000;
+    for (const id of ['a', 'b', 'c', 'd', 'gone']) await sharded.addDeferred(['openai'], id, until);
+    await sharded.addDeferred(['anthropic'], 'c', until);
+    await redis.zadd(delayed[0] as string, 1, 'a');
+    await redis.zadd(delayed[1] as string, 1, 'b', 1, 'c');
+    await redis.zadd(delayed[2] as string, 1, 'd', 1, 'not-deferred');
+    expect(await sharded.deferredCounts(['openai', 'anthropic', 'google'])).toEqual(
+      new Map([
+        ['openai', 4],
+        ['anthropic', 1],
+        ['google', 0],
+      ]),
+    );
+    // With one shard only its own delayed set counts.
+    const single = new FleetStore({
+      redis,
+      keyPrefix: prefix,
+      worker: 'api',
+      delayedKeys: [delayed[0] as string],
+    });
+    expect((await single.deferredCounts(['openai'])).get('openai')).toBe(1);
+  });
 });

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { BreakwaterClient } from '../../src/client/index.js';
 import { homeShard } from '../../src/queue/shards.js';
 import { ApiHarness } from '../support/api-harness.js';
 import { withResetTimeout } from '../support/worker-harness.js';
@@ -54,6 +55,12 @@ describe('queue.shards', () => {
     const view = await h.request<{ state: string; prompt?: string }>('GET', `/v1/jobs/${ids[17]}`);
     expect(view.body.state).toBe('waiting');
 
+    // Every shard's job events reach the one event stream.
+    const client = new BreakwaterClient({ url: h.api.url });
+    const ended = new Set<string>();
+    const subscription = await client.events((event) => {
+      if (event.type === 'job' && event.event === 'completed') ended.add(event.jobId);
+    });
     const runtime = await h.startWorker();
     expect(runtime.breakwater.workers).toHaveLength(3);
     // queue.concurrency (10) is shared out: 4 a shard.
@@ -63,6 +70,8 @@ describe('queue.shards', () => {
         timeout: 20_000,
       })
       .toBe(31);
+    await expect.poll(() => ended.size, { timeout: 10_000 }).toBe(31);
+    subscription.close();
     const done = await h.request<{ state: string; result: { text: string } }>('GET', `/v1/jobs/${ids[29]}`);
     expect(done.body.state).toBe('completed');
     expect(done.body.result.text.length).toBeGreaterThan(0);
