@@ -21,6 +21,7 @@ export async function freePort(): Promise<number> {
 /** A redis-server of the test's own, on a free port, for settings or counters the shared one must not get. */
 export class DedicatedRedis {
   #process: ChildProcess | undefined;
+  readonly #clients: Redis[] = [];
   port = 0;
   readonly dir = mkdtempSync(join(tmpdir(), 'breakwater-redis-'));
 
@@ -65,8 +66,11 @@ export class DedicatedRedis {
     return this;
   }
 
+  /** A client of this server; it is disconnected when the server stops. */
   client(): Redis {
-    return new Redis(this.port, '127.0.0.1');
+    const client = new Redis(this.port, '127.0.0.1');
+    this.#clients.push(client);
+    return client;
   }
 
   /** Sends the server a signal: SIGSTOP freezes it (connections stay open, nothing answers), SIGCONT thaws it. */
@@ -75,6 +79,9 @@ export class DedicatedRedis {
   }
 
   async stop(): Promise<void> {
+    // A client left behind would keep reconnecting to a server that is gone, in a worker that runs
+    // the next test files too.
+    for (const client of this.#clients.splice(0)) client.disconnect();
     const child = this.#process;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     await new Promise<void>((resolve) => {
