@@ -94,7 +94,8 @@ describe('one breaker for the fleet (real worker processes)', () => {
     for (const figures of [one, three]) {
       expect(figures.primaryCalls).toBeLessThanOrEqual(3 + figures.processes * 2 + figures.resetPeriods);
     }
-  });
+    // Four worker processes start and three reset periods pass twice: 15 s idle, over 20 s loaded.
+  }, 90_000);
 });
 
 describe('a worker restarted during an outage', () => {
@@ -124,5 +125,6 @@ describe('a worker restarted during an outage', () => {
     // All ten served by the secondary; the primary heard nothing from the new worker.
     expect(h.simulator.callsSince('primary', restartedAt)).toBe(0);
     expect(Date.now()).toBeLessThan(until);
-  });
+    // Two worker processes start, each compiling on start: seconds apiece on a loaded machine.
+  }, 90_000);
 });
