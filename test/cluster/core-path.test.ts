@@ -188,15 +188,7 @@ describe('on a Redis Cluster', () => {
 
   it('defers every job during a total outage without spending an attempt, then recovers', async () => {
     const h = await api({ config: withResetTimeout(3_000) });
-    h.simulator.configure('primary', { mode: { kind: 'down', status: 503 } });
-    h.simulator.configure('secondary', { mode: { kind: 'down', status: 529 } });
-    // Warm-up jobs trip both breakers; the jobs after them meet both open.
-    await h.request('POST', '/v1/jobs/bulk', { jobs: [{ prompt: 'warm-up 1' }, { prompt: 'warm-up 2' }] });
-    await expect
-      .poll(() => ['primary', 'secondary'].map((name) => h.circuits.get(name).availability().kind), {
-        timeout: 10_000,
-      })
-      .toEqual(['open', 'open']);
+    await h.tripEveryProvider();
     const calls = h.simulator.stats('primary').calls;
     const submitted = await h.request<{ jobs: Accepted[] }>('POST', '/v1/jobs/bulk', {
       jobs: Array.from({ length: 12 }, (_, i) => ({ prompt: `outage ${i}` })),

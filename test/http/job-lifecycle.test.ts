@@ -58,16 +58,7 @@ describe('a job seen through the API while workers run it', () => {
 
   it('deferred during a total outage: nextAttemptAt, the reason, no attempt spent; providers show open', async () => {
     harness = await new ApiHarness({ worker: true }).start();
-    harness.simulator.configure('primary', { mode: { kind: 'down', status: 503 } });
-    harness.simulator.configure('secondary', { mode: { kind: 'down', status: 503 } });
-    await harness.request('POST', '/v1/jobs/bulk', {
-      jobs: [{ prompt: 'warm-up 1' }, { prompt: 'warm-up 2' }],
-    });
-    await expect
-      .poll(() => ['primary', 'secondary'].map((name) => harness.circuits.get(name).availability().kind), {
-        timeout: 10_000,
-      })
-      .toEqual(['open', 'open']);
+    await harness.tripEveryProvider({ primary: 503, secondary: 503 });
 
     const submittedAt = Date.now();
     const { body } = await harness.request<Accepted>('POST', '/v1/jobs', { prompt: 'wait for a provider' });

@@ -139,14 +139,7 @@ describe('queue.shards', () => {
 
   it('a total outage defers the jobs of every shard, spends no attempt, and they all run after it', async () => {
     const h = await api({ worker: true, config: sharded(3, withResetTimeout(2_000)) });
-    h.simulator.configure('primary', { mode: { kind: 'down', status: 503 } });
-    h.simulator.configure('secondary', { mode: { kind: 'down', status: 529 } });
-    await h.request('POST', '/v1/jobs/bulk', { jobs: [{ prompt: 'warm-up 1' }, { prompt: 'warm-up 2' }] });
-    await expect
-      .poll(() => ['primary', 'secondary'].map((name) => h.circuits.get(name).availability().kind), {
-        timeout: 10_000,
-      })
-      .toEqual(['open', 'open']);
+    await h.tripEveryProvider();
     const submitted = await h.request<{ jobs: Accepted[] }>('POST', '/v1/jobs/bulk', {
       jobs: Array.from({ length: 12 }, (_, i) => ({ prompt: `outage ${i}` })),
     });

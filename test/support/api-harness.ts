@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import { createLogger } from '../../src/logging/logger.js';
 import { type ApiRuntime, startApiRuntime } from '../../src/runtime/api-runtime.js';
 import { type HarnessOptions, loadedFor, redisUrl, WorkerHarness } from './worker-harness.js';
@@ -56,6 +57,23 @@ export class ApiHarness extends WorkerHarness {
       // not JSON (a page); keep the text
     }
     return { status: response.status, headers: response.headers, body: parsed as T };
+  }
+
+  /**
+   * A total outage: both providers of the default route go down, and two warm-up jobs trip their
+   * breakers. Resolves once both read open.
+   */
+  async tripEveryProvider(
+    statuses: { primary: number; secondary: number } = { primary: 503, secondary: 529 },
+  ) {
+    this.simulator.configure('primary', { mode: { kind: 'down', status: statuses.primary } });
+    this.simulator.configure('secondary', { mode: { kind: 'down', status: statuses.secondary } });
+    await this.request('POST', '/v1/jobs/bulk', { jobs: [{ prompt: 'warm-up 1' }, { prompt: 'warm-up 2' }] });
+    await expect
+      .poll(() => ['primary', 'secondary'].map((name) => this.circuits.get(name).availability().kind), {
+        timeout: 10_000,
+      })
+      .toEqual(['open', 'open']);
   }
 
   override async stop(): Promise<void> {
