@@ -58,8 +58,8 @@ export class JobQueues<Result = unknown> implements JobSink<Result> {
     return { queue: this.shards[shard] as JobQueue<Result>, opts: { ...opts, jobId: shardedJobId(shard) } };
   }
 
-  add(name: string, data: JobData, opts?: JobsOptions): Promise<Job<JobData, Result>> {
-    const placed = this.place(opts);
+  async add(name: string, data: JobData, opts?: JobsOptions): Promise<Job<JobData, Result>> {
+    const placed = await this.#placeKept(opts);
     return placed.queue.add(name, data, placed.opts);
   }
 
@@ -72,8 +72,9 @@ export class JobQueues<Result = unknown> implements JobSink<Result> {
   ): Promise<Job<JobData, Result>[]> {
     if (this.shards.length === 1) return this.first.addBulk(jobs);
     const byShard = new Map<JobQueue<Result>, { index: number; job: (typeof jobs)[number] }[]>();
+    const placements = await Promise.all(jobs.map((job) => this.#placeKept(job.opts)));
     for (const [index, job] of jobs.entries()) {
-      const placed = this.place(job.opts);
+      const placed = placements[index] as { queue: JobQueue<Result>; opts: JobsOptions };
       const list = byShard.get(placed.queue) ?? [];
       list.push({ index, job: { ...job, opts: placed.opts } });
       byShard.set(placed.queue, list);
@@ -86,6 +87,17 @@ export class JobQueues<Result = unknown> implements JobSink<Result> {
       }),
     );
     return added;
+  }
+
+  /**
+   * Where a job goes, kept where it already is: a job with a given id (an idempotency key's) that
+   * some shard already holds is added there, which BullMQ answers with the existing job, so it is
+   * never added twice after `queue.shards` changed its home.
+   */
+  async #placeKept(opts: JobsOptions = {}): Promise<{ queue: JobQueue<Result>; opts: JobsOptions }> {
+    const placed = this.place(opts);
+    if (this.shards.length === 1 || opts.jobId === undefined) return placed;
+    return { queue: (await this.locate(opts.jobId)) ?? placed.queue, opts };
   }
 
   /** The shard that holds the job, or undefined when none does (with one shard: that shard, unread). */

@@ -1,8 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { BreakwaterClient } from '../../src/client/index.js';
+import { idempotentJobId } from '../../src/queue/job-options.js';
+import { JobQueues } from '../../src/queue/job-queues.js';
+import { enqueueJob } from '../../src/queue/producer.js';
+import { removeQueue } from '../../src/queue/remove-queue.js';
 import { homeShard } from '../../src/queue/shards.js';
+import { connectionOptions } from '../../src/redis/connection.js';
+import type { JobResult } from '../../src/worker/job-result.js';
 import { ApiHarness } from '../support/api-harness.js';
-import { withResetTimeout } from '../support/worker-harness.js';
+import { redisUrl, withResetTimeout } from '../support/worker-harness.js';
 
 /**
  * `queue.shards: 3` on one Redis: the jobs spread over three BullMQ queues, and the API, the
@@ -166,5 +172,26 @@ describe('queue.shards', () => {
     // Deferred or held in the paused queue, never failed: one attempt each, the one that succeeded.
     for (const id of ids) expect((await h.job(id)).attemptsMade).toBe(1);
     expect(await h.queues.getJobCounts('failed')).toEqual({ failed: 0 });
+  });
+
+  it('after queue.shards changes, a job is still found, and an idempotent job is not added twice', async () => {
+    const h = await api({ worker: false, config: sharded(3) });
+    const key = Array.from({ length: 100 }, (_, i) => `reshard-${i}`).find(
+      (candidate) => homeShard(idempotentJobId(candidate), 3) !== homeShard(idempotentJobId(candidate), 5),
+    ) as string;
+    const before = await h.request<Accepted>('POST', '/v1/jobs', { prompt: 'kept', idempotencyKey: key });
+    const plain = await h.request<Accepted>('POST', '/v1/jobs', { prompt: 'plain' });
+    // The same queue read with five shards: two new BullMQ queues, and other homes for some ids.
+    const wider = JobQueues.open<JobResult>(h.queueName, 5, connectionOptions(redisUrl));
+    try {
+      const again = await enqueueJob(wider, h.config, { prompt: 'kept', idempotencyKey: key });
+      expect(String(again.id)).toBe(before.body.id);
+      expect(await wider.getJobCounts('waiting')).toEqual({ waiting: 2 });
+      expect((await wider.getJob(plain.body.id))?.data.prompt).toBe('plain');
+      expect(await wider.getJob(`s4-${'0'.repeat(32)}`)).toBeUndefined();
+    } finally {
+      for (const shard of wider.shards.slice(3)) await removeQueue(shard);
+      await wider.close();
+    }
   });
 });
