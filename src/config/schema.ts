@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import { apiSchema, boardSchema } from './api-schema.js';
 import { budgetSchema, providerLimitsSchema, rateLimitsSchema, tenantNamePattern } from './limits-schema.js';
 import { anyModelPattern, maxModelIdChars, modelIdRule } from './model-id.js';
 import { positiveInt } from './positive-int.js';
+import { queueSchema } from './queue-schema.js';
 import { redisSchema } from './redis-schema.js';
 
 export {
@@ -196,156 +198,15 @@ export const chainEntrySchema = z
   .strict();
 export type ChainEntry = z.infer<typeof chainEntrySchema>;
 
-/** Finished jobs kept: at most `count` of them, none older than `ageSeconds`; either may be left out. */
-const retentionSchema = (what: string) =>
-  z
-    .object({
-      /** Jobs finished longer ago than this are removed. @defaultValue none */
-      ageSeconds: positiveInt('seconds').optional(),
-      /** Only the newest this many are kept. @defaultValue none */
-      count: z.number({ error: 'must be a number (jobs)' }).int('must be a whole number').min(0).optional(),
-    })
-    .strict()
-    .refine(
-      (retention) => retention.ageSeconds !== undefined || retention.count !== undefined,
-      `give ageSeconds, count or both (how long, or how many ${what} are kept)`,
-    );
-export type RetentionConfig = z.infer<ReturnType<typeof retentionSchema>>;
-
-export const queueSchema = z
-  .object({
-    /** BullMQ queue name (and Redis key prefix part). @defaultValue breakwater */
-    name: z
-      .string()
-      .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only')
-      .default('breakwater'),
-    /** Jobs one worker process runs at once. @defaultValue 50 */
-    concurrency: positiveInt('jobs').default(50),
-    /**
-     * BullMQ queues the jobs are spread over, each its own Redis Cluster hash tag, so a cluster's
-     * masters share them; workers take from every shard, the API reads them as one. @defaultValue 1
-     */
-    shards: positiveInt('queues')
-      .max(64, 'must be at most 64')
-      .default(1)
-      .describe('BullMQ queues (each its own cluster hash tag) the jobs are spread over.'),
-    /** Attempts a job may spend on failures while some provider is still up. @defaultValue 5 */
-    attempts: positiveInt('attempts').default(5),
-    /** First retry delay; doubles each attempt, with jitter. @defaultValue 1000 */
-    backoffMs: positiveInt('milliseconds').default(1_000),
-    /**
-     * A deferred job's own timer fires this long after its providers admit a probe. Normally it is
-     * woken before: when the probe succeeds, deferred jobs are released in a ramp. @defaultValue 60000
-     */
-    deferralSafetyMs: positiveInt('milliseconds').default(60_000),
-    /** Time between the ramp's batches of woken jobs (1, 2, 4, 8… jobs). @defaultValue 250 */
-    wakeRampIntervalMs: positiveInt('milliseconds').default(250),
-    /**
-     * A running job's lock; its worker renews it every half of this, however long the LLM call
-     * takes. A job whose worker died is taken back once the lock runs out. @defaultValue 60000
-     */
-    lockDurationMs: positiveInt('milliseconds')
-      .default(60_000)
-      .describe("How long a running job's lock lasts without renewal (renewed every half)."),
-    /** How often workers look for jobs whose lock ran out (their worker died). @defaultValue 30000 */
-    stalledIntervalMs: positiveInt('milliseconds')
-      .default(30_000)
-      .describe('How often workers look for jobs whose worker died, to return them to the queue.'),
-    /**
-     * Times a job may lose its worker (crash, kill -9, OOM) and be returned to the queue before it is
-     * failed as stalled: a job that keeps killing its workers is a poison job, and each death re-runs
-     * every call its worker had in flight. @defaultValue 2
-     */
-    maxStalledCount: positiveInt('times')
-      .default(2)
-      .describe('Worker deaths a job survives (returned to the queue) before it is failed as stalled.'),
-    /** How long, and how many, completed jobs are kept. @defaultValue { ageSeconds: 604800 } (7 days) */
-    keepCompleted: retentionSchema('completed jobs').default({ ageSeconds: 7 * 24 * 3600 }),
-    /** How long, and how many, failed jobs are kept. @defaultValue { ageSeconds: 2592000 } (30 days) */
-    keepFailed: retentionSchema('failed jobs').default({ ageSeconds: 30 * 24 * 3600 }),
-  })
-  .strict();
-export type QueueConfig = z.infer<typeof queueSchema>;
-
-export const boardSchema = z
-  .object({
-    /** Mount Bull Board at /admin/queues. @defaultValue true */
-    enabled: z.boolean().default(true),
-    /**
-     * Show queues and jobs but hide retry, promote, clean and remove. Set false to allow those
-     * actions. @defaultValue true
-     */
-    readOnly: z
-      .boolean()
-      .default(true)
-      .describe('Bull Board shows but cannot change jobs; false allows retry, promote, clean and remove.'),
-  })
-  .strict();
-export type BoardConfig = z.infer<typeof boardSchema>;
-
-export const rateLimitSchema = z
-  .object({
-    /** Jobs one token may submit per window; a bulk request counts its jobs. */
-    jobs: positiveInt('jobs').describe(
-      'Jobs one token may submit per window; a bulk request counts its jobs.',
-    ),
-    /** The sliding window. @defaultValue 60000 */
-    windowMs: positiveInt('milliseconds')
-      .default(60_000)
-      .describe('The sliding window the limit applies to.'),
-  })
-  .strict();
-export type RateLimitConfig = z.infer<typeof rateLimitSchema>;
-
-export const apiSchema = z
-  .object({
-    /** Submission rate limit per token, shared by every API process. @defaultValue off */
-    rateLimit: rateLimitSchema
-      .optional()
-      .describe('Submission rate limit per token (POST /v1/jobs and /v1/jobs/bulk); off when absent.'),
-    /**
-     * Host names (optionally `name:port`) the API answers besides 127.0.0.1, localhost and [::1], for
-     * clients that reach it by another name. Any other Host header is refused (DNS rebinding).
-     * @defaultValue []
-     */
-    allowedHosts: z
-      .array(
-        z
-          .string()
-          .regex(
-            /^([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(:\d{1,5})?$/,
-            'must be a host name or address, optionally with :port (api.example.com, 10.0.0.5:3000)',
-          ),
-      )
-      .default([])
-      .describe('Host names the API answers besides 127.0.0.1, localhost and [::1] (any port unless given).'),
-    /**
-     * When the Host header is checked: `always`, or `without-token` (only while no
-     * BREAKWATER_API_TOKEN is set; a token already keeps rebinding pages out). @defaultValue always
-     */
-    hostCheck: z
-      .enum(['always', 'without-token'])
-      .default('always')
-      .describe('Check the Host header always, or only while the API has no token.'),
-    /**
-     * What a job's own `chain` may name: `any` provider/model pair, or `configured-models-only`, the
-     * pairs some route names (producers then cannot pick, and spend on, other models). @defaultValue any
-     */
-    jobChains: z
-      .enum(['any', 'configured-models-only'])
-      .default('any')
-      .describe("What a job's own chain may name: every model, or only provider/model pairs of a route."),
-    /** Open /v1/events WebSockets per API process. @defaultValue 256 */
-    maxEventConnections: positiveInt('connections')
-      .default(256)
-      .describe('Open /v1/events WebSockets per API process.'),
-    /** Open /v1/events WebSockets per client address. @defaultValue 16 */
-    maxEventConnectionsPerClient: positiveInt('connections')
-      .default(16)
-      .describe('Open /v1/events WebSockets per client address.'),
-  })
-  .strict();
-export type ApiConfig = z.infer<typeof apiSchema>;
+export {
+  type ApiConfig,
+  apiSchema,
+  type BoardConfig,
+  boardSchema,
+  type RateLimitConfig,
+  rateLimitSchema,
+} from './api-schema.js';
+export { type QueueConfig, queueSchema, type RetentionConfig } from './queue-schema.js';
 
 export const priceSchema = z
   .object({
