@@ -21,6 +21,8 @@ export interface JobAdmissionOptions {
   readReported: ReadReportedLimits;
 }
 
+const nothing = () => undefined;
+
 /** A 429 with no Retry-After and no reset in its headers holds the model back this long. */
 const defaultLimitedMs = 1_000;
 /** The longest a 429 holds a model back, whatever its Retry-After says. */
@@ -44,6 +46,20 @@ export function jobAdmission(options: JobAdmissionOptions): EntryAdmission {
   };
   return {
     async admit(entry: ResolvedEntry): Promise<EntryAdmit> {
+      const place = {
+        provider: entry.provider,
+        model: entry.model,
+        route: options.route,
+        tenant: options.tenant,
+      };
+      if (admission.free?.(place)) {
+        // Nothing to reserve or give back; what the provider reports may still switch pacing on.
+        return {
+          kind: 'admitted',
+          settle: (result) => learn(entry, result?.rateLimitHeaders),
+          cancel: nothing,
+        };
+      }
       const limits = ownEntry(config.providers, entry.provider)?.limits;
       const estimate = estimateCall(request, limits?.assumedOutputTokens ?? 1_000);
       const call: AdmissionCall = {
