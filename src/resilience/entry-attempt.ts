@@ -13,10 +13,8 @@ import type { Refusal } from './refusal.js';
  */
 export function entryAttempt(options: WalkOptions, attempts: Attempt[], refusals: Refusal[]) {
   const now = options.now ?? Date.now;
-  const record = (attempt: Attempt) => {
-    attempts.push(attempt);
-    options.onAttempt?.(attempt);
-  };
+  // Per walk, so no named closures here (tsx's keepNames renames each one it makes).
+  const record = recorder(options, attempts);
 
   return async (
     index: number,
@@ -25,8 +23,7 @@ export function entryAttempt(options: WalkOptions, attempts: Attempt[], refusals
   ): Promise<LaneStep> => {
     const entry = options.chain[index];
     if (!entry) throw new Error(`no chain entry ${index}`);
-    const jobAborted = () => options.signal?.aborted === true;
-    if (jobAborted()) return { kind: 'aborted' };
+    if (jobAborted(options)) return { kind: 'aborted' };
     const circuit = options.circuits.get(entry.provider);
     const where = { provider: entry.provider, model: entry.model };
     let ticket: Extract<EntryAdmit, { kind: 'admitted' }> | undefined;
@@ -48,7 +45,7 @@ export function entryAttempt(options: WalkOptions, attempts: Attempt[], refusals
       ticket = admit;
     }
     let availability = await circuit.admit();
-    while (availability.kind === 'probing' && !jobAborted() && !lane.aborted) {
+    while (availability.kind === 'probing' && !jobAborted(options) && !lane.aborted) {
       await circuit.probeSettled(entry.timeoutMs, lane);
       availability = await circuit.admit();
     }
@@ -77,7 +74,7 @@ export function entryAttempt(options: WalkOptions, attempts: Attempt[], refusals
     ticket?.settle(call.kind === 'ok' ? call.value : undefined);
     switch (call.kind) {
       case 'ok':
-        if (lane.aborted && !jobAborted()) {
+        if (lane.aborted && !jobAborted(options)) {
           // It answered, but another entry had already won: kept, with what it used.
           record({
             ...where,
@@ -103,7 +100,7 @@ export function entryAttempt(options: WalkOptions, attempts: Attempt[], refusals
         return { kind: 'next' };
       case 'error': {
         if (CallAbortedError.is(call.error)) {
-          if (jobAborted()) return { kind: 'aborted' };
+          if (jobAborted(options)) return { kind: 'aborted' };
           record({
             ...where,
             outcome: 'lost-race',
@@ -138,4 +135,17 @@ export function entryAttempt(options: WalkOptions, attempts: Attempt[], refusals
         throw new Error(`unknown circuit call ${JSON.stringify(call satisfies never)}`);
     }
   };
+}
+
+/** Keeps an attempt in the walk's list and tells the walk's listener. */
+function recorder(options: WalkOptions, attempts: Attempt[]): (attempt: Attempt) => void {
+  return (attempt) => {
+    attempts.push(attempt);
+    options.onAttempt?.(attempt);
+  };
+}
+
+/** Whether the job itself was aborted (cancelled, or the worker is closing). */
+function jobAborted(options: WalkOptions): boolean {
+  return options.signal?.aborted === true;
 }

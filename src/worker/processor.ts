@@ -84,14 +84,20 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     now,
   });
   const willWake = (providers: readonly string[]) => deps.wake?.willWake(providers) ?? false;
+  // The same for every job: built once, not per run.
+  const applyDeps: ApplyDeps = {
+    now,
+    afterDeferral,
+    ...(deps.wake ? { wake: deps.wake } : {}),
+    ...(deps.stats ? { stats: deps.stats } : {}),
+    ...(deps.showDueTime ? { showDueTime: deps.showDueTime } : {}),
+    ...(deps.admission?.noteLimitWait ? { noteLimitWait: deps.admission.noteLimitWait } : {}),
+  };
 
+  // Per job, closures are made by factories or as methods, never bound to a name: tsx compiles
+  // with esbuild's keepNames, which redefines the `name` of every named closure (~0.3 µs each).
   return async (job, token, signal) => {
-    // Most jobs log nothing: the child logger is made only when something is said.
-    let child: Logger | undefined;
-    const log = () => {
-      child ??= deps.logger.child({ jobId: job.id });
-      return child;
-    };
+    const log = lazyChild(deps.logger, job.id);
     adoptPlainJob(job, deps.config.queue);
     const validation = validateStoredJob(job.data, deps.config);
     if (validation.kind === 'invalid') {
@@ -144,13 +150,12 @@ export function createProcessor(deps: ProcessorDeps): Processor {
             ...(signal ? { signal } : {}),
             ...(admission ? { admission } : {}),
             ...(data.strategy === undefined ? {} : { strategy: data.strategy }),
-            onAttempt: (attempt) => {
-              if ((attempt.outcome !== 'ok' && attempt.outcome !== 'skipped-limit') || debug)
-                logAttempt(log, attempt);
-            },
+            onAttempt: attemptLogger(log, debug),
             from: resumed.from,
             attempts: resumed.attempts,
-            batch: (entry) => batchable !== undefined && batch.mayUse(entry, terms.deadline, now()),
+            batch(entry) {
+              return batchable !== undefined && batch.mayUse(entry, terms.deadline, now());
+            },
           });
     await relay?.finish(
       walked.kind === 'completed'
@@ -190,17 +195,12 @@ export function createProcessor(deps: ProcessorDeps): Processor {
         job,
         token,
         timeline: timelineOf(outcome, attempts),
-        result: () => jobResultOf(outcome as Extract<ChainOutcome, { kind: 'completed' }>, attempts),
+        result() {
+          return jobResultOf(outcome as Extract<ChainOutcome, { kind: 'completed' }>, attempts);
+        },
         log,
       },
-      {
-        now,
-        afterDeferral,
-        ...(deps.wake ? { wake: deps.wake } : {}),
-        ...(deps.stats ? { stats: deps.stats } : {}),
-        ...(deps.showDueTime ? { showDueTime: deps.showDueTime } : {}),
-        ...(deps.admission?.noteLimitWait ? { noteLimitWait: deps.admission.noteLimitWait } : {}),
-      },
+      applyDeps,
     );
   };
 }
@@ -214,33 +214,24 @@ function timelineOf(outcome: ChainOutcome, attempts: readonly Attempt[]): Timeli
   return attempts.map(attemptEntry);
 }
 
-/** The walk's attempts; the call that completed the job carries its tokens and cost. */
+/** The walk's attempts; the call that completed the job carries its tokens and cost. One pass. */
 function pricedAttempts(outcome: ChainOutcome, config: BreakwaterConfig): Attempt[] {
-  const priced = outcome.attempts.map((attempt) =>
+  const completed = outcome.kind === 'completed' ? outcome : undefined;
+  return outcome.attempts.map((attempt) => {
     // A call that lost a race but answered before it was aborted: what it used is paid for too.
-    attempt.outcome === 'lost-race' && attempt.inputTokens != null && attempt.outputTokens != null
-      ? {
-          ...attempt,
-          costUsd: costUsd(
-            attempt.model,
-            { inputTokens: attempt.inputTokens, outputTokens: attempt.outputTokens },
-            config.pricing,
-          ),
-        }
-      : attempt,
-  );
-  if (outcome.kind !== 'completed') return priced;
-  const { usage } = outcome.result;
-  return priced.map((attempt) =>
-    attempt.outcome === 'ok'
-      ? {
-          ...attempt,
-          inputTokens: usage.inputTokens,
-          outputTokens: usage.outputTokens,
-          costUsd: (outcome.batch ? batchCostUsd : costUsd)(outcome.entry.model, usage, config.pricing),
-        }
-      : attempt,
-  );
+    if (attempt.outcome === 'lost-race' && attempt.inputTokens != null && attempt.outputTokens != null) {
+      const usage = { inputTokens: attempt.inputTokens, outputTokens: attempt.outputTokens };
+      return { ...attempt, costUsd: costUsd(attempt.model, usage, config.pricing) };
+    }
+    if (!completed || attempt.outcome !== 'ok') return attempt;
+    const { usage } = completed.result;
+    return {
+      ...attempt,
+      inputTokens: usage.inputTokens,
+      outputTokens: usage.outputTokens,
+      costUsd: (completed.batch ? batchCostUsd : costUsd)(completed.entry.model, usage, config.pricing),
+    };
+  });
 }
 
 function requestOf(data: JobData, jobId: string | undefined): ProviderRequest {
@@ -259,6 +250,22 @@ function requestOf(data: JobData, jobId: string | undefined): ProviderRequest {
     ...(data.temperature === undefined ? {} : { temperature: data.temperature }),
     ...(data.output === undefined ? {} : { output: data.output }),
     ...(jobId === undefined ? {} : { headers: { 'x-breakwater-job-id': jobId } }),
+  };
+}
+
+/** The job's logger, a child made only when something is said (most jobs log nothing). */
+function lazyChild(logger: Logger, jobId: string | undefined): () => Logger {
+  let child: Logger | undefined;
+  return () => {
+    child ??= logger.child({ jobId });
+    return child;
+  };
+}
+
+/** Logs the attempts worth a line: failures and skips for a limit always, the rest at debug. */
+function attemptLogger(log: () => Logger, debug: boolean): (attempt: Attempt) => void {
+  return (attempt) => {
+    if ((attempt.outcome !== 'ok' && attempt.outcome !== 'skipped-limit') || debug) logAttempt(log, attempt);
   };
 }
 
