@@ -127,8 +127,9 @@ export class FleetAdmission implements Admission {
     const full = admissionPlan(this.#config, call, this.#now(), this.#windowOf);
     // A bucket with no configured limit matters only once the provider has reported one (or held it).
     const plan = {
-      ...full,
       rates: full.rates.filter((rate) => rate.limit !== undefined || this.#reported.has(rate.scope)),
+      leases: full.leases,
+      budgets: full.budgets,
     };
     return this.#batcher.request({ call, plan, leaseId: plan.leases.length > 0 ? randomUUID() : '' });
   }

@@ -81,7 +81,11 @@ export function jobAdmission(options: JobAdmissionOptions): EntryAdmission {
         settle(result: ProviderResult | undefined) {
           learn(options, entry, result?.rateLimitHeaders);
           const usage = result
-            ? { ...result.usage, costUsd: costUsd(entry.model, result.usage, config.pricing) }
+            ? {
+                inputTokens: result.usage.inputTokens,
+                outputTokens: result.usage.outputTokens,
+                costUsd: costUsd(entry.model, result.usage, config.pricing),
+              }
             : undefined;
           void admission.settle(ticket, usage).catch((error: unknown) => {
             options.logger().debug({ err: error }, 'admission not settled: leases expire on their own');

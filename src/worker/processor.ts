@@ -214,23 +214,26 @@ function timelineOf(outcome: ChainOutcome, attempts: readonly Attempt[]): Timeli
   return attempts.map(attemptEntry);
 }
 
-/** The walk's attempts; the call that completed the job carries its tokens and cost. One pass. */
+/**
+ * The walk's attempts; the call that completed the job carries its tokens and cost. One pass, and
+ * `Object.assign` rather than `{ ...attempt, costUsd }`: on Node 20 a spread of a non-empty object
+ * followed by new keys costs microseconds (the same keys, in the same order).
+ */
 function pricedAttempts(outcome: ChainOutcome, config: BreakwaterConfig): Attempt[] {
   const completed = outcome.kind === 'completed' ? outcome : undefined;
-  return outcome.attempts.map((attempt) => {
+  return outcome.attempts.map((attempt): Attempt => {
     // A call that lost a race but answered before it was aborted: what it used is paid for too.
     if (attempt.outcome === 'lost-race' && attempt.inputTokens != null && attempt.outputTokens != null) {
       const usage = { inputTokens: attempt.inputTokens, outputTokens: attempt.outputTokens };
-      return { ...attempt, costUsd: costUsd(attempt.model, usage, config.pricing) };
+      return Object.assign({}, attempt, { costUsd: costUsd(attempt.model, usage, config.pricing) });
     }
     if (!completed || attempt.outcome !== 'ok') return attempt;
     const { usage } = completed.result;
-    return {
-      ...attempt,
+    return Object.assign({}, attempt, {
       inputTokens: usage.inputTokens,
       outputTokens: usage.outputTokens,
       costUsd: (completed.batch ? batchCostUsd : costUsd)(completed.entry.model, usage, config.pricing),
-    };
+    });
   });
 }
 
