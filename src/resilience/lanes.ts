@@ -51,8 +51,13 @@ export interface LanesOptions {
  * running one has not answered within `hedgeAfterMs` of its request going out. The first answer wins; the other lanes are
  * aborted and awaited, so their attempts are recorded before the walk ends.
  */
-export async function runLanes(options: LanesOptions): Promise<LanesEnd> {
-  if (options.strategy === 'sequential') return runInTurn(options);
+export function runLanes(options: LanesOptions): Promise<LanesEnd> {
+  // Not async itself: handing on another async function's promise would cost extra ticks per walk.
+  return options.strategy === 'sequential' ? runInTurn(options) : runParallel(options);
+}
+
+/** `race` and `hedge`: entries in flight at once, the first answer wins, the others are aborted. */
+async function runParallel(options: LanesOptions): Promise<LanesEnd> {
   const policy = lanePolicy(options.strategy);
   const setTimer =
     options.setTimer ??

@@ -3,6 +3,7 @@ import type { Admission, ReadReportedLimits } from '../admission/admission.js';
 import { type BatchStep, batchableRequest, withoutBatches } from '../batch/batch-step.js';
 import type { BreakwaterConfig } from '../config/schema.js';
 import type { Attempt } from '../contract/attempt.js';
+import { readsChildResults } from '../flows/step-texts.js';
 import type { Logger } from '../logging/logger.js';
 import { batchCostUsd } from '../pricing/batch-cost.js';
 import { costUsd } from '../pricing/cost.js';
@@ -116,7 +117,11 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       void deps.wake.forget(String(job.id), providers).catch(() => undefined);
     }
 
-    const request = requestOf(await withStepResults(job, data), job.id);
+    // Only a flow step reading its children's results waits for a read; other jobs take no tick here.
+    const request = requestOf(
+      readsChildResults(job.id, data) ? await withStepResults(job, data) : data,
+      job.id,
+    );
     const admission = deps.admission
       ? jobAdmission({
           admission: deps.admission.gate,
@@ -157,11 +162,12 @@ export function createProcessor(deps: ProcessorDeps): Processor {
               return batchable !== undefined && batch.mayUse(entry, terms.deadline, now());
             },
           });
-    await relay?.finish(
-      walked.kind === 'completed'
-        ? { provider: walked.entry.provider, model: walked.entry.model }
-        : undefined,
-    );
+    if (relay)
+      await relay.finish(
+        walked.kind === 'completed'
+          ? { provider: walked.entry.provider, model: walked.entry.model }
+          : undefined,
+      );
     if (walked.kind === 'batch') {
       if (!batchable) throw new Error('a batch entry was taken for a request batches cannot carry');
       return batch.join(park, walked, batchable);
