@@ -21,6 +21,7 @@ import type { DeltaSink } from '../streaming/delta-sink.js';
 import { StreamRelay } from '../streaming/stream-relay.js';
 import { adoptPlainJob } from './adopt-plain-job.js';
 import { type ApplyDeps, applyVerdict, type DeferralWake } from './apply-verdict.js';
+import { attemptLogger, lazyChild } from './attempt-log.js';
 import { jobAdmission } from './job-admission.js';
 import { type JobResult, jobResultOf } from './job-result.js';
 import type { JobStats } from './job-stats.js';
@@ -260,45 +261,4 @@ function requestOf(data: JobData, jobId: string | undefined): ProviderRequest {
     ...(data.output === undefined ? {} : { output: data.output }),
     ...(jobId === undefined ? {} : { headers: { 'x-breakwater-job-id': jobId } }),
   };
-}
-
-/** The job's logger, a child made only when something is said (most jobs log nothing). */
-function lazyChild(logger: Logger, jobId: string | undefined): () => Logger {
-  let child: Logger | undefined;
-  return () => {
-    child ??= logger.child({ jobId });
-    return child;
-  };
-}
-
-/** Logs the attempts worth a line: failures and skips for a limit always, the rest at debug. */
-function attemptLogger(log: () => Logger, debug: boolean): (attempt: Attempt) => void {
-  return (attempt) => {
-    if ((attempt.outcome !== 'ok' && attempt.outcome !== 'skipped-limit') || debug) logAttempt(log, attempt);
-  };
-}
-
-function logAttempt(log: () => Logger, attempt: Attempt): void {
-  const fields = {
-    provider: attempt.provider,
-    model: attempt.model,
-    outcome: attempt.outcome,
-    durationMs: attempt.durationMs,
-    errorClass: attempt.errorClass,
-    status: attempt.status,
-  };
-  if (attempt.outcome === 'auth') {
-    log().error(
-      { ...fields, error: attempt.error },
-      `provider ${attempt.provider} is misconfigured: its credentials were refused`,
-    );
-  } else if (
-    attempt.outcome === 'retryable' ||
-    attempt.outcome === 'rejected' ||
-    attempt.outcome === 'invalid-output'
-  ) {
-    log().warn({ ...fields, error: attempt.error }, 'provider call failed');
-  } else {
-    log().debug(fields, 'provider attempt');
-  }
 }
