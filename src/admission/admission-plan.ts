@@ -124,3 +124,33 @@ export function admissionPlan(
 function limitOf(limit: number | undefined): { limit?: number } {
   return limit === undefined ? {} : { limit };
 }
+
+/** Where a call goes, as far as which limits apply to it. */
+export type CallPlace = Pick<AdmissionCall, 'provider' | 'model' | 'route' | 'tenant'>;
+
+/**
+ * Whether any configured limit, tenant cap or budget applies to a call here: exactly when the
+ * plan of `admissionPlan` holds a lease, a budget or a rate with a configured limit. It reads the
+ * config only, allocating nothing, so a call with nothing configured is told apart without a plan.
+ */
+export function configuredFor(config: BreakwaterConfig, place: CallPlace): boolean {
+  const limits = ownEntry(config.providers, place.provider)?.limits;
+  if (limits && limiting(limits)) return true;
+  const model = limits ? ownEntry(limits.models, place.model) : undefined;
+  if (model && limiting(model)) return true;
+  const tenant = place.tenant === undefined ? undefined : ownEntry(config.tenants, place.tenant);
+  if (tenant && limiting(tenant)) return true;
+  for (const budget of config.budgets) {
+    if (
+      (budget.provider === undefined || budget.provider === place.provider) &&
+      (budget.route === undefined || budget.route === place.route) &&
+      (budget.tenant === undefined || budget.tenant === place.tenant)
+    )
+      return true;
+  }
+  return false;
+}
+
+function limiting(limits: RateLimits): boolean {
+  return limits.rpm !== undefined || limits.tpm !== undefined || limits.concurrency !== undefined;
+}

@@ -1,4 +1,4 @@
-import type { AdmissionCall, LimitScope } from './admission-plan.js';
+import type { AdmissionCall, CallPlace, LimitScope } from './admission-plan.js';
 import type { BlockKind } from './admission-scripts.js';
 import type { Refusal } from './refusal.js';
 
@@ -35,6 +35,12 @@ export type ReadReportedLimits = (
  * budgets in one atomic step before it is sent, and settles them from its usage after.
  */
 export interface Admission {
+  /**
+   * Whether a call here reserves nothing now (no limit, cap or budget applies, and the provider has
+   * reported none): its `admit` would admit it at once and its `settle` would do nothing, so the
+   * caller may skip both. @defaultValue never (always admit)
+   */
+  free?(place: CallPlace): boolean;
   admit(call: AdmissionCall): Promise<AdmissionDecision>;
   /** The call ended: release its concurrency, correct its tokens and cost from what it used. */
   settle(ticket: AdmissionTicket, usage: CallUsage | undefined): Promise<void>;

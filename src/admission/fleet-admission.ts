@@ -14,6 +14,8 @@ import {
   type AdmissionCall,
   type AdmissionPlan,
   admissionPlan,
+  type CallPlace,
+  configuredFor,
   type LimitScope,
   modelScope,
   providerScope,
@@ -68,6 +70,9 @@ interface Pending {
 /** How often token and cost corrections go to Redis, together: they add up in any order. */
 const settleIntervalMs = 200;
 
+/** What a free call reserves: nothing (shared: never changed). */
+const emptyPlan: AdmissionPlan = Object.freeze({ rates: [], leases: [], budgets: [] });
+
 /** Admission in Redis, shared by every worker of the queue: one script call per admitted call. */
 export class FleetAdmission implements Admission {
   readonly #redis: RedisClient;
@@ -106,26 +111,25 @@ export class FleetAdmission implements Admission {
    * trip. Real providers report their limits on every answer, so their calls are admitted from the
    * first answer on; a 429 or a spent quota switches a scope on at once.
    */
-  #needed(plan: AdmissionPlan, call: AdmissionCall): boolean {
+  free(place: CallPlace): boolean {
     return (
-      plan.leases.length > 0 ||
-      plan.budgets.length > 0 ||
-      plan.rates.some((rate) => rate.limit !== undefined) ||
-      this.#reported.has(modelScope(call.provider, call.model)) ||
-      this.#reported.has(providerScope(call.provider))
+      !configuredFor(this.#config, place) &&
+      !this.#reported.has(modelScope(place.provider, place.model)) &&
+      !this.#reported.has(providerScope(place.provider))
     );
   }
 
   async admit(call: AdmissionCall): Promise<AdmissionDecision> {
-    const full = admissionPlan(this.#config, call, this.#now(), this.#windowOf);
-    if (!this.#needed(full, call)) {
-      const free: FleetTicket = { call, plan: { rates: [], leases: [], budgets: [] }, leaseId: '' };
-      return { kind: 'admitted', ticket: free };
+    if (this.free(call)) {
+      const ticket: FleetTicket = { call, plan: emptyPlan, leaseId: '' };
+      return { kind: 'admitted', ticket };
     }
+    const full = admissionPlan(this.#config, call, this.#now(), this.#windowOf);
     // A bucket with no configured limit matters only once the provider has reported one (or held it).
     const plan = {
-      ...full,
       rates: full.rates.filter((rate) => rate.limit !== undefined || this.#reported.has(rate.scope)),
+      leases: full.leases,
+      budgets: full.budgets,
     };
     return this.#batcher.request({ call, plan, leaseId: plan.leases.length > 0 ? randomUUID() : '' });
   }

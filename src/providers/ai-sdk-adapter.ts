@@ -12,6 +12,7 @@ import type {
 import { imageUrlsPassedThrough } from './image-urls.js';
 import { modelMessages } from './model-messages.js';
 import { pickRateLimitHeaders } from './pick-rate-limit-headers.js';
+import { primePromptSchema } from './prime-prompt-schema.js';
 import { streamCompletion, streamFailure } from './stream-completion.js';
 import {
   finishProblem,
@@ -41,6 +42,7 @@ export interface AiSdkAdapterOptions {
  * ProviderError.
  */
 export function createAiSdkAdapter(options: AiSdkAdapterOptions): LanguageModelAdapter {
+  primePromptSchema();
   const now = options.now ?? Date.now;
   const context = () => ({
     provider: options.provider,

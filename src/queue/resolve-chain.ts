@@ -16,6 +16,35 @@ export type ChainResolution =
  * model-id rule and `api.jobChains`.
  */
 export function resolveChain(job: JobData, config: BreakwaterConfig): ChainResolution {
+  // A route's chain depends on the route, the job's kind and the config only: resolved once.
+  if (!job.chain && !job.batch) return routeChain(job, config);
+  return resolveAnew(job, config);
+}
+
+/** Resolved route chains by config (a config is never changed once loaded), then route and kind. */
+const routeChains = new WeakMap<BreakwaterConfig, Map<string, ChainResolution>>();
+
+function routeChain(job: JobData, config: BreakwaterConfig): ChainResolution {
+  let byRoute = routeChains.get(config);
+  if (!byRoute) {
+    byRoute = new Map();
+    routeChains.set(config, byRoute);
+  }
+  const key = `${job.route ?? config.defaultRoute}\u0000${job.kind ?? 'complete'}`;
+  const known = byRoute.get(key);
+  if (known) return known;
+  const resolution = resolveAnew(job, config);
+  // Only known routes are kept (a job may name any route), shared by all their jobs: frozen, so
+  // no caller can change another job's chain.
+  if (resolution.kind === 'ok') {
+    for (const entry of resolution.chain) Object.freeze(entry);
+    Object.freeze(resolution.chain);
+    byRoute.set(key, resolution);
+  }
+  return resolution;
+}
+
+function resolveAnew(job: JobData, config: BreakwaterConfig): ChainResolution {
   let entries: readonly ChainEntry[] | undefined = job.chain;
   let path = 'chain';
   if (!entries) {

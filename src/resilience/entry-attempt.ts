@@ -13,10 +13,10 @@ import type { Refusal } from './refusal.js';
  */
 export function entryAttempt(options: WalkOptions, attempts: Attempt[], refusals: Refusal[]) {
   const now = options.now ?? Date.now;
-  const record = (attempt: Attempt) => {
-    attempts.push(attempt);
-    options.onAttempt?.(attempt);
-  };
+  // Per walk, so no named closures here (tsx's keepNames renames each one it makes). Attempts are
+  // written out field by field: on Node 20, `{ ...where, outcome }` (a spread of a non-empty object
+  // first, then new keys) takes microseconds where a literal takes nanoseconds.
+  const record = recorder(options, attempts);
 
   return async (
     index: number,
@@ -25,16 +25,15 @@ export function entryAttempt(options: WalkOptions, attempts: Attempt[], refusals
   ): Promise<LaneStep> => {
     const entry = options.chain[index];
     if (!entry) throw new Error(`no chain entry ${index}`);
-    const jobAborted = () => options.signal?.aborted === true;
-    if (jobAborted()) return { kind: 'aborted' };
+    if (jobAborted(options)) return { kind: 'aborted' };
     const circuit = options.circuits.get(entry.provider);
-    const where = { provider: entry.provider, model: entry.model };
     let ticket: Extract<EntryAdmit, { kind: 'admitted' }> | undefined;
     if (options.admission && circuit.availability().kind !== 'open') {
       const admit = await options.admission.admit(entry);
       if (admit.kind === 'refused') {
         record({
-          ...where,
+          provider: entry.provider,
+          model: entry.model,
           outcome: 'skipped-limit',
           at: new Date(now()).toISOString(),
           durationMs: 0,
@@ -48,7 +47,7 @@ export function entryAttempt(options: WalkOptions, attempts: Attempt[], refusals
       ticket = admit;
     }
     let availability = await circuit.admit();
-    while (availability.kind === 'probing' && !jobAborted() && !lane.aborted) {
+    while (availability.kind === 'probing' && !jobAborted(options) && !lane.aborted) {
       await circuit.probeSettled(entry.timeoutMs, lane);
       availability = await circuit.admit();
     }
@@ -58,7 +57,8 @@ export function entryAttempt(options: WalkOptions, attempts: Attempt[], refusals
       ticket?.cancel();
       if (availability.kind === 'open') {
         record({
-          ...where,
+          provider: entry.provider,
+          model: entry.model,
           outcome: 'skipped-open',
           at,
           durationMs: 0,
@@ -77,10 +77,11 @@ export function entryAttempt(options: WalkOptions, attempts: Attempt[], refusals
     ticket?.settle(call.kind === 'ok' ? call.value : undefined);
     switch (call.kind) {
       case 'ok':
-        if (lane.aborted && !jobAborted()) {
+        if (lane.aborted && !jobAborted(options)) {
           // It answered, but another entry had already won: kept, with what it used.
           record({
-            ...where,
+            provider: entry.provider,
+            model: entry.model,
             outcome: 'lost-race',
             at,
             durationMs,
@@ -89,11 +90,12 @@ export function entryAttempt(options: WalkOptions, attempts: Attempt[], refusals
           });
           return { kind: 'next' };
         }
-        record({ ...where, outcome: 'ok', at, durationMs });
+        record({ provider: entry.provider, model: entry.model, outcome: 'ok', at, durationMs });
         return { kind: 'ok', result: call.value };
       case 'refused':
         record({
-          ...where,
+          provider: entry.provider,
+          model: entry.model,
           outcome: 'skipped-open',
           at,
           durationMs,
@@ -103,9 +105,10 @@ export function entryAttempt(options: WalkOptions, attempts: Attempt[], refusals
         return { kind: 'next' };
       case 'error': {
         if (CallAbortedError.is(call.error)) {
-          if (jobAborted()) return { kind: 'aborted' };
+          if (jobAborted(options)) return { kind: 'aborted' };
           record({
-            ...where,
+            provider: entry.provider,
+            model: entry.model,
             outcome: 'lost-race',
             at,
             durationMs,
@@ -119,7 +122,8 @@ export function entryAttempt(options: WalkOptions, attempts: Attempt[], refusals
             ? await options.admission.limited(entry, error)
             : undefined;
         record({
-          ...where,
+          provider: entry.provider,
+          model: entry.model,
           outcome: error?.verdict ?? 'retryable',
           at,
           durationMs,
@@ -138,4 +142,17 @@ export function entryAttempt(options: WalkOptions, attempts: Attempt[], refusals
         throw new Error(`unknown circuit call ${JSON.stringify(call satisfies never)}`);
     }
   };
+}
+
+/** Keeps an attempt in the walk's list and tells the walk's listener. */
+function recorder(options: WalkOptions, attempts: Attempt[]): (attempt: Attempt) => void {
+  return (attempt) => {
+    attempts.push(attempt);
+    options.onAttempt?.(attempt);
+  };
+}
+
+/** Whether the job itself was aborted (cancelled, or the worker is closing). */
+function jobAborted(options: WalkOptions): boolean {
+  return options.signal?.aborted === true;
 }

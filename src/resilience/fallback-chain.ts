@@ -107,11 +107,13 @@ export async function walkChain(options: WalkOptions): Promise<WalkOutcome> {
         : await runLanes({
             entries: stop - from,
             strategy: options.strategy ?? 'sequential',
-            // A batch entry this job may not use is passed over without an attempt.
-            attempt: (offset, lane, calling) =>
-              options.chain[from + offset]?.batch
+            // A batch entry this job may not use is passed over without an attempt. (A method: a
+            // named closure per walk costs a rename under tsx's keepNames.)
+            attempt(offset, lane, calling) {
+              return options.chain[from + offset]?.batch
                 ? Promise.resolve({ kind: 'next' })
-                : tryEntry(from + offset, lane, calling),
+                : tryEntry(from + offset, lane, calling);
+            },
             ...(options.signal ? { signal: options.signal } : {}),
           });
     switch (end.kind) {

@@ -51,7 +51,13 @@ export interface LanesOptions {
  * running one has not answered within `hedgeAfterMs` of its request going out. The first answer wins; the other lanes are
  * aborted and awaited, so their attempts are recorded before the walk ends.
  */
-export async function runLanes(options: LanesOptions): Promise<LanesEnd> {
+export function runLanes(options: LanesOptions): Promise<LanesEnd> {
+  // Not async itself: handing on another async function's promise would cost extra ticks per walk.
+  return options.strategy === 'sequential' ? runInTurn(options) : runParallel(options);
+}
+
+/** `race` and `hedge`: entries in flight at once, the first answer wins, the others are aborted. */
+async function runParallel(options: LanesOptions): Promise<LanesEnd> {
   const policy = lanePolicy(options.strategy);
   const setTimer =
     options.setTimer ??
@@ -150,4 +156,32 @@ export async function runLanes(options: LanesOptions): Promise<LanesEnd> {
   }
   if (options.signal?.aborted) return { kind: 'aborted' };
   return waitedFor ? { kind: 'wait', refusal: waitedFor } : { kind: 'exhausted' };
+}
+
+const notCalling = () => undefined;
+
+/**
+ * `sequential`: one entry after another, with the same ends as the lanes but none of their
+ * machinery (no race, no hedge timer, no controller per lane: nothing ever aborts a lane but the
+ * job). It is what almost every job runs, so it stays cheap.
+ */
+async function runInTurn(options: LanesOptions): Promise<LanesEnd> {
+  const lane = options.signal ?? new AbortController().signal;
+  for (let index = 0; index < options.entries; index++) {
+    const step = await options.attempt(index, lane, notCalling);
+    switch (step.kind) {
+      case 'ok':
+        return { kind: 'ok', index, result: step.result };
+      case 'aborted':
+        return { kind: 'aborted' };
+      case 'wait':
+        // No further entry is started; an abort meanwhile still wins, as in the lanes.
+        return options.signal?.aborted ? { kind: 'aborted' } : { kind: 'wait', refusal: step.refusal };
+      case 'next':
+        break;
+      default:
+        throw new Error(`unknown lane step ${JSON.stringify(step satisfies never)}`);
+    }
+  }
+  return options.signal?.aborted ? { kind: 'aborted' } : { kind: 'exhausted' };
 }

@@ -4,7 +4,38 @@ export const latencyBuckets = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120]
 /** A counter's address in the stats hash: provider, model ('' for the provider as a whole), name. */
 export type StatsField = readonly [provider: string, model: string, name: string];
 
-export const fieldKey = (field: StatsField): string => JSON.stringify(field);
+/** Keys made so far, by provider, model and name: every job counts the same few fields. */
+const keys = new Map<string, Map<string, Map<string, string>>>();
+/** Beyond this many keys the memo starts again (fields come from bounded sets; a safety net). */
+const maxKeys = 10_000;
+let keyCount = 0;
+
+/** A field's key in the stats hash (its JSON), made once per field: stringifying each count was most of its cost. */
+export function fieldKey(field: StatsField): string {
+  const [provider, model, name] = field;
+  let byModel = keys.get(provider);
+  let byName = byModel?.get(model);
+  const known = byName?.get(name);
+  if (known !== undefined) return known;
+  const key = JSON.stringify(field);
+  if (keyCount >= maxKeys) {
+    keys.clear();
+    keyCount = 0;
+    byModel = undefined;
+    byName = undefined;
+  }
+  if (!byModel) {
+    byModel = new Map();
+    keys.set(provider, byModel);
+  }
+  if (!byName) {
+    byName = new Map();
+    byModel.set(model, byName);
+  }
+  byName.set(name, key);
+  keyCount += 1;
+  return key;
+}
 
 export function parseFieldKey(key: string): StatsField | undefined {
   try {

@@ -49,25 +49,24 @@ export interface ApplyDeps {
  * own: it is sent on the worker's connection ahead of the job's move, in order, without a round trip.
  */
 export async function applyVerdict(verdict: Verdict, run: Run, deps: ApplyDeps): Promise<JobResult> {
-  const write = (extra: readonly TimelineEntry[] = []) => writeTimeline(run, [...run.timeline, ...extra]);
   switch (verdict.kind) {
     case 'complete':
-      void write();
+      void writeTimeline(run, run.timeline);
       return run.result();
     case 'fail':
-      void write();
+      void writeTimeline(run, run.timeline);
       throw new UnrecoverableError(verdict.reason);
     case 'retry':
-      void write();
+      void writeTimeline(run, run.timeline);
       throw new RetryableJobError(verdict.reason, verdict.retryAfterMs);
     case 'hand-back':
-      void write();
+      void writeTimeline(run, run.timeline);
       await run.job.moveToDelayed(deps.now(), run.token);
       throw new DelayedError(verdict.reason);
     case 'defer':
-      return defer(verdict, run, deps, write);
+      return defer(verdict, run, deps);
     case 'wait':
-      return waitForCapacity(verdict, run, deps, write);
+      return waitForCapacity(verdict, run, deps);
     default:
       throw new Error(`unknown verdict ${JSON.stringify(verdict satisfies never)}`);
   }
@@ -77,7 +76,6 @@ async function defer(
   verdict: Extract<Verdict, { kind: 'defer' }>,
   run: Run,
   deps: ApplyDeps,
-  write: (extra?: readonly TimelineEntry[]) => Promise<void>,
 ): Promise<never> {
   const { job } = run;
   const { until, reason, providers } = verdict;
@@ -94,7 +92,7 @@ async function defer(
     const { event: _event, ...attempt } = entry;
     return [attempt];
   });
-  await putBack(run, deps, write, {
+  await putBack(run, deps, {
     until,
     line: deferralEntry(deps.now(), until, reason),
     progress: { deferrals, deferredUntil: until, reason, lastAttempts },
@@ -116,7 +114,6 @@ async function waitForCapacity(
   verdict: Extract<Verdict, { kind: 'wait' }>,
   run: Run,
   deps: ApplyDeps,
-  write: (extra?: readonly TimelineEntry[]) => Promise<void>,
 ): Promise<never> {
   const { job } = run;
   const { until, reason, providers } = verdict;
@@ -126,7 +123,7 @@ async function waitForCapacity(
     .log()
     .debug({ limitWaits, providers, until: new Date(until).toISOString(), reason }, 'job waits for capacity');
   deps.stats?.limitWait(providers);
-  await putBack(run, deps, write, {
+  await putBack(run, deps, {
     until,
     line: deferralEntry(deps.now(), until, reason, 'limit'),
     progress: { deferrals: progress.deferrals, limitWaits, deferredUntil: until, reason, cause: 'limit' },
@@ -144,7 +141,6 @@ async function waitForCapacity(
 async function putBack(
   run: Run,
   deps: ApplyDeps,
-  write: (extra?: readonly TimelineEntry[]) => Promise<void>,
   back: {
     until: number;
     line: TimelineEntry;
@@ -153,7 +149,7 @@ async function putBack(
   },
 ): Promise<void> {
   await Promise.all([
-    write([back.line]),
+    writeTimeline(run, [...run.timeline, back.line]),
     run.job.updateProgress(back.progress),
     run.job.moveToDelayed(back.until, run.token),
     back.alongside,

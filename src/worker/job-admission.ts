@@ -21,6 +21,8 @@ export interface JobAdmissionOptions {
   readReported: ReadReportedLimits;
 }
 
+const nothing = () => undefined;
+
 /** A 429 with no Retry-After and no reset in its headers holds the model back this long. */
 const defaultLimitedMs = 1_000;
 /** The longest a 429 holds a model back, whatever its Retry-After says. */
@@ -33,17 +35,25 @@ export const maxLimitedMs = 600_000;
  */
 export function jobAdmission(options: JobAdmissionOptions): EntryAdmission {
   const { admission, config, request, now } = options;
-  const learn = (entry: ResolvedEntry, headers: Readonly<Record<string, string>> | undefined) => {
-    if (!headers) return undefined;
-    const reported = options.readReported(headers, now());
-    if (!reported) return undefined;
-    void admission.learn(entry.provider, entry.model, reported).catch((error: unknown) => {
-      options.logger().debug({ err: error }, 'reported limits not recorded');
-    });
-    return reported;
-  };
+  // Methods, not named arrows: made per job, and tsx's keepNames would rename each named closure.
   return {
     async admit(entry: ResolvedEntry): Promise<EntryAdmit> {
+      const place = {
+        provider: entry.provider,
+        model: entry.model,
+        route: options.route,
+        tenant: options.tenant,
+      };
+      if (admission.free?.(place)) {
+        // Nothing to reserve or give back; what the provider reports may still switch pacing on.
+        return {
+          kind: 'admitted',
+          settle(result) {
+            learn(options, entry, result?.rateLimitHeaders);
+          },
+          cancel: nothing,
+        };
+      }
       const limits = ownEntry(config.providers, entry.provider)?.limits;
       const estimate = estimateCall(request, limits?.assumedOutputTokens ?? 1_000);
       const call: AdmissionCall = {
@@ -66,34 +76,38 @@ export function jobAdmission(options: JobAdmissionOptions): EntryAdmission {
       }
       if (decision.kind === 'refused') return decision;
       const { ticket } = decision;
-      const settle = (result: ProviderResult | undefined) => {
-        learn(entry, result?.rateLimitHeaders);
-        const usage = result
-          ? { ...result.usage, costUsd: costUsd(entry.model, result.usage, config.pricing) }
-          : undefined;
-        void admission.settle(ticket, usage).catch((error: unknown) => {
-          options.logger().debug({ err: error }, 'admission not settled: leases expire on their own');
-        });
-      };
       return {
         kind: 'admitted',
-        settle,
+        settle(result: ProviderResult | undefined) {
+          learn(options, entry, result?.rateLimitHeaders);
+          const usage = result
+            ? {
+                inputTokens: result.usage.inputTokens,
+                outputTokens: result.usage.outputTokens,
+                costUsd: costUsd(entry.model, result.usage, config.pricing),
+              }
+            : undefined;
+          void admission.settle(ticket, usage).catch((error: unknown) => {
+            options.logger().debug({ err: error }, 'admission not settled: leases expire on their own');
+          });
+        },
         // Never sent: every token and cent reserved for it goes back.
-        cancel: () =>
+        cancel() {
           void admission
             .settle(ticket, { inputTokens: 0, outputTokens: 0, costUsd: 0 })
-            .catch(() => undefined),
+            .catch(() => undefined);
+        },
       };
     },
 
     async limited(entry: ResolvedEntry, error: ProviderError): Promise<Refusal> {
       const at = now();
-      const reported = learn(entry, error.rateLimitHeaders);
+      const reported = learn(options, entry, error.rateLimitHeaders);
       if (error.verdict === 'quota') {
         const recheckMs = ownEntry(config.providers, entry.provider)?.limits.quotaRecheckMs ?? 3_600_000;
         const until = at + (error.retryAfterMs ?? recheckMs);
         const reason = `${entry.provider} quota exhausted until ${clock(until)} (${error.message})`;
-        await block(() => admission.block(providerScope(entry.provider), 'quota', until, reason));
+        await block(options, () => admission.block(providerScope(entry.provider), 'quota', until, reason));
         return { errorClass: 'quota', until, reason, slot: undefined };
       }
       const resetAt = reported?.resetAt;
@@ -105,16 +119,34 @@ export function jobAdmission(options: JobAdmissionOptions): EntryAdmission {
             : defaultLimitedMs;
       const until = at + Math.min(waitMs, maxLimitedMs);
       const reason = `${entry.provider}/${entry.model} rate limited (429) until ${clock(until)}`;
-      await block(() => admission.block(modelScope(entry.provider, entry.model), 'rate', until, reason));
+      await block(options, () =>
+        admission.block(modelScope(entry.provider, entry.model), 'rate', until, reason),
+      );
       return { errorClass: 'rate-limit', until, reason, slot: undefined };
     },
   };
+}
 
-  async function block(write: () => Promise<void>): Promise<void> {
-    try {
-      await write();
-    } catch (error) {
-      options.logger().warn({ err: error }, 'limit not shared with the fleet');
-    }
+/** Shares what the provider's headers say about its limits with the fleet; never fails the call. */
+function learn(
+  options: JobAdmissionOptions,
+  entry: ResolvedEntry,
+  headers: Readonly<Record<string, string>> | undefined,
+): ReturnType<ReadReportedLimits> {
+  if (!headers) return undefined;
+  const reported = options.readReported(headers, options.now());
+  if (!reported) return undefined;
+  void options.admission.learn(entry.provider, entry.model, reported).catch((error: unknown) => {
+    options.logger().debug({ err: error }, 'reported limits not recorded');
+  });
+  return reported;
+}
+
+/** Shares a block with the fleet; without Redis it stays local to this call. */
+async function block(options: JobAdmissionOptions, write: () => Promise<void>): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    options.logger().warn({ err: error }, 'limit not shared with the fleet');
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { admissionPlan } from '../../src/admission/admission-plan.js';
+import { admissionPlan, configuredFor } from '../../src/admission/admission-plan.js';
 import { calendarWindow } from '../../src/admission/budget-window.js';
 import { estimateCall } from '../../src/admission/estimate.js';
 import { bucketView, capacityOf } from '../../src/admission/limits-view.js';
@@ -103,6 +103,40 @@ describe('admission plan', () => {
     ]);
     expect(plan.leases).toEqual([]);
     expect(plan.budgets.map((budget) => budget.name)).toEqual(['evals']);
+  });
+
+  it('tells a call with nothing configured apart without a plan, as the plan would', () => {
+    const limited = config();
+    const bare = validateConfig(
+      {
+        providers: { openai: { type: 'simulated' } },
+        routes: { default: [{ provider: 'openai', model: 'gpt-4.1' }] },
+      },
+      'test',
+      {},
+    ).config;
+    const places = [
+      { provider: 'openai', model: 'gpt-4.1', route: 'default', tenant: 'acme' },
+      { provider: 'openai', model: 'gpt-4.1-mini', route: 'default', tenant: undefined },
+      { provider: 'anthropic', model: 'claude-haiku-4-5', route: 'evals', tenant: undefined },
+      { provider: 'anthropic', model: 'claude-haiku-4-5', route: undefined, tenant: undefined },
+      { provider: 'anthropic', model: 'claude-haiku-4-5', route: undefined, tenant: 'acme' },
+      { provider: 'anthropic', model: 'claude-haiku-4-5', route: undefined, tenant: 'other' },
+      { provider: 'constructor', model: 'toString', route: 'constructor', tenant: 'constructor' },
+    ];
+    const verdicts = [limited, bare].flatMap((cfg) =>
+      places.map((place) => {
+        const plan = admissionPlan(cfg, { ...evalsCall, ...place }, at, calendarWindow);
+        const planned =
+          plan.leases.length > 0 ||
+          plan.budgets.length > 0 ||
+          plan.rates.some((rate) => rate.limit !== undefined);
+        expect(configuredFor(cfg, place)).toBe(planned);
+        return planned;
+      }),
+    );
+    // Both answers occur: the comparison above is not vacuous.
+    expect(verdicts).toEqual([true, true, true, false, true, false, false, ...places.map(() => false)]);
   });
 
   it('estimates input characters / 4 plus maxTokens, or the assumed output', () => {
