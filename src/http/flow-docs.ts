@@ -1,8 +1,5 @@
 import { maxFlowDepth, maxFlowSteps } from '../contract/flow.js';
-
-type JsonObject = Record<string, unknown>;
-
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+import { type JsonObject, ref } from './openapi-parts.js';
 
 /**
  * The OpenAPI shapes of flows, written by hand: a step is recursive, and its job fields are

@@ -1,6 +1,16 @@
-import { type ZodType, z } from 'zod';
 import { jobInputSchema } from '../queue/job-input.js';
 import { flowDocSchemas } from './flow-docs.js';
+import {
+  bodyErrors,
+  error,
+  idParameter,
+  type JsonObject,
+  jobEndedCallback,
+  json,
+  nameParameter,
+  schemaOf,
+  v1Errors,
+} from './openapi-parts.js';
 import {
   acceptedJobSchema,
   batchListSchema,
@@ -18,53 +28,6 @@ import {
   webhookEventSchema,
 } from './schemas.js';
 import { statsReportSchema } from './stats-schema.js';
-
-type JsonObject = Record<string, unknown>;
-
-function schemaOf(schema: ZodType, io: 'input' | 'output'): JsonObject {
-  const { $schema: _dialect, ...json } = z.toJSONSchema(schema, {
-    target: 'openapi-3.0',
-    io,
-    unrepresentable: 'any',
-  });
-  return json;
-}
-
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const json = (name: string) => ({ content: { 'application/json': { schema: ref(name) } } });
-const error = (description: string) => ({ description, ...json('Error') });
-const idParameter = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
-const nameParameter = { name: 'name', in: 'path', required: true, schema: { type: 'string' } };
-/** Responses every /v1 route can give. */
-const v1Errors = {
-  401: error('Missing or wrong token'),
-  421: error('The Host header names no host this API answers to (see api.allowedHosts)'),
-  503: error('Redis is unreachable; retry later'),
-};
-const bodyErrors = {
-  413: error('The body is too large'),
-  415: error('The body is not sent as application/json'),
-};
-
-/**
- * The job's end, POSTed to its webhook (or the config's `webhooks.url`) with the Standard Webhooks
- * headers; a 2xx acknowledges it, a 410 stops it, anything else is retried.
- */
-const jobEndedCallback = {
-  '{$request.body#/webhook/url}': {
-    post: {
-      summary: 'The job completed, or failed for good',
-      description:
-        'Signed with BREAKWATER_WEBHOOK_SECRET: headers webhook-id (the same for every attempt: ' +
-        'de-duplicate on it), webhook-timestamp and webhook-signature (v1,<base64 HMAC-SHA256>).',
-      requestBody: { required: true, ...json('WebhookEvent') },
-      responses: {
-        200: { description: 'Any 2xx: delivered' },
-        410: { description: 'Gone: no more attempts' },
-      },
-    },
-  },
-};
 
 /** The OpenAPI 3.0 document, generated from the zod schemas that validate requests. */
 export function openApiDocument(version: string): JsonObject {

@@ -51,6 +51,17 @@ export function createAiSdkAdapter(options: AiSdkAdapterOptions): LanguageModelA
     redact: options.redact,
   });
 
+  // What every call sends: one shape for plain, structured and streamed calls.
+  const callSettings = (request: CompletionRequest, abortSignal: AbortSignal) => ({
+    model: options.model,
+    ...promptOf(request),
+    ...(request.maxTokens === undefined ? {} : { maxOutputTokens: request.maxTokens }),
+    ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
+    ...(request.headers === undefined ? {} : { headers: request.headers }),
+    maxRetries: 0,
+    abortSignal,
+    experimental_download: imageUrlsPassedThrough(context),
+  });
   const adapter: LanguageModelAdapter = {
     provider: options.provider,
     modelId: options.modelId,
@@ -60,16 +71,7 @@ export function createAiSdkAdapter(options: AiSdkAdapterOptions): LanguageModelA
         call,
         context,
         async (abortSignal) => {
-          const settings = {
-            model: options.model,
-            ...promptOf(request),
-            ...(request.maxTokens === undefined ? {} : { maxOutputTokens: request.maxTokens }),
-            ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
-            ...(request.headers === undefined ? {} : { headers: request.headers }),
-            maxRetries: 0,
-            abortSignal,
-            experimental_download: imageUrlsPassedThrough(context),
-          };
+          const settings = callSettings(request, abortSignal);
           if (request.output === undefined) {
             const result = await generateText(settings);
             return completion(result, now() - started);
@@ -94,19 +96,7 @@ export function createAiSdkAdapter(options: AiSdkAdapterOptions): LanguageModelA
       call,
       context,
       async (abortSignal) => {
-        const streamed = await streamCompletion(
-          {
-            model: options.model,
-            ...promptOf(request),
-            ...(request.maxTokens === undefined ? {} : { maxOutputTokens: request.maxTokens }),
-            ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
-            ...(request.headers === undefined ? {} : { headers: request.headers }),
-            maxRetries: 0,
-            abortSignal,
-            experimental_download: imageUrlsPassedThrough(context),
-          },
-          onText,
-        );
+        const streamed = await streamCompletion(callSettings(request, abortSignal), onText);
         return completion(streamed, now() - started);
       },
       streamFailure,
