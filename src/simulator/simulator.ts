@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { z } from 'zod';
-import { specialAnswer, specialFacts } from './answer.js';
 import { simulatedBaseURL } from './base-url.js';
 import { AnthropicBatchWire } from './batch/anthropic-batch-wire.js';
 import { BatchDesk, type ReceivedBatch } from './batch/batch-desk.js';
@@ -10,15 +8,23 @@ import type { BatchPatch, BatchProfile } from './batch/batch-profile.js';
 import { GoogleBatchWire } from './batch/google-batch-wire.js';
 import { OpenAIBatchWire } from './batch/openai-batch-wire.js';
 import { CallLog, jobIdHeader, type ProviderStats, type RecordedCall, safeHeaders } from './call-log.js';
-import { type ComposedReply, composeReply } from './compose-reply.js';
+import { composeReply } from './compose-reply.js';
+import {
+  handleControl,
+  type JobsSeen,
+  type ProviderDescription,
+  type SimulatorControls,
+} from './control-routes.js';
 import { type Decision, decide } from './decide.js';
 import { countsAgainstLimits, LimitLedger } from './limit-ledger.js';
 import { limitWireOf } from './limit-wire.js';
 import { applyPatch, defaultProfile, type ProfilePatch, type SimulatedProfile } from './profile.js';
+import { replyFor } from './reply-for.js';
 import { matchRoute, type Route, readJson, send } from './routing.js';
 import { sendStream } from './send-stream.js';
 import { streamFrames } from './stream-frames.js';
-import type { ParsedCall, RecordedImage, Wire, WireReply } from './wire.js';
+import { waitOutLatency } from './wait-latency.js';
+import type { RecordedImage, Wire, WireReply } from './wire.js';
 
 export interface SimulatorOptions {
   now?: () => number;
@@ -40,7 +46,7 @@ export interface SimulatorOptions {
  *
  * Controlled from code (`configure`, `stats`, `reset`) or over HTTP under `/_control`.
  */
-export class ProviderSimulator {
+export class ProviderSimulator implements SimulatorControls {
   readonly #profiles = new Map<string, SimulatedProfile>();
   readonly #log = new CallLog();
   readonly #limits = new LimitLedger();
@@ -158,7 +164,7 @@ export class ProviderSimulator {
 
   async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://simulator');
-    if (url.pathname.startsWith('/_control')) return this.#control(request, response, url);
+    if (url.pathname.startsWith('/_control')) return handleControl(this, request, response, url);
     const [provider, version, ...rest] = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
     if (provider && version === 'v1' && OpenAIBatchWire.matches(rest)) {
       return this.#openaiBatches.handle(provider, rest, request, response);
@@ -221,7 +227,7 @@ export class ProviderSimulator {
       record(limited.status, parsed.model);
       return send(response, limited);
     }
-    const aborted = await this.#wait(decision, request, response);
+    const aborted = await waitOutLatency(decision, request, response);
     if (aborted) return record('aborted', parsed.model, parsed.images);
     if ((parsed.stream || route.stream) && decision.kind === 'reply' && !parsed.structured) {
       const filtered = decision.contentFiltered ? { finishReason: 'content-filter' as const } : {};
@@ -244,7 +250,11 @@ export class ProviderSimulator {
         parsed.images,
       );
     }
-    const reply = this.#reply(decision, route, parsed, composed, id, at);
+    const reply = replyFor(decision, route, parsed, composed, {
+      id,
+      at,
+      embeddingDimensions: this.profile(route.provider).embeddingDimensions,
+    });
     record(reply.status === 200 ? 'ok' : reply.status, parsed.model, parsed.images);
     send(response, this.#withLimitHeaders(reply, route, profile, parsed.model));
   }
@@ -282,119 +292,8 @@ export class ProviderSimulator {
     return { ...reply, headers: { ...reply.headers, ...limitWireOf(route.wire.name).headers(view, at) } };
   }
 
-  /** Waits out the latency (or forever, for a hang); true when the client went away first. */
-  #wait(decision: Decision, request: IncomingMessage, response: ServerResponse): Promise<boolean> {
-    const latency = decision.kind === 'hang' ? Number.POSITIVE_INFINITY : decision.latencyMs;
-    if (latency <= 0) return Promise.resolve(false);
-    return new Promise((resolve) => {
-      const timer = Number.isFinite(latency) ? setTimeout(() => done(false), latency) : undefined;
-      const onClose = () => done(true);
-      const done = (aborted: boolean) => {
-        clearTimeout(timer);
-        response.off('close', onClose);
-        resolve(aborted);
-      };
-      response.once('close', onClose);
-      if (response.destroyed || request.socket.destroyed) done(true);
-    });
-  }
-
-  #reply(
-    decision: Decision,
-    route: Route,
-    call: ParsedCall,
-    composed: ComposedReply,
-    id: string,
-    at: number,
-  ): WireReply {
-    const { model } = call;
-    if (decision.kind === 'error' && decision.error === 'quota-exhausted') {
-      return limitWireOf(route.wire.name).quotaExhausted({ id, model, now: at });
-    }
-    if (decision.kind === 'error') {
-      const retryAfterDate =
-        decision.httpDate && decision.retryAfterSeconds !== undefined
-          ? new Date(at + decision.retryAfterSeconds * 1000).toUTCString()
-          : undefined;
-      return route.wire.error({
-        id,
-        status: decision.status,
-        kind: decision.error,
-        model,
-        ...(decision.retryAfterSeconds === undefined
-          ? {}
-          : { retryAfterSeconds: decision.retryAfterSeconds }),
-        ...(retryAfterDate ? { retryAfterDate } : {}),
-      });
-    }
-    if (decision.kind !== 'reply') throw new Error('a hung call gets no reply');
-    const special = specialAnswer(call, decision, this.profile(route.provider).embeddingDimensions);
-    if (special) return route.wire.success(specialFacts(special, call, decision, id, at));
-    const filtered = decision.contentFiltered ? { finishReason: 'content-filter' as const } : {};
-    return route.wire.success({ id, model, ...composed, ...filtered, createdAt: at });
-  }
-
-  async #control(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
-    const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
-    const method = request.method ?? 'GET';
-    if (method === 'POST' && parts[1] === 'reset') {
-      this.reset();
-      return send(response, { status: 200, headers: {}, body: { ok: true } });
-    }
-    if (method === 'GET' && parts[1] === 'jobs') {
-      return send(response, { status: 200, headers: {}, body: this.#jobsCalledTwice() });
-    }
-    if (parts[1] === 'batches') return this.#controlBatches(request, response, method, parts[2]);
-    if (parts[1] !== 'providers')
-      return send(response, { status: 404, headers: {}, body: { error: 'unknown control route' } });
-    const provider = parts[2];
-    if (method === 'GET' && !provider) {
-      const names = new Set([...this.#profiles.keys(), ...this.#log.providers()]);
-      const all = Object.fromEntries([...names].map((name) => [name, this.#describe(name)]));
-      return send(response, { status: 200, headers: {}, body: all });
-    }
-    if (!provider) return send(response, { status: 404, headers: {}, body: { error: 'name a provider' } });
-    if (method === 'GET') return send(response, { status: 200, headers: {}, body: this.#describe(provider) });
-    if (method === 'PUT' || method === 'PATCH' || method === 'POST') {
-      try {
-        this.configure(provider, (await readJson(request)) as ProfilePatch);
-      } catch (error) {
-        return send(response, { status: 400, headers: {}, body: controlError(error) });
-      }
-      return send(response, { status: 200, headers: {}, body: this.#describe(provider) });
-    }
-    return send(response, { status: 405, headers: {}, body: { error: `method ${method} not allowed` } });
-  }
-
-  async #controlBatches(
-    request: IncomingMessage,
-    response: ServerResponse,
-    method: string,
-    provider: string | undefined,
-  ): Promise<void> {
-    if (method === 'GET' && !provider) {
-      return send(response, { status: 200, headers: {}, body: this.batchesReceived() });
-    }
-    if (provider && (method === 'PUT' || method === 'PATCH')) {
-      try {
-        const profile = this.configureBatches(provider, (await readJson(request)) as BatchPatch);
-        return send(response, { status: 200, headers: {}, body: profile });
-      } catch (error) {
-        return send(response, { status: 400, headers: {}, body: controlError(error) });
-      }
-    }
-    return send(response, { status: 405, headers: {}, body: { error: `method ${method} not allowed` } });
-  }
-
-  /** Jobs seen (by `x-breakwater-job-id`) and those a provider served twice, e.g. after a crash. */
-  #jobsCalledTwice() {
-    return {
-      jobs: this.#log.callsByJob().size,
-      repeated: Object.fromEntries(this.#log.repeatedCalls()),
-    };
-  }
-
-  #describe(provider: string) {
+  /** A provider's profile and what it has served, as the control API shows it. */
+  describe(provider: string): ProviderDescription {
     const stats = this.#log.stats(provider);
     return {
       profile: this.profile(provider),
@@ -403,18 +302,12 @@ export class ProviderSimulator {
       outcomes: stats.outcomes,
     };
   }
-}
 
-/** A refused control request: zod's problems as data, each with its path, not a string of JSON. */
-function controlError(error: unknown) {
-  if (error instanceof z.ZodError) {
-    return {
-      error: 'invalid profile patch',
-      problems: error.issues.map((issue) => ({
-        path: issue.path.map(String).join('.') || '(body)',
-        message: issue.message,
-      })),
-    };
+  providerNames(): string[] {
+    return [...new Set([...this.#profiles.keys(), ...this.#log.providers()])];
   }
-  return { error: error instanceof Error ? error.message : String(error) };
+
+  jobsSeen(): JobsSeen {
+    return { jobs: this.#log.callsByJob().size, repeated: Object.fromEntries(this.#log.repeatedCalls()) };
+  }
 }
