@@ -37,8 +37,8 @@ const simulator = new ProviderSimulator();
 let simulatorUrl: string;
 
 beforeAll(async () => {
-  // What `npm ci` runs on `prepare`: the package's compiled entry points.
-  await run('npm', ['run', 'build', '--silent'], { timeout: 240_000 });
+  // What `npm ci` runs on `prepare`: the package's compiled entry points, rebuilt when src/ is newer.
+  await run(process.execPath, ['scripts/prepare.js'], { timeout: 240_000 });
   harness = await new ApiHarness({ worker: true }).start();
   simulatorUrl = await simulator.start();
 }, 300_000);
