@@ -9,6 +9,7 @@ import type {
   FinishReason,
   LanguageModelAdapter,
 } from './completion.js';
+import { directGenerate, directPrompt, modelV3 } from './direct-generate.js';
 import { imageUrlsPassedThrough } from './image-urls.js';
 import { modelMessages } from './model-messages.js';
 import { pickRateLimitHeaders } from './pick-rate-limit-headers.js';
@@ -33,17 +34,24 @@ export interface AiSdkAdapterOptions {
   /** Secrets to scrub from error messages. */
   redact: readonly string[];
   now?: () => number;
+  /**
+   * Plain text calls go straight to the model's `doGenerate` (a model object only), the rest through
+   * `generateText`; false sends every call through `generateText`. @defaultValue true
+   */
+  direct?: boolean;
 }
 
 /**
  * One adapter for every AI SDK provider: the SDK speaks the wire format, this maps our narrow
  * request onto `generateText` or `embedMany` (SDK retries off: the queue and the breakers own
  * retrying), enforces the timeout by aborting the request, and turns every failure into a
- * ProviderError.
+ * ProviderError. A plain text call skips `generateText` and goes straight to the model's
+ * `doGenerate` with the request `generateText` would make (`direct-generate.ts`).
  */
 export function createAiSdkAdapter(options: AiSdkAdapterOptions): LanguageModelAdapter {
   primePromptSchema();
   const now = options.now ?? Date.now;
+  const direct = options.direct === false ? undefined : modelV3(options.model);
   const context = () => ({
     provider: options.provider,
     model: options.modelId,
@@ -71,6 +79,10 @@ export function createAiSdkAdapter(options: AiSdkAdapterOptions): LanguageModelA
         call,
         context,
         async (abortSignal) => {
+          const prompt = direct && directPrompt(request);
+          if (direct && prompt) {
+            return completion(await directGenerate(direct, prompt, request, abortSignal), now() - started);
+          }
           const settings = callSettings(request, abortSignal);
           if (request.output === undefined) {
             const result = await generateText(settings);

@@ -15,6 +15,8 @@ export interface AdapterSource {
   providers: Readonly<Record<string, ResolvedProvider>>;
   secrets: ReadonlyMap<string, Secret>;
   fetch?: typeof globalThis.fetch;
+  /** False sends every text call through the AI SDK's `generateText` (see `AiSdkAdapterOptions.direct`). */
+  direct?: boolean;
 }
 
 /** Builds (and caches) one adapter per provider/model pair from the validated config. */
@@ -35,6 +37,7 @@ export class AdapterFactory {
         model: this.#model(provider, modelId, secret?.reveal()),
         ...(embeddingModel ? { embeddingModel } : {}),
         redact: secret ? [secret.reveal()] : [],
+        ...(this.source.direct === undefined ? {} : { direct: this.source.direct }),
       });
       this.#cache.set(cacheKey, adapter);
     }

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { type ConnectionOptions, Worker } from 'bullmq';
 import type { CachedRuns } from '../cache/cached-runs.js';
 import type { BreakwaterConfig } from '../config/schema.js';
@@ -113,10 +114,16 @@ export function createBreakwaterWorker(options: BreakwaterWorkerOptions): Breakw
         options.logger.warn({ err: error, jobId: job.id }, 'job end not reported to its webhook'),
       )
     : cached;
+  // One signal for every run of this worker, aborted when close's grace period ends. The processor
+  // BullMQ sees takes two parameters: with a third, BullMQ makes an AbortController for every job.
+  const shutdown = new AbortController();
+  // Every call in flight listens to it (one listener a call, as many as the concurrency).
+  setMaxListeners(0, shutdown.signal);
+  const signal = shutdown.signal;
   // The process runs about queue.concurrency jobs at once, shared out over the shards.
   const concurrency = Math.max(1, Math.ceil(config.queue.concurrency / names.length));
   for (const name of names) {
-    const worker = new Worker<JobData, JobResult>(name, (job, token, signal) => run(job, token, signal), {
+    const worker = new Worker<JobData, JobResult>(name, (job, token) => run(job, token, signal), {
       connection: options.connection,
       concurrency,
       limiter: pauseOnlyLimiter,
@@ -147,9 +154,10 @@ export function createBreakwaterWorker(options: BreakwaterWorkerOptions): Breakw
     close() {
       if (closing) return closing;
       closing = (async () => {
-        const grace = setTimeout(() => {
-          for (const worker of workers) worker.cancelAllJobs('worker shutting down');
-        }, options.closeGraceMs ?? 30_000);
+        const grace = setTimeout(
+          () => shutdown.abort('worker shutting down'),
+          options.closeGraceMs ?? 30_000,
+        );
         try {
           await Promise.all(workers.map((worker) => worker.close()));
         } finally {
