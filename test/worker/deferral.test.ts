@@ -103,13 +103,18 @@ describe('deferral when every provider of the chain is open', () => {
   });
 
   it('a job whose deferral would pass its deadline fails with the reason', async () => {
-    harness = await new WorkerHarness().start();
+    // Breakers open for 30 s and a deadline 5 s away: the job runs well before its deadline (a loaded
+    // machine once took more than the 150 ms this test used to allow), and deferring it to the
+    // breakers' reopening would pass it.
+    harness = await new WorkerHarness({ config: resetAfter(30_000) }).start();
     await tripDefaultRoute(harness);
     const job = await harness.add({
       prompt: 'urgent-ish',
-      deadline: new Date(Date.now() + 150).toISOString(),
+      deadline: new Date(Date.now() + 5_000).toISOString(),
     });
-    await expect.poll(async () => (await harness.job(job.id!)).getState(), { timeout: 5_000 }).toBe('failed');
+    await expect
+      .poll(async () => (await harness.job(job.id!)).getState(), { timeout: 10_000 })
+      .toBe('failed');
     const failed = await harness.job(job.id!);
     expect(failed.failedReason).toMatch(
       /^deadline exceeded while every provider was unavailable: primary open until/,
