@@ -1,3 +1,4 @@
+import { timerAtLeast } from '../time/timer-at-least.js';
 import { CallAbortedError } from './call-aborted-error.js';
 import { type ClassifyContext, classifyError, timeoutError } from './classify-error.js';
 import type { CallOptions } from './completion.js';
@@ -15,7 +16,8 @@ export async function withCallDeadline<T>(
 ): Promise<T> {
   const controller = new AbortController();
   let timedOut = false;
-  const timer = setTimeout(() => {
+  // Never early by the clock: a call timed out took its full timeout in its attempt's duration too.
+  const cancelTimer = timerAtLeast(() => {
     timedOut = true;
     controller.abort();
   }, call.timeoutMs);
@@ -29,7 +31,7 @@ export async function withCallDeadline<T>(
     if (call.signal?.aborted) throw new CallAbortedError(call.signal.reason);
     throw recognise(error, context()) ?? classifyError(error, context());
   } finally {
-    clearTimeout(timer);
+    cancelTimer();
     call.signal?.removeEventListener('abort', onCallerAbort);
   }
 }

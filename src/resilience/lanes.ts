@@ -1,5 +1,6 @@
 import type { CallStrategy } from '../contract/job-input.js';
 import type { ProviderResult } from '../providers/run-request.js';
+import { type SetTimer, timerAtLeast } from '../time/timer-at-least.js';
 import type { Refusal } from './refusal.js';
 
 /** How one entry's attempt ended, as the lanes see it. */
@@ -41,8 +42,8 @@ export interface LanesOptions {
   /** One entry's attempt; it calls `calling` when its request goes out (a hedge counts from then). */
   attempt: (index: number, lane: AbortSignal, calling: () => void) => Promise<LaneStep>;
   signal?: AbortSignal;
-  /** Timers, for tests. @defaultValue setTimeout/clearTimeout */
-  setTimer?: (callback: () => void, ms: number) => () => void;
+  /** Timers, for tests. @defaultValue {@link timerAtLeast} */
+  setTimer?: SetTimer;
 }
 
 /**
@@ -59,12 +60,8 @@ export function runLanes(options: LanesOptions): Promise<LanesEnd> {
 /** `race` and `hedge`: entries in flight at once, the first answer wins, the others are aborted. */
 async function runParallel(options: LanesOptions): Promise<LanesEnd> {
   const policy = lanePolicy(options.strategy);
-  const setTimer =
-    options.setTimer ??
-    ((callback: () => void, ms: number) => {
-      const timer = setTimeout(callback, ms);
-      return () => clearTimeout(timer);
-    });
+  // Never early by the clock: the hedge goes out `hedgeAfterMs` after the request, in Date.now() too.
+  const setTimer: SetTimer = options.setTimer ?? ((callback, ms) => timerAtLeast(callback, ms));
   type Running = {
     index: number;
     controller: AbortController;

@@ -1,11 +1,10 @@
-/** Schedules a flush; returns its canceller. Injected so tests drive time. */
-export type Schedule = (run: () => void, delayMs: number) => () => void;
+import { type SetTimer, timerAtLeast } from '../time/timer-at-least.js';
 
-export const timerSchedule: Schedule = (run, delayMs) => {
-  const timer = setTimeout(run, delayMs);
-  timer.unref();
-  return () => clearTimeout(timer);
-};
+/** Schedules a flush; returns its canceller. Injected so tests drive time. */
+export type Schedule = SetTimer;
+
+/** Never early by the clock: two emits are at least the interval apart in `Date.now()` too. */
+export const timerSchedule: Schedule = (run, delayMs) => timerAtLeast(run, delayMs, { unref: true });
 
 export interface DeltaCoalescerOptions {
   /** Receives the text gathered since the last emit, and where it starts in the whole text. */

@@ -49,7 +49,7 @@ describe('streamed jobs (stream: true)', () => {
       expect(deltas.length).toBeGreaterThanOrEqual(2);
       const times = deltas.map((delta) => Date.parse(String(delta.at)));
       for (let index = 1; index < times.length - 1; index++) {
-        expect((times[index] ?? 0) - (times[index - 1] ?? 0)).toBeGreaterThanOrEqual(99);
+        expect((times[index] ?? 0) - (times[index - 1] ?? 0)).toBeGreaterThanOrEqual(100);
       }
       const completedAt = messages.findIndex((message) => message.event === 'completed');
       expect(messages.findLastIndex((message) => message.event === 'delta')).toBeLessThan(completedAt);

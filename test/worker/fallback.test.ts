@@ -106,7 +106,8 @@ describe('walking the fallback chain', () => {
       outcome: 'retryable',
       errorClass: 'timeout',
     });
-    expect(result?.attempts[0]?.durationMs).toBeGreaterThanOrEqual(290);
+    // Never short of the timeout on the clock that measures the attempt.
+    expect(result?.attempts[0]?.durationMs).toBeGreaterThanOrEqual(300);
     expect(result?.attempts[0]?.durationMs).toBeLessThan(1_500);
     await expect.poll(() => harness.simulator.stats('primary').outcomes.aborted).toBe(1);
   });
