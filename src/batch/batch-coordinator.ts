@@ -1,41 +1,19 @@
-import type { BatchConfig, BreakwaterConfig } from '../config/schema.js';
+import type { BreakwaterConfig } from '../config/schema.js';
 import type { Attempt } from '../contract/attempt.js';
-import type { BatchView } from '../contract/batch.js';
-import type { Logger } from '../logging/logger.js';
 import { batchCostUsd } from '../pricing/batch-cost.js';
 import { costUsd } from '../pricing/cost.js';
 import type { BatchClient, BatchItem, BatchItemOutcome } from '../providers/batch/batch-client.js';
-import type { Circuit } from '../resilience/circuit.js';
-import { customIdOf, flushDue, leaseMs } from './batch-policy.js';
+import { customIdOf, flushDue } from './batch-policy.js';
 import type { BatchRecord, ItemOutcome } from './batch-record.js';
-import type { BatchStore } from './batch-store.js';
 import { batchView } from './batch-view.js';
+import {
+  type BatchCoordinatorDeps,
+  type CoordinatorContext,
+  coordinatorContext,
+} from './coordinator-context.js';
 import { batchAttempt, failedSubmit, handedLine, itemOutcome } from './item-outcome.js';
 
-export interface BatchCoordinatorDeps {
-  store: BatchStore;
-  config: BreakwaterConfig;
-  circuits: { get(provider: string): Circuit };
-  client: (provider: string) => BatchClient;
-  /** Wakes a batched job whose outcome is ready (it sits in the delayed set). */
-  wake: (jobId: string) => Promise<void>;
-  /** This worker, as leases name it. */
-  worker: string;
-  logger: Logger;
-  now?: () => number;
-  /** How often collections and open batches are looked at. @defaultValue from the providers' batch config, at most 1000 */
-  tickMs?: number;
-  /** Counts batches and jobs batched (metrics). */
-  onBatchEnd?: (record: BatchRecord) => void;
-  /** Shows batches in Bull Board (their own queue); best effort. */
-  board?: {
-    opened(view: BatchView): Promise<void>;
-    log(batchId: string, line: string): Promise<void>;
-    finished(view: BatchView): Promise<void>;
-  };
-  /** Adds a line to a job's log (Bull Board shows it); lines that are not timeline entries stay out of the API's timeline. */
-  log?: (jobId: string, line: string) => Promise<void>;
-}
+export type { BatchCoordinatorDeps } from './coordinator-context.js';
 
 /** Jobs woken at once while a batch's results are applied. */
 const applyConcurrency = 50;
@@ -48,14 +26,14 @@ const applyConcurrency = 50;
  */
 export class BatchCoordinator {
   readonly #deps: BatchCoordinatorDeps;
-  readonly #now: () => number;
+  readonly #context: CoordinatorContext;
   #timer: NodeJS.Timeout | undefined;
   #tick: Promise<void> | undefined;
   #closed = false;
 
   constructor(deps: BatchCoordinatorDeps) {
     this.#deps = deps;
-    this.#now = deps.now ?? Date.now;
+    this.#context = coordinatorContext(deps);
   }
 
   start(): void {
@@ -85,19 +63,19 @@ export class BatchCoordinator {
     const { store } = this.#deps;
     const claimed: string[] = [];
     for (const collection of await store.collections()) {
-      const config = this.#batchConfig(collection.provider);
-      if (!config || !flushDue(collection, this.#now(), config)) continue;
+      const config = this.#context.batchConfig(collection.provider);
+      if (!config || !flushDue(collection, this.#context.now(), config)) continue;
       const id = await store.claim(
         collection,
         config,
         this.#deps.worker,
-        this.#lease(collection.provider),
-        this.#now(),
+        this.#context.leaseMs(collection.provider),
+        this.#context.now(),
       );
       if (id) {
         claimed.push(id);
         const record = await store.record(id);
-        if (record) this.#show((board) => board.opened(batchView(record)));
+        if (record) this.#context.show((board) => board.opened(batchView(record)));
       }
     }
     await Promise.all(claimed.map((id) => this.#submit(id, true)));
@@ -112,13 +90,14 @@ export class BatchCoordinator {
     switch (record.status) {
       case 'submitting':
         // A retried submit waiting for a provider batch that may be its own to end asks again then.
-        if ((record.nextPollAt ?? 0) <= this.#now()) await this.#submit(id, false);
+        if ((record.nextPollAt ?? 0) <= this.#context.now()) await this.#submit(id, false);
         return;
       case 'in-progress':
-        if ((record.nextPollAt ?? 0) <= this.#now()) await this.#leased(record, () => this.#poll(id));
+        if ((record.nextPollAt ?? 0) <= this.#context.now()) await this.#leased(record, () => this.#poll(id));
         return;
       case 'applying':
-        if ((record.nextPollAt ?? 0) <= this.#now()) await this.#leased(record, () => this.#apply(id));
+        if ((record.nextPollAt ?? 0) <= this.#context.now())
+          await this.#leased(record, () => this.#apply(id));
         return;
       default:
         // Finished, but still in the open set (a worker died between the two writes).
@@ -128,7 +107,7 @@ export class BatchCoordinator {
 
   async #leased(record: BatchRecord, step: () => Promise<void>): Promise<void> {
     const { store, worker } = this.#deps;
-    if (!(await store.lease(record.id, worker, this.#lease(record.provider)))) return;
+    if (!(await store.lease(record.id, worker, this.#context.leaseMs(record.provider)))) return;
     try {
       await step();
     } finally {
@@ -145,7 +124,7 @@ export class BatchCoordinator {
     const { store, worker } = this.#deps;
     const record = await store.record(id);
     if (record?.status !== 'submitting') return;
-    if (!leased && !(await store.lease(id, worker, this.#lease(record.provider)))) return;
+    if (!leased && !(await store.lease(id, worker, this.#context.leaseMs(record.provider)))) return;
     try {
       const tries = await store.submitAttempt(id);
       const client = this.#deps.client(record.provider);
@@ -156,8 +135,8 @@ export class BatchCoordinator {
           : ({ kind: 'absent' } as const);
       if (search.kind === 'undecided') {
         // Never submit while a provider batch that may be this one runs: ask again after a poll.
-        const pollIntervalMs = this.#batchConfig(record.provider)?.pollIntervalMs ?? 30_000;
-        await store.update(id, { nextPollAt: this.#now() + pollIntervalMs });
+        const pollIntervalMs = this.#context.pollIntervalMs(record.provider);
+        await store.update(id, { nextPollAt: this.#context.now() + pollIntervalMs });
         this.#deps.logger.info(
           { batch: id, provider: record.provider, candidates: search.candidates },
           'batch submission waits: a provider batch that may be this one is still running',
@@ -166,13 +145,13 @@ export class BatchCoordinator {
       }
       let providerBatchId = search.kind === 'found' ? search.providerBatchId : undefined;
       if (providerBatchId === undefined) {
-        if (!(await store.renew(id, worker, this.#lease(record.provider)))) return;
-        const started = this.#now();
+        if (!(await store.renew(id, worker, this.#context.leaseMs(record.provider)))) return;
+        const started = this.#context.now();
         const call = await this.#deps.circuits
           .get(record.provider)
           .call(() => client.submit(id, record.model, items));
         if (call.kind !== 'ok') {
-          const attempt = failedSubmit(record, call, started, this.#now());
+          const attempt = failedSubmit(record, call, started, this.#context.now());
           this.#deps.logger.warn(
             { batch: id, provider: record.provider, error: attempt.error },
             'batch not submitted: its jobs go on down their chains',
@@ -181,18 +160,18 @@ export class BatchCoordinator {
         }
         providerBatchId = call.value;
       }
-      const now = this.#now();
+      const now = this.#context.now();
       await store.update(id, {
         status: 'in-progress',
         providerBatchId,
         submittedAt: now,
-        nextPollAt: now + (this.#batchConfig(record.provider)?.pollIntervalMs ?? 30_000),
+        nextPollAt: now + this.#context.pollIntervalMs(record.provider),
       });
       this.#deps.logger.info(
         { batch: id, providerBatchId, provider: record.provider, jobs: record.total },
         'batch submitted',
       );
-      this.#show((board) => board.log(id, `submitted to ${record.provider} as ${providerBatchId}`));
+      this.#context.show((board) => board.log(id, `submitted to ${record.provider} as ${providerBatchId}`));
       const line = `in provider batch ${id} (${record.provider} ${providerBatchId}), submitted ${new Date(now).toISOString()}`;
       await this.#logAll([...(await store.items(id)).keys()], () => line);
     } catch (error) {
@@ -207,19 +186,19 @@ export class BatchCoordinator {
     const { store } = this.#deps;
     const record = await store.record(id);
     if (record?.status !== 'in-progress' || record.providerBatchId === undefined) return;
-    const pollIntervalMs = this.#batchConfig(record.provider)?.pollIntervalMs ?? 30_000;
+    const pollIntervalMs = this.#context.pollIntervalMs(record.provider);
     let status: Awaited<ReturnType<BatchClient['status']>>;
     try {
       status = await this.#deps.client(record.provider).status(record.providerBatchId);
     } catch (error) {
       this.#deps.logger.warn({ err: error, batch: id }, 'batch status not read; asked again next poll');
-      return store.update(id, { nextPollAt: this.#now() + pollIntervalMs });
+      return store.update(id, { nextPollAt: this.#context.now() + pollIntervalMs });
     }
     switch (status.state) {
       case 'in-progress':
-        return store.update(id, { nextPollAt: this.#now() + pollIntervalMs });
+        return store.update(id, { nextPollAt: this.#context.now() + pollIntervalMs });
       case 'failed': {
-        const attempt = batchAttempt(record, this.#now(), {
+        const attempt = batchAttempt(record, this.#context.now(), {
           outcome: 'retryable',
           errorClass: 'batch-failed',
           error: `the provider failed the batch: ${status.reason}`,
@@ -251,10 +230,10 @@ export class BatchCoordinator {
         .results(record.providerBatchId, record.model, items, record.id);
     } catch (error) {
       this.#deps.logger.warn({ err: error, batch: id }, 'batch results not read; read again next poll');
-      const pollIntervalMs = this.#batchConfig(record.provider)?.pollIntervalMs ?? 30_000;
-      return store.update(id, { nextPollAt: this.#now() + pollIntervalMs });
+      const pollIntervalMs = this.#context.pollIntervalMs(record.provider);
+      return store.update(id, { nextPollAt: this.#context.now() + pollIntervalMs });
     }
-    const endedAt = this.#now();
+    const endedAt = this.#context.now();
     const submittedAt = record.submittedAt ?? record.createdAt;
     const tally = { succeeded: 0, errored: 0, expired: 0, costUsd: 0, listCostUsd: 0 };
     const handed: Array<[string, ItemOutcome]> = [];
@@ -280,7 +259,7 @@ export class BatchCoordinator {
     } as const;
     await store.finish(id, finished);
     this.#deps.onBatchEnd?.({ ...record, ...finished });
-    this.#show((board) => board.finished(batchView({ ...record, ...finished })));
+    this.#context.show((board) => board.finished(batchView({ ...record, ...finished })));
     this.#deps.logger.info({ batch: id, ...finished }, 'batch ended; its jobs were handed their results');
   }
 
@@ -290,10 +269,15 @@ export class BatchCoordinator {
     await this.#hand(
       [...requests.keys()].map((jobId) => [jobId, { kind: 'failed', batchId: record.id, attempt }]),
     );
-    const finished = { status: 'failed', reason, errored: requests.size, endedAt: this.#now() } as const;
+    const finished = {
+      status: 'failed',
+      reason,
+      errored: requests.size,
+      endedAt: this.#context.now(),
+    } as const;
     await this.#deps.store.finish(record.id, finished);
     this.#deps.onBatchEnd?.({ ...record, ...finished });
-    this.#show((board) => board.finished(batchView({ ...record, ...finished })));
+    this.#context.show((board) => board.finished(batchView({ ...record, ...finished })));
   }
 
   /** Writes one line to each job's log; a job removed meanwhile gets none. */
@@ -323,28 +307,6 @@ export class BatchCoordinator {
         }),
       );
     }
-  }
-
-  /** Bull Board's view of batches is best effort: it never holds a batch up. */
-  #show(step: (board: NonNullable<BatchCoordinatorDeps['board']>) => Promise<void>): void {
-    const { board } = this.#deps;
-    if (!board) return;
-    void step(board).catch((error: unknown) =>
-      this.#deps.logger.debug({ err: error }, 'batch not shown in Bull Board'),
-    );
-  }
-
-  #batchConfig(provider: string): BatchConfig | undefined {
-    return Object.hasOwn(this.#deps.config.providers, provider)
-      ? this.#deps.config.providers[provider]?.batch
-      : undefined;
-  }
-
-  #lease(provider: string): number {
-    const timeoutMs = Object.hasOwn(this.#deps.config.providers, provider)
-      ? (this.#deps.config.providers[provider]?.timeoutMs ?? 60_000)
-      : 60_000;
-    return leaseMs(timeoutMs);
   }
 }
 
