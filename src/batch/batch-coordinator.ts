@@ -1,5 +1,4 @@
 import type { BreakwaterConfig } from '../config/schema.js';
-import type { Attempt } from '../contract/attempt.js';
 import { batchCostUsd } from '../pricing/batch-cost.js';
 import { costUsd } from '../pricing/cost.js';
 import type { BatchClient, BatchItem, BatchItemOutcome } from '../providers/batch/batch-client.js';
@@ -11,12 +10,11 @@ import {
   type CoordinatorContext,
   coordinatorContext,
 } from './coordinator-context.js';
-import { batchAttempt, failedSubmit, handedLine, itemOutcome } from './item-outcome.js';
+import { endBatch, failBatch } from './end-batch.js';
+import { handOutcomes, logToJobs } from './hand-outcomes.js';
+import { batchAttempt, failedSubmit, itemOutcome } from './item-outcome.js';
 
 export type { BatchCoordinatorDeps } from './coordinator-context.js';
-
-/** Jobs woken at once while a batch's results are applied. */
-const applyConcurrency = 50;
 
 /**
  * Runs in every worker and drives every batch of the fleet, whichever worker collected it: submits
@@ -156,7 +154,7 @@ export class BatchCoordinator {
             { batch: id, provider: record.provider, error: attempt.error },
             'batch not submitted: its jobs go on down their chains',
           );
-          return this.#failAll(record, attempt.error ?? 'not submitted', attempt);
+          return failBatch(this.#context, record, attempt.error ?? 'not submitted', attempt);
         }
         providerBatchId = call.value;
       }
@@ -173,7 +171,7 @@ export class BatchCoordinator {
       );
       this.#context.show((board) => board.log(id, `submitted to ${record.provider} as ${providerBatchId}`));
       const line = `in provider batch ${id} (${record.provider} ${providerBatchId}), submitted ${new Date(now).toISOString()}`;
-      await this.#logAll([...(await store.items(id)).keys()], () => line);
+      await logToJobs(this.#context, [...(await store.items(id)).keys()], () => line);
     } catch (error) {
       // Left in `submitting`: the next tick (here or in another worker) looks for it and retries.
       this.#deps.logger.warn({ err: error, batch: id }, 'batch submission interrupted; retried');
@@ -203,7 +201,7 @@ export class BatchCoordinator {
           errorClass: 'batch-failed',
           error: `the provider failed the batch: ${status.reason}`,
         });
-        return this.#failAll(record, status.reason, attempt);
+        return failBatch(this.#context, record, status.reason, attempt);
       }
       case 'ended':
       case 'expired':
@@ -249,7 +247,7 @@ export class BatchCoordinator {
       else tally.expired += 1;
       handed.push([jobId, item]);
     }
-    await this.#hand(handed);
+    await handOutcomes(this.#context, handed);
     const finished = {
       ...tally,
       costUsd: Math.round(tally.costUsd * 1e9) / 1e9,
@@ -257,56 +255,8 @@ export class BatchCoordinator {
       status: record.ending ?? 'ended',
       endedAt,
     } as const;
-    await store.finish(id, finished);
-    this.#deps.onBatchEnd?.({ ...record, ...finished });
-    this.#context.show((board) => board.finished(batchView({ ...record, ...finished })));
+    await endBatch(this.#context, record, finished);
     this.#deps.logger.info({ batch: id, ...finished }, 'batch ended; its jobs were handed their results');
-  }
-
-  /** Every member of a batch that never ran goes on down its chain with this attempt. */
-  async #failAll(record: BatchRecord, reason: string, attempt: Attempt): Promise<void> {
-    const requests = await this.#deps.store.items(record.id);
-    await this.#hand(
-      [...requests.keys()].map((jobId) => [jobId, { kind: 'failed', batchId: record.id, attempt }]),
-    );
-    const finished = {
-      status: 'failed',
-      reason,
-      errored: requests.size,
-      endedAt: this.#context.now(),
-    } as const;
-    await this.#deps.store.finish(record.id, finished);
-    this.#deps.onBatchEnd?.({ ...record, ...finished });
-    this.#context.show((board) => board.finished(batchView({ ...record, ...finished })));
-  }
-
-  /** Writes one line to each job's log; a job removed meanwhile gets none. */
-  async #logAll(jobIds: readonly string[], line: (jobId: string) => string): Promise<void> {
-    const { log } = this.#deps;
-    if (!log) return;
-    for (let start = 0; start < jobIds.length; start += applyConcurrency) {
-      await Promise.all(
-        jobIds
-          .slice(start, start + applyConcurrency)
-          .map((jobId) => log(jobId, line(jobId)).catch(() => undefined)),
-      );
-    }
-  }
-
-  async #hand(outcomes: ReadonlyArray<readonly [string, ItemOutcome]>): Promise<void> {
-    for (let start = 0; start < outcomes.length; start += applyConcurrency) {
-      await Promise.all(
-        outcomes.slice(start, start + applyConcurrency).map(async ([jobId, outcome]) => {
-          await this.#deps.store.setOutcome(jobId, outcome);
-          await this.#deps.log?.(jobId, handedLine(outcome)).catch(() => undefined);
-          await this.#deps
-            .wake(jobId)
-            .catch((error: unknown) =>
-              this.#deps.logger.debug({ err: error, jobId }, 'batched job not woken; its own timer will'),
-            );
-        }),
-      );
-    }
   }
 }
 
