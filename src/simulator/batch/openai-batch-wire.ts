@@ -6,6 +6,7 @@ import { isRecord } from '../wire.js';
 import type { BatchDesk, DeskBatch, DeskItem, DeskItemResult } from './batch-desk.js';
 import { parseJson, readBody, sendJsonl } from './http-body.js';
 import { parseMultipart } from './multipart.js';
+import { batchEndpoint, type InputError, parseInputLines } from './openai-batch-input.js';
 
 interface StoredFile {
   id: string;
@@ -16,8 +17,6 @@ interface StoredFile {
   createdAt: number;
 }
 
-const endpoint = '/v1/chat/completions';
-
 /**
  * OpenAI's Batch API over the batch desk: `POST /v1/files` (purpose `batch`, JSONL of `{custom_id,
  * method, url, body}`), `POST /v1/batches`, `GET /v1/batches[/{id}]`, `POST /v1/batches/{id}/cancel`
@@ -26,7 +25,7 @@ const endpoint = '/v1/chat/completions';
 export class OpenAIBatchWire {
   readonly #files = new Map<string, StoredFile>();
   /** Validation errors of batches failed on arrival, by batch id. */
-  readonly #invalid = new Map<string, { code: string; message: string; line: number }>();
+  readonly #invalid = new Map<string, InputError>();
   /** Each batch's input file id. */
   readonly #inputFiles = new Map<string, string>();
 
@@ -115,13 +114,15 @@ export class OpenAIBatchWire {
     if (!isRecord(body) || typeof body.input_file_id !== 'string') {
       return invalid(response, "'input_file_id' is a required property");
     }
-    if (body.endpoint !== endpoint) return invalid(response, `the simulator batches only ${endpoint}`);
+    if (body.endpoint !== batchEndpoint) {
+      return invalid(response, `the simulator batches only ${batchEndpoint}`);
+    }
     if (body.completion_window !== '24h') return invalid(response, "'completion_window' must be '24h'");
     const file = this.#files.get(body.input_file_id);
     if (!file || file.provider !== provider) {
       return notFound(response, `No such File object: ${body.input_file_id}`);
     }
-    const parsed = parseLines(file.content);
+    const parsed = parseInputLines(file.content);
     const tag = isRecord(body.metadata) ? JSON.stringify(body.metadata) : undefined;
     const batch = this.desk.create(provider, 'openai', 'items' in parsed ? parsed.items : [], {
       idPrefix: 'batch_',
@@ -164,7 +165,7 @@ export class OpenAIBatchWire {
     return {
       id: batch.id,
       object: 'batch',
-      endpoint,
+      endpoint: batchEndpoint,
       errors: invalid ? { object: 'list', data: [{ ...invalid, param: null }] } : null,
       input_file_id: this.#inputFiles.get(batch.id) ?? null,
       completion_window: '24h',
@@ -255,49 +256,6 @@ function resultLine(batch: DeskBatch, item: DeskItem, index: number, result: Des
     default:
       throw new Error(`unknown item result ${JSON.stringify(result satisfies never)}`);
   }
-}
-
-type ParsedLines = { items: DeskItem[] } | { error: { code: string; message: string; line: number } };
-
-/** The input file's requests, or the first line that makes OpenAI fail the batch at validation. */
-function parseLines(content: string): ParsedLines {
-  const items: DeskItem[] = [];
-  const seen = new Set<string>();
-  const lines = content.split('\n').filter((line) => line.trim() !== '');
-  for (const [index, text] of lines.entries()) {
-    const line = index + 1;
-    const value = parseJson(Buffer.from(text));
-    if (!isRecord(value) || typeof value.custom_id !== 'string') {
-      return {
-        error: { code: 'invalid_json_line', message: 'This line is not parseable as valid JSON.', line },
-      };
-    }
-    if (seen.has(value.custom_id)) {
-      return {
-        error: {
-          code: 'duplicate_custom_id',
-          message: 'The custom_id for this request is a duplicate of another request.',
-          line,
-        },
-      };
-    }
-    seen.add(value.custom_id);
-    if (value.method !== 'POST' || value.url !== endpoint) {
-      return {
-        error: {
-          code: 'invalid_url',
-          message: `The URL provided for this request does not match the batch endpoint ${endpoint}.`,
-          line,
-        },
-      };
-    }
-    const call = openaiWire.parse(value.body, undefined);
-    if ('invalid' in call) return { error: { code: 'invalid_request', message: call.invalid, line } };
-    items.push({ customId: value.custom_id, call });
-  }
-  if (items.length === 0)
-    return { error: { code: 'empty_file', message: 'The input file is empty.', line: 0 } };
-  return { items };
 }
 
 function requestId(): string {
