@@ -3,10 +3,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { openaiWire } from '../openai-wire.js';
 import { send } from '../routing.js';
 import { isRecord } from '../wire.js';
-import type { BatchDesk, DeskBatch, DeskItem, DeskItemResult } from './batch-desk.js';
+import type { BatchDesk, DeskBatch } from './batch-desk.js';
 import { parseJson, readBody, sendJsonl } from './http-body.js';
 import { parseMultipart } from './multipart.js';
 import { batchEndpoint, type InputError, parseInputLines } from './openai-batch-input.js';
+import { resultLines } from './openai-batch-output.js';
 
 interface StoredFile {
   id: string;
@@ -146,13 +147,7 @@ export class OpenAIBatchWire {
     const match = /^file-(out|err)-(.+)$/.exec(fileId);
     const batch = match?.[2] ? this.desk.get(provider, match[2]) : undefined;
     if (!match || !batch?.results) return notFound(response, `No such File object: ${fileId}`);
-    const wantOk = match[1] === 'out';
-    const lines = batch.items.flatMap((item, index) => {
-      const result = batch.results?.get(item.customId);
-      if (!result || (result.kind === 'ok') !== wantOk) return [];
-      return [resultLine(batch, item, index, result)];
-    });
-    sendJsonl(response, lines, 'application/octet-stream');
+    sendJsonl(response, resultLines(batch, match[1] === 'out'), 'application/octet-stream');
   }
 
   #render(batch: DeskBatch) {
@@ -201,60 +196,6 @@ function openaiStatus(state: DeskBatch['state']): string {
       return 'cancelled';
     default:
       throw new Error(`unknown batch state ${JSON.stringify(state satisfies never)}`);
-  }
-}
-
-function resultLine(batch: DeskBatch, item: DeskItem, index: number, result: DeskItemResult) {
-  const id = `batch_req_${batch.id.slice(6)}_${index}`;
-  const requestIdValue = `req_${batch.id.slice(6, 18)}${index}`;
-  switch (result.kind) {
-    case 'ok':
-      return {
-        id,
-        custom_id: item.customId,
-        response: {
-          status_code: 200,
-          request_id: requestIdValue,
-          body: openaiWire.success(result.facts).body,
-        },
-        error: null,
-      };
-    case 'error': {
-      const reply = openaiWire.error({
-        id: requestIdValue,
-        status: result.status,
-        kind: 'error-rate',
-        model: item.call.model,
-      });
-      return {
-        id,
-        custom_id: item.customId,
-        response: { status_code: result.status, request_id: requestIdValue, body: reply.body },
-        error: null,
-      };
-    }
-    case 'expired':
-      return {
-        id,
-        custom_id: item.customId,
-        response: null,
-        error: {
-          code: 'batch_expired',
-          message: 'This request could not be executed before the completion window expired.',
-        },
-      };
-    case 'cancelled':
-      return {
-        id,
-        custom_id: item.customId,
-        response: null,
-        error: {
-          code: 'batch_cancelled',
-          message: 'This request was not executed because the batch was cancelled.',
-        },
-      };
-    default:
-      throw new Error(`unknown item result ${JSON.stringify(result satisfies never)}`);
   }
 }
 
