@@ -7,6 +7,7 @@ import type { BatchDesk, DeskBatch } from './batch-desk.js';
 import { parseJson, readBody, sendJsonl } from './http-body.js';
 import { parseMultipart } from './multipart.js';
 import { batchEndpoint, type InputError, parseInputLines } from './openai-batch-input.js';
+import { openaiBatchObject } from './openai-batch-object.js';
 import { resultLines } from './openai-batch-output.js';
 
 interface StoredFile {
@@ -84,6 +85,10 @@ export class OpenAIBatchWire {
     return notFound(response, `No such resource: ${rest.join('/')}`);
   }
 
+  #render(batch: DeskBatch) {
+    return openaiBatchObject(batch, this.#inputFiles.get(batch.id), this.#invalid.get(batch.id));
+  }
+
   #upload(provider: string, body: Buffer, contentType: string | undefined, response: ServerResponse) {
     const parts = parseMultipart(body, contentType);
     const purpose = parts?.find((part) => part.name === 'purpose')?.content.toString('utf8');
@@ -148,54 +153,6 @@ export class OpenAIBatchWire {
     const batch = match?.[2] ? this.desk.get(provider, match[2]) : undefined;
     if (!match || !batch?.results) return notFound(response, `No such File object: ${fileId}`);
     sendJsonl(response, resultLines(batch, match[1] === 'out'), 'application/octet-stream');
-  }
-
-  #render(batch: DeskBatch) {
-    const results = [...(batch.results?.values() ?? [])];
-    const succeeded = results.filter((result) => result.kind === 'ok').length;
-    const failed = results.length - succeeded;
-    const seconds = (ms: number | undefined) => (ms === undefined ? null : Math.floor(ms / 1000));
-    const ended = batch.state === 'in_progress' ? undefined : batch.endedAt;
-    const invalid = this.#invalid.get(batch.id);
-    return {
-      id: batch.id,
-      object: 'batch',
-      endpoint: batchEndpoint,
-      errors: invalid ? { object: 'list', data: [{ ...invalid, param: null }] } : null,
-      input_file_id: this.#inputFiles.get(batch.id) ?? null,
-      completion_window: '24h',
-      status: openaiStatus(batch.state),
-      output_file_id: succeeded > 0 ? `file-out-${batch.id}` : null,
-      error_file_id: failed > 0 ? `file-err-${batch.id}` : null,
-      created_at: seconds(batch.createdAt),
-      in_progress_at: invalid ? null : seconds(batch.createdAt),
-      expires_at: seconds(batch.createdAt + 86_400_000),
-      finalizing_at: batch.state === 'ended' ? seconds(ended) : null,
-      completed_at: batch.state === 'ended' ? seconds(ended) : null,
-      failed_at: batch.state === 'failed' ? seconds(ended) : null,
-      expired_at: batch.state === 'expired' ? seconds(ended) : null,
-      cancelling_at: batch.state === 'cancelled' ? seconds(ended) : null,
-      cancelled_at: batch.state === 'cancelled' ? seconds(ended) : null,
-      request_counts: { total: batch.items.length, completed: succeeded, failed },
-      metadata: batch.tag === undefined ? null : (JSON.parse(batch.tag) as unknown),
-    };
-  }
-}
-
-function openaiStatus(state: DeskBatch['state']): string {
-  switch (state) {
-    case 'in_progress':
-      return 'in_progress';
-    case 'ended':
-      return 'completed';
-    case 'failed':
-      return 'failed';
-    case 'expired':
-      return 'expired';
-    case 'cancelled':
-      return 'cancelled';
-    default:
-      throw new Error(`unknown batch state ${JSON.stringify(state satisfies never)}`);
   }
 }
 
