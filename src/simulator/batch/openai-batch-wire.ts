@@ -9,15 +9,7 @@ import { parseMultipart } from './multipart.js';
 import { batchEndpoint, type InputError, parseInputLines } from './openai-batch-input.js';
 import { openaiBatchObject } from './openai-batch-object.js';
 import { resultLines } from './openai-batch-output.js';
-
-interface StoredFile {
-  id: string;
-  provider: string;
-  filename: string;
-  purpose: string;
-  content: string;
-  createdAt: number;
-}
+import { OpenAIFileStore } from './openai-file-store.js';
 
 /**
  * OpenAI's Batch API over the batch desk: `POST /v1/files` (purpose `batch`, JSONL of `{custom_id,
@@ -25,7 +17,7 @@ interface StoredFile {
  * and `GET /v1/files/{id}/content` for the output and error files.
  */
 export class OpenAIBatchWire {
-  readonly #files = new Map<string, StoredFile>();
+  readonly #files: OpenAIFileStore;
   /** Validation errors of batches failed on arrival, by batch id. */
   readonly #invalid = new Map<string, InputError>();
   /** Each batch's input file id. */
@@ -33,8 +25,10 @@ export class OpenAIBatchWire {
 
   constructor(
     private readonly desk: BatchDesk,
-    private readonly now: () => number,
-  ) {}
+    now: () => number,
+  ) {
+    this.#files = new OpenAIFileStore(now);
+  }
 
   /** Whether this path (after `/{provider}/v1/`) is a batch endpoint. */
   static matches(rest: readonly string[]): boolean {
@@ -95,15 +89,11 @@ export class OpenAIBatchWire {
     const file = parts?.find((part) => part.name === 'file');
     if (!parts || !file) return invalid(response, "'file' is a required property");
     if (purpose !== 'batch') return invalid(response, "'purpose' must be 'batch' for batch input files");
-    const stored: StoredFile = {
-      id: `file-${randomUUID().replaceAll('-', '').slice(0, 24)}`,
-      provider,
+    const stored = this.#files.add(provider, {
       filename: file.filename ?? 'upload.jsonl',
       purpose,
       content: file.content.toString('utf8'),
-      createdAt: this.now(),
-    };
-    this.#files.set(stored.id, stored);
+    });
     ok(response, {
       id: stored.id,
       object: 'file',
@@ -124,8 +114,8 @@ export class OpenAIBatchWire {
       return invalid(response, `the simulator batches only ${batchEndpoint}`);
     }
     if (body.completion_window !== '24h') return invalid(response, "'completion_window' must be '24h'");
-    const file = this.#files.get(body.input_file_id);
-    if (!file || file.provider !== provider) {
+    const file = this.#files.get(provider, body.input_file_id);
+    if (!file) {
       return notFound(response, `No such File object: ${body.input_file_id}`);
     }
     const parsed = parseInputLines(file.content);
@@ -144,8 +134,8 @@ export class OpenAIBatchWire {
   }
 
   #content(provider: string, fileId: string, response: ServerResponse) {
-    const stored = this.#files.get(fileId);
-    if (stored?.provider === provider) {
+    const stored = this.#files.get(provider, fileId);
+    if (stored) {
       response.writeHead(200, { 'content-type': 'application/octet-stream' });
       return void response.end(stored.content);
     }
