@@ -1,44 +1,17 @@
-import type { BatchConfig, BreakwaterConfig } from '../config/schema.js';
-import type { Attempt } from '../contract/attempt.js';
-import type { BatchView } from '../contract/batch.js';
-import type { Logger } from '../logging/logger.js';
-import { batchCostUsd } from '../pricing/batch-cost.js';
-import { costUsd } from '../pricing/cost.js';
-import type { BatchClient, BatchItem, BatchItemOutcome } from '../providers/batch/batch-client.js';
-import type { Circuit } from '../resilience/circuit.js';
-import { customIdOf, flushDue, leaseMs } from './batch-policy.js';
-import type { BatchRecord, ItemOutcome } from './batch-record.js';
-import type { BatchStore } from './batch-store.js';
+import type { BreakwaterConfig } from '../config/schema.js';
+import { applyBatchResults } from './apply-batch-results.js';
+import { flushDue } from './batch-policy.js';
+import type { BatchRecord } from './batch-record.js';
 import { batchView } from './batch-view.js';
-import { batchAttempt, failedSubmit, handedLine, itemOutcome } from './item-outcome.js';
+import {
+  type BatchCoordinatorDeps,
+  type CoordinatorContext,
+  coordinatorContext,
+} from './coordinator-context.js';
+import { pollBatch } from './poll-batch.js';
+import { submitBatch } from './submit-batch.js';
 
-export interface BatchCoordinatorDeps {
-  store: BatchStore;
-  config: BreakwaterConfig;
-  circuits: { get(provider: string): Circuit };
-  client: (provider: string) => BatchClient;
-  /** Wakes a batched job whose outcome is ready (it sits in the delayed set). */
-  wake: (jobId: string) => Promise<void>;
-  /** This worker, as leases name it. */
-  worker: string;
-  logger: Logger;
-  now?: () => number;
-  /** How often collections and open batches are looked at. @defaultValue from the providers' batch config, at most 1000 */
-  tickMs?: number;
-  /** Counts batches and jobs batched (metrics). */
-  onBatchEnd?: (record: BatchRecord) => void;
-  /** Shows batches in Bull Board (their own queue); best effort. */
-  board?: {
-    opened(view: BatchView): Promise<void>;
-    log(batchId: string, line: string): Promise<void>;
-    finished(view: BatchView): Promise<void>;
-  };
-  /** Adds a line to a job's log (Bull Board shows it); lines that are not timeline entries stay out of the API's timeline. */
-  log?: (jobId: string, line: string) => Promise<void>;
-}
-
-/** Jobs woken at once while a batch's results are applied. */
-const applyConcurrency = 50;
+export type { BatchCoordinatorDeps } from './coordinator-context.js';
 
 /**
  * Runs in every worker and drives every batch of the fleet, whichever worker collected it: submits
@@ -48,14 +21,14 @@ const applyConcurrency = 50;
  */
 export class BatchCoordinator {
   readonly #deps: BatchCoordinatorDeps;
-  readonly #now: () => number;
+  readonly #context: CoordinatorContext;
   #timer: NodeJS.Timeout | undefined;
   #tick: Promise<void> | undefined;
   #closed = false;
 
   constructor(deps: BatchCoordinatorDeps) {
     this.#deps = deps;
-    this.#now = deps.now ?? Date.now;
+    this.#context = coordinatorContext(deps);
   }
 
   start(): void {
@@ -85,22 +58,22 @@ export class BatchCoordinator {
     const { store } = this.#deps;
     const claimed: string[] = [];
     for (const collection of await store.collections()) {
-      const config = this.#batchConfig(collection.provider);
-      if (!config || !flushDue(collection, this.#now(), config)) continue;
+      const config = this.#context.batchConfig(collection.provider);
+      if (!config || !flushDue(collection, this.#context.now(), config)) continue;
       const id = await store.claim(
         collection,
         config,
         this.#deps.worker,
-        this.#lease(collection.provider),
-        this.#now(),
+        this.#context.leaseMs(collection.provider),
+        this.#context.now(),
       );
       if (id) {
         claimed.push(id);
         const record = await store.record(id);
-        if (record) this.#show((board) => board.opened(batchView(record)));
+        if (record) this.#context.show((board) => board.opened(batchView(record)));
       }
     }
-    await Promise.all(claimed.map((id) => this.#submit(id, true)));
+    await Promise.all(claimed.map((id) => submitBatch(this.#context, id, true)));
     const open = await store.openBatches();
     await Promise.all(open.filter((id) => !claimed.includes(id)).map((id) => this.#advance(id)));
   }
@@ -112,13 +85,15 @@ export class BatchCoordinator {
     switch (record.status) {
       case 'submitting':
         // A retried submit waiting for a provider batch that may be its own to end asks again then.
-        if ((record.nextPollAt ?? 0) <= this.#now()) await this.#submit(id, false);
+        if ((record.nextPollAt ?? 0) <= this.#context.now()) await submitBatch(this.#context, id, false);
         return;
       case 'in-progress':
-        if ((record.nextPollAt ?? 0) <= this.#now()) await this.#leased(record, () => this.#poll(id));
+        if ((record.nextPollAt ?? 0) <= this.#context.now())
+          await this.#leased(record, () => pollBatch(this.#context, id));
         return;
       case 'applying':
-        if ((record.nextPollAt ?? 0) <= this.#now()) await this.#leased(record, () => this.#apply(id));
+        if ((record.nextPollAt ?? 0) <= this.#context.now())
+          await this.#leased(record, () => applyBatchResults(this.#context, id));
         return;
       default:
         // Finished, but still in the open set (a worker died between the two writes).
@@ -128,223 +103,12 @@ export class BatchCoordinator {
 
   async #leased(record: BatchRecord, step: () => Promise<void>): Promise<void> {
     const { store, worker } = this.#deps;
-    if (!(await store.lease(record.id, worker, this.#lease(record.provider)))) return;
+    if (!(await store.lease(record.id, worker, this.#context.leaseMs(record.provider)))) return;
     try {
       await step();
     } finally {
       await store.release(record.id, worker);
     }
-  }
-
-  /**
-   * Uploads and creates the provider batch, through the provider's breaker: a failure is a failed
-   * call of that provider, and the batch's jobs go on down their chains. A batch whose submission
-   * was started before (by a worker that died) is looked for at the provider first.
-   */
-  async #submit(id: string, leased: boolean): Promise<void> {
-    const { store, worker } = this.#deps;
-    const record = await store.record(id);
-    if (record?.status !== 'submitting') return;
-    if (!leased && !(await store.lease(id, worker, this.#lease(record.provider)))) return;
-    try {
-      const tries = await store.submitAttempt(id);
-      const client = this.#deps.client(record.provider);
-      const items = batchItems(await store.items(id));
-      const search =
-        tries > 1
-          ? await client.find({ tag: id, since: record.createdAt, items })
-          : ({ kind: 'absent' } as const);
-      if (search.kind === 'undecided') {
-        // Never submit while a provider batch that may be this one runs: ask again after a poll.
-        const pollIntervalMs = this.#batchConfig(record.provider)?.pollIntervalMs ?? 30_000;
-        await store.update(id, { nextPollAt: this.#now() + pollIntervalMs });
-        this.#deps.logger.info(
-          { batch: id, provider: record.provider, candidates: search.candidates },
-          'batch submission waits: a provider batch that may be this one is still running',
-        );
-        return;
-      }
-      let providerBatchId = search.kind === 'found' ? search.providerBatchId : undefined;
-      if (providerBatchId === undefined) {
-        if (!(await store.renew(id, worker, this.#lease(record.provider)))) return;
-        const started = this.#now();
-        const call = await this.#deps.circuits
-          .get(record.provider)
-          .call(() => client.submit(id, record.model, items));
-        if (call.kind !== 'ok') {
-          const attempt = failedSubmit(record, call, started, this.#now());
-          this.#deps.logger.warn(
-            { batch: id, provider: record.provider, error: attempt.error },
-            'batch not submitted: its jobs go on down their chains',
-          );
-          return this.#failAll(record, attempt.error ?? 'not submitted', attempt);
-        }
-        providerBatchId = call.value;
-      }
-      const now = this.#now();
-      await store.update(id, {
-        status: 'in-progress',
-        providerBatchId,
-        submittedAt: now,
-        nextPollAt: now + (this.#batchConfig(record.provider)?.pollIntervalMs ?? 30_000),
-      });
-      this.#deps.logger.info(
-        { batch: id, providerBatchId, provider: record.provider, jobs: record.total },
-        'batch submitted',
-      );
-      this.#show((board) => board.log(id, `submitted to ${record.provider} as ${providerBatchId}`));
-      const line = `in provider batch ${id} (${record.provider} ${providerBatchId}), submitted ${new Date(now).toISOString()}`;
-      await this.#logAll([...(await store.items(id)).keys()], () => line);
-    } catch (error) {
-      // Left in `submitting`: the next tick (here or in another worker) looks for it and retries.
-      this.#deps.logger.warn({ err: error, batch: id }, 'batch submission interrupted; retried');
-    } finally {
-      await store.release(id, worker);
-    }
-  }
-
-  async #poll(id: string): Promise<void> {
-    const { store } = this.#deps;
-    const record = await store.record(id);
-    if (record?.status !== 'in-progress' || record.providerBatchId === undefined) return;
-    const pollIntervalMs = this.#batchConfig(record.provider)?.pollIntervalMs ?? 30_000;
-    let status: Awaited<ReturnType<BatchClient['status']>>;
-    try {
-      status = await this.#deps.client(record.provider).status(record.providerBatchId);
-    } catch (error) {
-      this.#deps.logger.warn({ err: error, batch: id }, 'batch status not read; asked again next poll');
-      return store.update(id, { nextPollAt: this.#now() + pollIntervalMs });
-    }
-    switch (status.state) {
-      case 'in-progress':
-        return store.update(id, { nextPollAt: this.#now() + pollIntervalMs });
-      case 'failed': {
-        const attempt = batchAttempt(record, this.#now(), {
-          outcome: 'retryable',
-          errorClass: 'batch-failed',
-          error: `the provider failed the batch: ${status.reason}`,
-        });
-        return this.#failAll(record, status.reason, attempt);
-      }
-      case 'ended':
-      case 'expired':
-      case 'cancelled':
-        await store.update(id, { status: 'applying', ending: status.state });
-        return this.#apply(id);
-      default:
-        throw new Error(`unknown batch status ${JSON.stringify(status satisfies never)}`);
-    }
-  }
-
-  /** Hands each item's outcome to its job and wakes it; repeatable until the batch is marked finished. */
-  async #apply(id: string): Promise<void> {
-    const { store } = this.#deps;
-    const record = await store.record(id);
-    if (record?.status !== 'applying' || record.providerBatchId === undefined) return;
-    const requests = await store.items(id);
-    const items = batchItems(requests);
-    const jobOf = new Map([...requests.keys()].map((jobId) => [customIdOf(jobId), jobId]));
-    let outcomes: BatchItemOutcome[];
-    try {
-      outcomes = await this.#deps
-        .client(record.provider)
-        .results(record.providerBatchId, record.model, items, record.id);
-    } catch (error) {
-      this.#deps.logger.warn({ err: error, batch: id }, 'batch results not read; read again next poll');
-      const pollIntervalMs = this.#batchConfig(record.provider)?.pollIntervalMs ?? 30_000;
-      return store.update(id, { nextPollAt: this.#now() + pollIntervalMs });
-    }
-    const endedAt = this.#now();
-    const submittedAt = record.submittedAt ?? record.createdAt;
-    const tally = { succeeded: 0, errored: 0, expired: 0, costUsd: 0, listCostUsd: 0 };
-    const handed: Array<[string, ItemOutcome]> = [];
-    for (const outcome of outcomes) {
-      const jobId = jobOf.get(outcome.customId);
-      if (jobId === undefined) continue;
-      const item = itemOutcome(record, outcome, submittedAt, endedAt);
-      if (item.kind === 'ok') {
-        tally.succeeded += 1;
-        tally.costUsd += batchCostUsd(record.model, item.result.usage, this.#deps.config.pricing) ?? 0;
-        tally.listCostUsd += costUsd(record.model, item.result.usage, this.#deps.config.pricing) ?? 0;
-      } else if (outcome.kind === 'errored') tally.errored += 1;
-      else tally.expired += 1;
-      handed.push([jobId, item]);
-    }
-    await this.#hand(handed);
-    const finished = {
-      ...tally,
-      costUsd: Math.round(tally.costUsd * 1e9) / 1e9,
-      listCostUsd: Math.round(tally.listCostUsd * 1e9) / 1e9,
-      status: record.ending ?? 'ended',
-      endedAt,
-    } as const;
-    await store.finish(id, finished);
-    this.#deps.onBatchEnd?.({ ...record, ...finished });
-    this.#show((board) => board.finished(batchView({ ...record, ...finished })));
-    this.#deps.logger.info({ batch: id, ...finished }, 'batch ended; its jobs were handed their results');
-  }
-
-  /** Every member of a batch that never ran goes on down its chain with this attempt. */
-  async #failAll(record: BatchRecord, reason: string, attempt: Attempt): Promise<void> {
-    const requests = await this.#deps.store.items(record.id);
-    await this.#hand(
-      [...requests.keys()].map((jobId) => [jobId, { kind: 'failed', batchId: record.id, attempt }]),
-    );
-    const finished = { status: 'failed', reason, errored: requests.size, endedAt: this.#now() } as const;
-    await this.#deps.store.finish(record.id, finished);
-    this.#deps.onBatchEnd?.({ ...record, ...finished });
-    this.#show((board) => board.finished(batchView({ ...record, ...finished })));
-  }
-
-  /** Writes one line to each job's log; a job removed meanwhile gets none. */
-  async #logAll(jobIds: readonly string[], line: (jobId: string) => string): Promise<void> {
-    const { log } = this.#deps;
-    if (!log) return;
-    for (let start = 0; start < jobIds.length; start += applyConcurrency) {
-      await Promise.all(
-        jobIds
-          .slice(start, start + applyConcurrency)
-          .map((jobId) => log(jobId, line(jobId)).catch(() => undefined)),
-      );
-    }
-  }
-
-  async #hand(outcomes: ReadonlyArray<readonly [string, ItemOutcome]>): Promise<void> {
-    for (let start = 0; start < outcomes.length; start += applyConcurrency) {
-      await Promise.all(
-        outcomes.slice(start, start + applyConcurrency).map(async ([jobId, outcome]) => {
-          await this.#deps.store.setOutcome(jobId, outcome);
-          await this.#deps.log?.(jobId, handedLine(outcome)).catch(() => undefined);
-          await this.#deps
-            .wake(jobId)
-            .catch((error: unknown) =>
-              this.#deps.logger.debug({ err: error, jobId }, 'batched job not woken; its own timer will'),
-            );
-        }),
-      );
-    }
-  }
-
-  /** Bull Board's view of batches is best effort: it never holds a batch up. */
-  #show(step: (board: NonNullable<BatchCoordinatorDeps['board']>) => Promise<void>): void {
-    const { board } = this.#deps;
-    if (!board) return;
-    void step(board).catch((error: unknown) =>
-      this.#deps.logger.debug({ err: error }, 'batch not shown in Bull Board'),
-    );
-  }
-
-  #batchConfig(provider: string): BatchConfig | undefined {
-    return Object.hasOwn(this.#deps.config.providers, provider)
-      ? this.#deps.config.providers[provider]?.batch
-      : undefined;
-  }
-
-  #lease(provider: string): number {
-    const timeoutMs = Object.hasOwn(this.#deps.config.providers, provider)
-      ? (this.#deps.config.providers[provider]?.timeoutMs ?? 60_000)
-      : 60_000;
-    return leaseMs(timeoutMs);
   }
 }
 
@@ -354,8 +118,4 @@ function defaultTickMs(config: BreakwaterConfig): number {
     provider.batch.maxWaitMs / 4,
   ]);
   return Math.max(100, Math.min(1_000, ...periods));
-}
-
-function batchItems(requests: ReadonlyMap<string, BatchItem['request']>): BatchItem[] {
-  return [...requests].map(([jobId, request]) => ({ customId: customIdOf(jobId), request }));
 }

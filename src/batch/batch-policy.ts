@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { BatchConfig } from '../config/schema.js';
+import type { BatchItem } from '../providers/batch/batch-client.js';
 
 /**
  * Whether a job may use a batch entry: only when its deadline (if any) leaves the provider its whole
@@ -45,6 +46,11 @@ export function parkUntil(
 export function customIdOf(jobId: string): string {
   if (/^[A-Za-z0-9_-]{1,64}$/.test(jobId)) return jobId;
   return `h-${createHash('sha256').update(jobId).digest('hex').slice(0, 40)}`;
+}
+
+/** A batch's members as the provider's batch items: each job's request under its custom id. */
+export function batchItems(requests: ReadonlyMap<string, BatchItem['request']>): BatchItem[] {
+  return [...requests].map(([jobId, request]) => ({ customId: customIdOf(jobId), request }));
 }
 
 /**

@@ -3,20 +3,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { openaiWire } from '../openai-wire.js';
 import { send } from '../routing.js';
 import { isRecord } from '../wire.js';
-import type { BatchDesk, DeskBatch, DeskItem, DeskItemResult } from './batch-desk.js';
+import type { BatchDesk, DeskBatch } from './batch-desk.js';
 import { parseJson, readBody, sendJsonl } from './http-body.js';
 import { parseMultipart } from './multipart.js';
-
-interface StoredFile {
-  id: string;
-  provider: string;
-  filename: string;
-  purpose: string;
-  content: string;
-  createdAt: number;
-}
-
-const endpoint = '/v1/chat/completions';
+import { batchEndpoint, type InputError, parseInputLines } from './openai-batch-input.js';
+import { openaiBatchObject } from './openai-batch-object.js';
+import { resultLines } from './openai-batch-output.js';
+import { OpenAIFileStore } from './openai-file-store.js';
 
 /**
  * OpenAI's Batch API over the batch desk: `POST /v1/files` (purpose `batch`, JSONL of `{custom_id,
@@ -24,16 +17,18 @@ const endpoint = '/v1/chat/completions';
  * and `GET /v1/files/{id}/content` for the output and error files.
  */
 export class OpenAIBatchWire {
-  readonly #files = new Map<string, StoredFile>();
+  readonly #files: OpenAIFileStore;
   /** Validation errors of batches failed on arrival, by batch id. */
-  readonly #invalid = new Map<string, { code: string; message: string; line: number }>();
+  readonly #invalid = new Map<string, InputError>();
   /** Each batch's input file id. */
   readonly #inputFiles = new Map<string, string>();
 
   constructor(
     private readonly desk: BatchDesk,
-    private readonly now: () => number,
-  ) {}
+    now: () => number,
+  ) {
+    this.#files = new OpenAIFileStore(now);
+  }
 
   /** Whether this path (after `/{provider}/v1/`) is a batch endpoint. */
   static matches(rest: readonly string[]): boolean {
@@ -84,21 +79,21 @@ export class OpenAIBatchWire {
     return notFound(response, `No such resource: ${rest.join('/')}`);
   }
 
+  #render(batch: DeskBatch) {
+    return openaiBatchObject(batch, this.#inputFiles.get(batch.id), this.#invalid.get(batch.id));
+  }
+
   #upload(provider: string, body: Buffer, contentType: string | undefined, response: ServerResponse) {
     const parts = parseMultipart(body, contentType);
     const purpose = parts?.find((part) => part.name === 'purpose')?.content.toString('utf8');
     const file = parts?.find((part) => part.name === 'file');
     if (!parts || !file) return invalid(response, "'file' is a required property");
     if (purpose !== 'batch') return invalid(response, "'purpose' must be 'batch' for batch input files");
-    const stored: StoredFile = {
-      id: `file-${randomUUID().replaceAll('-', '').slice(0, 24)}`,
-      provider,
+    const stored = this.#files.add(provider, {
       filename: file.filename ?? 'upload.jsonl',
       purpose,
       content: file.content.toString('utf8'),
-      createdAt: this.now(),
-    };
-    this.#files.set(stored.id, stored);
+    });
     ok(response, {
       id: stored.id,
       object: 'file',
@@ -115,13 +110,15 @@ export class OpenAIBatchWire {
     if (!isRecord(body) || typeof body.input_file_id !== 'string') {
       return invalid(response, "'input_file_id' is a required property");
     }
-    if (body.endpoint !== endpoint) return invalid(response, `the simulator batches only ${endpoint}`);
+    if (body.endpoint !== batchEndpoint) {
+      return invalid(response, `the simulator batches only ${batchEndpoint}`);
+    }
     if (body.completion_window !== '24h') return invalid(response, "'completion_window' must be '24h'");
-    const file = this.#files.get(body.input_file_id);
-    if (!file || file.provider !== provider) {
+    const file = this.#files.get(provider, body.input_file_id);
+    if (!file) {
       return notFound(response, `No such File object: ${body.input_file_id}`);
     }
-    const parsed = parseLines(file.content);
+    const parsed = parseInputLines(file.content);
     const tag = isRecord(body.metadata) ? JSON.stringify(body.metadata) : undefined;
     const batch = this.desk.create(provider, 'openai', 'items' in parsed ? parsed.items : [], {
       idPrefix: 'batch_',
@@ -137,167 +134,16 @@ export class OpenAIBatchWire {
   }
 
   #content(provider: string, fileId: string, response: ServerResponse) {
-    const stored = this.#files.get(fileId);
-    if (stored?.provider === provider) {
+    const stored = this.#files.get(provider, fileId);
+    if (stored) {
       response.writeHead(200, { 'content-type': 'application/octet-stream' });
       return void response.end(stored.content);
     }
     const match = /^file-(out|err)-(.+)$/.exec(fileId);
     const batch = match?.[2] ? this.desk.get(provider, match[2]) : undefined;
     if (!match || !batch?.results) return notFound(response, `No such File object: ${fileId}`);
-    const wantOk = match[1] === 'out';
-    const lines = batch.items.flatMap((item, index) => {
-      const result = batch.results?.get(item.customId);
-      if (!result || (result.kind === 'ok') !== wantOk) return [];
-      return [resultLine(batch, item, index, result)];
-    });
-    sendJsonl(response, lines, 'application/octet-stream');
+    sendJsonl(response, resultLines(batch, match[1] === 'out'), 'application/octet-stream');
   }
-
-  #render(batch: DeskBatch) {
-    const results = [...(batch.results?.values() ?? [])];
-    const succeeded = results.filter((result) => result.kind === 'ok').length;
-    const failed = results.length - succeeded;
-    const seconds = (ms: number | undefined) => (ms === undefined ? null : Math.floor(ms / 1000));
-    const ended = batch.state === 'in_progress' ? undefined : batch.endedAt;
-    const invalid = this.#invalid.get(batch.id);
-    return {
-      id: batch.id,
-      object: 'batch',
-      endpoint,
-      errors: invalid ? { object: 'list', data: [{ ...invalid, param: null }] } : null,
-      input_file_id: this.#inputFiles.get(batch.id) ?? null,
-      completion_window: '24h',
-      status: openaiStatus(batch.state),
-      output_file_id: succeeded > 0 ? `file-out-${batch.id}` : null,
-      error_file_id: failed > 0 ? `file-err-${batch.id}` : null,
-      created_at: seconds(batch.createdAt),
-      in_progress_at: invalid ? null : seconds(batch.createdAt),
-      expires_at: seconds(batch.createdAt + 86_400_000),
-      finalizing_at: batch.state === 'ended' ? seconds(ended) : null,
-      completed_at: batch.state === 'ended' ? seconds(ended) : null,
-      failed_at: batch.state === 'failed' ? seconds(ended) : null,
-      expired_at: batch.state === 'expired' ? seconds(ended) : null,
-      cancelling_at: batch.state === 'cancelled' ? seconds(ended) : null,
-      cancelled_at: batch.state === 'cancelled' ? seconds(ended) : null,
-      request_counts: { total: batch.items.length, completed: succeeded, failed },
-      metadata: batch.tag === undefined ? null : (JSON.parse(batch.tag) as unknown),
-    };
-  }
-}
-
-function openaiStatus(state: DeskBatch['state']): string {
-  switch (state) {
-    case 'in_progress':
-      return 'in_progress';
-    case 'ended':
-      return 'completed';
-    case 'failed':
-      return 'failed';
-    case 'expired':
-      return 'expired';
-    case 'cancelled':
-      return 'cancelled';
-    default:
-      throw new Error(`unknown batch state ${JSON.stringify(state satisfies never)}`);
-  }
-}
-
-function resultLine(batch: DeskBatch, item: DeskItem, index: number, result: DeskItemResult) {
-  const id = `batch_req_${batch.id.slice(6)}_${index}`;
-  const requestIdValue = `req_${batch.id.slice(6, 18)}${index}`;
-  switch (result.kind) {
-    case 'ok':
-      return {
-        id,
-        custom_id: item.customId,
-        response: {
-          status_code: 200,
-          request_id: requestIdValue,
-          body: openaiWire.success(result.facts).body,
-        },
-        error: null,
-      };
-    case 'error': {
-      const reply = openaiWire.error({
-        id: requestIdValue,
-        status: result.status,
-        kind: 'error-rate',
-        model: item.call.model,
-      });
-      return {
-        id,
-        custom_id: item.customId,
-        response: { status_code: result.status, request_id: requestIdValue, body: reply.body },
-        error: null,
-      };
-    }
-    case 'expired':
-      return {
-        id,
-        custom_id: item.customId,
-        response: null,
-        error: {
-          code: 'batch_expired',
-          message: 'This request could not be executed before the completion window expired.',
-        },
-      };
-    case 'cancelled':
-      return {
-        id,
-        custom_id: item.customId,
-        response: null,
-        error: {
-          code: 'batch_cancelled',
-          message: 'This request was not executed because the batch was cancelled.',
-        },
-      };
-    default:
-      throw new Error(`unknown item result ${JSON.stringify(result satisfies never)}`);
-  }
-}
-
-type ParsedLines = { items: DeskItem[] } | { error: { code: string; message: string; line: number } };
-
-/** The input file's requests, or the first line that makes OpenAI fail the batch at validation. */
-function parseLines(content: string): ParsedLines {
-  const items: DeskItem[] = [];
-  const seen = new Set<string>();
-  const lines = content.split('\n').filter((line) => line.trim() !== '');
-  for (const [index, text] of lines.entries()) {
-    const line = index + 1;
-    const value = parseJson(Buffer.from(text));
-    if (!isRecord(value) || typeof value.custom_id !== 'string') {
-      return {
-        error: { code: 'invalid_json_line', message: 'This line is not parseable as valid JSON.', line },
-      };
-    }
-    if (seen.has(value.custom_id)) {
-      return {
-        error: {
-          code: 'duplicate_custom_id',
-          message: 'The custom_id for this request is a duplicate of another request.',
-          line,
-        },
-      };
-    }
-    seen.add(value.custom_id);
-    if (value.method !== 'POST' || value.url !== endpoint) {
-      return {
-        error: {
-          code: 'invalid_url',
-          message: `The URL provided for this request does not match the batch endpoint ${endpoint}.`,
-          line,
-        },
-      };
-    }
-    const call = openaiWire.parse(value.body, undefined);
-    if ('invalid' in call) return { error: { code: 'invalid_request', message: call.invalid, line } };
-    items.push({ customId: value.custom_id, call });
-  }
-  if (items.length === 0)
-    return { error: { code: 'empty_file', message: 'The input file is empty.', line: 0 } };
-  return { items };
 }
 
 function requestId(): string {
