@@ -1,18 +1,16 @@
 import type { Logger } from '../logging/logger.js';
-import { CallAbortedError } from '../providers/call-aborted-error.js';
-import { ProviderError } from '../providers/provider-error.js';
-import { type Availability, openUntilClosed } from '../resilience/availability.js';
+import type { Availability } from '../resilience/availability.js';
 import type { Circuit } from '../resilience/circuit.js';
 import {
   type CircuitCall,
   type CircuitTransition,
   countsAgainstProvider,
-  describeFailure,
   type ProviderCircuit,
 } from '../resilience/provider-circuit.js';
-import { statusOf } from '../resilience/provider-state.js';
 import { Waiters } from '../resilience/waiters.js';
+import { fleetHold } from './fleet-hold.js';
 import type { FleetRecord } from './fleet-record.js';
+import { type FleetBreakerOptions, failureReport, tripRequest } from './fleet-report.js';
 import {
   awaitingHealthProbe,
   type FleetEvent,
@@ -22,18 +20,12 @@ import {
   nextFleetState,
 } from './fleet-state.js';
 import type { FleetStore } from './fleet-store.js';
+import { type FailedProbe, failedProbeVerdict } from './probe-verdict.js';
+import { settleProbe } from './settle-probe.js';
 
-export interface FleetCircuitOptions {
+export interface FleetCircuitOptions extends FleetBreakerOptions {
   local: ProviderCircuit;
   store: Pick<FleetStore, 'open' | 'close' | 'acquireProbe' | 'releaseProbe' | 'recordFailure' | 'readOne'>;
-  /** Distinct workers that must trip before the fleet opens. @defaultValue 1 */
-  quorum: number;
-  /** How long a trip counts towards the quorum (the breaker's rolling window). */
-  windowMs: number;
-  resetTimeoutMs: number;
-  /** Failures fleet-wide in the window before the provider opens (the breaker's volume threshold). */
-  volumeThreshold: number;
-  errorThresholdPercentage: number;
   /** How long the probe lease lasts: longer than the probe call may take. */
   probeLeaseMs: number;
   logger: Logger;
@@ -75,22 +67,9 @@ export class FleetCircuit implements Circuit {
   apply(record: FleetRecord): void {
     const before = this.#state;
     this.#transition({ type: 'record', record });
-    const after = this.#state;
-    if (after === before) return;
-    if (after.kind === 'local') {
-      // Closed fleet-wide: lift what the fleet put on this process (a local trip awaiting quorum,
-      // made while the fleet never opened it, stands).
-      this.#local.reset('fleet');
-      return;
-    }
-    if (record.state === 'open') {
-      const status = statusOf(record, this.#now());
-      this.#local.holdUntil(
-        record.until ?? openUntilClosed,
-        status.kind === 'closed' ? 'open' : status.reason,
-        'fleet',
-      );
-    }
+    const hold = fleetHold(before, this.#state, record, this.#now());
+    if (hold.kind === 'reset') this.#local.reset('fleet');
+    if (hold.kind === 'hold') this.#local.holdUntil(hold.until, hold.reason, 'fleet');
   }
 
   /** The fleet says this provider is open: a recovery will be broadcast. */
@@ -131,27 +110,14 @@ export class FleetCircuit implements Circuit {
         try {
           await send();
         } catch (error) {
-          if (CallAbortedError.is(error)) {
-            await this.#options.store.releaseProbe(this.provider).catch(() => undefined);
-            return 'lost';
-          }
+          const verdict = this.#judge(error, 'health probe');
           // Refused or limited, the provider answered: it is up.
-          if (!countsAgainstProvider(error)) break;
-          const retryAfterMs = ProviderError.is(error) ? (error.retryAfterMs ?? 0) : 0;
-          const until = this.#now() + Math.max(this.#options.resetTimeoutMs, retryAfterMs);
-          const reason = `health probe failed: ${describeFailure(error)}`;
-          await this.#settle(
-            async () =>
-              (await this.#options.store.open(this.provider, { until, reason, force: true, probe: true })) ===
-              'opened',
-            { state: 'open', until, reason },
-          );
-          return 'reopened';
+          if (verdict.state === 'closed') break;
+          await this.#conclude(verdict);
+          return verdict.state === 'aborted' ? 'lost' : 'reopened';
         }
       }
-      await this.#settle(() => this.#options.store.close(this.provider, { probe: true }), {
-        state: 'closed',
-      });
+      await this.#conclude({ state: 'closed' });
       return 'closed';
     } finally {
       this.#transition({ type: 'probe-ended' });
@@ -227,66 +193,37 @@ export class FleetCircuit implements Circuit {
   async #sendProbe<T>(task: () => Promise<T>): Promise<CircuitCall<T>> {
     try {
       const value = await task();
-      await this.#settle(() => this.#options.store.close(this.provider, { probe: true }), {
-        state: 'closed',
-      });
+      await this.#conclude({ state: 'closed' });
       return { kind: 'ok', value };
     } catch (error) {
-      if (CallAbortedError.is(error)) {
-        await this.#options.store.releaseProbe(this.provider).catch(() => undefined);
-      } else if (countsAgainstProvider(error)) {
-        const retryAfterMs = ProviderError.is(error) ? (error.retryAfterMs ?? 0) : 0;
-        const until = this.#now() + Math.max(this.#options.resetTimeoutMs, retryAfterMs);
-        const reason = `probe failed: ${describeFailure(error)}`;
-        await this.#settle(
-          async () =>
-            (await this.#options.store.open(this.provider, { until, reason, force: true, probe: true })) ===
-            'opened',
-          { state: 'open', until, reason },
-        );
-      } else {
-        // The request was refused, but the provider answered: it is up.
-        await this.#settle(() => this.#options.store.close(this.provider, { probe: true }), {
-          state: 'closed',
-        });
-      }
+      // Aborted: the lease is handed back. Refused: the provider answered, it is up (see failedProbeVerdict).
+      await this.#conclude(this.#judge(error, 'probe'));
       return { kind: 'error', error };
     }
   }
 
-  /**
-   * Records the probe's outcome fleet-wide and applies it here. When the fleet refused it (the lease
-   * was lost: someone opened or closed the provider by hand meanwhile), what the fleet says now is
-   * applied instead; when Redis is unreachable, the outcome is applied here alone.
-   */
-  async #settle(
-    write: () => Promise<boolean>,
-    outcome: { state: 'open'; until: number; reason: string } | { state: 'closed' },
-  ): Promise<void> {
-    const mine: FleetRecord = { ...outcome, since: this.#now(), worker: 'probe' };
-    const accepted = await write().catch(() => undefined);
-    if (accepted !== false) {
-      this.apply(mine);
+  #judge(error: unknown, label: 'probe' | 'health probe'): FailedProbe {
+    return failedProbeVerdict(error, {
+      label,
+      now: this.#now(),
+      resetTimeoutMs: this.#options.resetTimeoutMs,
+    });
+  }
+
+  /** Hands the lease back (the probe was cut off), or records its verdict fleet-wide and applies it here. */
+  async #conclude(verdict: FailedProbe): Promise<void> {
+    const { store } = this.#options;
+    if (verdict.state === 'aborted') {
+      await store.releaseProbe(this.provider).catch(() => undefined);
       return;
     }
-    const current = await this.#options.store.readOne(this.provider).catch(() => undefined);
-    this.apply(current ?? mine);
+    this.apply(await settleProbe(store, this.provider, verdict, this.#now()));
   }
 
   /** Each failure counts fleet-wide, so N workers trip after as many failures as one worker would. */
   #countFailure(error: unknown): void {
-    const stats = this.#local.stats();
-    const rate = stats.fires === 0 ? 100 : (stats.failures / stats.fires) * 100;
-    // opossum opens above the threshold; at it, not yet.
     this.#options.store
-      .recordFailure(this.provider, {
-        until: this.#now() + this.#options.resetTimeoutMs,
-        reason: `breaker open: ${describeFailure(error)}`,
-        quorum: this.#options.quorum,
-        windowMs: this.#options.windowMs,
-        volume: this.#options.volumeThreshold,
-        eligible: rate > this.#options.errorThresholdPercentage || rate === 100,
-      })
+      .recordFailure(this.provider, failureReport(error, this.#local.stats(), this.#now(), this.#options))
       .catch((failure: unknown) => {
         this.#options.logger.warn(
           { err: failure, provider: this.provider },
@@ -297,19 +234,10 @@ export class FleetCircuit implements Circuit {
 
   /** This process's breaker tripped (or a Retry-After holds it): open the fleet, quorum permitting. */
   #share(transition: CircuitTransition): void {
-    if (transition.source !== 'local' || transition.state !== 'open' || transition.until === undefined)
-      return;
-    // The local circuit's own wording: "breaker open: overloaded 503", or a Retry-After hold.
-    const local = this.#local.availability();
-    this.#options.store
-      .open(this.provider, {
-        until: transition.until,
-        reason: local.kind === 'open' ? local.reason : (transition.reason ?? 'breaker open'),
-        quorum: this.#options.quorum,
-        windowMs: this.#options.windowMs,
-      })
-      .catch((error: unknown) => {
-        this.#options.logger.warn({ err: error, provider: this.provider }, 'could not share breaker state');
-      });
+    const request = tripRequest(transition, () => this.#local.availability(), this.#options);
+    if (!request) return;
+    this.#options.store.open(this.provider, request).catch((error: unknown) => {
+      this.#options.logger.warn({ err: error, provider: this.provider }, 'could not share breaker state');
+    });
   }
 }

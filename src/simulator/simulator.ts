@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { simulatedBaseURL } from './base-url.js';
@@ -7,24 +6,18 @@ import { BatchDesk, type ReceivedBatch } from './batch/batch-desk.js';
 import type { BatchPatch, BatchProfile } from './batch/batch-profile.js';
 import { GoogleBatchWire } from './batch/google-batch-wire.js';
 import { OpenAIBatchWire } from './batch/openai-batch-wire.js';
-import { CallLog, jobIdHeader, type ProviderStats, type RecordedCall, safeHeaders } from './call-log.js';
-import { composeReply } from './compose-reply.js';
+import { CallLog, type ProviderStats } from './call-log.js';
 import {
   handleControl,
   type JobsSeen,
   type ProviderDescription,
   type SimulatorControls,
 } from './control-routes.js';
-import { type Decision, decide } from './decide.js';
-import { countsAgainstLimits, LimitLedger } from './limit-ledger.js';
-import { limitWireOf } from './limit-wire.js';
+import { LimitLedger } from './limit-ledger.js';
 import { applyPatch, defaultProfile, type ProfilePatch, type SimulatedProfile } from './profile.js';
-import { replyFor } from './reply-for.js';
-import { matchRoute, type Route, readJson, send } from './routing.js';
-import { sendStream } from './send-stream.js';
-import { streamFrames } from './stream-frames.js';
-import { waitOutLatency } from './wait-latency.js';
-import type { RecordedImage, Wire, WireReply } from './wire.js';
+import { matchRoute, send } from './routing.js';
+import { type CallDesk, serveCall } from './serve-call.js';
+import type { Wire } from './wire.js';
 
 export interface SimulatorOptions {
   now?: () => number;
@@ -57,6 +50,7 @@ export class ProviderSimulator implements SimulatorControls {
   readonly #openaiBatches: OpenAIBatchWire;
   readonly #anthropicBatches: AnthropicBatchWire;
   readonly #googleBatches: GoogleBatchWire;
+  readonly #desk: CallDesk;
   #server: Server | undefined;
   #closing: Promise<void> | undefined;
 
@@ -68,6 +62,13 @@ export class ProviderSimulator implements SimulatorControls {
     this.#openaiBatches = new OpenAIBatchWire(this.#batches, this.#now);
     this.#anthropicBatches = new AnthropicBatchWire(this.#batches);
     this.#googleBatches = new GoogleBatchWire(this.#batches);
+    this.#desk = {
+      log: this.#log,
+      limits: this.#limits,
+      now: this.#now,
+      random: this.#random,
+      profile: (provider) => this.profile(provider),
+    };
   }
 
   /** Starts listening on 127.0.0.1 (port 0 picks a free one) and returns the base URL. */
@@ -178,118 +179,7 @@ export class ProviderSimulator implements SimulatorControls {
     const route = matchRoute(request.method ?? 'GET', url.pathname);
     if (!route)
       return send(response, { status: 404, headers: {}, body: { error: `no route ${url.pathname}` } });
-    const body = await readJson(request);
-    const at = this.#now();
-    const id = randomUUID().replaceAll('-', '').slice(0, 24);
-    const parsed = route.wire.parse(body, route.model);
-    const jobId = request.headers[jobIdHeader];
-    this.#log.started(route.provider, at, typeof jobId === 'string' ? jobId : undefined);
-    const record = (outcome: RecordedCall['outcome'], model: string, images: RecordedImage[] = []) =>
-      this.#log.finished(route.provider, {
-        at,
-        wire: route.wire.name,
-        path: url.pathname,
-        model,
-        outcome,
-        hadKey: route.wire.apiKey(request.headers, url) !== undefined,
-        headers: safeHeaders(request.headers),
-        body,
-        images,
-      });
-    if ('invalid' in parsed) {
-      const reply = route.wire.error({
-        id,
-        status: 400,
-        kind: 'invalid-request',
-        model: route.model ?? '',
-        detail: parsed.invalid,
-      });
-      record(400, route.model ?? '');
-      return send(response, reply);
-    }
-    const profile = this.profile(route.provider);
-    const decision = decide(
-      profile,
-      {
-        promptText: parsed.promptText,
-        apiKey: route.wire.apiKey(request.headers, url),
-        structured: parsed.structured !== undefined,
-      },
-      at,
-      this.#random,
-    );
-    const composed = composeReply(route.provider, parsed.model, parsed.promptText, parsed.maxTokens);
-    // Tokens as providers reserve them: the input, plus max_tokens (else the output actually sent);
-    // an embedding call writes nothing, its input is all it costs.
-    const tokens = composed.inputTokens + (parsed.embed ? 0 : (parsed.maxTokens ?? composed.outputTokens));
-    const limited = this.#limited(route, profile, decision, parsed.model, tokens, id, at);
-    if (limited) {
-      record(limited.status, parsed.model);
-      return send(response, limited);
-    }
-    const aborted = await waitOutLatency(decision, request, response);
-    if (aborted) return record('aborted', parsed.model, parsed.images);
-    if ((parsed.stream || route.stream) && decision.kind === 'reply' && !parsed.structured) {
-      const filtered = decision.contentFiltered ? { finishReason: 'content-filter' as const } : {};
-      const frames = streamFrames(route.wire.name, {
-        id,
-        model: parsed.model,
-        ...composed,
-        ...filtered,
-        createdAt: at,
-      });
-      const headers = this.#withLimitHeaders(
-        { status: 200, headers: {}, body: undefined },
-        route,
-        profile,
-        parsed.model,
-      );
-      return record(
-        await sendStream(response, frames, profile.stream, headers.headers),
-        parsed.model,
-        parsed.images,
-      );
-    }
-    const reply = replyFor(decision, route, parsed, composed, {
-      id,
-      at,
-      embeddingDimensions: this.profile(route.provider).embeddingDimensions,
-    });
-    record(reply.status === 200 ? 'ok' : reply.status, parsed.model, parsed.images);
-    send(response, this.#withLimitHeaders(reply, route, profile, parsed.model));
-  }
-
-  /**
-   * Charges a call to its provider's limits, when it has some and the call counts against them: a
-   * 429 in the provider's format when the call does not fit (answered at once), else undefined.
-   */
-  #limited(
-    route: Route,
-    profile: SimulatedProfile,
-    decision: Decision,
-    model: string,
-    tokens: number,
-    id: string,
-    at: number,
-  ): WireReply | undefined {
-    if (!profile.limits || !countsAgainstLimits(decision)) return undefined;
-    const admission = this.#limits.admit(route.provider, model, profile.limits, { requests: 1, tokens }, at);
-    if (admission.kind === 'admitted') return undefined;
-    const wire = limitWireOf(route.wire.name);
-    const { dimension, limit, used, requested, retryAfterMs } = admission;
-    const reply = wire.rateLimited({ id, model, dimension, limit, used, requested, retryAfterMs, now: at });
-    return { ...reply, headers: { ...reply.headers, ...wire.headers(admission.view, at) } };
-  }
-
-  /**
-   * Every response carries the rate-limit headers of its wire format while the provider has limits,
-   * as they stand when it is sent.
-   */
-  #withLimitHeaders(reply: WireReply, route: Route, profile: SimulatedProfile, model: string): WireReply {
-    if (!profile.limits) return reply;
-    const at = this.#now();
-    const view = this.#limits.view(route.provider, model, profile.limits, at);
-    return { ...reply, headers: { ...reply.headers, ...limitWireOf(route.wire.name).headers(view, at) } };
+    return serveCall(this.#desk, route, url, request, response);
   }
 
   /** A provider's profile and what it has served, as the control API shows it. */
