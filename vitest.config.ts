@@ -13,8 +13,9 @@ const unit = [
 ];
 
 /**
- * Tests that measure the machine's timing (kill -9 of worker processes, shutdown and restart windows,
- * call-rate ramps, a narrated demo): they run last, one at a time, with nothing beside them.
+ * Tests that measure the machine's timing or load it heavily (kill -9 of worker processes, a backlog
+ * of thousands of jobs, shutdown and restart windows, call-rate ramps): they run last, one at a time,
+ * with nothing beside them.
  */
 const exclusive = [
   'test/hardening/crash-kill.test.ts',
@@ -25,8 +26,14 @@ const exclusive = [
   'test/fleet/early-wake.test.ts',
   'test/fleet/quorum.test.ts',
   'test/observability/browser.test.ts',
+  'test/batch/batch-fleet.test.ts',
   'test/scripts/demo.test.ts',
+  'test/webhooks/receiver-outage.test.ts',
+  'test/webhooks/thousand-deliveries.test.ts',
   'test/admission/fleet-pacing.test.ts',
+  'test/structured/embeddings-cli.test.ts',
+  // A real 6-node Redis Cluster each (and worker processes, a failover).
+  'test/cluster/**/*.test.ts',
 ];
 
 /**
