@@ -47,19 +47,16 @@ export interface CoordinatorContext {
 
 export function coordinatorContext(deps: BatchCoordinatorDeps): CoordinatorContext {
   const clock = deps.now ?? Date.now;
-  const batchConfig = (provider: string): BatchConfig | undefined =>
-    Object.hasOwn(deps.config.providers, provider) ? deps.config.providers[provider]?.batch : undefined;
+  // Provider names come from Redis records: only the config's own keys are providers.
+  const providerOf = (provider: string) =>
+    Object.hasOwn(deps.config.providers, provider) ? deps.config.providers[provider] : undefined;
+  const batchConfig = (provider: string): BatchConfig | undefined => providerOf(provider)?.batch;
   return {
     deps,
     now: () => clock(),
     batchConfig,
     pollIntervalMs: (provider) => batchConfig(provider)?.pollIntervalMs ?? 30_000,
-    leaseMs(provider) {
-      const timeoutMs = Object.hasOwn(deps.config.providers, provider)
-        ? (deps.config.providers[provider]?.timeoutMs ?? 60_000)
-        : 60_000;
-      return leaseMs(timeoutMs);
-    },
+    leaseMs: (provider) => leaseMs(providerOf(provider)?.timeoutMs ?? 60_000),
     show(step) {
       const { board } = deps;
       if (!board) return;

@@ -11,19 +11,15 @@ export async function handOutcomes(
   outcomes: ReadonlyArray<readonly [string, ItemOutcome]>,
 ): Promise<void> {
   const { deps } = context;
-  for (let start = 0; start < outcomes.length; start += applyConcurrency) {
-    await Promise.all(
-      outcomes.slice(start, start + applyConcurrency).map(async ([jobId, outcome]) => {
-        await deps.store.setOutcome(jobId, outcome);
-        await deps.log?.(jobId, handedLine(outcome)).catch(() => undefined);
-        await deps
-          .wake(jobId)
-          .catch((error: unknown) =>
-            deps.logger.debug({ err: error, jobId }, 'batched job not woken; its own timer will'),
-          );
-      }),
-    );
-  }
+  await inGroups(outcomes, async ([jobId, outcome]) => {
+    await deps.store.setOutcome(jobId, outcome);
+    await deps.log?.(jobId, handedLine(outcome)).catch(() => undefined);
+    await deps
+      .wake(jobId)
+      .catch((error: unknown) =>
+        deps.logger.debug({ err: error, jobId }, 'batched job not woken; its own timer will'),
+      );
+  });
 }
 
 /** Writes one line to each job's log; a job removed meanwhile gets none. */
@@ -34,11 +30,12 @@ export async function logToJobs(
 ): Promise<void> {
   const { log } = context.deps;
   if (!log) return;
-  for (let start = 0; start < jobIds.length; start += applyConcurrency) {
-    await Promise.all(
-      jobIds
-        .slice(start, start + applyConcurrency)
-        .map((jobId) => log(jobId, line(jobId)).catch(() => undefined)),
-    );
+  await inGroups(jobIds, (jobId) => log(jobId, line(jobId)).catch(() => undefined));
+}
+
+/** Runs `step` for every item, `applyConcurrency` at a time, one group after another. */
+async function inGroups<T>(items: readonly T[], step: (item: T) => Promise<unknown>): Promise<void> {
+  for (let start = 0; start < items.length; start += applyConcurrency) {
+    await Promise.all(items.slice(start, start + applyConcurrency).map(step));
   }
 }

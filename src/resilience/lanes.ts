@@ -61,7 +61,7 @@ export function runLanes(options: LanesOptions): Promise<LanesEnd> {
 async function runParallel(options: LanesOptions): Promise<LanesEnd> {
   const policy = lanePolicy(options.strategy);
   // Never early by the clock: the hedge goes out `hedgeAfterMs` after the request, in Date.now() too.
-  const setTimer: SetTimer = options.setTimer ?? ((callback, ms) => timerAtLeast(callback, ms));
+  const setTimer: SetTimer = options.setTimer ?? timerAtLeast;
   type Running = {
     index: number;
     controller: AbortController;

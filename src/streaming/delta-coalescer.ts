@@ -1,10 +1,7 @@
 import { type SetTimer, timerAtLeast } from '../time/timer-at-least.js';
 
-/** Schedules a flush; returns its canceller. Injected so tests drive time. */
-export type Schedule = SetTimer;
-
 /** Never early by the clock: two emits are at least the interval apart in `Date.now()` too. */
-export const timerSchedule: Schedule = (run, delayMs) => timerAtLeast(run, delayMs, { unref: true });
+export const timerSchedule: SetTimer = (run, delayMs) => timerAtLeast(run, delayMs, { unref: true });
 
 export interface DeltaCoalescerOptions {
   /** Receives the text gathered since the last emit, and where it starts in the whole text. */
@@ -12,7 +9,8 @@ export interface DeltaCoalescerOptions {
   /** Least time between two emits. @defaultValue 100 */
   intervalMs?: number;
   now?: () => number;
-  schedule?: Schedule;
+  /** Schedules a flush; returns its canceller. Injected so tests drive time. */
+  schedule?: SetTimer;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Logger } from '../logging/logger.js';
 import type { LanguageModelAdapter } from '../providers/completion.js';
-import { DeltaCoalescer, type Schedule } from './delta-coalescer.js';
+import type { SetTimer } from '../time/timer-at-least.js';
+import { DeltaCoalescer } from './delta-coalescer.js';
 import type { DeltaSink } from './delta-sink.js';
 
 export interface StreamRelayOptions {
@@ -9,7 +10,7 @@ export interface StreamRelayOptions {
   log: () => Logger;
   now?: () => number;
   intervalMs?: number;
-  schedule?: Schedule;
+  schedule?: SetTimer;
 }
 
 type AdapterOf = (provider: string, model: string) => LanguageModelAdapter;

@@ -2,14 +2,15 @@ import { describe, expect, it } from 'vitest';
 import type { JobDeltaEvent, JobRestartEvent } from '../../src/contract/index.js';
 import { createLogger } from '../../src/logging/logger.js';
 import type { CompletionResult, LanguageModelAdapter } from '../../src/providers/completion.js';
-import { DeltaCoalescer, type Schedule } from '../../src/streaming/delta-coalescer.js';
+import { DeltaCoalescer } from '../../src/streaming/delta-coalescer.js';
 import { StreamRelay } from '../../src/streaming/stream-relay.js';
+import type { SetTimer } from '../../src/time/timer-at-least.js';
 
 /** A clock and a scheduler the test moves by hand. */
 function manualTime() {
   let now = 0;
   const timers: { at: number; run: () => void }[] = [];
-  const schedule: Schedule = (run, delayMs) => {
+  const schedule: SetTimer = (run, delayMs) => {
     const timer = { at: now + delayMs, run };
     timers.push(timer);
     return () => timers.splice(timers.indexOf(timer), 1);

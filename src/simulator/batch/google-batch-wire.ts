@@ -115,7 +115,7 @@ export class GoogleBatchWire {
           : {}),
         ...(batch.state === 'in_progress' ? { pendingRequestCount: String(batch.items.length) } : {}),
       },
-      state: googleState(batch.state),
+      state: googleState[batch.state],
       name: batch.id,
     };
     const done = batch.state !== 'in_progress';
@@ -167,22 +167,14 @@ function inlined(item: DeskItem, result: DeskItemResult | undefined) {
   }
 }
 
-function googleState(state: DeskBatch['state']): string {
-  switch (state) {
-    case 'in_progress':
-      return 'BATCH_STATE_RUNNING';
-    case 'ended':
-      return 'BATCH_STATE_SUCCEEDED';
-    case 'failed':
-      return 'BATCH_STATE_FAILED';
-    case 'expired':
-      return 'BATCH_STATE_EXPIRED';
-    case 'cancelled':
-      return 'BATCH_STATE_CANCELLED';
-    default:
-      throw new Error(`unknown batch state ${JSON.stringify(state satisfies never)}`);
-  }
-}
+/** A batch's state as Gemini's batch resource names it. */
+const googleState: Readonly<Record<DeskBatch['state'], string>> = {
+  in_progress: 'BATCH_STATE_RUNNING',
+  ended: 'BATCH_STATE_SUCCEEDED',
+  failed: 'BATCH_STATE_FAILED',
+  expired: 'BATCH_STATE_EXPIRED',
+  cancelled: 'BATCH_STATE_CANCELLED',
+};
 
 function requestId(): string {
   return randomUUID().replaceAll('-', '').slice(0, 24);

@@ -22,7 +22,7 @@ export function openaiBatchObject(
     errors: invalid ? { object: 'list', data: [{ ...invalid, param: null }] } : null,
     input_file_id: inputFileId ?? null,
     completion_window: '24h',
-    status: openaiStatus(batch.state),
+    status: openaiStatus[batch.state],
     output_file_id: succeeded > 0 ? `file-out-${batch.id}` : null,
     error_file_id: failed > 0 ? `file-err-${batch.id}` : null,
     created_at: seconds(batch.createdAt),
@@ -39,19 +39,11 @@ export function openaiBatchObject(
   };
 }
 
-function openaiStatus(state: DeskBatch['state']): string {
-  switch (state) {
-    case 'in_progress':
-      return 'in_progress';
-    case 'ended':
-      return 'completed';
-    case 'failed':
-      return 'failed';
-    case 'expired':
-      return 'expired';
-    case 'cancelled':
-      return 'cancelled';
-    default:
-      throw new Error(`unknown batch state ${JSON.stringify(state satisfies never)}`);
-  }
-}
+/** A batch's state as OpenAI's Batch object names it. */
+const openaiStatus: Readonly<Record<DeskBatch['state'], string>> = {
+  in_progress: 'in_progress',
+  ended: 'completed',
+  failed: 'failed',
+  expired: 'expired',
+  cancelled: 'cancelled',
+};
