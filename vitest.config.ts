@@ -36,6 +36,9 @@ const exclusive = [
   'test/cluster/**/*.test.ts',
 ];
 
+/** Compiles the entry points tests start as processes, once per run (see the file). */
+const entryBundles = 'test/support/bundle-entries.ts';
+
 /**
  * `isolate: false` everywhere: a test file reuses its worker's module graph instead of importing
  * every module again (the import of src/ cost more than the tests themselves: 50 s of the unit
@@ -47,6 +50,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     reporters: ['default'],
+    // Removes the temp folders each file made (test/support/temp-dir.ts) when the file ends.
+    setupFiles: ['test/support/remove-temp-dirs.ts'],
     projects: [
       {
         extends: true,
@@ -62,6 +67,7 @@ export default defineConfig({
           maxWorkers: 2,
           isolate: false,
           sequence: { groupOrder: 0 },
+          globalSetup: [entryBundles],
         },
       },
       {
@@ -72,6 +78,7 @@ export default defineConfig({
           fileParallelism: false,
           isolate: false,
           sequence: { groupOrder: 1 },
+          globalSetup: [entryBundles],
         },
       },
     ],

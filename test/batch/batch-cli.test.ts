@@ -1,10 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CompletionJobResult } from '../../src/contract/index.js';
 import { ApiHarness } from '../support/api-harness.js';
 import { startProcess } from '../support/child-process.js';
+import { tempDir } from '../support/temp-dir.js';
 import { withBatches } from './batch-support.js';
 
 let harness: ApiHarness;
@@ -20,7 +20,7 @@ describe('breakwater enqueue --batch and breakwater batches', () => {
   it("--batch sends each line's first route entry through the batch API; batches lists the batch", async () => {
     harness = await new ApiHarness({ worker: true, config: withBatches({ maxJobs: 2 }) }).start();
     harness.simulator.configureBatches('primary', { turnaroundMs: 100 });
-    const file = join(mkdtempSync(join(tmpdir(), 'breakwater-batch-cli-')), 'jobs.jsonl');
+    const file = join(tempDir('batch-cli'), 'jobs.jsonl');
     writeFileSync(file, `${JSON.stringify({ prompt: 'first' })}\n${JSON.stringify({ prompt: 'second' })}\n`);
     const env = { BREAKWATER_URL: harness.api.url };
 

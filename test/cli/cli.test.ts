@@ -1,10 +1,11 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiHarness } from '../support/api-harness.js';
 import { startProcess } from '../support/child-process.js';
 import { startFakeApi } from '../support/fake-api.js';
+import { tempDir } from '../support/temp-dir.js';
 
 let harness: ApiHarness;
 afterEach(() => harness.stop());
@@ -18,7 +19,7 @@ async function breakwater(args: string[], env: Record<string, string>, input?: s
 }
 
 function writeTemp(name: string, content: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'breakwater-cli-')), name);
+  const file = join(tempDir('cli'), name);
   writeFileSync(file, content);
   return file;
 }

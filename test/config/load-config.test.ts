@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/config-error.js';
 import { loadConfig, parseConfigText } from '../../src/config/load-config.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const fullExample = `
 providers:
@@ -81,7 +81,7 @@ describe('loading the config', () => {
   });
 
   it('uses BREAKWATER_CONFIG, else ./breakwater.yaml, else the keyless built-in default', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'breakwater-config-'));
+    const dir = tempDir('config');
     expect(loadConfig({ env: {}, cwd: dir }).source).toBe('built-in default');
     const builtIn = loadConfig({ env: {}, cwd: dir }).config;
     expect(Object.values(builtIn.providers).every((provider) => provider.type === 'simulated')).toBe(true);

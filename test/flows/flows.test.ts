@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BreakwaterClient } from '../../src/client/index.js';
@@ -7,6 +6,7 @@ import type { AcceptedFlow, FlowStepView, FlowView, JobView } from '../../src/co
 import { ApiHarness } from '../support/api-harness.js';
 import { startProcess } from '../support/child-process.js';
 import { EventClient } from '../support/event-client.js';
+import { tempDir } from '../support/temp-dir.js';
 import { withResetTimeout } from '../support/worker-harness.js';
 
 let harness: ApiHarness;
@@ -302,7 +302,7 @@ describe('flows from the client and the CLI', () => {
     const view = await client.flow(accepted.id);
     expect(view.root.children.map((step) => step.state)).toEqual(['completed', 'completed']);
 
-    const file = join(mkdtempSync(join(tmpdir(), 'breakwater-flow-')), 'flow.json');
+    const file = join(tempDir('flow'), 'flow.json');
     writeFileSync(file, JSON.stringify(flow));
     const running = startProcess(process.execPath, ['scripts/breakwater.js', 'flow', file, '--wait'], {
       BREAKWATER_URL: harness.api.url,

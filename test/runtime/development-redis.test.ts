@@ -1,12 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { developmentRedis } from '../../src/runtime/development-redis.js';
 import { healthzStatus, type RunningProcess, startEntry, startProcess } from '../support/child-process.js';
 import { DedicatedRedis, freePort } from '../support/redis-server.js';
+import { tempDir } from '../support/temp-dir.js';
 
 let running: RunningProcess | undefined;
 let redisPort: number | undefined;
@@ -123,7 +123,7 @@ describe('npm start without a Redis', () => {
 
   it('without redis-server on the PATH: one line naming the three ways out, exit 1', async () => {
     redisPort = await freePort();
-    const emptyPath = mkdtempSync(join(tmpdir(), 'breakwater-path-'));
+    const emptyPath = tempDir('path');
     running = startEntry('workers/start.ts', {
       REDIS_URL: '',
       BREAKWATER_LOCAL_REDIS_PORT: String(redisPort),

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -10,6 +9,7 @@ import { removeQueue } from '../../src/queue/remove-queue.js';
 import { connectionOptions } from '../../src/redis/connection.js';
 import { healthzStatus, type RunningProcess, startEntry, startProcess } from '../support/child-process.js';
 import { freePort } from '../support/redis-server.js';
+import { tempDir } from '../support/temp-dir.js';
 import { redisUrl } from '../support/worker-harness.js';
 
 let running: RunningProcess | undefined;
@@ -23,7 +23,7 @@ afterEach(async () => {
 
 /** The built-in keyless config with the test's own queue name, so the shared Redis stays clean. */
 function configFile(queueName: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'breakwater-start-'));
+  const dir = tempDir('start');
   const file = join(dir, 'breakwater.json');
   writeFileSync(file, JSON.stringify({ ...defaultConfigDocument, queue: { name: queueName } }));
   return file;
@@ -83,7 +83,7 @@ describe('npm start', () => {
 
   it('without Redis: one line naming the URL and how to get Redis, exit 1, no stack trace', async () => {
     const url = `redis://127.0.0.1:${await freePort()}`;
-    running = startEntry('workers/start.ts', { PORT: String(await freePort()), REDIS_URL: url });
+    running = startEntry('workers/start.ts', { PORT: String(await freePort()), REDIS_URL: url }, 'tsx');
     expect(await running.exited).toBe(1);
     const output = running.output().trim();
     expect(output).toBe(
@@ -96,12 +96,12 @@ describe('npm start', () => {
     const name = `test-${randomUUID()}`;
     queue = new Queue(bullQueueNameOf(name), { connection: connectionOptions(redisUrl) });
     const env = { REDIS_URL: redisUrl, BREAKWATER_CONFIG: configFile(name) };
-    running = startEntry('workers/api.ts', { ...env, PORT: 'eighty' });
+    running = startEntry('workers/api.ts', { ...env, PORT: 'eighty' }, 'tsx');
     expect(await running.exited).toBe(2);
     expect(running.output()).toContain('PORT: "eighty" is not a port; set PORT to a number from 0 to 65535');
 
     const port = await freePort();
-    const first = startEntry('workers/api.ts', { ...env, PORT: String(port) });
+    const first = startEntry('workers/api.ts', { ...env, PORT: String(port) }, 'tsx');
     try {
       await expect
         .poll(
@@ -113,7 +113,7 @@ describe('npm start', () => {
           { timeout: 20_000 },
         )
         .toBe(200);
-      running = startEntry('workers/api.ts', { ...env, PORT: String(port) });
+      running = startEntry('workers/api.ts', { ...env, PORT: String(port) }, 'tsx');
       expect(await running.exited).toBe(1);
       expect(running.output()).toContain(
         `breakwater: port ${port} is already in use; set PORT to a free port`,

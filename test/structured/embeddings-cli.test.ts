@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiHarness } from '../support/api-harness.js';
 import { startProcess } from '../support/child-process.js';
+import { tempDir } from '../support/temp-dir.js';
 
 let harness: ApiHarness;
 afterEach(() => harness.stop());
@@ -28,7 +28,7 @@ describe('breakwater enqueue of embedding jobs', () => {
       }),
     }).start();
     harness.simulator.configure('primary', { embeddingDimensions: dimensions });
-    const file = join(mkdtempSync(join(tmpdir(), 'breakwater-embed-')), 'corpus.jsonl');
+    const file = join(tempDir('embed'), 'corpus.jsonl');
     const lines = Array.from({ length: jobs }, (_, index) =>
       JSON.stringify({ kind: 'embed', route: 'embed', input: [`document ${index}`, `title ${index}`] }),
     );

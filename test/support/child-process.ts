@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { inject } from 'vitest';
+import './bundle-entries.js';
 
 export interface RunningProcess {
   child: ReturnType<typeof spawn>;
@@ -45,9 +47,17 @@ export function startProcess(
   return { child, exited, closed, signalGroup, output: () => output };
 }
 
-/** A TypeScript entry point run the way package.json runs it (tsx). */
-export function startEntry(entry: string, env: Record<string, string>): RunningProcess {
-  return startProcess(process.execPath, ['--import', 'tsx', entry], env);
+/**
+ * A TypeScript entry point (`workers/worker.ts`) in a process of its own: its bundle, compiled once
+ * per run by the global setup (`bundle-entries.ts`), or through tsx as package.json runs it.
+ */
+export function startEntry(
+  entry: string,
+  env: Record<string, string>,
+  how: 'bundle' | 'tsx' = 'bundle',
+): RunningProcess {
+  const bundle = how === 'bundle' ? inject('entryBundles')[entry] : undefined;
+  return startProcess(process.execPath, bundle ? [bundle] : ['--import', 'tsx', entry], env);
 }
 
 /** A started server's `/healthz` status, 0 while nothing answers yet: for `expect.poll`. */

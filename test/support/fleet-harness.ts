@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { batchQueueName } from '../../src/batch/batch-board.js';
@@ -13,6 +12,7 @@ import { removeQueue } from '../../src/queue/remove-queue.js';
 import { bullConnection } from '../../src/redis/redis-client.js';
 import { ProviderSimulator } from '../../src/simulator/simulator.js';
 import { type RunningProcess, startEntry } from './child-process.js';
+import { tempDir } from './temp-dir.js';
 import { redisUrl } from './worker-harness.js';
 
 export interface FleetHarnessOptions {
@@ -79,7 +79,7 @@ export class FleetHarness {
     };
     const document = this.options.document ? this.options.document(base) : base;
     this.config = validateConfig(document, 'test', {}).config;
-    this.#file = join(mkdtempSync(join(tmpdir(), 'breakwater-fleet-')), 'breakwater.json');
+    this.#file = join(tempDir('fleet'), 'breakwater.json');
     writeFileSync(this.#file, JSON.stringify(document));
     this.#bull = bullConnection(this.#redisUrl);
     this.queues = JobQueues.open(this.queueName, this.config.queue.shards, this.#bull.connection);

@@ -1,9 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { tempDir } from './temp-dir.js';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -23,7 +21,7 @@ export class DedicatedRedis {
   #process: ChildProcess | undefined;
   readonly #clients: Redis[] = [];
   port = 0;
-  readonly dir = mkdtempSync(join(tmpdir(), 'breakwater-redis-'));
+  readonly dir = tempDir('redis');
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -10,10 +9,12 @@ import { enqueueJob } from '../../src/queue/producer.js';
 import { removeQueue } from '../../src/queue/remove-queue.js';
 import { connectionOptions } from '../../src/redis/connection.js';
 import { startEntry } from '../support/child-process.js';
+import { tempDir } from '../support/temp-dir.js';
 import { redisUrl, WorkerHarness } from '../support/worker-harness.js';
 
+// Through tsx, as `npm run worker` runs it (the other tests start the run's bundle of it).
 const runWorker = (env: Record<string, string>) =>
-  startEntry('workers/worker.ts', { ...env, REDIS_URL: redisUrl });
+  startEntry('workers/worker.ts', { ...env, REDIS_URL: redisUrl }, 'tsx');
 
 let cleanup: (() => Promise<void>) | undefined;
 afterEach(async () => {
@@ -23,7 +24,7 @@ afterEach(async () => {
 
 describe('the worker process', () => {
   it('serves jobs on the keyless simulated default and exits 0 on SIGTERM', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'breakwater-worker-'));
+    const dir = tempDir('worker');
     const name = `test-${randomUUID()}`;
     const builtIn = loadConfig({ env: {}, cwd: dir }).config;
     writeFileSync(
@@ -58,7 +59,7 @@ describe('the worker process', () => {
   });
 
   it('refuses a bad config with the key path and exit code 2, no stack trace', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'breakwater-worker-'));
+    const dir = tempDir('worker');
     writeFileSync(
       join(dir, 'bad.yaml'),
       'providers: { o: { type: openai } }\nroutes: { default: [{ provider: o, model: m }] }\n',
