@@ -31,7 +31,11 @@ export function nextFleetState(state: FleetState, event: FleetEvent): FleetState
     case 'record':
       return afterRecord(state, event.record);
     case 'probe-won':
-      return state.kind === 'open' ? { kind: 'probing', record: state.record, step: 'won' } : state;
+      // Taken only when the provider reads half-open: the fleet's `until` has passed, and so has the
+      // lease another worker held as last heard (a prober cut off hands its lease back unannounced).
+      return state.kind === 'open' || state.kind === 'others-probing'
+        ? { kind: 'probing', record: state.record, step: 'won' }
+        : state;
     case 'probe-sent':
       return state.kind === 'probing' ? { ...state, step: 'sending' } : state;
     case 'probe-lost':

@@ -68,4 +68,24 @@ describe('a fleet circuit asking for the probe', () => {
     expect(other).toMatchObject({ kind: 'open', reason: 'another worker is probing primary' });
     expect(b.availability().kind).toBe('open');
   });
+
+  it('once a lease it lost ends with no news (the prober was cut off), takes it: its call is the probe, and closes the fleet', async () => {
+    let now = Date.now();
+    const [a, b] = [circuit('a', () => now), circuit('b', () => now)];
+    const store = new FleetStore({ redis, keyPrefix: prefix, worker: 'x', now: () => now });
+    await store.open('primary', { until: now + 1_000, reason: 'breaker open: 503', force: true });
+    const record = (await store.read()).get('primary')!;
+    a.apply(record);
+    b.apply(record);
+    now += 1_000;
+    expect((await a.admit()).kind).toBe('half-open');
+    expect((await b.admit()).kind).toBe('open');
+    // a's probe is cut off: its lease is handed back and the record stays as it was, so b hears nothing.
+    await new FleetStore({ redis, keyPrefix: prefix, worker: 'a', now: () => now }).releaseProbe('primary');
+    now += 5_000;
+    expect((await b.admit()).kind).toBe('half-open');
+    expect(await b.call(async () => 'answered')).toEqual({ kind: 'ok', value: 'answered' });
+    expect((await store.read()).get('primary')).toMatchObject({ state: 'closed' });
+    expect(b.availability().kind).toBe('closed');
+  });
 });

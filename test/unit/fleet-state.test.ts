@@ -60,6 +60,13 @@ describe('nextFleetState: what one process knows of the fleet', () => {
       record: openRecord,
       leaseUntil: t0 + 5_000,
     });
+    // Once that lease has ended with no news (its prober was cut off), this process may take it.
+    expect(
+      nextFleetState(
+        { kind: 'others-probing', record: openRecord, leaseUntil: t0 + 5_000 },
+        { type: 'probe-won' },
+      ),
+    ).toEqual(won);
     expect(nextFleetState(followingLocal, { type: 'probe-won' })).toBe(followingLocal);
     expect(nextFleetState(followingLocal, { type: 'probe-lost', leaseUntil: 1 })).toBe(followingLocal);
     expect(nextFleetState(open, { type: 'probe-ended' })).toBe(open);
