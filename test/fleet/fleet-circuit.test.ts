@@ -42,6 +42,20 @@ function circuit(worker: string, now: () => number): FleetCircuit {
 
 afterAll(() => redis.disconnect());
 
+/** Workers a and b, both told the fleet opened the primary for 1 s, and that second gone by. */
+async function twoWorkersPastUntil() {
+  let now = Date.now();
+  const clock = { now: () => now, advance: (ms: number) => void (now += ms) };
+  const [a, b] = [circuit('a', clock.now), circuit('b', clock.now)];
+  const store = new FleetStore({ redis, keyPrefix: prefix, worker: 'x', now: clock.now });
+  await store.open('primary', { until: now + 1_000, reason: 'breaker open: 503', force: true });
+  const record = (await store.read()).get('primary')!;
+  a.apply(record);
+  b.apply(record);
+  clock.advance(1_000);
+  return { a, b, store, clock };
+}
+
 describe('a fleet circuit asking for the probe', () => {
   it('learns from the refusal that the fleet closed meanwhile (a missed broadcast), instead of staying open', async () => {
     let now = Date.now();
@@ -55,14 +69,7 @@ describe('a fleet circuit asking for the probe', () => {
   });
 
   it('while another worker holds the lease, reads open until it ends, so jobs defer instead of failing', async () => {
-    let now = Date.now();
-    const [a, b] = [circuit('a', () => now), circuit('b', () => now)];
-    const store = new FleetStore({ redis, keyPrefix: prefix, worker: 'x', now: () => now });
-    await store.open('primary', { until: now + 1_000, reason: 'breaker open: 503', force: true });
-    const record = (await store.read()).get('primary')!;
-    a.apply(record);
-    b.apply(record);
-    now += 1_000;
+    const { a, b } = await twoWorkersPastUntil();
     expect((await a.admit()).kind).toBe('half-open');
     const other = await b.admit();
     expect(other).toMatchObject({ kind: 'open', reason: 'another worker is probing primary' });
@@ -70,19 +77,12 @@ describe('a fleet circuit asking for the probe', () => {
   });
 
   it('once a lease it lost ends with no news (the prober was cut off), takes it: its call is the probe, and closes the fleet', async () => {
-    let now = Date.now();
-    const [a, b] = [circuit('a', () => now), circuit('b', () => now)];
-    const store = new FleetStore({ redis, keyPrefix: prefix, worker: 'x', now: () => now });
-    await store.open('primary', { until: now + 1_000, reason: 'breaker open: 503', force: true });
-    const record = (await store.read()).get('primary')!;
-    a.apply(record);
-    b.apply(record);
-    now += 1_000;
+    const { a, b, store, clock } = await twoWorkersPastUntil();
     expect((await a.admit()).kind).toBe('half-open');
     expect((await b.admit()).kind).toBe('open');
     // a's probe is cut off: its lease is handed back and the record stays as it was, so b hears nothing.
-    await new FleetStore({ redis, keyPrefix: prefix, worker: 'a', now: () => now }).releaseProbe('primary');
-    now += 5_000;
+    await new FleetStore({ redis, keyPrefix: prefix, worker: 'a', now: clock.now }).releaseProbe('primary');
+    clock.advance(5_000);
     expect((await b.admit()).kind).toBe('half-open');
     expect(await b.call(async () => 'answered')).toEqual({ kind: 'ok', value: 'answered' });
     expect((await store.read()).get('primary')).toMatchObject({ state: 'closed' });
