@@ -7,7 +7,8 @@ afterEach(() => harness.stop());
 
 describe('a batch entry at the head of the chain', () => {
   it('collects jobs into provider batches of maxJobs and completes each at half the list price', async () => {
-    harness = await new WorkerHarness({ config: withBatches({ maxJobs: 5 }) }).start();
+    // maxWaitMs far above the time adding 10 jobs takes, so only full batches go out.
+    harness = await new WorkerHarness({ config: withBatches({ maxJobs: 5, maxWaitMs: 60_000 }) }).start();
     harness.simulator.configureBatches('primary', { turnaroundMs: 300 });
     const jobs = await Promise.all(
       Array.from({ length: 10 }, (_, index) =>
@@ -32,7 +33,8 @@ describe('a batch entry at the head of the chain', () => {
 
 describe('what a batch cannot serve goes on down the chain', () => {
   it('5 % item errors: those jobs complete through the next (synchronous) entry; the rest from the batch', async () => {
-    harness = await new WorkerHarness({ config: withBatches({ maxJobs: 100 }) }).start();
+    // One batch of all 100 (never split by the wait timer on a loaded machine): 5 % of it errors.
+    harness = await new WorkerHarness({ config: withBatches({ maxJobs: 100, maxWaitMs: 60_000 }) }).start();
     harness.simulator.configureBatches('primary', { turnaroundMs: 100, itemErrorRate: 0.05 });
     const jobs = await Promise.all(
       Array.from({ length: 100 }, (_, index) => harness.add({ prompt: `mixed ${index}`, route: 'batched' })),
@@ -41,6 +43,7 @@ describe('what a batch cannot serve goes on down the chain', () => {
       harness,
       jobs.map((job) => String(job.id)),
     );
+    expect(harness.simulator.batchesReceived().map((batch) => batch.customIds.length)).toEqual([100]);
     const fromBatch = results.filter((result) => result.batch !== undefined);
     const fallen = results.filter((result) => result.batch === undefined);
     expect(fallen).toHaveLength(5);
@@ -58,7 +61,7 @@ describe('what a batch cannot serve goes on down the chain', () => {
   });
 
   it('an expired batch: every job completes through the next entry', async () => {
-    harness = await new WorkerHarness({ config: withBatches({ maxJobs: 6 }) }).start();
+    harness = await new WorkerHarness({ config: withBatches({ maxJobs: 6, maxWaitMs: 60_000 }) }).start();
     harness.simulator.configureBatches('primary', { turnaroundMs: 100, ending: 'expire' });
     const jobs = await Promise.all(
       Array.from({ length: 6 }, (_, index) => harness.add({ prompt: `late ${index}`, route: 'batched' })),
