@@ -45,7 +45,12 @@ afterAll(() => redis.disconnect());
 /** Workers a and b, both told the fleet opened the primary for 1 s, and that second gone by. */
 async function twoWorkersPastUntil() {
   let now = Date.now();
-  const clock = { now: () => now, advance: (ms: number) => void (now += ms) };
+  const clock = {
+    now: () => now,
+    advance: (ms: number) => {
+      now += ms;
+    },
+  };
   const [a, b] = [circuit('a', clock.now), circuit('b', clock.now)];
   const store = new FleetStore({ redis, keyPrefix: prefix, worker: 'x', now: clock.now });
   await store.open('primary', { until: now + 1_000, reason: 'breaker open: 503', force: true });
