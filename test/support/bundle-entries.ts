@@ -22,7 +22,7 @@ declare module 'vitest' {
 }
 
 /** The entry points tests start with `startEntry`, relative to the project root. */
-export const bundledEntries = ['workers/worker.ts', 'workers/api.ts', 'workers/start.ts', 'scripts/demo.ts'];
+const bundledEntries = ['workers/worker.ts', 'workers/api.ts', 'workers/start.ts', 'scripts/demo.ts'];
 
 export default async function setup(project: TestProject): Promise<() => void> {
   const root = project.config.root;

@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { inject } from 'vitest';
-import './bundle-entries.js';
 
 export interface RunningProcess {
   child: ReturnType<typeof spawn>;
