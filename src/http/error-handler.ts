@@ -2,7 +2,11 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from '../logging/logger.js';
 import { IdempotencyConflictError } from '../queue/idempotency.js';
 import { JobValidationError } from '../queue/job-validation-error.js';
-import { isRedisCommandTimeout, isRedisConnectionError } from '../redis/redis-timeout.js';
+import {
+  isClusterInTransition,
+  isRedisCommandTimeout,
+  isRedisConnectionError,
+} from '../redis/redis-timeout.js';
 import { HttpError } from './http-error.js';
 import type { ErrorBody } from './schemas.js';
 
@@ -69,7 +73,12 @@ export function toHttpError(error: unknown, redisAvailable: () => boolean = () =
       },
     );
   }
-  if (!redisAvailable() || isRedisCommandTimeout(error) || isRedisConnectionError(error)) {
+  if (
+    !redisAvailable() ||
+    isRedisCommandTimeout(error) ||
+    isRedisConnectionError(error) ||
+    isClusterInTransition(error)
+  ) {
     return new HttpError(
       503,
       'redis-unavailable',

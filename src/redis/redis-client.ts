@@ -103,9 +103,10 @@ function clusterOptions(
     // client kept sending a dead master's slots to it after its replica had taken over.
     slotsRefreshInterval: 2_000,
     clusterRetryStrategy: (times) => Math.min(100 * times, 2_000),
-    ...(mode === 'wait'
-      ? { maxRedirections: 64 }
-      : { enableOfflineQueue: false, enableAutoPipelining: true, maxRedirections: 16 }),
+    // No auto-pipelining on a cluster: ioredis groups the commands of many slots into one pipeline
+    // and handles a MOVED for the pipeline as a whole, so during a failover commands fail with
+    // MOVED, and the slot map is not corrected by them (ioredis issue #2075).
+    ...(mode === 'wait' ? { maxRedirections: 64 } : { enableOfflineQueue: false, maxRedirections: 16 }),
   };
 }
 

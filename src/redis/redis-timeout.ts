@@ -33,3 +33,23 @@ export function isRedisConnectionError(error: unknown): boolean {
     error.message.startsWith("Stream isn't writeable")
   );
 }
+
+/** Replies a cluster node gives while slots change hands: a failover or a reshard under way. */
+const clusterReplies = /^(MOVED|ASK|CLUSTERDOWN|TRYAGAIN|MASTERDOWN|LOADING|READONLY) /;
+
+/** ioredis's own fixed messages when it cannot route a command in a cluster that is changing. */
+const clusterMessages = new Set([
+  'Too many Cluster redirections.',
+  "Cluster isn't ready and enableOfflineQueue options is false",
+  'Failed to refresh slots cache.',
+]);
+
+/**
+ * Whether an error says a Redis Cluster is between two layouts: a node answers for a slot it no
+ * longer (or not yet) serves, or the cluster is electing a master. The same command succeeds once
+ * the cluster settles, so a request that meets one is told to retry, not that the server broke.
+ */
+export function isClusterInTransition(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  return clusterReplies.test(error.message) || clusterMessages.has(error.message);
+}
