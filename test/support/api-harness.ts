@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import { expect } from 'vitest';
 import { createLogger } from '../../src/logging/logger.js';
 import { type ApiRuntime, startApiRuntime } from '../../src/runtime/api-runtime.js';
@@ -19,6 +20,14 @@ export interface ApiResponse<T = Record<string, unknown>> {
 /** The real API on a free loopback port, over a WorkerHarness's queue, simulator and config. */
 export class ApiHarness extends WorkerHarness {
   api!: ApiRuntime;
+  /** The API's warnings and errors, parsed, oldest first: what a failed test shows of the server. */
+  readonly apiLogLines: Record<string, unknown>[] = [];
+  readonly #apiLogSink = new Writable({
+    write: (chunk, _encoding, callback) => {
+      for (const line of String(chunk).split('\n').filter(Boolean)) this.apiLogLines.push(JSON.parse(line));
+      callback();
+    },
+  });
 
   constructor(private readonly apiOptions: ApiHarnessOptions = {}) {
     super(apiOptions);
@@ -29,7 +38,7 @@ export class ApiHarness extends WorkerHarness {
     this.api = await startApiRuntime({
       loaded: loadedFor(this.config, this.apiOptions),
       redisUrl: this.apiOptions.url ?? redisUrl,
-      logger: createLogger({ level: 'silent' }),
+      logger: createLogger({ level: 'warn', destination: this.#apiLogSink }),
       port: 0,
       token: this.apiOptions.token,
       ...(this.apiOptions.bodyLimit ? { bodyLimit: this.apiOptions.bodyLimit } : {}),

@@ -127,6 +127,37 @@ export class LocalRedisCluster {
     }
   }
 
+  /**
+   * What each node says of the cluster now, for a failed test's message: its port, whether it is
+   * alive, its `cluster_state`, and the first live node's `CLUSTER NODES` (who serves which slots,
+   * who is marked failed).
+   */
+  async describe(): Promise<string> {
+    const lines = await Promise.all(
+      this.nodes.map(async (node) => {
+        if (node.process.exitCode !== null || node.process.signalCode !== null) return `${node.port}: dead`;
+        const state = /cluster_state:(\w+)/.exec(await clusterInfo(node.port))?.[1] ?? 'no answer';
+        return `${node.port}: cluster_state ${state}`;
+      }),
+    );
+    const alive = this.nodes.find(
+      (node) => node.process.exitCode === null && node.process.signalCode === null,
+    );
+    if (!alive) return lines.join('\n');
+    const client = direct(alive.port);
+    try {
+      await client.connect();
+      lines.push(String(await client.cluster('NODES')));
+    } catch (error) {
+      lines.push(
+        `CLUSTER NODES from ${alive.port}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    } finally {
+      client.disconnect();
+    }
+    return lines.join('\n');
+  }
+
   /** SIGKILLs the node on `port` and resolves once it is gone. */
   async kill(port: number): Promise<void> {
     const node = this.nodes.find((candidate) => candidate.port === port);
