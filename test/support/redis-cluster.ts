@@ -1,5 +1,5 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -137,7 +137,7 @@ export class LocalRedisCluster {
       this.nodes.map(async (node) => {
         if (node.process.exitCode !== null || node.process.signalCode !== null) return `${node.port}: dead`;
         const state = /cluster_state:(\w+)/.exec(await clusterInfo(node.port))?.[1] ?? 'no answer';
-        return `${node.port}: cluster_state ${state}`;
+        return `${node.port}: cluster_state ${state}\n${failoverLog(node.dir)}`;
       }),
     );
     const alive = this.nodes.find(
@@ -189,6 +189,9 @@ export class LocalRedisCluster {
         '127.0.0.1',
         '--dir',
         dir,
+        // Kept for a failed test's message: the node's view of failures and elections.
+        '--logfile',
+        'redis.log',
         '--cluster-enabled',
         'yes',
         '--cluster-config-file',
@@ -210,6 +213,22 @@ export class LocalRedisCluster {
     );
     return { port, process: child, dir };
   }
+}
+
+/** The last lines of a node's log about failures, elections and promotions, indented. */
+function failoverLog(dir: string): string {
+  let log = '';
+  try {
+    log = readFileSync(join(dir, 'redis.log'), 'utf8');
+  } catch {
+    return '    (no log)';
+  }
+  return log
+    .split('\n')
+    .filter((line) => /fail|elect|promot|vote|master/i.test(line) && !line.includes('WARNING'))
+    .slice(-8)
+    .map((line) => `    ${line}`)
+    .join('\n');
 }
 
 function direct(port: number): Redis {
