@@ -2,11 +2,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from '../logging/logger.js';
 import { IdempotencyConflictError } from '../queue/idempotency.js';
 import { JobValidationError } from '../queue/job-validation-error.js';
-import {
-  isClusterInTransition,
-  isRedisCommandTimeout,
-  isRedisConnectionError,
-} from '../redis/redis-timeout.js';
+import { isRedisUnavailable } from '../redis/redis-errors.js';
 import { HttpError } from './http-error.js';
 import type { ErrorBody } from './schemas.js';
 
@@ -73,12 +69,7 @@ export function toHttpError(error: unknown, redisAvailable: () => boolean = () =
       },
     );
   }
-  if (
-    !redisAvailable() ||
-    isRedisCommandTimeout(error) ||
-    isRedisConnectionError(error) ||
-    isClusterInTransition(error)
-  ) {
+  if (!redisAvailable() || isRedisUnavailable(error)) {
     return new HttpError(
       503,
       'redis-unavailable',

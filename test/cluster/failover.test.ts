@@ -17,7 +17,7 @@ beforeAll(async () => {
 }, 90_000);
 afterAll(async () => {
   // A harness whose cluster never healed may not close: the nodes are stopped all the same.
-  await Promise.race([harness?.stop().catch(() => undefined), delay(20_000)]);
+  await Promise.race([harness?.stop().catch(() => undefined), delay(20_000, undefined, { ref: false })]);
   await cluster.stop();
 }, 60_000);
 

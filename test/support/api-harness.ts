@@ -1,8 +1,7 @@
-import { Writable } from 'node:stream';
 import { expect } from 'vitest';
 import { createLogger } from '../../src/logging/logger.js';
 import { type ApiRuntime, startApiRuntime } from '../../src/runtime/api-runtime.js';
-import { type HarnessOptions, loadedFor, redisUrl, WorkerHarness } from './worker-harness.js';
+import { type HarnessOptions, jsonLinesInto, loadedFor, redisUrl, WorkerHarness } from './worker-harness.js';
 
 export interface ApiHarnessOptions extends HarnessOptions {
   token?: string;
@@ -22,12 +21,6 @@ export class ApiHarness extends WorkerHarness {
   api!: ApiRuntime;
   /** The API's warnings and errors, parsed, oldest first: what a failed test shows of the server. */
   readonly apiLogLines: Record<string, unknown>[] = [];
-  readonly #apiLogSink = new Writable({
-    write: (chunk, _encoding, callback) => {
-      for (const line of String(chunk).split('\n').filter(Boolean)) this.apiLogLines.push(JSON.parse(line));
-      callback();
-    },
-  });
 
   constructor(private readonly apiOptions: ApiHarnessOptions = {}) {
     super(apiOptions);
@@ -38,7 +31,7 @@ export class ApiHarness extends WorkerHarness {
     this.api = await startApiRuntime({
       loaded: loadedFor(this.config, this.apiOptions),
       redisUrl: this.apiOptions.url ?? redisUrl,
-      logger: createLogger({ level: 'warn', destination: this.#apiLogSink }),
+      logger: createLogger({ level: 'warn', destination: jsonLinesInto(this.apiLogLines) }),
       port: 0,
       token: this.apiOptions.token,
       ...(this.apiOptions.bodyLimit ? { bodyLimit: this.apiOptions.bodyLimit } : {}),

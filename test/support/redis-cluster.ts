@@ -72,7 +72,7 @@ export class LocalRedisCluster {
    */
   async waitUntilHealthy(timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    const live = () => this.nodes.filter((node) => node.process.exitCode === null && !node.process.killed);
+    const live = () => this.nodes.filter(isAlive);
     for (;;) {
       const infos = await Promise.all(
         live().map(async (node) => `${await clusterInfo(node.port)}\n${await replicationInfo(node.port)}`),
@@ -100,9 +100,7 @@ export class LocalRedisCluster {
 
   /** The ports of the current masters. */
   async masters(): Promise<number[]> {
-    const alive = this.nodes.filter(
-      (node) => node.process.exitCode === null && node.process.signalCode === null,
-    );
+    const alive = this.nodes.filter(isAlive);
     const roles = await Promise.all(
       alive.map(async (node) => [node.port, await this.role(node.port)] as const),
     );
@@ -111,9 +109,7 @@ export class LocalRedisCluster {
 
   /** The port of the master serving `key`'s slot now. */
   async masterOf(key: string): Promise<number> {
-    const alive = this.nodes.find(
-      (node) => node.process.exitCode === null && node.process.signalCode === null,
-    );
+    const alive = this.nodes.find(isAlive);
     if (!alive) throw new Error('no node alive');
     const client = direct(alive.port);
     try {
@@ -135,33 +131,20 @@ export class LocalRedisCluster {
   async describe(): Promise<string> {
     const lines = await Promise.all(
       this.nodes.map(async (node) => {
-        if (node.process.exitCode !== null || node.process.signalCode !== null) return `${node.port}: dead`;
+        if (!isAlive(node)) return `${node.port}: dead`;
         const state = /cluster_state:(\w+)/.exec(await clusterInfo(node.port))?.[1] ?? 'no answer';
         return `${node.port}: cluster_state ${state}\n${failoverLog(node.dir)}`;
       }),
     );
-    const alive = this.nodes.find(
-      (node) => node.process.exitCode === null && node.process.signalCode === null,
-    );
-    if (!alive) return lines.join('\n');
-    const client = direct(alive.port);
-    try {
-      await client.connect();
-      lines.push(String(await client.cluster('NODES')));
-    } catch (error) {
-      lines.push(
-        `CLUSTER NODES from ${alive.port}: ${error instanceof Error ? error.message : String(error)}`,
-      );
-    } finally {
-      client.disconnect();
-    }
+    const alive = this.nodes.find(isAlive);
+    if (alive) lines.push(await ask(alive.port, (client) => client.cluster('NODES')));
     return lines.join('\n');
   }
 
   /** SIGKILLs the node on `port` and resolves once it is gone. */
   async kill(port: number): Promise<void> {
     const node = this.nodes.find((candidate) => candidate.port === port);
-    if (!node || node.process.exitCode !== null || node.process.signalCode !== null) return;
+    if (!node || !isAlive(node)) return;
     const exited = new Promise<void>((resolve) => node.process.once('exit', () => resolve()));
     node.process.kill('SIGKILL');
     await exited;
@@ -241,11 +224,12 @@ function direct(port: number): Redis {
   return client;
 }
 
-async function clusterInfo(port: number): Promise<string> {
+/** A node's answer to one question on a connection of its own, or what kept it from answering. */
+async function ask(port: number, question: (client: Redis) => Promise<unknown>): Promise<string> {
   const client = direct(port);
   try {
     await client.connect();
-    return await client.cluster('INFO');
+    return String(await question(client));
   } catch (error) {
     return `port ${port}: ${error instanceof Error ? error.message : String(error)}`;
   } finally {
@@ -253,16 +237,12 @@ async function clusterInfo(port: number): Promise<string> {
   }
 }
 
-async function replicationInfo(port: number): Promise<string> {
-  const client = direct(port);
-  try {
-    await client.connect();
-    return await client.info('replication');
-  } catch (error) {
-    return `port ${port}: ${error instanceof Error ? error.message : String(error)}`;
-  } finally {
-    client.disconnect();
-  }
+const clusterInfo = (port: number) => ask(port, (client) => client.cluster('INFO'));
+const replicationInfo = (port: number) => ask(port, (client) => client.info('replication'));
+
+/** Whether the node's process still runs (neither exited nor killed by a signal). */
+function isAlive(node: ClusterNode): boolean {
+  return node.process.exitCode === null && node.process.signalCode === null;
 }
 
 async function waitForPing(port: number, timeoutMs = 20_000): Promise<void> {

@@ -62,6 +62,16 @@ export function loadedFor(config: BreakwaterConfig, options: HarnessOptions): Lo
   };
 }
 
+/** A log destination that parses each JSON line a logger writes and appends it to `lines`. */
+export function jsonLinesInto(lines: Record<string, unknown>[]): Writable {
+  return new Writable({
+    write: (chunk, _encoding, callback) => {
+      for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+      callback();
+    },
+  });
+}
+
 /** A real simulator, a real queue in Redis (its own random name) and a real Breakwater worker. */
 export class WorkerHarness {
   readonly simulator = new ProviderSimulator();
@@ -120,16 +130,10 @@ export class WorkerHarness {
 
   /** Starts a worker through the same wiring a worker process uses, logging into `logLines`. */
   async startWorker(config: BreakwaterConfig = this.config): Promise<WorkerRuntime> {
-    const sink = new Writable({
-      write: (chunk, _encoding, callback) => {
-        for (const line of String(chunk).split('\n').filter(Boolean)) this.logLines.push(JSON.parse(line));
-        callback();
-      },
-    });
     const runtime = await startWorkerRuntime({
       loaded: loadedFor(config, this.options),
       redisUrl: this.options.url ?? redisUrl,
-      logger: createLogger({ level: 'debug', destination: sink }),
+      logger: createLogger({ level: 'debug', destination: jsonLinesInto(this.logLines) }),
       deferralJitterMs: this.options.deferralJitterMs ?? 50,
       closeGraceMs: 2_000,
       ...(this.options.now ? { now: this.options.now } : {}),

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { toHttpError } from '../../src/http/error-handler.js';
-import { isClusterInTransition, isRedisConnectionError } from '../../src/redis/redis-timeout.js';
+import {
+  isClusterInTransition,
+  isRedisConnectionError,
+  isRedisUnavailable,
+} from '../../src/redis/redis-errors.js';
 
 const withCode = (message: string, code: string) => Object.assign(new Error(message), { code });
 
@@ -51,6 +55,13 @@ describe('an error from a Redis Cluster changing its layout', () => {
       false,
     );
     expect(isClusterInTransition('MOVED 1 127.0.0.1:1')).toBe(false);
+  });
+
+  it('is, like a timeout or a lost connection, Redis unavailable for now', () => {
+    expect(isRedisUnavailable(new Error('MOVED 14747 127.0.0.1:37575'))).toBe(true);
+    expect(isRedisUnavailable(new Error('Command timed out'))).toBe(true);
+    expect(isRedisUnavailable(new Error('Connection is closed.'))).toBe(true);
+    expect(isRedisUnavailable(new Error('ERR unknown command'))).toBe(false);
   });
 
   it('is a 503 redis-unavailable, so a producer retries the same request', () => {

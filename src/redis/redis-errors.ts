@@ -3,7 +3,7 @@
  * not answer (frozen, overloaded, a network black hole). ioredis gives this error no code or class
  * of its own, so its fixed message is the only mark; it is matched here and nowhere else.
  */
-export function isRedisCommandTimeout(error: unknown): boolean {
+function isRedisCommandTimeout(error: unknown): boolean {
   return error instanceof Error && error.message === 'Command timed out';
 }
 
@@ -52,4 +52,13 @@ const clusterMessages = new Set([
 export function isClusterInTransition(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   return clusterReplies.test(error.message) || clusterMessages.has(error.message);
+}
+
+/**
+ * Whether an error means Redis cannot serve the command now, though it may in a moment: a command
+ * timeout, a lost connection, or a cluster between two layouts. A request that meets one is a 503
+ * with Retry-After, never a 500.
+ */
+export function isRedisUnavailable(error: unknown): boolean {
+  return isRedisCommandTimeout(error) || isRedisConnectionError(error) || isClusterInTransition(error);
 }
