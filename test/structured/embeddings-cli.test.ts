@@ -50,14 +50,15 @@ describe('breakwater enqueue of embedding jobs', () => {
           JSON.parse(line) as {
             line: number;
             state: string;
-            result?: { embeddings: number[][]; provider: string };
+            result?: { embeddings: number[][]; provider: string; attempts: unknown[] };
           },
       );
     expect(ended).toHaveLength(jobs);
     expect(new Set(ended.map((entry) => entry.line)).size).toBe(jobs);
     for (const entry of ended) {
       expect(entry.state).toBe('completed');
-      expect(entry.result?.provider).toBe('primary');
+      // A job the primary did not serve says why in its attempts.
+      expect(entry.result?.provider, JSON.stringify(entry.result?.attempts)).toBe('primary');
       expect(entry.result?.embeddings).toHaveLength(2);
       expect(entry.result?.embeddings.every((vector) => vector.length === dimensions)).toBe(true);
     }
