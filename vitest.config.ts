@@ -45,6 +45,9 @@ const slowest = [
   'test/cluster/core-path.test.ts',
 ];
 
+/** Files at a time in the first group; vitest asks the same figure of every project in a group. */
+const parallelFiles = 3;
+
 /** Compiles the entry points tests start as processes, once per run (see the file). */
 const entryBundles = 'test/support/bundle-entries.ts';
 
@@ -65,7 +68,13 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: unit, maxWorkers: 3, isolate: false, sequence: { groupOrder: 0 } },
+        test: {
+          name: 'unit',
+          include: unit,
+          maxWorkers: parallelFiles,
+          isolate: false,
+          sequence: { groupOrder: 0 },
+        },
       },
       {
         extends: true,
@@ -73,8 +82,8 @@ export default defineConfig({
           name: 'integration',
           include: ['test/**/*.test.ts'],
           exclude: [...unit, ...exclusive],
-          // Real Redis (each file its own queue names) and real processes: three files at a time.
-          maxWorkers: 3,
+          // Real Redis (each file its own queue names) and real processes: `parallelFiles` at a time.
+          maxWorkers: parallelFiles,
           isolate: false,
           sequence: { groupOrder: 0 },
           globalSetup: [entryBundles],

@@ -43,7 +43,8 @@ describe('tenants', () => {
     const atCapMs = (50 / capRpm) * 60_000;
     console.info(`tenant "small": median wait ${median} ms, 50 jobs at its cap take ${atCapMs} ms`);
     expect(median).toBeLessThan(atCapMs);
-    // The big tenant is still being served, at its own cap.
+    // The big tenant is still being served, at its own cap. Counts, not a stopwatch: at 300 rpm its
+    // 1,000 jobs need 200 s, while the wait above gives up after 60 s; an idle run finds about 50 done.
     const bigDone = (await h.states(big.map((job) => job.id!))).filter((s) => s === 'completed').length;
     expect(bigDone).toBeGreaterThan(0);
     expect(bigDone).toBeLessThan(1_000);
