@@ -76,11 +76,14 @@ describe('safe by default', () => {
         },
       )
       .toBe(200);
+    // Ready can be answered before the warnings' lines have crossed the pipe: wait for the last one.
+    await expect
+      .poll(() => open.output(), { timeout: 10_000 })
+      .toContain('reachable from the network without auth');
     const output = open.output();
     expect(output).toContain('maxmemory-policy is allkeys-lru');
     expect(output).toContain('set maxmemory-policy noeviction');
     expect(output).toContain('persistence is off');
-    expect(output).toContain('reachable from the network without auth');
     open.child.kill('SIGTERM');
     expect(await open.exited).toBe(0);
 
