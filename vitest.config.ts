@@ -30,6 +30,9 @@ const exclusive = [
   'test/scripts/demo.test.ts',
   'test/observability/browser.test.ts',
   'test/fleet/early-wake.test.ts',
+  // Not a timing bound, but it failed twice beside other files under load (the CLI exited 1 once, a
+  // job was served by the fallback once), cause not yet found: alone until it is.
+  'test/structured/embeddings-cli.test.ts',
 ];
 
 /**
