@@ -48,7 +48,15 @@ export interface AdmitInput {
 /** The first check that refused a call: which one, until when, and what it saw. */
 export type AdmitRefusal =
   | { kind: 'blocked'; index: number; until: number; why: string; block: BlockKind }
-  | { kind: 'rate'; index: number; until: number; limit: number; left: number; spacing: number }
+  | {
+      kind: 'rate';
+      index: number;
+      until: number;
+      limit: number;
+      /** Whole requests (or tokens) the bucket holds now: fewer than the call needs. */
+      left: number;
+      spacing: number;
+    }
   | { kind: 'lease'; index: number; inFlight: number }
   | { kind: 'budget'; index: number; spent: number };
 
@@ -90,7 +98,7 @@ local function admit(call)
       if lvl < need then
         return {
           admitted = false, kind = 'rate', index = i - 1, ['until'] = at + math.ceil((need - lvl) / pace),
-          limit = limit, left = math.max(0, math.floor(lvl / cap * limit)), spacing = math.ceil(need / pace)
+          limit = limit, left = math.max(0, math.floor(lvl)), spacing = math.ceil(need / pace)
         }
       end
       levels[i] = lvl - rate.cost
