@@ -15,11 +15,23 @@ afterEach(async () => {
 
 const token = 'rate-limit-test-token-0123456789';
 
-/** Two API processes' worth of runtimes over one queue, with a limit of 5 jobs per second. */
+/**
+ * The window of the end-to-end checks. Each check runs from the start of a window, and its requests
+ * must all land inside it: 5 s is room for a machine that gives the test a small share of its CPU
+ * (the requests take some 50 ms on an idle one).
+ */
+const windowMs = 5_000;
+
+/** Waits for the start of the next window, so the check's requests all land inside one window. */
+function startOfWindow(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, windowMs - (Date.now() % windowMs)));
+}
+
+/** Two API processes' worth of runtimes over one queue, with a limit of 5 jobs per window. */
 async function twoApis(): Promise<{ harness: ApiHarness; apis: [ApiRuntime, ApiRuntime] }> {
   const harness = await new ApiHarness({
     token,
-    config: (base) => ({ ...base, api: { rateLimit: { jobs: 5, windowMs: 1_000 } } }),
+    config: (base) => ({ ...base, api: { rateLimit: { jobs: 5, windowMs } } }),
   }).start();
   cleanups.push(() => harness.stop());
   const second = await startApiRuntime({
@@ -57,8 +69,7 @@ function rateCounters() {
 describe('the submission rate limit (api.rateLimit)', () => {
   it('holds across API processes: 429 with Retry-After and the JSON error body, then admits again', async () => {
     const { harness, apis } = await twoApis();
-    // Start at the beginning of a window, so the whole test runs inside one or two windows.
-    await new Promise((resolve) => setTimeout(resolve, 1_000 - (Date.now() % 1_000)));
+    await startOfWindow();
     const statuses: number[] = [];
     for (let i = 0; i < 5; i++) {
       statuses.push((await submit(apis[i % 2] as ApiRuntime, '/v1/jobs', { prompt: `job ${i}` })).status);
@@ -91,7 +102,8 @@ describe('the submission rate limit (api.rateLimit)', () => {
     // Retry-After is honest: once it has passed, submissions are admitted again.
     await expect
       .poll(async () => (await submit(apis[0], '/v1/jobs', { prompt: 'later' })).status, {
-        timeout: 3_000,
+        // Admitted again in the next window, at the latest.
+        timeout: 2 * windowMs,
         interval: 250,
       })
       .toBe(202);
@@ -99,7 +111,7 @@ describe('the submission rate limit (api.rateLimit)', () => {
 
   it('a bulk request counts its jobs; one larger than the whole limit is refused outright', async () => {
     const { harness, apis } = await twoApis();
-    await new Promise((resolve) => setTimeout(resolve, 1_000 - (Date.now() % 1_000)));
+    await startOfWindow();
     expect(
       (
         await submit(apis[0], '/v1/jobs/bulk', {
@@ -138,7 +150,7 @@ describe('the submission rate limit (api.rateLimit)', () => {
         ],
       },
     });
-    await new Promise((resolve) => setTimeout(resolve, 1_000 - (Date.now() % 1_000)));
+    await startOfWindow();
     expect((await submit(apis[0], '/v1/flows', flow('first'))).status).toBe(202);
     expect((await submit(apis[1], '/v1/flows', flow('second'))).status).toBe(429);
     // The first flow's three jobs, nothing of the second.
