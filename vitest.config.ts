@@ -16,11 +16,14 @@ const unit = [
 /**
  * Tests whose outcome rests on the machine's timing: kill -9 windows, a close "within 1 s", a 503
  * "within 1 s" while Redis is frozen, a total outage read "within 2 s", a master failover, the
- * narrated demo, a browser, and the pacing to 3,000 rpm (calls delayed by a busy CPU arrive
- * together and meet the provider's 429s). They run last, one at a time, with nothing beside them.
+ * narrated demo, a browser, the pacing to 3,000 rpm (calls delayed by a busy CPU arrive together
+ * and meet the provider's 429s) and a tenant's median wait. They run one at a time. `npm test`
+ * (scripts/test.ts) runs them beside the rest at a higher priority; a plain `vitest run` runs them
+ * last, with nothing beside them.
  */
 const exclusive = [
   'test/admission/fleet-pacing.test.ts',
+  'test/admission/tenant-fairness.test.ts',
   'test/fleet/fleet-processes.test.ts',
   'test/hardening/crash-kill.test.ts',
   'test/cluster/failover.test.ts',
@@ -36,14 +39,13 @@ const exclusive = [
 ];
 
 /**
- * The integration files that take longest (idle machine: 38, 15, 11, 11 and 10 s), mostly waiting
- * on a clock they do not measure: a batch's collection window, a receiver's outage, a tenant's cap,
- * a rate limit's window. They start first, so that they wait beside the others, not after them.
+ * The integration files that take longest (idle machine: 37, 17, 11 and 9 s), mostly waiting on a
+ * clock they do not measure: a batch's collection window, a receiver's outage, a rate limit's
+ * window. They start first, so that they wait beside the others, not after them.
  */
 const slowest = [
   'test/batch/batch-fleet.test.ts',
   'test/webhooks/receiver-outage.test.ts',
-  'test/admission/tenant-fairness.test.ts',
   'test/admission/limits.test.ts',
   'test/cluster/core-path.test.ts',
 ];

@@ -1,0 +1,102 @@
+/**
+ * `npm test`: the type check, Biome and the whole suite, side by side, with the tests whose outcome
+ * rests on the machine's timing first in line for the CPU.
+ *
+ * Four processes start together. The `exclusive` project (`vitest.config.ts`: kill -9 windows, a
+ * close "within 1 s", the pacing to a rate limit…, one file at a time) runs at normal priority. The
+ * type check, Biome and the `unit` and `integration` projects run at a low priority (nice 10):
+ * they take the CPU the timing tests leave, and the timing tests still find a core when they ask for
+ * one. Those files assert outcomes and counts with generous bounds, so waiting on the CPU costs them
+ * time, not their outcome.
+ *
+ * Every part runs to its end, so one run shows every failure; each child's output passes through a
+ * whole line at a time. The last lines say each part's outcome and time; the exit code is 1 when any
+ * part failed. One file alone: `npx vitest run test/…`.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+interface Part {
+  name: string;
+  command: string;
+  args: string[];
+  /** Yields the CPU to the normal-priority part. */
+  background: boolean;
+}
+
+const bin = (name: string) => join('node_modules', '.bin', name);
+
+const parts: Part[] = [
+  {
+    name: 'vitest (exclusive)',
+    command: bin('vitest'),
+    args: ['run', '--project', 'exclusive'],
+    background: false,
+  },
+  { name: 'typecheck', command: bin('tsc'), args: ['--noEmit'], background: true },
+  { name: 'lint', command: bin('biome'), args: ['check', '.'], background: true },
+  {
+    name: 'vitest (unit, integration)',
+    command: bin('vitest'),
+    args: ['run', '--project', 'unit', '--project', 'integration'],
+    background: true,
+  },
+];
+
+/** The lowest priority: a background part gets a core only when the others leave it free. */
+const backgroundNice = 10;
+
+/** The parts still running: a stop asked of this process is passed on to them. */
+const running = new Set<ChildProcess>();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    for (const child of running) child.kill(signal);
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  });
+}
+
+interface Outcome {
+  name: string;
+  code: number;
+  seconds: number;
+}
+
+async function run(part: Part): Promise<Outcome> {
+  const started = Date.now();
+  // `nice` before the command, so every thread and process it starts inherits the priority.
+  const [command, args] =
+    part.background && process.platform !== 'win32'
+      ? ['nice', ['-n', String(backgroundNice), part.command, ...part.args]]
+      : [part.command, part.args];
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  for (const [stream, sink] of [
+    [child.stdout, process.stdout],
+    [child.stderr, process.stderr],
+  ] as const) {
+    createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY }).on('line', (line) =>
+      sink.write(`${line}\n`),
+    );
+  }
+  const [code, signal] = (await once(child, 'close')) as [number | null, NodeJS.Signals | null];
+  running.delete(child);
+  return {
+    name: part.name,
+    code: code ?? (signal === null ? 1 : 128),
+    seconds: (Date.now() - started) / 1000,
+  };
+}
+
+if (process.argv.length > 2) {
+  console.error('npm test takes no arguments. To run some files: npx vitest run test/<file>.test.ts');
+  process.exit(2);
+}
+
+const outcomes = await Promise.all(parts.map(run));
+console.log('');
+for (const { name, code, seconds } of outcomes) {
+  console.log(`${code === 0 ? 'passed' : `FAILED (exit ${code})`}  ${name}  ${seconds.toFixed(1)} s`);
+}
+process.exitCode = outcomes.some(({ code }) => code !== 0) ? 1 : 0;
