@@ -14,7 +14,6 @@
  * part failed. One file alone: `npx vitest run test/…`.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
@@ -26,7 +25,7 @@ interface Part {
   background: boolean;
 }
 
-const bin = (name: string) => join('node_modules', '.bin', name);
+const bin = (name: string): string => join('node_modules', '.bin', name);
 
 const parts: Part[] = [
   {
@@ -45,7 +44,11 @@ const parts: Part[] = [
   },
 ];
 
-/** The lowest priority: a background part gets a core only when the others leave it free. */
+/**
+ * Of 0 (normal) to 19 (lowest). At 10, a background part gets about a tenth of a core that a
+ * normal-priority process wants. At 19 it waited seconds for the CPU beside the soak's busy loop, so
+ * long that a few requests meant to land within a second did not.
+ */
 const backgroundNice = 10;
 
 /** The parts still running: a stop asked of this process is passed on to them. */
@@ -80,13 +83,15 @@ async function run(part: Part): Promise<Outcome> {
       sink.write(`${line}\n`),
     );
   }
-  const [code, signal] = (await once(child, 'close')) as [number | null, NodeJS.Signals | null];
+  const code = await new Promise<number>((resolve) => {
+    child.on('error', (error) => {
+      console.error(`${part.name}: could not start ${command}: ${error.message}`);
+      resolve(1);
+    });
+    child.on('close', (exitCode) => resolve(exitCode ?? 1));
+  });
   running.delete(child);
-  return {
-    name: part.name,
-    code: code ?? (signal === null ? 1 : 128),
-    seconds: (Date.now() - started) / 1000,
-  };
+  return { name: part.name, code, seconds: (Date.now() - started) / 1000 };
 }
 
 if (process.argv.length > 2) {
