@@ -37,8 +37,14 @@ describe('breakwater enqueue of embedding jobs', () => {
     const running = startProcess(process.execPath, ['scripts/breakwater.js', 'enqueue', file, '--wait'], {
       BREAKWATER_URL: harness.api.url,
     });
-    expect(await running.exited).toBe(0);
+    const code = await running.exited;
     const output = running.output();
+    // On a failure, the CLI's own words: every line that is not a job's JSON.
+    const said = output
+      .split('\n')
+      .filter((line) => !line.startsWith('{'))
+      .join('\n');
+    expect(code, said).toBe(0);
     expect(output).toContain(`${jobs} enqueued`);
     expect(output).toContain(`${jobs} completed, 0 failed or gone`);
 

@@ -1,11 +1,11 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
-import { freePort } from './redis-server.js';
+import { startRedisServer } from './redis-server.js';
 
 const run = promisify(execFile);
 
@@ -49,7 +49,6 @@ export class LocalRedisCluster {
     process.once('exit', this.#killAll);
     const count = this.#options.masters * 2;
     for (let i = 0; i < count; i++) this.nodes.push(await this.#startNode());
-    await Promise.all(this.nodes.map((node) => waitForPing(node.port)));
     await run(
       'redis-cli',
       [
@@ -161,40 +160,31 @@ export class LocalRedisCluster {
   }
 
   async #startNode(): Promise<ClusterNode> {
-    const port = await freePort();
     const dir = mkdtempSync(join(tmpdir(), 'breakwater-cluster-'));
-    const child = spawn(
-      'redis-server',
-      [
-        '--port',
-        String(port),
-        '--bind',
-        '127.0.0.1',
-        '--dir',
-        dir,
-        // Kept for a failed test's message: the node's view of failures and elections.
-        '--logfile',
-        'redis.log',
-        '--cluster-enabled',
-        'yes',
-        '--cluster-config-file',
-        'nodes.conf',
-        '--cluster-node-timeout',
-        String(this.#options.nodeTimeoutMs),
-        // A replica takes over however long its link to the master was down (a test kills masters
-        // on a busy machine; the default gives up on a replica that looks stale).
-        '--cluster-replica-validity-factor',
-        '0',
-        '--save',
-        '',
-        '--appendonly',
-        'no',
-        '--maxmemory-policy',
-        'noeviction',
-      ],
-      { stdio: 'ignore' },
-    );
-    return { port, process: child, dir };
+    const started = await startRedisServer([
+      '--dir',
+      dir,
+      // Kept for a failed test's message: the node's view of failures and elections.
+      '--logfile',
+      'redis.log',
+      '--cluster-enabled',
+      'yes',
+      '--cluster-config-file',
+      'nodes.conf',
+      '--cluster-node-timeout',
+      String(this.#options.nodeTimeoutMs),
+      // A replica takes over however long its link to the master was down (a test kills masters
+      // on a busy machine; the default gives up on a replica that looks stale).
+      '--cluster-replica-validity-factor',
+      '0',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--maxmemory-policy',
+      'noeviction',
+    ]);
+    return { port: started.port, process: started.process, dir };
   }
 }
 
@@ -243,20 +233,4 @@ const replicationInfo = (port: number) => ask(port, (client) => client.info('rep
 /** Whether the node's process still runs (neither exited nor killed by a signal). */
 function isAlive(node: ClusterNode): boolean {
   return node.process.exitCode === null && node.process.signalCode === null;
-}
-
-async function waitForPing(port: number, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const client = direct(port);
-    try {
-      await client.connect();
-      if ((await client.ping()) === 'PONG') return;
-    } catch {
-      if (Date.now() > deadline) throw new Error(`redis-server on port ${port} did not start`);
-      await delay(50);
-    } finally {
-      client.disconnect();
-    }
-  }
 }
