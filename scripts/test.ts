@@ -51,11 +51,23 @@ const parts: Part[] = [
  */
 const backgroundNice = 10;
 
-/** The parts still running: a stop asked of this process is passed on to them. */
+/**
+ * The parts still running, each the leader of a process group of its own (POSIX): a stop asked of
+ * this process is passed on to each whole group, so the workers and servers the tests started stop
+ * too, not only vitest.
+ */
 const running = new Set<ChildProcess>();
+const ownGroups = process.platform !== 'win32';
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
-    for (const child of running) child.kill(signal);
+    for (const child of running) {
+      try {
+        if (ownGroups && child.pid !== undefined) process.kill(-child.pid, signal);
+        else child.kill(signal);
+      } catch {
+        // Gone already.
+      }
+    }
     process.exit(signal === 'SIGINT' ? 130 : 143);
   });
 }
@@ -73,7 +85,7 @@ async function run(part: Part): Promise<Outcome> {
     part.background && process.platform !== 'win32'
       ? ['nice', ['-n', String(backgroundNice), part.command, ...part.args]]
       : [part.command, part.args];
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: ownGroups });
   running.add(child);
   for (const [stream, sink] of [
     [child.stdout, process.stdout],

@@ -47,22 +47,28 @@ export class LocalRedisCluster {
   async start(): Promise<this> {
     // A test process that dies without stop() still takes its cluster with it.
     process.once('exit', this.#killAll);
-    const count = this.#options.masters * 2;
-    for (let i = 0; i < count; i++) this.nodes.push(await this.#startNode());
-    await run(
-      'redis-cli',
-      [
-        '--cluster',
-        'create',
-        ...this.nodes.map((node) => `127.0.0.1:${node.port}`),
-        '--cluster-replicas',
-        '1',
-        '--cluster-yes',
-      ],
-      { timeout: 60_000 },
-    );
-    await this.waitUntilHealthy();
-    return this;
+    try {
+      const count = this.#options.masters * 2;
+      for (let i = 0; i < count; i++) this.nodes.push(await this.#startNode());
+      await run(
+        'redis-cli',
+        [
+          '--cluster',
+          'create',
+          ...this.nodes.map((node) => `127.0.0.1:${node.port}`),
+          '--cluster-replicas',
+          '1',
+          '--cluster-yes',
+        ],
+        { timeout: 60_000 },
+      );
+      await this.waitUntilHealthy();
+      return this;
+    } catch (error) {
+      // A cluster that did not come up leaves no node running behind the failed test.
+      await this.stop();
+      throw error;
+    }
   }
 
   /**

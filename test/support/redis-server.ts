@@ -58,6 +58,8 @@ export async function startRedisServer(args: readonly string[], fixedPort?: numb
     const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', ...args], {
       stdio: ['ignore', 'pipe', 'ignore'],
     });
+    // After 'exit', the output can still be on its way: 'close' comes once it has all arrived.
+    const closed = new Promise((resolve) => child.once('close', resolve));
     let said = '';
     child.stdout.on('data', (chunk: Buffer) => {
       said = `${said}${chunk.toString('utf8')}`.slice(-2_000);
@@ -66,6 +68,7 @@ export async function startRedisServer(args: readonly string[], fixedPort?: numb
       child.stdout.removeAllListeners('data').resume();
       return { port, process: child };
     }
+    await closed;
     exits.push(`port ${port}: exited ${child.exitCode ?? child.signalCode}; ${lastLine(said)}`);
     await delay(200);
   }
@@ -117,7 +120,7 @@ async function processIdOn(port: number): Promise<number | undefined> {
 }
 
 function lastLine(text: string): string {
-  return text.trim().split('\n').at(-1) ?? '(no output)';
+  return text.trim().split('\n').at(-1) || '(no output)';
 }
 
 /** A redis-server of the test's own, on a free port, for settings or counters the shared one must not get. */
