@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { Redis } from 'ioredis';
-import { startRedisServer } from './redis-server.js';
+import type { Redis } from 'ioredis';
+import { directClient, startRedisServer } from './redis-server.js';
 
 const run = promisify(execFile);
 
@@ -94,7 +94,7 @@ export class LocalRedisCluster {
 
   /** The node serving `port`'s role now, from its INFO replication. */
   async role(port: number): Promise<'master' | 'slave'> {
-    const client = direct(port);
+    const client = directClient(port);
     try {
       const info = await client.info('replication');
       return /role:master/.test(info) ? 'master' : 'slave';
@@ -116,7 +116,7 @@ export class LocalRedisCluster {
   async masterOf(key: string): Promise<number> {
     const alive = this.nodes.find(isAlive);
     if (!alive) throw new Error('no node alive');
-    const client = direct(alive.port);
+    const client = directClient(alive.port);
     try {
       const slot = (await client.cluster('KEYSLOT', key)) as number;
       const ranges = await client.cluster('SLOTS');
@@ -183,10 +183,6 @@ export class LocalRedisCluster {
       // on a busy machine; the default gives up on a replica that looks stale).
       '--cluster-replica-validity-factor',
       '0',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
       '--maxmemory-policy',
       'noeviction',
     ]);
@@ -210,19 +206,9 @@ function failoverLog(dir: string): string {
     .join('\n');
 }
 
-function direct(port: number): Redis {
-  const client = new Redis(port, '127.0.0.1', {
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  client.on('error', () => undefined);
-  return client;
-}
-
 /** A node's answer to one question on a connection of its own, or what kept it from answering. */
 async function ask(port: number, question: (client: Redis) => Promise<unknown>): Promise<string> {
-  const client = direct(port);
+  const client = directClient(port);
   try {
     await client.connect();
     return String(await question(client));

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import { tempDir } from './temp-dir.js';
 
 /**
@@ -47,7 +47,8 @@ export interface RedisProcess {
 const startAttempts = 5;
 
 /**
- * Starts `redis-server` on 127.0.0.1 with `args` and resolves once it answers. A free port can
+ * Starts `redis-server` on 127.0.0.1, keeping nothing on disk unless `args` say otherwise, and
+ * resolves once it answers. A free port can
  * still be taken between the check and the server's bind; a server that exits before it answers is
  * started again on another port (a fixed port: the same one, a moment later), up to 5 times.
  */
@@ -55,9 +56,11 @@ export async function startRedisServer(args: readonly string[], fixedPort?: numb
   const exits: string[] = [];
   for (let attempt = 1; attempt <= startAttempts; attempt++) {
     const port = fixedPort ?? (await freeServerPort());
-    const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', ...args], {
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
+    const child = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...args],
+      { stdio: ['ignore', 'pipe', 'ignore'] },
+    );
     // After 'exit', the output can still be on its way: 'close' comes once it has all arrived.
     const closed = new Promise((resolve) => child.once('close', resolve));
     let said = '';
@@ -99,14 +102,7 @@ async function answersAs(child: ChildProcess, port: number, timeoutMs = 20_000):
 
 /** The `process_id` of the Redis answering on `port`, or undefined when none answers. */
 async function processIdOn(port: number): Promise<number | undefined> {
-  const client = new Redis(port, '127.0.0.1', {
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-    connectTimeout: 1_000,
-    commandTimeout: 1_000,
-  });
-  client.on('error', () => undefined);
+  const client = directClient(port, { connectTimeout: 1_000, commandTimeout: 1_000 });
   try {
     await client.connect();
     const info = await client.info('server');
@@ -117,6 +113,21 @@ async function processIdOn(port: number): Promise<number | undefined> {
   } finally {
     client.disconnect();
   }
+}
+
+/**
+ * A client of the server on `port` alone, for one question: it connects when asked, never retries,
+ * and its errors reach the caller, not the log.
+ */
+export function directClient(port: number, options: RedisOptions = {}): Redis {
+  const client = new Redis(port, '127.0.0.1', {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    ...options,
+  });
+  client.on('error', () => undefined);
+  return client;
 }
 
 function lastLine(text: string): string {
@@ -136,10 +147,7 @@ export class DedicatedRedis {
 
   async start(extraArgs: string[] = []): Promise<this> {
     // A restart keeps the port: clients reconnect to the same address.
-    const started = await startRedisServer(
-      ['--save', '', '--appendonly', 'no', '--dir', this.dir, ...extraArgs],
-      this.port || undefined,
-    );
+    const started = await startRedisServer(['--dir', this.dir, ...extraArgs], this.port || undefined);
     this.port = started.port;
     this.#process = started.process;
     return this;
