@@ -151,7 +151,7 @@ describe('breakwater enqueue, edge cases', () => {
     expect((await harness.request('DELETE', `/v1/jobs/${delayed?.id}`)).status).toBe(200);
     expect(await running.exited).toBe(1);
     const results = running
-      .output()
+      .stdout()
       .split('\n')
       .filter((line) => line.startsWith('{"line"') && line.includes('"state"'))
       .map((line) => JSON.parse(line) as { line: number; state: string });

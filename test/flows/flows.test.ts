@@ -308,7 +308,7 @@ describe('flows from the client and the CLI', () => {
       BREAKWATER_URL: harness.api.url,
     });
     expect(await running.exited).toBe(0);
-    const printed = JSON.parse(running.output()) as FlowView;
+    const printed = JSON.parse(running.stdout()) as FlowView;
     expect(printed).toMatchObject({ state: 'completed', root: { id: 'judge', state: 'completed' } });
   });
 });

@@ -48,7 +48,9 @@ describe('breakwater enqueue of embedding jobs', () => {
     expect(output).toContain(`${jobs} enqueued`);
     expect(output).toContain(`${jobs} completed, 0 failed or gone`);
 
-    const ended = output
+    // stdout alone: stderr's progress lines can land inside a long JSON line of the interleaved output.
+    const ended = running
+      .stdout()
       .split('\n')
       .filter((line) => line.startsWith('{') && line.includes('"state"'))
       .map(

@@ -11,6 +11,8 @@ export interface RunningProcess {
   signalGroup(signal: NodeJS.Signals): void;
   /** stdout and stderr so far, interleaved. */
   output(): string;
+  /** stdout alone so far: whole lines, whatever stderr wrote meanwhile. */
+  stdout(): string;
 }
 
 /** Spawns a command in the project root with extra environment, collecting its output. */
@@ -27,11 +29,14 @@ export function startProcess(
   });
   child.stdin?.end(input);
   let output = '';
-  const collect = (chunk: Buffer) => {
+  let stdout = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
     output += String(chunk);
-  };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
+    stdout += String(chunk);
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += String(chunk);
+  });
   const exited = new Promise<number | string | null>((resolve) =>
     child.once('exit', (code, signal) => resolve(code ?? signal)),
   );
@@ -43,7 +48,7 @@ export function startProcess(
       // the group is already gone
     }
   };
-  return { child, exited, closed, signalGroup, output: () => output };
+  return { child, exited, closed, signalGroup, output: () => output, stdout: () => stdout };
 }
 
 /**

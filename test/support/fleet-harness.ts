@@ -124,7 +124,7 @@ export class FleetHarness {
   /** A worker's JSON log lines. */
   logs(worker: RunningProcess): Record<string, unknown>[] {
     return worker
-      .output()
+      .stdout()
       .split('\n')
       .filter((line) => line.startsWith('{'))
       .map((line) => JSON.parse(line) as Record<string, unknown>);
